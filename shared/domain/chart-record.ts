@@ -1,0 +1,95 @@
+import type { DocumentType } from "./document-types";
+import type { Allergy, Diagnosis, ExtractedFields, Medication } from "./fields";
+import {
+  canTransition,
+  InvalidTransitionError,
+  type DocumentStatus,
+  type ReasonCode,
+  type StatusTransition,
+} from "./status";
+
+export interface DocumentSource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** Vendor and batch come from the key layout `<vendor>/<batch>/<file>` when present. */
+  vendor?: string;
+  batch?: string;
+  size: number;
+  contentType?: string;
+}
+
+/** One scanned chart document as chartbridge stores it. */
+export interface ChartRecord {
+  id: string;
+  /** Hex SHA-256 of the uploaded bytes: the fingerprint used to detect duplicates. */
+  sha256: string;
+  source: DocumentSource;
+  /** Sniffed from magic bytes, not from the file name. */
+  fileType?: "pdf" | "tiff" | "png" | "jpeg";
+  pageCount?: number;
+  documentType?: DocumentType;
+  fields: ExtractedFields;
+  diagnoses: Diagnosis[];
+  medications: Medication[];
+  allergies: Allergy[];
+  /** Where the raw OCR output (Textract JSON) is kept. */
+  ocr?: { jobId?: string; engine?: string; resultBucket?: string; resultKey?: string };
+  /** Plain OCR text, kept for search. Never logged. */
+  text?: string;
+  status: DocumentStatus;
+  statusReason?: ReasonCode;
+  /** Set on DUPLICATE records: the id of the record first ingested with these bytes. */
+  duplicateOf?: string;
+  history: StatusTransition[];
+  /** Optimistic-concurrency version: every write increments it and checks the previous value. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function newRecord(input: {
+  id: string;
+  sha256: string;
+  source: DocumentSource;
+  fileType?: ChartRecord["fileType"];
+  pageCount?: number;
+  now: string;
+}): ChartRecord {
+  return {
+    id: input.id,
+    sha256: input.sha256,
+    source: input.source,
+    fileType: input.fileType,
+    pageCount: input.pageCount,
+    fields: {},
+    diagnoses: [],
+    medications: [],
+    allergies: [],
+    status: "RECEIVED",
+    history: [{ from: null, to: "RECEIVED", at: input.now }],
+    version: 1,
+    createdAt: input.now,
+    updatedAt: input.now,
+  };
+}
+
+/** Returns a copy of the record moved to `to`, with the transition recorded and the version bumped. */
+export function transition(
+  record: ChartRecord,
+  to: DocumentStatus,
+  opts: { now: string; reasonCode?: ReasonCode; detail?: string },
+): ChartRecord {
+  if (!canTransition(record.status, to)) throw new InvalidTransitionError(record.status, to);
+  const entry: StatusTransition = { from: record.status, to, at: opts.now };
+  if (opts.reasonCode) entry.reasonCode = opts.reasonCode;
+  if (opts.detail) entry.detail = opts.detail;
+  return {
+    ...record,
+    status: to,
+    statusReason: opts.reasonCode,
+    history: [...record.history, entry],
+    version: record.version + 1,
+    updatedAt: opts.now,
+  };
+}

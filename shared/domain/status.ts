@@ -1,0 +1,81 @@
+/**
+ * The lifecycle of a chart document. Every uploaded object ends in one of the terminal or resting states;
+ * nothing is silently dropped.
+ *
+ *   RECEIVED → OCR_PENDING → EXTRACTED → INDEXED
+ *                         ↘ NEEDS_REVIEW (low-confidence identity fields)
+ *   RECEIVED → REJECTED (bad input) | DUPLICATE (same bytes already ingested)
+ *   RECEIVED/OCR_PENDING/EXTRACTED → FAILED (processing error)
+ */
+export const STATUSES = [
+  "RECEIVED",
+  "OCR_PENDING",
+  "EXTRACTED",
+  "INDEXED",
+  "NEEDS_REVIEW",
+  "REJECTED",
+  "DUPLICATE",
+  "FAILED",
+] as const;
+
+export type DocumentStatus = (typeof STATUSES)[number];
+
+const ALLOWED: Record<DocumentStatus, readonly DocumentStatus[]> = {
+  RECEIVED: ["OCR_PENDING", "REJECTED", "DUPLICATE", "FAILED"],
+  OCR_PENDING: ["EXTRACTED", "NEEDS_REVIEW", "FAILED"],
+  EXTRACTED: ["INDEXED", "NEEDS_REVIEW", "FAILED"],
+  // A reviewer may re-open an indexed record; re-extraction moves it back through EXTRACTED.
+  INDEXED: ["NEEDS_REVIEW", "EXTRACTED"],
+  NEEDS_REVIEW: ["EXTRACTED", "INDEXED"],
+  // FAILED documents may be retried from the start of OCR.
+  FAILED: ["OCR_PENDING"],
+  REJECTED: [],
+  DUPLICATE: [],
+};
+
+/** Reason codes a vendor or records clerk sees for a REJECTED, DUPLICATE, FAILED or NEEDS_REVIEW document. */
+export const REASON_CODES = {
+  EMPTY_FILE: "The object has zero bytes.",
+  UNSUPPORTED_TYPE: "The content is not a PDF, TIFF, PNG or JPEG file.",
+  UNREADABLE: "The file is truncated or damaged and cannot be opened.",
+  ENCRYPTED_PDF: "The PDF is password-protected; OCR cannot read it.",
+  TOO_LARGE: "The file exceeds the size OCR accepts (images 10 MB, PDF/TIFF 500 MB).",
+  TOO_MANY_PAGES: "The file has more than 3,000 pages.",
+  IMAGE_TOO_LARGE: "A page is larger than 10,000 pixels on a side.",
+  DUPLICATE_CONTENT: "The same bytes were already ingested under another key.",
+  OCR_FAILED: "The OCR job failed.",
+  OCR_START_FAILED: "The OCR job could not be started.",
+  NO_TEXT_FOUND: "OCR found no text on any page.",
+  MISSING_IDENTITY: "A key identity field (patient name, date of birth or MRN) was not found.",
+  LOW_CONFIDENCE_IDENTITY: "A key identity field was found with low confidence.",
+  PROCESSING_ERROR: "An unexpected error occurred while processing the document.",
+} as const;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export interface StatusTransition {
+  from: DocumentStatus | null;
+  to: DocumentStatus;
+  at: string;
+  reasonCode?: ReasonCode;
+  /** Extra detail without PHI (e.g. "pages=3120"). */
+  detail?: string;
+}
+
+export class InvalidTransitionError extends Error {
+  constructor(
+    readonly from: DocumentStatus,
+    readonly to: DocumentStatus,
+  ) {
+    super(`Invalid status transition ${from} → ${to}`);
+    this.name = "InvalidTransitionError";
+  }
+}
+
+export function canTransition(from: DocumentStatus, to: DocumentStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export function isTerminal(status: DocumentStatus): boolean {
+  return ["INDEXED", "NEEDS_REVIEW", "REJECTED", "DUPLICATE", "FAILED"].includes(status);
+}

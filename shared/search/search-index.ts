@@ -1,0 +1,68 @@
+import type { DocumentType } from "../domain/document-types";
+import type { DocumentStatus } from "../domain/status";
+
+/** What is indexed for one chart record: identity fields, type, status and OCR text. */
+export interface SearchDocument {
+  id: string;
+  /** Record version: writes with an older version than the indexed one are ignored. */
+  version: number;
+  status: DocumentStatus;
+  documentType?: DocumentType;
+  patientName?: string;
+  dateOfBirth?: string;
+  mrn?: string;
+  dateOfService?: string;
+  provider?: string;
+  facility?: string;
+  diagnoses: string[];
+  medications: string[];
+  allergies: string[];
+  text: string;
+  vendor?: string;
+  batch?: string;
+  sourceKey: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SearchQuery {
+  /** Free text over names, OCR text, diagnoses, medications; tolerant of small OCR errors. */
+  q?: string;
+  mrn?: string;
+  dob?: string;
+  type?: DocumentType;
+  status?: DocumentStatus;
+  /** Date of service range, inclusive, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  limit: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface SearchHit {
+  id: string;
+  documentType?: DocumentType;
+  status: DocumentStatus;
+  fields: { patientName?: string; dateOfBirth?: string; mrn?: string; dateOfService?: string };
+  /** Short fragments around matched terms (from OCR text), matched terms wrapped in <em>…</em>. */
+  highlights: string[];
+  score?: number;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHit[];
+  nextCursor?: string;
+}
+
+/**
+ * The search port. Production: Amazon OpenSearch Service. Local: an embedded in-process index.
+ * Upserts and removals are idempotent by record version (external versioning).
+ */
+export interface SearchIndex {
+  readonly name: string;
+  upsert(doc: SearchDocument): Promise<"applied" | "stale">;
+  remove(id: string, version: number): Promise<"applied" | "stale">;
+  search(query: SearchQuery): Promise<SearchResult>;
+}

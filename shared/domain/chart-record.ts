@@ -12,11 +12,25 @@ export interface DocumentSource {
   bucket: string;
   key: string;
   versionId?: string;
+  /** With the key and version, identifies the upload (unversioned buckets have only the ETag). */
+  etag?: string;
   /** Vendor and batch come from the key layout `<vendor>/<batch>/<file>` when present. */
   vendor?: string;
   batch?: string;
   size: number;
   contentType?: string;
+}
+
+export interface OcrReference {
+  engine: string;
+  jobId: string;
+  features?: string;
+  /** Raw Textract JSON (all result pages merged). */
+  resultBucket?: string;
+  resultKey?: string;
+  /** Plain text in reading order, kept beside the raw JSON so DynamoDB items stay small. */
+  textKey?: string;
+  lineCount?: number;
 }
 
 /** One scanned chart document as chartbridge stores it. */
@@ -33,10 +47,8 @@ export interface ChartRecord {
   diagnoses: Diagnosis[];
   medications: Medication[];
   allergies: Allergy[];
-  /** Where the raw OCR output (Textract JSON) is kept. */
-  ocr?: { jobId?: string; engine?: string; resultBucket?: string; resultKey?: string };
-  /** Plain OCR text, kept for search. Never logged. */
-  text?: string;
+  /** The OCR job, and where its raw output (Textract JSON) and plain text are kept. Text is PHI: never logged. */
+  ocr?: OcrReference;
   status: DocumentStatus;
   statusReason?: ReasonCode;
   /** Set on DUPLICATE records: the id of the record first ingested with these bytes. */

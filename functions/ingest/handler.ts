@@ -1,0 +1,28 @@
+/** Lambda: SQS batch of S3 object-created notifications → validate, fingerprint, register, start OCR. */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { loadConfig } from "../../shared/config";
+import { parseUploadEvent } from "../../shared/events/upload-event";
+import { loggedRecordHandler } from "../../shared/observability/batch";
+import { createLogger } from "../../shared/observability/logger";
+import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
+import { ingestUpload } from "../../shared/pipeline/ingest-upload";
+import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+
+export function createIngestHandler(getDeps: () => PipelineDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  return middy(async (event: SQSEvent, context: Context) => {
+    const deps = getDeps();
+    const handleRecord = loggedRecordHandler(deps.logger, "Ingest", async (record: SQSRecord) => {
+      for (const upload of parseUploadEvent(record.body)) await ingestUpload(upload, deps);
+    });
+    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+  }).use(injectLambdaContext(getDeps().logger));
+}
+
+let deps: PipelineDeps | undefined;
+export const handler = createIngestHandler(
+  () => (deps ??= createPipelineDeps(loadConfig(), createLogger("chartbridge-ingest"))),
+);

@@ -1,0 +1,19 @@
+import type { RemovalPolicy } from "aws-cdk-lib";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as logs from "aws-cdk-lib/aws-logs";
+import { fileURLToPath } from "node:url";
+
+/** Settings every chartbridge function shares, from the environment config. */
+export interface FunctionDefaults {
+  readonly logLevel: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly encryptionKey: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export type FunctionName = "ingest" | "ocr-complete" | "index-records" | "api";
+
+/** Absolute path of `functions/<name>/handler.ts`. */
+export function functionEntry(name: FunctionName): string {
+  return fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url));
+}

@@ -1,0 +1,58 @@
+import { CfnResource, Stack, Validations } from "aws-cdk-lib";
+import type { IConstruct } from "constructs";
+
+/**
+ * Helpers for cdk-nag v3 acknowledgments (CDK `Validations.of(…).acknowledge`). Each acknowledgment names
+ * the exact finding id cdk-nag prints and is made on the construct it concerns (it covers that construct's
+ * subtree).
+ */
+
+/** Acknowledge several findings on one construct. */
+export function acknowledge(scope: IConstruct, findings: Record<string, string>): void {
+  for (const [id, reason] of Object.entries(findings)) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}
+
+function logicalIdOf(resource: IConstruct): string {
+  const cfn = resource.node.defaultChild;
+  if (!CfnResource.isCfnResource(cfn)) {
+    throw new Error(`${resource.node.path} has no CloudFormation resource to name in a finding id`);
+  }
+  return Stack.of(cfn).resolve(cfn.logicalId) as string;
+}
+
+/**
+ * `AwsSolutions-IAM5[Resource::<LogicalId.Arn><suffix>]`: the finding a grant on a resource's sub-paths
+ * produces, e.g. `/*` for a bucket's objects or `/index/*` for a table's indexes.
+ */
+export function wildcardResourceFinding(resource: IConstruct, suffix: string): string {
+  return `AwsSolutions-IAM5[Resource::<${logicalIdOf(resource)}.Arn>${suffix}]`;
+}
+
+/** `AwsSolutions-IAM5[Action::<action>]` */
+export function wildcardActionFinding(action: string): string {
+  return `AwsSolutions-IAM5[Action::${action}]`;
+}
+
+/** The action wildcards CDK's KMS grants (encrypt/decrypt on a CMK-encrypted resource) produce. */
+export const KMS_GRANT_FINDINGS: Record<string, string> = {
+  [wildcardActionFinding("kms:GenerateDataKey*")]:
+    "CDK grants on resources encrypted with the PHI key include the kms:GenerateDataKey* family; the statement's resource is that one key ARN.",
+  [wildcardActionFinding("kms:ReEncrypt*")]:
+    "CDK encrypt grants on resources encrypted with the PHI key include kms:ReEncrypt*; the statement's resource is that one key ARN.",
+};
+
+/** The action wildcards of Bucket.grantRead / grantPut, always scoped to the bucket and its objects. */
+export const S3_READ_FINDINGS: Record<string, string> = {
+  [wildcardActionFinding("s3:GetObject*")]:
+    "Bucket.grantRead: GetObject and its version/attribute variants, on this stack's bucket only.",
+  [wildcardActionFinding("s3:GetBucket*")]:
+    "Bucket.grantRead: bucket location/versioning reads the SDK performs, on this stack's bucket only.",
+  [wildcardActionFinding("s3:List*")]: "Bucket.grantRead: listing this stack's bucket only.",
+};
+
+export const S3_PUT_FINDINGS: Record<string, string> = {
+  [wildcardActionFinding("s3:Abort*")]:
+    "Bucket.grantPut: abort multipart uploads (large scans / Textract output) in this stack's bucket only.",
+};

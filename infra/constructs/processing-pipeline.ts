@@ -1,0 +1,305 @@
+import { Duration, Stack, Validations } from "aws-cdk-lib";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { OcrFeatureSet } from "../config";
+import { ChartbridgeFunction, type FunctionNetworkPlacement } from "./chartbridge-function";
+import type { FunctionDefaults } from "./function-defaults";
+import { functionEntry } from "./function-defaults";
+import {
+  acknowledge,
+  KMS_GRANT_FINDINGS,
+  S3_PUT_FINDINGS,
+  S3_READ_FINDINGS,
+  wildcardResourceFinding,
+} from "./nag";
+import type { SearchDomain } from "./search-domain";
+
+export interface ProcessingPipelineProps {
+  readonly uploadsBucket: s3.IBucket;
+  readonly resultsBucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  readonly search: SearchDomain;
+  /** Placement of the function that writes to the search domain. */
+  readonly searchNetwork: FunctionNetworkPlacement;
+  readonly encryptionKey: kms.IKey;
+  readonly ocrFeatures: OcrFeatureSet;
+  /** SQS maxConcurrency and reserved concurrency of the ingest function (from the Textract TPS budget). */
+  readonly ingestConcurrency: number;
+  readonly ocrCompleteConcurrency: number;
+  readonly indexRecordsConcurrency: number;
+  readonly functionDefaults: FunctionDefaults;
+}
+
+/** Textract actions per feature set: ingest starts jobs, ocr-complete reads their results. */
+const TEXTRACT_ACTIONS: Record<OcrFeatureSet, { start: string[]; get: string[] }> = {
+  text: { start: ["textract:StartDocumentTextDetection"], get: ["textract:GetDocumentTextDetection"] },
+  forms: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
+  queries: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
+};
+
+const DLQ_RETENTION = Duration.days(14);
+const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * The document flow:
+ *
+ *   uploads bucket ──Object Created──▶ EventBridge rule ──▶ ingest queue (DLQ) ──▶ ingest λ
+ *   ingest λ ──StartDocument…──▶ Textract ──publishes (assumed role)──▶ completion topic (KMS)
+ *   completion topic ──raw message──▶ ocr-complete queue (DLQ) ──▶ ocr-complete λ ──▶ records table
+ *   records table stream ──▶ index-records λ (bisect, retries, on-failure queue) ──▶ search domain
+ *
+ * Queues and the topic are encrypted with the PHI key and refuse non-TLS requests. SQS event sources
+ * report partial batch failures; message bodies on the ocr-complete queue are Textract's raw notification
+ * JSON (raw message delivery, no SNS envelope).
+ */
+export class ProcessingPipeline extends Construct {
+  readonly ingestQueue: sqs.Queue;
+  readonly ingestDeadLetterQueue: sqs.Queue;
+  readonly ocrCompleteQueue: sqs.Queue;
+  readonly ocrCompleteDeadLetterQueue: sqs.Queue;
+  /** Stream batches index-records could not process after retries and bisection. */
+  readonly indexFailureQueue: sqs.Queue;
+  readonly textractTopic: sns.Topic;
+  /**
+   * Encrypts the completion topic. Separate from the PHI key because the queue's key policy must name the
+   * topic (SNS may only decrypt for it), and the topic naming the same key would be a dependency cycle.
+   */
+  readonly notificationKey: kms.Key;
+  /** The role Textract assumes to publish job completion to the topic. */
+  readonly textractPublishRole: iam.Role;
+  readonly ingestFunction: ChartbridgeFunction;
+  readonly ocrCompleteFunction: ChartbridgeFunction;
+  readonly indexRecordsFunction: ChartbridgeFunction;
+
+  constructor(scope: Construct, id: string, props: ProcessingPipelineProps) {
+    super(scope, id);
+    const key = props.encryptionKey;
+    const defaults = props.functionDefaults;
+    const textractActions = TEXTRACT_ACTIONS[props.ocrFeatures];
+
+    const queue = (name: string, visibilityTimeout?: Duration, deadLetterQueue?: sqs.IQueue): sqs.Queue =>
+      new sqs.Queue(this, name, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: key,
+        dataKeyReuse: Duration.hours(1),
+        enforceSSL: true,
+        ...(visibilityTimeout ? { visibilityTimeout } : {}),
+        ...(deadLetterQueue
+          ? { deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT } }
+          : { retentionPeriod: DLQ_RETENTION }),
+      });
+
+    const commonEnv = {
+      TABLE_NAME: props.table.tableName,
+      UPLOAD_BUCKET: props.uploadsBucket.bucketName,
+      RESULTS_BUCKET: props.resultsBucket.bucketName,
+      OCR_FEATURES: props.ocrFeatures,
+      OCR_ENGINE: "textract",
+    };
+
+    // ── Textract completion: topic, publish role ────────────────────────────────────────────────────
+    this.notificationKey = new kms.Key(this, "NotificationKey", {
+      description: "chartbridge: encrypts Textract job-completion notifications",
+      enableKeyRotation: true,
+      removalPolicy: defaults.removalPolicy,
+    });
+    this.textractTopic = new sns.Topic(this, "TextractCompletionTopic", {
+      displayName: "chartbridge Textract job completion",
+      masterKey: this.notificationKey,
+      enforceSSL: true,
+    });
+    this.textractPublishRole = new iam.Role(this, "TextractPublishRole", {
+      description:
+        "Assumed by Amazon Textract to publish job-completion notifications to the chartbridge topic",
+      assumedBy: new iam.ServicePrincipal("textract.amazonaws.com", {
+        conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
+      }),
+    });
+    this.textractTopic.grantPublish(this.textractPublishRole);
+    Validations.of(this.textractPublishRole).acknowledge({
+      id: "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+      reason:
+        "Topic.grantPublish on a KMS-encrypted topic: Textract needs the GenerateDataKey family to publish; the statement is limited to the notification key's ARN.",
+    });
+    Validations.of(this.textractPublishRole).acknowledge({
+      id: "HIPAA.Security-IAMNoInlinePolicy",
+      reason:
+        "The only permission (publish to this topic, with its key) comes from Topic.grantPublish as the role's own policy; it cannot be attached to another principal.",
+    });
+
+    // ── Ingest: S3 Object Created → EventBridge → SQS → ingest λ ────────────────────────────────────
+    const ingestTimeout = Duration.minutes(2);
+    this.ingestDeadLetterQueue = queue("IngestDeadLetterQueue");
+    this.ingestQueue = queue(
+      "IngestQueue",
+      Duration.seconds(ingestTimeout.toSeconds() * 6),
+      this.ingestDeadLetterQueue,
+    );
+
+    new events.Rule(this, "UploadCreatedRule", {
+      description: "Scans created in the uploads bucket → ingest queue",
+      eventPattern: {
+        source: ["aws.s3"],
+        detailType: ["Object Created"],
+        detail: { bucket: { name: [props.uploadsBucket.bucketName] } },
+      },
+      targets: [
+        new targets.SqsQueue(this.ingestQueue, {
+          deadLetterQueue: this.ingestDeadLetterQueue,
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    this.ingestFunction = new ChartbridgeFunction(this, "Ingest", {
+      ...defaults,
+      entry: functionEntry("ingest"),
+      serviceName: "ingest",
+      description: "Validates a new scan, records it, detects duplicates and starts the Textract job",
+      timeout: ingestTimeout,
+      memorySize: 1024,
+      reservedConcurrentExecutions: props.ingestConcurrency,
+      invokedBy: "its SQS event source mapping",
+      environment: {
+        ...commonEnv,
+        TEXTRACT_SNS_TOPIC_ARN: this.textractTopic.topicArn,
+        TEXTRACT_ROLE_ARN: this.textractPublishRole.roleArn,
+      },
+    });
+    const ingestFn = this.ingestFunction.function;
+    ingestFn.addEventSource(
+      new SqsEventSource(this.ingestQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.ingestConcurrency,
+      }),
+    );
+    // Textract reads the scan with the caller's permissions (hence read + KMS decrypt on the uploads bucket).
+    props.uploadsBucket.grantRead(ingestFn);
+    props.table.grantReadWriteData(ingestFn);
+    ingestFn.addToRolePolicy(new iam.PolicyStatement({ actions: textractActions.start, resources: ["*"] }));
+    this.textractPublishRole.grantPassRole(ingestFn.grantPrincipal);
+    acknowledge(this.ingestFunction, {
+      ...KMS_GRANT_FINDINGS,
+      ...S3_READ_FINDINGS,
+      [wildcardResourceFinding(props.uploadsBucket, "/*")]:
+        "Reads any newly uploaded scan (object keys are chosen by uploaders), in the uploads bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]:
+        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash for duplicate detection).",
+    });
+
+    // ── OCR completion: topic → SQS → ocr-complete λ ────────────────────────────────────────────────
+    const ocrCompleteTimeout = Duration.minutes(5);
+    this.ocrCompleteDeadLetterQueue = queue("OcrCompleteDeadLetterQueue");
+    this.ocrCompleteQueue = queue(
+      "OcrCompleteQueue",
+      Duration.seconds(ocrCompleteTimeout.toSeconds() * 6),
+      this.ocrCompleteDeadLetterQueue,
+    );
+    this.textractTopic.addSubscription(
+      new subscriptions.SqsSubscription(this.ocrCompleteQueue, {
+        rawMessageDelivery: true,
+        deadLetterQueue: this.ocrCompleteDeadLetterQueue,
+      }),
+    );
+
+    this.ocrCompleteFunction = new ChartbridgeFunction(this, "OcrComplete", {
+      ...defaults,
+      entry: functionEntry("ocr-complete"),
+      serviceName: "ocr-complete",
+      description: "Reads a finished Textract job, extracts the chart record and stores it",
+      timeout: ocrCompleteTimeout,
+      memorySize: 2048,
+      reservedConcurrentExecutions: props.ocrCompleteConcurrency,
+      invokedBy: "its SQS event source mapping",
+      environment: commonEnv,
+    });
+    const ocrCompleteFn = this.ocrCompleteFunction.function;
+    ocrCompleteFn.addEventSource(
+      new SqsEventSource(this.ocrCompleteQueue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: Math.max(2, props.ocrCompleteConcurrency),
+      }),
+    );
+    // Stores the raw Textract JSON and the page text in the results bucket.
+    props.resultsBucket.grantRead(ocrCompleteFn);
+    props.resultsBucket.grantPut(ocrCompleteFn);
+    props.table.grantReadWriteData(ocrCompleteFn);
+    ocrCompleteFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: textractActions.get, resources: ["*"] }),
+    );
+    acknowledge(this.ocrCompleteFunction, {
+      ...KMS_GRANT_FINDINGS,
+      ...S3_READ_FINDINGS,
+      ...S3_PUT_FINDINGS,
+      [wildcardResourceFinding(props.resultsBucket, "/*")]:
+        "Writes and reads OCR output under per-document keys not known in advance, in the results bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]:
+        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash).",
+    });
+
+    // ── Indexing: table stream → index-records λ → search domain ────────────────────────────────────
+    this.indexFailureQueue = queue("IndexFailureQueue");
+    this.indexRecordsFunction = new ChartbridgeFunction(this, "IndexRecords", {
+      ...defaults,
+      entry: functionEntry("index-records"),
+      serviceName: "index-records",
+      description: "Projects chart records from the table stream into the search index",
+      timeout: Duration.minutes(1),
+      memorySize: 512,
+      reservedConcurrentExecutions: props.indexRecordsConcurrency,
+      invokedBy: "its DynamoDB stream event source mapping",
+      network: props.searchNetwork,
+      environment: {
+        ...commonEnv,
+        SEARCH_ENGINE: "opensearch",
+        SEARCH_ENDPOINT: props.search.endpointUrl,
+      },
+    });
+    const indexFn = this.indexRecordsFunction.function;
+    indexFn.addEventSource(
+      new DynamoEventSource(props.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.indexFailureQueue),
+      }),
+    );
+    // Reads the OCR text to index and marks the record INDEXED.
+    props.resultsBucket.grantRead(indexFn);
+    props.table.grantReadWriteData(indexFn);
+    props.search.grantReadWrite(indexFn);
+    acknowledge(this.indexRecordsFunction, {
+      ...KMS_GRANT_FINDINGS,
+      ...S3_READ_FINDINGS,
+      [wildcardResourceFinding(props.resultsBucket, "/*")]:
+        "Reads the OCR text of the record being indexed (per-document keys), in the results bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]:
+        "Table.grantReadWriteData covers the table's GSIs; the function updates the record it indexed.",
+      [props.search.indexPathFinding]:
+        "OpenSearch HTTP actions apply to index paths under the domain (documents, _bulk, _search); limited to this one domain.",
+    });
+
+    Validations.of(this.indexFailureQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason:
+        "This queue is the index-records stream's on-failure destination, i.e. it is itself a dead-letter queue (stream-record pointers for redrive), not a work queue.",
+    });
+  }
+}

@@ -1,0 +1,195 @@
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigateway";
+import * as cognito from "aws-cdk-lib/aws-cognito";
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+import type { OcrFeatureSet } from "../config";
+import { ChartbridgeFunction, type FunctionNetworkPlacement } from "./chartbridge-function";
+import { functionEntry, type FunctionDefaults } from "./function-defaults";
+import { acknowledge, wildcardResourceFinding } from "./nag";
+import type { SearchDomain } from "./search-domain";
+
+/** Cognito groups the api Lambda authorizes against (`cognito:groups` claim). */
+export const USER_GROUPS = {
+  // Precedence: lower wins when a user is in several groups.
+  admin: {
+    precedence: 0,
+    description: "Administrators: everything records-staff can do, plus reprocessing and user administration",
+  },
+  "records-staff": {
+    precedence: 10,
+    description: "Health-information staff: search, view and correct chart records",
+  },
+  vendor: {
+    precedence: 20,
+    description: "Scanning vendors: upload scans and see the status of their own batches",
+  },
+} as const;
+
+export interface RecordsApiProps {
+  readonly table: dynamodb.ITable;
+  readonly uploadsBucket: s3.IBucket;
+  readonly resultsBucket: s3.IBucket;
+  readonly search: SearchDomain;
+  readonly network: FunctionNetworkPlacement;
+  readonly ocrFeatures: OcrFeatureSet;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly reservedConcurrency: number;
+  readonly deletionProtection: boolean;
+  readonly functionDefaults: FunctionDefaults;
+}
+
+/**
+ * The records API: a regional REST API proxying every path to the api Lambda (in the VPC, next to the
+ * search domain), behind a Cognito user-pool authorizer. Staff sign in to a user pool with MFA required,
+ * no self sign-up, and the groups in USER_GROUPS. Stage-wide throttling, X-Ray, JSON access logs and
+ * error-level execution logs (never request/response bodies: they carry PHI) to KMS-encrypted log groups.
+ */
+export class RecordsApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly apiFunction: ChartbridgeFunction;
+
+  constructor(scope: Construct, id: string, props: RecordsApiProps) {
+    super(scope, id);
+    const defaults = props.functionDefaults;
+
+    // ── Identity ─────────────────────────────────────────────────────────────────────────────────
+    this.userPool = new cognito.UserPool(this, "UserPool", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: defaults.removalPolicy,
+    });
+    for (const [groupName, { precedence, description }] of Object.entries(USER_GROUPS)) {
+      new cognito.UserPoolGroup(this, `Group-${groupName}`, {
+        userPool: this.userPool,
+        groupName,
+        description,
+        precedence,
+      });
+    }
+    this.userPoolClient = this.userPool.addClient("WebClient", {
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    // ── Handler ──────────────────────────────────────────────────────────────────────────────────
+    this.apiFunction = new ChartbridgeFunction(this, "Handler", {
+      ...defaults,
+      entry: functionEntry("api"),
+      serviceName: "api",
+      description: "chartbridge records API (search, view, review, upload URLs)",
+      timeout: Duration.seconds(29),
+      memorySize: 512,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      invokedBy: "API Gateway (Lambda proxy integration)",
+      network: props.network,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        UPLOAD_BUCKET: props.uploadsBucket.bucketName,
+        RESULTS_BUCKET: props.resultsBucket.bucketName,
+        OCR_FEATURES: props.ocrFeatures,
+        SEARCH_ENGINE: "opensearch",
+        SEARCH_ENDPOINT: props.search.endpointUrl,
+      },
+    });
+    const fn = this.apiFunction.function;
+    // Read-only for now (search, get record). Review corrections and presigned scan URLs will add
+    // table.grantReadWriteData / uploadsBucket.grantRead here when the handler does them.
+    props.table.grantReadData(fn);
+    props.search.grantRead(fn);
+    acknowledge(this.apiFunction, {
+      [wildcardResourceFinding(props.table, "/index/*")]:
+        "Record lookups by MRN (gsi1) and content hash (gsi2) query the table's GSIs.",
+      [props.search.indexPathFinding]:
+        "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",
+    });
+
+    // ── REST API ─────────────────────────────────────────────────────────────────────────────────
+    const accessLogs = new logs.LogGroup(this, "AccessLogs", {
+      retention: defaults.logRetention,
+      encryptionKey: defaults.encryptionKey,
+      removalPolicy: defaults.removalPolicy,
+    });
+    this.api = new apigw.RestApi(this, "Api", {
+      description: "chartbridge records API",
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The account-level role API Gateway needs to write execution logs (one per account and region).
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: "v1",
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+        cachingEnabled: false,
+      },
+    });
+    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, "Authorizer", {
+      cognitoUserPools: [this.userPool],
+    });
+    const requestValidator = this.api.addRequestValidator("RequestValidator", {
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+    const methodOptions: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.COGNITO,
+      authorizer,
+      requestValidator,
+    };
+    const integration = new apigw.LambdaIntegration(fn, { proxy: true });
+    this.api.root.addMethod("ANY", integration, methodOptions);
+    this.api.root.addProxy({
+      anyMethod: true,
+      defaultIntegration: integration,
+      defaultMethodOptions: methodOptions,
+    });
+
+    const ackApi = (id: string, reason: string): void => Validations.of(this.api).acknowledge({ id, reason });
+    ackApi(
+      "AwsSolutions-APIG3",
+      "A WAFv2 web ACL (rate-based and managed rule groups) is part of the production-hardening issue; meanwhile every method requires a Cognito token and the stage is throttled.",
+    );
+    ackApi(
+      "HIPAA.Security-APIGWCacheEnabledAndEncrypted",
+      "Caching is deliberately off: responses are per-user PHI and must not be served from a shared stage cache.",
+    );
+    ackApi(
+      "HIPAA.Security-APIGWSSLEnabled",
+      "The rule asks for a client certificate that API Gateway presents to an HTTP backend; the only integration is a Lambda proxy invoked through IAM, where a client certificate does not apply.",
+    );
+    ackApi(
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+      "The account-level API Gateway logging role uses the AWS-managed policy API Gateway documents for it; it only allows writing to CloudWatch Logs.",
+    );
+  }
+}

@@ -1,0 +1,168 @@
+import { ArnFormat, Lazy, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as opensearch from "aws-cdk-lib/aws-opensearchservice";
+import { Construct } from "constructs";
+import type { EnvironmentSettings } from "../config";
+import type { IsolatedNetwork } from "./isolated-network";
+
+export interface SearchDomainProps {
+  /** Explicit so the access policy can name the domain ARN without referring to the domain itself. */
+  readonly domainName: string;
+  readonly network: IsolatedNetwork;
+  readonly capacity: EnvironmentSettings["search"];
+  readonly encryptionKey: kms.IKey;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+const READ_ACTIONS = ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"];
+const WRITE_ACTIONS = [...READ_ACTIONS, "es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"];
+
+/**
+ * The OpenSearch Service domain that indexes chart records: inside the isolated VPC, encrypted at rest
+ * with the PHI key, node-to-node encryption, HTTPS only with a TLS 1.2 policy, application and slow logs
+ * to KMS-encrypted log groups. Access is by IAM: the domain's resource policy names exactly the roles
+ * granted through `grantRead` / `grantReadWrite`, which also open port 443 from their security group.
+ * Fine-grained access control comes with the production-hardening issue.
+ */
+export class SearchDomain extends Construct {
+  readonly domain: opensearch.Domain;
+  readonly securityGroup: ec2.SecurityGroup;
+  /** `https://<vpc endpoint>` */
+  readonly endpointUrl: string;
+  /** The cdk-nag finding id for grants on the domain's paths (`arn:…:domain/<name>/*`). */
+  readonly indexPathFinding: string;
+  private readonly accessStatements: iam.PolicyStatement[] = [];
+  private readonly indexArn: string;
+
+  constructor(scope: Construct, id: string, props: SearchDomainProps) {
+    super(scope, id);
+    const { capacity, network } = props;
+    // Zone awareness needs one subnet per AZ and a data-node count that is a multiple of the AZ count.
+    const azCount = Math.min(network.vpc.isolatedSubnets.length, capacity.dataNodes);
+    const zoneAware = azCount >= 2;
+
+    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
+      vpc: network.vpc,
+      description: "chartbridge search domain: HTTPS from granted Lambda functions only",
+      allowAllOutbound: false,
+    });
+
+    const logGroup = (name: string): logs.LogGroup =>
+      new logs.LogGroup(this, name, {
+        retention: props.logRetention,
+        encryptionKey: props.encryptionKey,
+        removalPolicy: props.removalPolicy,
+      });
+    const appLogs = logGroup("ApplicationLogs");
+    const slowSearchLogs = logGroup("SlowSearchLogs");
+    const slowIndexLogs = logGroup("SlowIndexLogs");
+
+    // Our own CloudWatch Logs resource policy instead of the L2's AwsCustomResource (an extra Lambda).
+    const logsPolicy = new logs.ResourcePolicy(this, "LogsResourcePolicy", {
+      policyStatements: [
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal("es.amazonaws.com")],
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [appLogs.logGroupArn, slowSearchLogs.logGroupArn, slowIndexLogs.logGroupArn],
+          conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
+        }),
+      ],
+    });
+
+    const domainArn = Stack.of(this).formatArn({
+      service: "es",
+      resource: "domain",
+      resourceName: props.domainName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.indexArn = `${domainArn}/*`;
+    this.indexPathFinding = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:es:<AWS::Region>:<AWS::AccountId>:domain/${props.domainName}/*]`;
+
+    this.domain = new opensearch.Domain(this, "Domain", {
+      domainName: props.domainName,
+      version: opensearch.EngineVersion.OPENSEARCH_2_19,
+      vpc: network.vpc,
+      vpcSubnets: [{ subnets: network.vpc.isolatedSubnets.slice(0, zoneAware ? azCount : 1) }],
+      securityGroups: [this.securityGroup],
+      capacity: {
+        dataNodes: capacity.dataNodes,
+        dataNodeInstanceType: capacity.dataNodeInstanceType,
+        masterNodes: capacity.dedicatedMasters,
+        masterNodeInstanceType: capacity.dedicatedMasterInstanceType,
+        multiAzWithStandbyEnabled: false,
+      },
+      zoneAwareness: zoneAware ? { enabled: true, availabilityZoneCount: azCount } : { enabled: false },
+      ebs: { volumeSize: capacity.volumeGb, volumeType: ec2.EbsDeviceVolumeType.GP3 },
+      encryptionAtRest: { enabled: true, kmsKey: props.encryptionKey },
+      nodeToNodeEncryption: true,
+      enforceHttps: true,
+      tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
+      logging: {
+        appLogEnabled: true,
+        appLogGroup: appLogs,
+        slowSearchLogEnabled: true,
+        slowSearchLogGroup: slowSearchLogs,
+        slowIndexLogEnabled: true,
+        slowIndexLogGroup: slowIndexLogs,
+      },
+      suppressLogsResourcePolicy: true,
+      removalPolicy: props.removalPolicy,
+    });
+    this.domain.node.addDependency(logsPolicy);
+
+    // The resource policy, rendered at synthesis from the principals granted below. Set on the L1 because
+    // the L2 `accessPolicies` prop applies it through an AwsCustomResource Lambda.
+    const cfnDomain = this.domain.node.defaultChild as opensearch.CfnDomain;
+    cfnDomain.accessPolicies = Lazy.any({
+      produce: () =>
+        this.accessStatements.length === 0
+          ? undefined
+          : new iam.PolicyDocument({ statements: this.accessStatements }).toJSON(),
+    });
+
+    this.endpointUrl = `https://${this.domain.domainEndpoint}`;
+
+    Validations.of(this.domain).acknowledge({
+      id: "AwsSolutions-OS3",
+      reason:
+        "The domain is VPC-only; OpenSearch does not apply IP-based policies to VPC domains. Access is limited by the security group (443 from granted functions) and the resource policy naming their roles.",
+    });
+    if (capacity.dedicatedMasters === undefined) {
+      Validations.of(this.domain).acknowledge({
+        id: "AwsSolutions-OS4",
+        reason: `Environment sizing (${capacity.dataNodes} × ${capacity.dataNodeInstanceType}) is a non-production single-node domain; dedicated masters are configured for production.`,
+      });
+    }
+    if (!zoneAware) {
+      Validations.of(this.domain).acknowledge({
+        id: "AwsSolutions-OS7",
+        reason:
+          "Single-AZ, single-node non-production domain; production runs zone-aware across the VPC's AZs.",
+      });
+    }
+  }
+
+  /** Let `fn` search the domain: IAM permission, resource-policy entry and HTTPS ingress. */
+  grantRead(fn: lambda.IFunction): void {
+    this.grant(fn, READ_ACTIONS);
+  }
+
+  /** Let `fn` index and delete documents. */
+  grantReadWrite(fn: lambda.IFunction): void {
+    this.grant(fn, WRITE_ACTIONS);
+  }
+
+  private grant(fn: lambda.IFunction, actions: string[]): void {
+    if (!fn.role) throw new Error(`Function ${fn.node.path} has no role to grant search access to`);
+    iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: [this.indexArn] });
+    this.accessStatements.push(
+      new iam.PolicyStatement({ principals: [fn.role], actions, resources: [this.indexArn] }),
+    );
+    this.domain.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
+  }
+}

@@ -1,0 +1,41 @@
+import type { SearchResult } from "../../../shared/search/search-index";
+import { apiGet, requireRuntime } from "../api-client";
+
+export interface SearchOptions {
+  dataDir: string;
+  mrn?: string;
+  dob?: string;
+  type?: string;
+  status?: string;
+  limit?: string;
+  json: boolean;
+}
+
+/** `chartbridge search`: query the running stack's search API. */
+export async function searchCommand(text: string | undefined, opts: SearchOptions): Promise<number> {
+  const runtime = requireRuntime(opts.dataDir);
+  const params = new URLSearchParams();
+  if (text) params.set("q", text);
+  for (const key of ["mrn", "dob", "type", "status", "limit"] as const) {
+    const value = opts[key];
+    if (value) params.set(key, value);
+  }
+  const res = await apiGet<SearchResult & { message?: string }>(runtime.apiUrl, `/search?${params}`);
+  if (res.status !== 200) {
+    console.error(`Search failed (${res.status}): ${res.body.message ?? "unknown error"}`);
+    return 1;
+  }
+  if (opts.json) {
+    console.log(JSON.stringify(res.body, null, 2));
+    return 0;
+  }
+  console.log(`${res.body.total} match(es)`);
+  for (const hit of res.body.hits) {
+    const f = hit.fields;
+    console.log(
+      `\n${hit.id}  ${hit.documentType ?? "?"}  ${hit.status}\n  ${f.patientName ?? "(no name)"}  DOB ${f.dateOfBirth ?? "?"}  MRN ${f.mrn ?? "?"}  DOS ${f.dateOfService ?? "?"}`,
+    );
+    for (const h of hit.highlights) console.log(`  … ${h.replace(/<\/?em>/g, "*")} …`);
+  }
+  return 0;
+}

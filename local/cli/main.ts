@@ -1,0 +1,87 @@
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DOCUMENT_TYPE_NAMES } from "../../shared/domain/document-types";
+import { STATUSES } from "../../shared/domain/status";
+import { extractCommand } from "./commands/extract";
+import { ingestCommand } from "./commands/ingest";
+import { searchCommand } from "./commands/search";
+import { showCommand } from "./commands/show";
+import { startCommand } from "./commands/start";
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a whole number");
+  return n;
+};
+
+const dataDirOption = () =>
+  new Option("--data-dir <dir>", "where the local stack keeps its data").default(".chartbridge").argParser((d) => resolve(d));
+
+const program = new Command()
+  .name("chartbridge")
+  .description("Turn scanned paper charts into searchable electronic health records (local pipeline and tools)")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("run the whole pipeline locally (DynamoDB Local, s3rver, local OCR) until Ctrl-C")
+  .addOption(dataDirOption())
+  .option("--port <n>", "HTTP API port (DynamoDB Local and S3 use the next two)", positiveInt, 4000)
+  .option("--workers <n>", "OCR worker threads (default: one per core)", positiveInt)
+  .option("--no-samples", "do not ingest the bundled samples on a first start")
+  .option("--verbose", "print the handlers' structured logs", false)
+  .action((o) => startCommand({ dataDir: o.dataDir, port: o.port, workers: o.workers, samples: o.samples, verbose: o.verbose }));
+
+program
+  .command("ingest")
+  .description("upload scans (files or folders) into the running stack and wait for each result")
+  .argument("<paths...>", "scan files (PDF, TIFF, PNG, JPEG) or folders")
+  .addOption(dataDirOption())
+  .option("--vendor <name>", "scanning vendor (first part of the object key)", "cli")
+  .option("--batch <name>", "batch name (default: a timestamp)")
+  .option("--timeout <seconds>", "how long to wait for results", positiveInt, 600)
+  .option("--json", "print a JSON array", false)
+  .action(async (paths: string[], o) => {
+    process.exitCode = await ingestCommand(paths, { dataDir: o.dataDir, vendor: o.vendor, batch: o.batch, json: o.json, timeout: o.timeout });
+  });
+
+program
+  .command("search")
+  .description("search indexed charts by text, name, MRN, date of birth, type or status")
+  .argument("[text]", "free text (names, words from the chart)")
+  .addOption(dataDirOption())
+  .option("--mrn <mrn>", "medical record number")
+  .option("--dob <date>", "date of birth, YYYY-MM-DD")
+  .addOption(new Option("--type <type>", "document type").choices(DOCUMENT_TYPE_NAMES))
+  .addOption(new Option("--status <status>", "record status").choices([...STATUSES]))
+  .option("--limit <n>", "how many hits")
+  .option("--json", "print the API's JSON", false)
+  .action(async (text: string | undefined, o) => {
+    process.exitCode = await searchCommand(text, { ...o, json: o.json });
+  });
+
+program
+  .command("show")
+  .description("show one record: fields with confidence, status history")
+  .argument("<id>", "record id (doc_…)")
+  .addOption(dataDirOption())
+  .option("--json", "print the record as JSON", false)
+  .action(async (id: string, o) => {
+    process.exitCode = await showCommand(id, { dataDir: o.dataDir, json: o.json });
+  });
+
+program
+  .command("extract")
+  .description("OCR and extract fields from one scan in-process (no services needed)")
+  .argument("[file]", "scan file (PDF, TIFF, PNG, JPEG)")
+  .option("--textract-json <file>", "extract from a saved Amazon Textract response instead of running OCR")
+  .option("--workers <n>", "OCR worker threads", positiveInt)
+  .option("--json", "print exactly one JSON object", false)
+  .action(async (file: string | undefined, o) => {
+    process.exitCode = await extractCommand(file, { textractJson: o.textractJson, json: o.json, workers: o.workers });
+  });
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`chartbridge: ${err.message}`);
+  process.exit(1);
+});

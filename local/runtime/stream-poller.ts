@@ -1,0 +1,183 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+  type ShardIteratorType,
+} from "@aws-sdk/client-dynamodb-streams";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamPollerOptions {
+  streamArn: string;
+  handler: StreamHandler;
+  /** Where existing shards start: LATEST after a restart (startup reconciliation covers the gap). */
+  startAt?: Extract<ShardIteratorType, "TRIM_HORIZON" | "LATEST">;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Attempts per failing record before it is skipped (Lambda's MaximumRetryAttempts + on-failure destination). */
+  maxAttempts?: number;
+  onRecordDropped?: (sequenceNumber: string) => void;
+}
+
+interface ShardState {
+  iterator?: string;
+  /** Records to retry, starting at the first one the handler reported as failed. */
+  pending: _Record[];
+  attempts: number;
+}
+
+/**
+ * Reads the table's stream through the DynamoDB Streams API, the way Lambda's event source mapping does,
+ * and invokes the handler with Lambda-shaped stream events, in order per shard, with batch item failures.
+ */
+export class StreamPoller {
+  private readonly shards = new Map<string, ShardState>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private busy = false;
+  private lastDescribe = 0;
+  private idleWaiters: (() => void)[] = [];
+  private lastBatchEmpty = true;
+
+  constructor(
+    private readonly streams: DynamoDBStreamsClient,
+    private readonly options: StreamPollerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.discoverShards(this.options.startAt ?? "LATEST");
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Resolves after a full poll found nothing new and nothing pending. */
+  async idle(): Promise<void> {
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.options.pollIntervalMs ?? 200);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy || this.stopped) return;
+    this.busy = true;
+    try {
+      if (Date.now() - this.lastDescribe > 5000) await this.discoverShards("TRIM_HORIZON");
+      let sawRecords = false;
+      for (const [shardId, state] of this.shards) sawRecords = (await this.pollShard(shardId, state)) || sawRecords;
+      this.lastBatchEmpty = !sawRecords;
+      if (!sawRecords) this.idleWaiters.splice(0).forEach((r) => r());
+    } catch {
+      // Transient (e.g. DynamoDB Local restarting): try again next tick.
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  private async discoverShards(startAt: ShardIteratorType): Promise<void> {
+    this.lastDescribe = Date.now();
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const out = await this.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+      );
+      for (const shard of out.StreamDescription?.Shards ?? []) {
+        if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
+        // A shard that closed before we saw it at all has nothing for us after a restart.
+        if (startAt === "LATEST" && shard.SequenceNumberRange?.EndingSequenceNumber) continue;
+        const it = await this.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.options.streamArn,
+            ShardId: shard.ShardId,
+            ShardIteratorType: startAt,
+          }),
+        );
+        this.shards.set(shard.ShardId, { iterator: it.ShardIterator, pending: [], attempts: 0 });
+      }
+      exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+  }
+
+  private async pollShard(shardId: string, state: ShardState): Promise<boolean> {
+    let records = state.pending;
+    if (records.length === 0) {
+      if (!state.iterator) {
+        // Closed shard, fully read: keep the entry so discovery does not re-add it.
+        return false;
+      }
+      const out = await this.streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }),
+      );
+      state.iterator = out.NextShardIterator;
+      records = out.Records ?? [];
+      if (records.length === 0) return false;
+    }
+    const response = await this.invoke(records);
+    const failedSeq = response?.batchItemFailures?.[0]?.itemIdentifier;
+    if (!failedSeq) {
+      state.pending = [];
+      state.attempts = 0;
+      return true;
+    }
+    const from = records.findIndex((r) => r.dynamodb?.SequenceNumber === failedSeq);
+    state.attempts += 1;
+    if (state.attempts >= (this.options.maxAttempts ?? 3)) {
+      this.options.onRecordDropped?.(failedSeq);
+      state.pending = records.slice(from + 1);
+      state.attempts = 0;
+    } else {
+      state.pending = records.slice(Math.max(0, from));
+    }
+    void shardId;
+    return true;
+  }
+
+  private async invoke(records: _Record[]): Promise<DynamoDBBatchResponse | void> {
+    const event: DynamoDBStreamEvent = { Records: records.map((r) => this.toLambdaRecord(r)) };
+    try {
+      return await this.options.handler(event);
+    } catch {
+      const first = records[0]?.dynamodb?.SequenceNumber ?? "";
+      return { batchItemFailures: [{ itemIdentifier: first }] };
+    }
+  }
+
+  private toLambdaRecord(r: _Record): DynamoDBRecord {
+    const created = r.dynamodb?.ApproximateCreationDateTime;
+    return {
+      eventID: r.eventID,
+      eventName: r.eventName as DynamoDBRecord["eventName"],
+      eventVersion: r.eventVersion,
+      eventSource: "aws:dynamodb",
+      awsRegion: r.awsRegion,
+      eventSourceARN: this.options.streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: created ? Math.floor(new Date(created).getTime() / 1000) : undefined,
+        Keys: r.dynamodb?.Keys as never,
+        NewImage: r.dynamodb?.NewImage as never,
+        OldImage: r.dynamodb?.OldImage as never,
+        SequenceNumber: r.dynamodb?.SequenceNumber,
+        SizeBytes: r.dynamodb?.SizeBytes,
+        StreamViewType: r.dynamodb?.StreamViewType,
+      },
+    };
+  }
+
+  get quiet(): boolean {
+    return this.lastBatchEmpty && [...this.shards.values()].every((s) => s.pending.length === 0);
+  }
+}
+
+export function createStreamsClient(endpoint: string, region: string): DynamoDBStreamsClient {
+  return new DynamoDBStreamsClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+}

@@ -1,0 +1,195 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from "@aws-sdk/lib-dynamodb";
+import type { ChartRecord } from "../../domain/chart-record";
+import {
+  CONTENT_SK,
+  contentPk,
+  GSI_BY_CONTENT,
+  GSI_BY_MRN,
+  mrnKey,
+  RECORD_SK,
+  recordPk,
+} from "./table-design";
+
+/** Another writer changed the record since it was read. */
+export class VersionConflictError extends Error {
+  constructor(readonly id: string, readonly expectedVersion: number) {
+    super(`Record ${id} changed since version ${expectedVersion} was read`);
+    this.name = "VersionConflictError";
+  }
+}
+
+export type RegisterOutcome =
+  | { outcome: "created" }
+  | { outcome: "exists"; record: ChartRecord }
+  | { outcome: "duplicate-content"; originalId: string };
+
+type RecordItem = ChartRecord & { pk: string; sk: string; entity: "ChartRecord" };
+
+function toItem(record: ChartRecord): RecordItem & Record<string, unknown> {
+  const mrn = record.fields.mrn?.value;
+  const dos = record.fields.dateOfService?.value ?? "0000-00-00";
+  return {
+    ...record,
+    pk: recordPk(record.id),
+    sk: RECORD_SK,
+    entity: "ChartRecord",
+    ...(mrn ? { gsi1pk: mrnKey(mrn), gsi1sk: `DOS#${dos}#${record.id}` } : {}),
+    gsi2pk: contentPk(record.sha256),
+    gsi2sk: `${record.createdAt}#${record.id}`,
+  };
+}
+
+export function fromItem(item: Record<string, unknown>): ChartRecord {
+  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
+  return record as unknown as ChartRecord;
+}
+
+export function isRecordItem(item: Record<string, unknown> | undefined): boolean {
+  return item?.sk === RECORD_SK && item.entity === "ChartRecord";
+}
+
+/** Chart records in DynamoDB: conditional writes make every step idempotent and every update versioned. */
+export class RecordRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(id: string): Promise<ChartRecord | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: recordPk(id), sk: RECORD_SK }, ConsistentRead: true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  /**
+   * Registers a new record and claims its content hash in one transaction. A re-delivered event finds its
+   * record already there ("exists"); other bytes-identical uploads find the claim ("duplicate-content").
+   */
+  async register(record: ChartRecord): Promise<RegisterOutcome> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(record),
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: contentPk(record.sha256), sk: CONTENT_SK, entity: "ContentClaim", originalId: record.id },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      );
+      return { outcome: "created" };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [recordReason, claimReason] = err.CancellationReasons ?? [];
+      if (recordReason?.Code === "ConditionalCheckFailed") {
+        const existing = await this.get(record.id);
+        if (existing) return { outcome: "exists", record: existing };
+      }
+      if (claimReason?.Code === "ConditionalCheckFailed") {
+        const claim = await this.db.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { pk: contentPk(record.sha256), sk: CONTENT_SK },
+            ConsistentRead: true,
+          }),
+        );
+        const originalId = claim.Item?.originalId as string | undefined;
+        if (originalId) return { outcome: "duplicate-content", originalId };
+      }
+      throw err;
+    }
+  }
+
+  /** Writes a record that must not exist yet (rejected and duplicate uploads). False if it already exists. */
+  async createIfAbsent(record: ChartRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: toItem(record), ConditionExpression: "attribute_not_exists(pk)" }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Saves `record` (whose version was already bumped) only if the stored version is `record.version - 1`. */
+  async save(record: ChartRecord): Promise<void> {
+    const expectedVersion = record.version - 1;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: "#v = :expected",
+          ExpressionAttributeNames: { "#v": "version" },
+          ExpressionAttributeValues: { ":expected": expectedVersion },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(record.id, expectedVersion);
+      throw err;
+    }
+  }
+
+  async findByMrn(mrn: string, limit = 50): Promise<ChartRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI_BY_MRN,
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": mrnKey(mrn) },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map(fromItem);
+  }
+
+  async findByContentHash(sha256: string): Promise<ChartRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI_BY_CONTENT,
+        KeyConditionExpression: "gsi2pk = :pk",
+        ExpressionAttributeValues: { ":pk": contentPk(sha256) },
+      }),
+    );
+    return (out.Items ?? []).map(fromItem);
+  }
+
+  /** Every chart record, page by page (used to rebuild the local search index). */
+  async *scanAll(): AsyncGenerator<ChartRecord> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "sk = :sk",
+          ExpressionAttributeValues: { ":sk": RECORD_SK },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) yield fromItem(item);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+  }
+}

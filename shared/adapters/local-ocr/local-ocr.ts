@@ -1,0 +1,255 @@
+import type {
+  OcrCompletionNotification,
+  OcrEngine,
+  OcrFeatureSet,
+  OcrJobStatus,
+  OcrResultPage,
+  StartOcrJobRequest,
+} from "../../ocr/ocr-engine";
+import type { TextractDocument } from "../../ocr/textract-blocks";
+import { PageRenderer, type SupportedMimeType } from "./render-pages";
+import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
+import { pagesToTextractBlocks, type OcrPage } from "./to-textract-blocks";
+
+/**
+ * The offline OCR adapter: mupdf renders, a tesseract.js pool recognizes, and the result is shaped exactly
+ * like Textract's DetectDocumentText so the rest of the pipeline cannot tell the engines apart.
+ * OCR text is PHI: nothing in this module logs it.
+ */
+
+export const LOCAL_MODEL_VERSION = "chartbridge-local/tesseract.js-7";
+
+export interface RecognizeDocumentOptions {
+  dpi?: number;
+  /** Shared pool. Without one, a pool is created for this call and terminated afterwards. */
+  pool?: RecognizerPool;
+  onPage?: (done: number, total: number) => void;
+  /** Skip format sniffing. */
+  mimeType?: SupportedMimeType;
+}
+
+/** Lets queued worker messages run between synchronous renders, so finished pages are collected promptly. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * OCRs every page of a PDF/TIFF/PNG/JPEG. Rendering is synchronous WASM on this thread; it stays at most
+ * one page ahead of each worker, so the pool never starves and rendered pages don't pile up in memory.
+ */
+export async function recognizeDocument(bytes: Uint8Array, opts: RecognizeDocumentOptions = {}): Promise<TextractDocument> {
+  const ownPool = opts.pool ? undefined : new TesseractPool();
+  const pool: RecognizerPool = opts.pool ?? ownPool!;
+  let doc: PageRenderer | undefined;
+  try {
+    doc = new PageRenderer(bytes, opts.mimeType);
+    const total = doc.pageCount;
+    const pages: OcrPage[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown;
+    let done = 0;
+    for (let n = 1; n <= total && failure === undefined; n++) {
+      while (inFlight.size > pool.size && failure === undefined) await Promise.race(inFlight);
+      if (failure !== undefined) break;
+      const { png, width, height } = doc.render(n, { dpi: opts.dpi });
+      // Tasks never reject (failures are recorded), so an early exit leaves no unhandled rejections behind.
+      const task: Promise<void> = pool
+        .recognize(png)
+        .then(({ lines }) => {
+          pages.push({ pageNumber: n, width, height, lines });
+          opts.onPage?.(++done, total);
+        })
+        .catch((err: unknown) => {
+          failure ??= err;
+        });
+      inFlight.add(task);
+      void task.then(() => inFlight.delete(task));
+      await yieldToEventLoop();
+    }
+    await Promise.all(inFlight);
+    if (failure !== undefined) throw failure;
+    return {
+      DocumentMetadata: { Pages: total },
+      Blocks: pagesToTextractBlocks(pages),
+      DetectDocumentTextModelVersion: LOCAL_MODEL_VERSION,
+      JobStatus: "SUCCEEDED",
+    };
+  } finally {
+    doc?.close();
+    await ownPool?.terminate();
+  }
+}
+
+/** What the engine keeps per job. Plain data, so a runtime can persist it (JSON) between restarts. */
+export interface LocalOcrJobRecord {
+  jobId: string;
+  documentId: string;
+  status: OcrJobStatus;
+  statusMessage?: string;
+  document?: TextractDocument;
+  location: { bucket: string; key: string; versionId?: string };
+  startedAt: number;
+  completedAt?: number;
+}
+
+/** Where results live. A `Map<string, LocalOcrJobRecord>` satisfies it; so can a file- or DB-backed store. */
+export interface LocalOcrResultStore {
+  get(jobId: string): LocalOcrJobRecord | undefined | Promise<LocalOcrJobRecord | undefined>;
+  set(jobId: string, record: LocalOcrJobRecord): unknown;
+}
+
+export interface LocalOcrEngineOptions {
+  readObject(bucket: string, key: string, versionId?: string): Promise<Uint8Array>;
+  onComplete(notification: OcrCompletionNotification): void | Promise<void>;
+  /** Shared pool; by default the engine creates one on first use (terminated by `close()`). */
+  pool?: RecognizerPool;
+  resultStore?: LocalOcrResultStore;
+  dpi?: number;
+  /** Called when persisting a result or delivering a notification fails. Default: a PHI-free console line. */
+  onError?: (err: unknown, jobId: string) => void;
+  now?: () => number;
+}
+
+/** Textract's page size for Get… results (MaxResults upper bound). */
+export const RESULT_PAGE_SIZE = 1000;
+
+export class InvalidJobIdError extends Error {
+  override readonly name = "InvalidJobIdException"; // the Textract SDK error name callers may match on
+}
+
+export const localJobId = (documentId: string) => `local-${documentId}`;
+
+export class LocalOcrEngine implements OcrEngine {
+  readonly name = "local-tesseract";
+  private readonly store: LocalOcrResultStore;
+  private readonly starts = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<void>>();
+  private ownPool: TesseractPool | undefined;
+
+  constructor(private readonly options: LocalOcrEngineOptions) {
+    this.store = options.resultStore ?? new Map<string, LocalOcrJobRecord>();
+  }
+
+  /**
+   * Returns at once; OCR runs in the background and ends with `onComplete`. Like Textract with a
+   * ClientRequestToken, the same document id always maps to the same job and never runs OCR twice.
+   * Only the DetectDocumentText equivalent exists locally: `forms`/`queries` jobs return text blocks.
+   */
+  async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {
+    const jobId = localJobId(request.documentId);
+    let start = this.starts.get(jobId);
+    if (!start) {
+      start = this.begin(jobId, request);
+      this.starts.set(jobId, start);
+      start.catch(() => this.starts.delete(jobId)); // a failed start (store error) may be retried
+    }
+    await start;
+    return { jobId };
+  }
+
+  async getResultPage(jobId: string, _features: OcrFeatureSet, nextToken?: string): Promise<OcrResultPage> {
+    const record = await this.store.get(jobId);
+    if (!record) throw new InvalidJobIdError(`unknown job ${jobId}`);
+    const base = { jobStatus: record.status, statusMessage: record.statusMessage, modelVersion: LOCAL_MODEL_VERSION };
+    if (record.status !== "SUCCEEDED" || !record.document) return { ...base, pageCount: 0, blocks: [] };
+    const all = record.document.Blocks;
+    const offset = nextToken === undefined ? 0 : decodeToken(jobId, nextToken);
+    const end = offset + RESULT_PAGE_SIZE;
+    return {
+      ...base,
+      pageCount: record.document.DocumentMetadata.Pages,
+      blocks: all.slice(offset, end),
+      nextToken: end < all.length ? encodeToken(jobId, end) : undefined,
+    };
+  }
+
+  /** Resolves when every background job (including its notification) has finished. */
+  async drain(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  /** Waits for running jobs, then stops the pool the engine created itself (a passed-in pool is left alone). */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.ownPool?.terminate();
+    this.ownPool = undefined;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  private async begin(jobId: string, request: StartOcrJobRequest): Promise<void> {
+    const existing = await this.store.get(jobId);
+    // Finished jobs are returned as-is. An IN_PROGRESS record that no task here is running means the
+    // process stopped mid-job (persistent store): run it again rather than leave it stuck forever.
+    if (existing && (existing.status !== "IN_PROGRESS" || this.running.has(jobId))) return;
+    const record: LocalOcrJobRecord = {
+      jobId,
+      documentId: request.documentId,
+      status: "IN_PROGRESS",
+      location: { bucket: request.bucket, key: request.key, versionId: request.versionId },
+      startedAt: this.now(),
+    };
+    await this.store.set(jobId, record);
+    const task = this.process(record).finally(() => this.running.delete(jobId));
+    this.running.set(jobId, task);
+  }
+
+  /** Never rejects: every failure becomes a FAILED record and notification. */
+  private async process(record: LocalOcrJobRecord): Promise<void> {
+    const { bucket, key, versionId } = record.location;
+    let done: LocalOcrJobRecord;
+    try {
+      const bytes = await this.options.readObject(bucket, key, versionId);
+      const document = await recognizeDocument(bytes, { dpi: this.options.dpi, pool: this.pool() });
+      done = { ...record, status: "SUCCEEDED", document, completedAt: this.now() };
+    } catch (err) {
+      // Error messages come from mupdf/tesseract/S3, never from recognized text, so they are safe to keep.
+      done = { ...record, status: "FAILED", statusMessage: (err as Error)?.message ?? String(err), completedAt: this.now() };
+    }
+    try {
+      await this.store.set(record.jobId, done);
+    } catch (err) {
+      this.reportError(err, record.jobId);
+      done = { ...done, status: "FAILED", statusMessage: "result could not be stored", document: undefined };
+    }
+    try {
+      await this.options.onComplete({
+        JobId: record.jobId,
+        Status: done.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED",
+        API: "StartDocumentTextDetection",
+        JobTag: record.documentId,
+        Timestamp: done.completedAt ?? this.now(),
+        DocumentLocation: { S3ObjectName: key, S3Bucket: bucket },
+      });
+    } catch (err) {
+      this.reportError(err, record.jobId);
+    }
+  }
+
+  private pool(): RecognizerPool {
+    if (this.options.pool) return this.options.pool;
+    this.ownPool ??= new TesseractPool();
+    return this.ownPool;
+  }
+
+  private reportError(err: unknown, jobId: string): void {
+    if (this.options.onError) return this.options.onError(err, jobId);
+    // Name only: a handler's error message could quote record contents.
+    console.error(`local-ocr: job ${jobId} failed after OCR (${(err as Error)?.name ?? "error"})`);
+  }
+}
+
+// Opaque like Textract's tokens, and bound to the job so a token cannot be replayed against another.
+function encodeToken(jobId: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ j: jobId, o: offset })).toString("base64url");
+}
+
+function decodeToken(jobId: string, token: string): number {
+  try {
+    const { j, o } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { j: unknown; o: unknown };
+    if (j === jobId && Number.isInteger(o) && (o as number) >= 0) return o as number;
+  } catch {
+    // fall through
+  }
+  throw new Error("InvalidParameterException: invalid NextToken");
+}

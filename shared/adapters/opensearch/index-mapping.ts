@@ -1,0 +1,73 @@
+/**
+ * The chart-records index definition. Documents are SearchDocuments (shared/search/search-index.ts);
+ * `dynamic: "strict"` rejects any field not listed here, so a change to SearchDocument needs a new index
+ * version (create `chart-records-v2`, reindex, move the alias).
+ */
+
+/** The alias every read and write goes through. */
+export const CHART_RECORDS_ALIAS = "chart-records";
+/** The concrete index the alias points at when `ensureIndex` creates it. */
+export const CHART_RECORDS_INDEX = "chart-records-v1";
+
+const textWithKeyword = {
+  type: "text",
+  analyzer: "chart_text",
+  fields: { keyword: { type: "keyword", ignore_above: 256, normalizer: "folded" } },
+} as const;
+
+const text = { type: "text", analyzer: "chart_text" } as const;
+
+/** Dates are YYYY-MM-DD; a malformed one is skipped rather than failing the whole document. */
+const day = { type: "date", format: "strict_date", ignore_malformed: true } as const;
+const timestamp = { type: "date", format: "strict_date_optional_time", ignore_malformed: true } as const;
+
+export const CHART_RECORDS_SETTINGS = {
+  analysis: {
+    char_filter: {
+      // MRNs compare ignoring spaces and punctuation ("MR-00 123" = "mr00123"); see normalizeMrn.
+      alphanumeric_only: { type: "pattern_replace", pattern: "[^\\p{L}\\p{Nd}]", replacement: "" },
+    },
+    normalizer: {
+      folded: { type: "custom", filter: ["lowercase", "asciifolding"] },
+      mrn: { type: "custom", char_filter: ["alphanumeric_only"], filter: ["lowercase"] },
+    },
+    analyzer: {
+      // Standard tokenization, case- and accent-insensitive ("José" matches "Jose").
+      chart_text: { type: "custom", tokenizer: "standard", filter: ["lowercase", "asciifolding"] },
+    },
+  },
+} as const;
+
+export const CHART_RECORDS_MAPPINGS = {
+  dynamic: "strict",
+  properties: {
+    id: { type: "keyword" },
+    version: { type: "long" },
+    status: { type: "keyword" },
+    documentType: { type: "keyword" },
+    patientName: textWithKeyword,
+    dateOfBirth: day,
+    mrn: { type: "keyword", normalizer: "mrn" },
+    dateOfService: day,
+    provider: textWithKeyword,
+    facility: textWithKeyword,
+    diagnoses: text,
+    medications: text,
+    allergies: text,
+    text,
+    vendor: { type: "keyword" },
+    batch: { type: "keyword" },
+    sourceKey: { type: "keyword", index: false },
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  },
+} as const;
+
+/** Body of the create-index request: settings, mappings and (optionally) the alias. */
+export function createIndexBody(alias?: string): Record<string, unknown> {
+  return {
+    settings: CHART_RECORDS_SETTINGS,
+    mappings: CHART_RECORDS_MAPPINGS,
+    ...(alias ? { aliases: { [alias]: {} } } : {}),
+  };
+}

@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+/** One uploaded object, from either an S3 event notification or an EventBridge "Object Created" event. */
+export interface UploadedObject {
+  bucket: string;
+  key: string;
+  size?: number;
+  versionId?: string;
+  etag?: string;
+}
+
+const S3NotificationSchema = z.object({
+  Records: z.array(
+    z.object({
+      eventName: z.string(),
+      s3: z.object({
+        bucket: z.object({ name: z.string() }),
+        object: z.object({
+          key: z.string(),
+          size: z.number().optional(),
+          versionId: z.string().optional(),
+          eTag: z.string().optional(),
+        }),
+      }),
+    }),
+  ),
+});
+
+const EventBridgeObjectCreatedSchema = z.object({
+  source: z.literal("aws.s3"),
+  "detail-type": z.literal("Object Created"),
+  detail: z.object({
+    bucket: z.object({ name: z.string() }),
+    object: z.object({
+      key: z.string(),
+      size: z.number().optional(),
+      etag: z.string().optional(),
+      "version-id": z.string().optional(),
+    }),
+  }),
+});
+
+const S3TestEventSchema = z.object({ Event: z.literal("s3:TestEvent") });
+
+export class UnrecognizedEventError extends Error {
+  constructor(what: string) {
+    super(`Unrecognized upload event: ${what}`);
+    this.name = "UnrecognizedEventError";
+  }
+}
+
+/**
+ * Parses an SQS message body into the objects it announces. S3 notifications URL-encode keys (spaces as
+ * "+"); EventBridge events do not. S3's test event announces nothing.
+ */
+export function parseUploadEvent(body: string): UploadedObject[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new UnrecognizedEventError("body is not JSON");
+  }
+  if (S3TestEventSchema.safeParse(json).success) return [];
+  const eventBridge = EventBridgeObjectCreatedSchema.safeParse(json);
+  if (eventBridge.success) {
+    const { bucket, object } = eventBridge.data.detail;
+    return [{ bucket: bucket.name, key: object.key, size: object.size, etag: object.etag, versionId: object["version-id"] }];
+  }
+  const s3 = S3NotificationSchema.safeParse(json);
+  if (s3.success) {
+    return s3.data.Records.filter((r) => r.eventName.startsWith("ObjectCreated")).map((r) => ({
+      bucket: r.s3.bucket.name,
+      key: decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")),
+      size: r.s3.object.size,
+      versionId: r.s3.object.versionId,
+      etag: r.s3.object.eTag,
+    }));
+  }
+  throw new UnrecognizedEventError("neither an S3 notification nor an EventBridge Object Created event");
+}
+
+/** `<vendor>/<batch>/<file>` → vendor and batch; flat keys have neither. */
+export function vendorAndBatch(key: string): { vendor?: string; batch?: string } {
+  const parts = key.split("/");
+  if (parts.length >= 3) return { vendor: parts[0], batch: parts.slice(1, -1).join("/") };
+  if (parts.length === 2) return { vendor: parts[0] };
+  return {};
+}

@@ -1,0 +1,341 @@
+/**
+ * Field extraction: every rule proposes candidates from every source (same-line label, label with the value
+ * on the next line, FORMS key/value pairs, two-column table rows, QUERIES answers, letterhead); candidates
+ * about someone other than the patient are dropped; first/last name parts are composed; the best candidate
+ * per field wins.
+ */
+import type { BoundingBox, ExtractedField, ExtractedFields } from "../domain/fields";
+import { FIELD_NAMES } from "../domain/fields";
+import { findLabels, valueTokens, type CompiledLabel, type LabelMatch } from "./labels";
+import { bottom, centerX, EMPTY_BOX, right, unionBoxes } from "./model/geometry";
+import { evidence, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
+import { makeTokens, type Token } from "./model/tokens";
+import { normalizePatientName } from "./normalize/names";
+import { ALL_LABELS, FIELD_RULES, letterheadCandidates, RULES_BY_TARGET } from "./rules";
+import {
+  CERTAINTY,
+  type Candidate,
+  type CandidateSource,
+  type FieldRule,
+  type ParsedValue,
+  type RuleContext,
+} from "./rules/types";
+
+export function extractFields(ctx: RuleContext): ExtractedFields {
+  return selectFields(collectCandidates(ctx));
+}
+
+/** All candidates, after dropping non-patient ones and composing names (exported for debugging/tests). */
+export function collectCandidates(ctx: RuleContext): Candidate[] {
+  const { model } = ctx;
+  const firstPage = model.pages[0];
+  const raw: Candidate[] = [];
+  for (const page of model.pages) {
+    for (const line of page.lines) raw.push(...lineCandidates(line, page, firstPage, ctx));
+    raw.push(...keyValueCandidates(page, ctx));
+    raw.push(...tableCandidates(page, ctx));
+    raw.push(...queryCandidates(page, ctx));
+  }
+  if (firstPage) raw.push(...letterheadCandidates(firstPage.lines));
+  const scoped = raw.filter(
+    (c) => !(RULES_BY_TARGET.get(c.target)?.patientScoped && inNonPatientContext(c, model)),
+  );
+  return [...scoped, ...composeNames(scoped)];
+}
+
+// ── same line / next line ────────────────────────────────────────────────────────────────────────────────
+
+function lineCandidates(
+  line: OcrLine,
+  page: PageModel,
+  firstPage: PageModel | undefined,
+  ctx: RuleContext,
+): Candidate[] {
+  const matches = findLabels(line, ALL_LABELS);
+  const out: Candidate[] = [];
+  matches.forEach((m, k) => {
+    const rule = m.label.target ? RULES_BY_TARGET.get(m.label.target) : undefined;
+    if (!rule) return;
+    if (m.label.def.headerOnly && (page !== firstPage || line.box.top > 0.4)) return;
+    const weight = (m.label.def.weight ?? 1) * (m.fuzzy ? CERTAINTY.fuzzyFactor : 1);
+    const sameLine = valueTokens(line, matches, k);
+    if (sameLine.length) {
+      const parsed = rule.parse(sameLine, ctx);
+      const certainty = (m.colon ? CERTAINTY.lineWithColon : CERTAINTY.lineNoColon) * weight;
+      if (parsed) out.push(candidate(rule, parsed, certainty, "line"));
+      return;
+    }
+    const below = valueBelow(line, matches, k, page);
+    const parsed = below.length ? rule.parse(below, ctx) : undefined;
+    if (parsed) out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
+  });
+  return out;
+}
+
+/**
+ * A label with nothing after it: its value is the nearest line just below, within the label's column (from
+ * the label's left edge to the next label on the same line, if any).
+ */
+function valueBelow(line: OcrLine, matches: readonly LabelMatch[], k: number, page: PageModel): Token[] {
+  const m = matches[k];
+  if (!m) return [];
+  const labelBox = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  const next = matches[k + 1] ? line.tokens[(matches[k + 1] as LabelMatch).start] : undefined;
+  const regionLeft = labelBox.left - Math.max(0.02, labelBox.width * 0.25);
+  const regionRight = next ? next.box.left : right(labelBox) + 0.35;
+  const h = labelBox.height || line.box.height;
+
+  let best: { line: OcrLine; tokens: Token[] } | undefined;
+  for (const other of page.lines) {
+    if (other === line || other.box.top < labelBox.top + h * 0.5) continue;
+    if (other.box.top - bottom(labelBox) > h * 2.2) continue;
+    const inRegion = other.tokens.filter((t) => centerX(t.box) >= regionLeft && centerX(t.box) < regionRight);
+    if (!inRegion.length) continue;
+    if (!best || other.box.top < best.line.box.top) best = { line: other, tokens: inRegion };
+  }
+  if (!best) return [];
+  // Stop at a label on that line; if the region starts with one, the line below is another field, not a value.
+  const firstIndex = best.line.tokens.indexOf(best.tokens[0] as Token);
+  const labelStarts = findLabels(best.line, ALL_LABELS).map((lm) => lm.start);
+  if (labelStarts.includes(firstIndex)) return [];
+  const stopAt = labelStarts.find((s) => s > firstIndex);
+  return best.tokens.filter((t) => stopAt === undefined || best.line.tokens.indexOf(t) < stopAt);
+}
+
+// ── FORMS key/value pairs and two-column tables ─────────────────────────────────────────────────────────────
+
+/** The label a whole key ("Date of Birth:", "2. PATIENT'S NAME (Last, First)") is, if any. */
+export function labelForKey(
+  keyTokens: readonly Token[],
+): { label: CompiledLabel; fuzzy: boolean } | undefined {
+  let keys = keyTokens.map((t) => t.key);
+  // Drop form numbering ("2.", "3a") and a trailing explanation in parentheses.
+  const paren = keyTokens.findIndex((t) => t.text.startsWith("("));
+  if (paren > 0) keys = keys.slice(0, paren);
+  while (keys.length && /^\d+[a-z]?$/.test(keys[0] ?? "")) keys = keys.slice(1);
+  keys = keys.filter(Boolean);
+  if (!keys.length) return undefined;
+  const tryKeys = (ks: readonly string[]) => {
+    const exact = ALL_LABELS.find((l) => l.keys.length === ks.length && l.keys.every((k, i) => k === ks[i]));
+    if (exact) return { label: exact, fuzzy: false };
+    const fuzzy = ALL_LABELS.find(
+      (l) =>
+        l.keys.length === ks.length &&
+        l.keys.join(" ").length >= 5 &&
+        editDistance(l.keys.join(" "), ks.join(" ")) <= 1,
+    );
+    return fuzzy ? { label: fuzzy, fuzzy: true } : undefined;
+  };
+  return (
+    tryKeys(keys) ??
+    (/^(patient|patients|pt)$/.test(keys[0] ?? "") && keys.length > 1 ? tryKeys(keys.slice(1)) : undefined)
+  );
+}
+
+function keyValueCandidates(page: PageModel, ctx: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const kv of page.keyValues) {
+    if (!kv.valueTokens.length) continue;
+    const found = labelForKey(kv.keyTokens);
+    const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
+    if (!found || !rule) continue;
+    const parsed = rule.parse(kv.valueTokens, ctx);
+    const certainty =
+      CERTAINTY.keyValue * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
+    if (parsed) out.push(candidate(rule, parsed, certainty, "key-value"));
+  }
+  return out;
+}
+
+function tableCandidates(page: PageModel, ctx: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const table of page.tables) {
+    for (const row of table.rows) {
+      row.forEach((cell, i) => {
+        const valueCell = row[i + 1];
+        if (!valueCell?.tokens.length) return;
+        const found = labelForKey(cell.tokens);
+        const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
+        if (!found || !rule) return;
+        const parsed = rule.parse(valueCell.tokens, ctx);
+        const certainty =
+          CERTAINTY.table * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
+        if (parsed) out.push(candidate(rule, parsed, certainty, "table"));
+      });
+    }
+  }
+  return out;
+}
+
+// ── QUERIES ──────────────────────────────────────────────────────────────────────────────────────────────
+
+function ruleForQuery(alias: string | undefined, question: string): FieldRule | undefined {
+  if (alias) {
+    const byAlias = FIELD_RULES.find((r) => r.query?.alias?.test(alias));
+    if (byAlias) return byAlias;
+  }
+  return FIELD_RULES.find((r) => r.query?.question?.test(question));
+}
+
+function queryCandidates(page: PageModel, ctx: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const q of page.queries) {
+    const rule = ruleForQuery(q.alias, q.question);
+    if (!rule) continue;
+    // QUERY_RESULT blocks carry no WORD children; find the answer's words on the page for its box.
+    const words = findWords(page, q.answer);
+    const box = q.box ?? (words ? unionBoxes(words.map((w) => w.box)) : EMPTY_BOX);
+    const tokens =
+      words ?? q.answer.split(/\s+/).flatMap((w) => makeTokens(w, q.confidence, box, page.number));
+    const parsed = rule.parse(tokens, ctx);
+    if (!parsed) continue;
+    out.push({
+      target: rule.target,
+      value: parsed.value,
+      certainty: CERTAINTY.query,
+      ocr: q.confidence / 100,
+      page: page.number,
+      box: words ? unionBoxes(parsed.tokens.map((t) => t.box)) : box,
+      source: "query",
+    });
+  }
+  return out;
+}
+
+function findWords(page: PageModel, text: string): Token[] | undefined {
+  const want = text.replace(/\s+/g, " ").trim().toLowerCase();
+  if (!want) return undefined;
+  for (const line of page.lines) {
+    const tokens = line.tokens;
+    for (let i = 0; i < tokens.length; i++) {
+      let acc = "";
+      for (let j = i; j < tokens.length; j++) {
+        acc = acc ? `${acc} ${(tokens[j] as Token).text}` : (tokens[j] as Token).text;
+        const norm = acc.toLowerCase();
+        if (norm === want) return tokens.slice(i, j + 1);
+        if (!want.startsWith(norm)) break;
+      }
+    }
+  }
+  return undefined;
+}
+
+// ── context, composition, selection ───────────────────────────────────────────────────────────────────────
+
+const NON_PATIENT_SECTION =
+  /^(?:emergency\b|in case of emergency|next of kin|guarantor|responsible party|insured|subscriber|policy ?holder|spouse|guardian|parent|mother|father|employer|person to notify|contact person|referring|primary care)/i;
+const PATIENT_SECTION = /^patient\b/i;
+
+/** Is the candidate under an "Emergency Contact"/"Guarantor"/… heading (nearest section marker above it)? */
+function inNonPatientContext(c: Candidate, model: DocModel): boolean {
+  const page = model.pages.find((p) => p.number === c.page);
+  if (!page) return false;
+  let nearest: OcrLine | undefined;
+  for (const line of page.lines) {
+    if (line.box.top >= c.box.top - line.box.height * 0.3) continue;
+    if (c.box.left < line.box.left - 0.1) continue;
+    const text = line.text.trim();
+    if (!NON_PATIENT_SECTION.test(text) && !PATIENT_SECTION.test(text)) continue;
+    if (!nearest || line.box.top > nearest.box.top) nearest = line;
+  }
+  return nearest ? NON_PATIENT_SECTION.test(nearest.text.trim()) : false;
+}
+
+/** "First Name: Jane" + "Last Name: Doe" (+ middle) on the same page and rows → patientName "Jane Doe". */
+function composeNames(candidates: readonly Candidate[]): Candidate[] {
+  const given = candidates.filter((c) => c.target === "givenName");
+  const family = candidates.filter((c) => c.target === "familyName");
+  const middle = candidates.filter((c) => c.target === "middleName");
+  const near = (a: Candidate, pool: readonly Candidate[]) =>
+    pool
+      .filter((b) => b.page === a.page && Math.abs(b.box.top - a.box.top) < 0.06)
+      .sort((x, y) => distance(a.box, x.box) - distance(a.box, y.box))[0];
+  const out: Candidate[] = [];
+  for (const g of given) {
+    const f = near(g, family);
+    if (!f) continue;
+    const m = near(g, middle);
+    const parts = m ? [g, m, f] : [g, f];
+    const value = normalizePatientName(parts.map((p) => p.value).join(" "));
+    if (!value) continue;
+    out.push({
+      target: "patientName",
+      value,
+      certainty: Math.min(...parts.map((p) => p.certainty)),
+      ocr: Math.min(...parts.map((p) => p.ocr)),
+      page: g.page,
+      box: unionBoxes(parts.map((p) => p.box)),
+      source: "composite",
+    });
+  }
+  return out;
+}
+
+function distance(a: BoundingBox, b: BoundingBox): number {
+  return Math.abs(a.top - b.top) * 10 + Math.abs(a.left - b.left);
+}
+
+/**
+ * Best candidate per field: highest certainty × OCR confidence; among candidates within 0.02 of the best,
+ * the first on the page (identity fields repeat in page headers; the first is the document's own).
+ */
+export function selectFields(candidates: readonly Candidate[]): ExtractedFields {
+  const fields: ExtractedFields = {};
+  for (const name of FIELD_NAMES) {
+    const pool = candidates.filter((c) => c.target === name);
+    if (!pool.length) continue;
+    const score = (c: Candidate) => c.certainty * c.ocr;
+    const best = Math.max(...pool.map(score));
+    const chosen = pool
+      .filter((c) => score(c) >= best - 0.02)
+      .sort((a, b) => a.page - b.page || a.box.top - b.box.top || a.box.left - b.box.left)[0];
+    if (chosen) fields[name] = toField(chosen, score(chosen));
+  }
+  return fields;
+}
+
+function toField(c: Candidate, confidence: number): ExtractedField {
+  const r = (n: number) => Math.round(n * 10_000) / 10_000;
+  return {
+    value: c.value,
+    confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 1000) / 1000,
+    page: c.page,
+    bbox: { left: r(c.box.left), top: r(c.box.top), width: r(c.box.width), height: r(c.box.height) },
+  };
+}
+
+function candidate(
+  rule: FieldRule,
+  parsed: ParsedValue,
+  certainty: number,
+  source: CandidateSource,
+): Candidate {
+  const ev = evidence(parsed.tokens);
+  return {
+    target: rule.target,
+    value: parsed.value,
+    certainty,
+    ocr: ev.ocr,
+    page: ev.page ?? 1,
+    box: ev.box,
+    source,
+  };
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0] as number;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j] as number;
+      dp[j] = Math.min(
+        (dp[j] as number) + 1,
+        (dp[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      prev = tmp;
+    }
+  }
+  return dp[b.length] as number;
+}

@@ -1,0 +1,12 @@
+export { extractDocument, extractWithReview, type ExtractOptions } from "./extract-document";
+export { classifyDocument, classifyModel } from "./classify-document";
+export {
+  needsReview,
+  DEFAULT_REVIEW_THRESHOLD,
+  IDENTITY_FIELDS,
+  type ReviewFlag,
+  type IdentityField,
+} from "./review";
+export { plainText } from "./plain-text";
+export { buildDocModel, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
+export * from "./normalize";

@@ -1,0 +1,311 @@
+/**
+ * Label matching on OCR lines. A label ("Date of Birth", "Med Rec #") is matched token by token against a
+ * line's words, longest label first, so "Date of Birth" wins over "Date" and "Last Name" over "Name".
+ * Every label known to the rules — including labels we do not extract ("Account #", "Phone") — marks where
+ * the previous label's value ends, which is how "Patient: Jane Doe   DOB: 03/14/1962   MRN: 00123" splits.
+ */
+import type { OcrLine } from "./model/document-model";
+import { right } from "./model/geometry";
+import { endsWithColon, isSeparator, labelKeys, type Token } from "./model/tokens";
+
+/** What a label's value fills: a result field, a patient-name part, or nothing (a delimiter label). */
+export type LabelTarget =
+  | "patientName"
+  | "dateOfBirth"
+  | "sex"
+  | "mrn"
+  | "dateOfService"
+  | "admissionDate"
+  | "dischargeDate"
+  | "provider"
+  | "facility"
+  | "givenName"
+  | "familyName"
+  | "middleName"
+  | null;
+
+export interface LabelDef {
+  text: string;
+  /** Multiplies the rule certainty: below 1 for labels that are weaker evidence ("Name", "Referring"). */
+  weight?: number;
+  /**
+   * A common word that only counts as a label when clearly used as one: followed by a colon or a wide gap.
+   * ("Physician", "Provider", "Admitted", "Sex", "Name", "Patient", "Date".)
+   */
+  generic?: boolean;
+  /** Only in the header of page 1 (top 40%): the bare "Date:" of a note header. */
+  headerOnly?: boolean;
+}
+
+export interface CompiledLabel {
+  target: LabelTarget;
+  def: LabelDef;
+  keys: string[];
+}
+
+export interface LabelMatch {
+  label: CompiledLabel;
+  /** Index of the first label token. */
+  start: number;
+  /** Index just past the label and any separator (":", "-"). */
+  end: number;
+  colon: boolean;
+  fuzzy: boolean;
+}
+
+export function compileLabels(
+  groups: readonly { target: LabelTarget; labels: readonly LabelDef[] }[],
+): CompiledLabel[] {
+  const out: CompiledLabel[] = [];
+  for (const g of groups) {
+    for (const def of g.labels) {
+      const keys = labelKeys(def.text);
+      if (keys.length) out.push({ target: g.target, def, keys });
+    }
+  }
+  // Longest first; among equal lengths, extracted targets before delimiters.
+  return out.sort(
+    (a, b) => b.keys.length - a.keys.length || Number(b.target !== null) - Number(a.target !== null),
+  );
+}
+
+/** Words that, right before a label on the same line, show the label belongs to someone else's field. */
+const FOREIGN_QUALIFIERS = new Set([
+  "contact",
+  "emergency",
+  "mothers",
+  "mother",
+  "fathers",
+  "father",
+  "spouse",
+  "spouses",
+  "guarantor",
+  "guarantors",
+  "insured",
+  "insureds",
+  "subscriber",
+  "subscribers",
+  "employer",
+  "employers",
+  "company",
+  "pharmacy",
+  "insurance",
+  "plan",
+  "parent",
+  "parents",
+  "guardian",
+  "guardians",
+  "relative",
+  "friend",
+  "maiden",
+  "business",
+  "street",
+  "user",
+  "package",
+  "product",
+  "drug",
+  "medication",
+  "file",
+  "facility",
+  "school",
+  "policy",
+  "holder",
+  "responsible",
+  "referring",
+  "ordering",
+  "primary",
+  "nurse",
+  "witness",
+  "interpreter",
+  "representative",
+  "legal",
+  "previous",
+  "prior",
+  "other",
+  "physicians",
+  "doctors",
+  "providers",
+  "agent",
+]);
+
+const PROSE_WORDS = new Set([
+  "the",
+  "a",
+  "an",
+  "his",
+  "her",
+  "their",
+  "its",
+  "this",
+  "that",
+  "these",
+  "those",
+  "our",
+  "your",
+  "my",
+  "per",
+  "on",
+  "at",
+  "of",
+  "for",
+  "with",
+  "and",
+  "or",
+  "no",
+  "new",
+  "by",
+  "from",
+  "to",
+  "in",
+  "is",
+  "was",
+  "patients",
+]);
+
+/** Typical height of the line's words (for gap thresholds). */
+export function lineHeight(line: OcrLine): number {
+  const hs = line.tokens
+    .map((t) => t.box.height)
+    .filter((h) => h > 0)
+    .sort((a, b) => a - b);
+  return hs[Math.floor(hs.length / 2)] ?? line.box.height ?? 0.01;
+}
+
+export function gapBefore(tokens: readonly Token[], i: number): number {
+  const prev = tokens[i - 1];
+  const cur = tokens[i];
+  return prev && cur ? cur.box.left - right(prev.box) : 0;
+}
+
+/** Find every accepted label occurrence in a line, left to right, non-overlapping. */
+export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): LabelMatch[] {
+  const tokens = line.tokens;
+  const h = lineHeight(line);
+  const out: LabelMatch[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const match = matchAt(tokens, i, labels, h);
+    if (match) {
+      out.push(match);
+      i = match.end;
+    } else {
+      i++;
+    }
+  }
+  return out;
+}
+
+function matchAt(
+  tokens: readonly Token[],
+  i: number,
+  labels: readonly CompiledLabel[],
+  h: number,
+): LabelMatch | undefined {
+  for (const label of labels) {
+    const n = label.keys.length;
+    if (i + n > tokens.length) continue;
+    let fuzzy = false;
+    let ok = true;
+    for (let k = 0; k < n; k++) {
+      const tokenKey = tokens[i + k]?.key ?? "";
+      const labelKey = label.keys[k] ?? "";
+      if (tokenKey === labelKey) continue;
+      if (!fuzzy && labelKey.length >= 5 && levenshteinAtMostOne(tokenKey, labelKey)) {
+        fuzzy = true;
+        continue;
+      }
+      ok = false;
+      break;
+    }
+    if (!ok) continue;
+
+    let end = i + n;
+    const last = tokens[end - 1];
+    let colon = last ? endsWithColon(last) || label.keys[n - 1] === "#" : false;
+    while (end < tokens.length && tokens[end] && isSeparator(tokens[end] as Token)) {
+      if ((tokens[end] as Token).text.includes(":")) colon = true;
+      end++;
+    }
+    const wideGapBefore = i > 0 && gapBefore(tokens, i) > h * 1.0;
+    const wideGapAfter = end < tokens.length && gapBefore(tokens, end) > h * 1.0;
+
+    // Part of a longer phrase: "to Patient:", "Emergency Contact Name:".
+    const prev = tokens[i - 1];
+    if (prev && !wideGapBefore) {
+      if (FOREIGN_QUALIFIERS.has(prev.key)) continue;
+      // After a lower-case word it is prose ("the discharge date was…"), unless a specific label has a colon
+      // ("female DOB: …").
+      if (/^\p{Ll}/u.test(prev.text) && (label.def.generic || !colon)) continue;
+      // "The discharge date was…", "His DOB…": an article or pronoun before a label without colon is prose.
+      if (!colon && PROSE_WORDS.has(prev.key)) continue;
+    }
+    // The start of an unknown longer label: "Name of package: …".
+    if (!colon && continuesIntoUnknownLabel(tokens, end)) continue;
+    if (fuzzy && !colon) continue;
+    if (label.def.generic && !colon && !wideGapAfter) continue;
+    return { label, start: i, end, colon, fuzzy };
+  }
+  return undefined;
+}
+
+function continuesIntoUnknownLabel(tokens: readonly Token[], from: number): boolean {
+  for (let k = from; k < Math.min(tokens.length, from + 3); k++) {
+    const t = tokens[k];
+    if (!t || /\d/.test(t.text)) return false;
+    if (endsWithColon(t)) return /[A-Za-z]/.test(t.text);
+  }
+  return false;
+}
+
+function levenshteinAtMostOne(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (a.length < b.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/**
+ * The value tokens for label `k`: up to the next label, cut earlier at an unknown "Label:" or a very wide
+ * gap (another column).
+ */
+export function valueTokens(line: OcrLine, matches: readonly LabelMatch[], k: number): Token[] {
+  const m = matches[k];
+  if (!m) return [];
+  const stop = matches[k + 1]?.start ?? line.tokens.length;
+  const h = lineHeight(line);
+  const out: Token[] = [];
+  for (let i = m.end; i < stop; i++) {
+    const t = line.tokens[i];
+    if (!t) break;
+    if (out.length && gapBefore(line.tokens, i) > h * 2.5) break;
+    if (out.length && endsWithColon(t) && /[A-Za-z]{2,}/.test(t.text)) {
+      // An unknown label ("Room:"): drop it, and the words of it that follow a wider gap ("Marital Status:").
+      let cut = out.length;
+      for (let back = out.length - 1; back > 0; back--) {
+        if (gapBefore(line.tokens, m.end + back) > h * 0.9) {
+          cut = back;
+          break;
+        }
+      }
+      out.length = cut;
+      break;
+    }
+    out.push(t);
+  }
+  return out;
+}

@@ -1,0 +1,282 @@
+/**
+ * Adapter from chartbridge's Textract-shaped input to a small read model the rules work on. The block graph
+ * (LINE→WORD children, KEY_VALUE_SET key/value links, TABLE→CELL, QUERY→QUERY_RESULT) is navigated with
+ * `amazon-textract-response-parser`; everything downstream sees only the plain types below, so rules do not
+ * depend on the library and are easy to test with hand-built blocks.
+ */
+import { TextractDocument as TrpDocument } from "amazon-textract-response-parser";
+import type {
+  ApiBlock,
+  ApiResponsePage,
+  Cell as TrpCell,
+  MergedCell as TrpMergedCell,
+  Page as TrpPage,
+  Word as TrpWord,
+} from "amazon-textract-response-parser";
+import type { BoundingBox } from "../../domain/fields";
+import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
+import { unionBoxes, splitBoxHorizontally } from "./geometry";
+import { makeTokens, meanConfidence, type Token } from "./tokens";
+
+export interface OcrLine {
+  page: number;
+  /** Position in document reading order (0-based, across pages). */
+  index: number;
+  text: string;
+  tokens: Token[];
+  box: BoundingBox;
+}
+
+export interface KeyValue {
+  page: number;
+  keyText: string;
+  keyTokens: Token[];
+  valueText: string;
+  valueTokens: Token[];
+  /** Textract's confidence that this key/value pair is right, 0–100. */
+  confidence: number;
+  /** The value holds a checkbox rather than (or as well as) words. */
+  isCheckbox: boolean;
+}
+
+export interface TableCell {
+  row: number;
+  column: number;
+  text: string;
+  tokens: Token[];
+}
+
+export interface TableModel {
+  page: number;
+  box: BoundingBox;
+  rows: TableCell[][];
+}
+
+export interface QueryAnswer {
+  page: number;
+  alias?: string;
+  question: string;
+  answer: string;
+  /** 0–100. */
+  confidence: number;
+  box?: BoundingBox;
+}
+
+export interface PageModel {
+  number: number;
+  lines: OcrLine[];
+  keyValues: KeyValue[];
+  tables: TableModel[];
+  queries: QueryAnswer[];
+}
+
+export interface DocModel {
+  pageCount: number;
+  pages: PageModel[];
+  /** All lines, page by page, in each page's reading order. */
+  lines: OcrLine[];
+}
+
+/** Parse a (possibly multi-page, possibly DetectDocumentText-only) Textract result into the read model. */
+export function buildDocModel(doc: TextractDocument): DocModel {
+  const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
+  const blocks = sanitizeBlocks(doc.Blocks ?? []);
+  if (!blocks.length) return { pageCount: declaredPages, pages: [], lines: [] };
+
+  // One response object holding every page: the library groups blocks into pages by walking them in order
+  // and starting a new page at each PAGE block, which sanitizeBlocks guarantees.
+  const response = {
+    DocumentMetadata: { Pages: Math.max(declaredPages, 1) },
+    Blocks: blocks as unknown as ApiBlock[],
+    DetectDocumentTextModelVersion:
+      doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0",
+  } as ApiResponsePage;
+  const trp = new TrpDocument(response);
+
+  const pages: PageModel[] = [];
+  const lines: OcrLine[] = [];
+  trp.listPages().forEach((trpPage, i) => {
+    const pageNumber = pageNumberOf(trpPage, i + 1);
+    const page = readPage(trpPage, pageNumber, lines.length);
+    pages.push(page);
+    lines.push(...page.lines);
+  });
+  return { pageCount: Math.max(declaredPages, pages.length), pages, lines };
+}
+
+function pageNumberOf(trpPage: TrpPage, fallback: number): number {
+  const n = (trpPage.dict as { Page?: number }).Page;
+  return typeof n === "number" && n > 0 ? n : fallback;
+}
+
+function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number): PageModel {
+  const lines: OcrLine[] = trpPage.listLines().map((line, i) => {
+    const box = toBox(line.geometry.boundingBox);
+    const words = line.listWords();
+    const text = (line.dict as { Text?: string }).Text ?? words.map((w) => w.text).join(" ");
+    const tokens = words.length
+      ? words.flatMap((w) => wordTokens(w, pageNumber))
+      : syntheticTokens(text, line.confidence ?? 100, box, pageNumber);
+    return { page: pageNumber, index: firstIndex + i, text, tokens, box };
+  });
+
+  const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
+    const keyTokens = field.key.listWords().flatMap((w) => wordTokens(w, pageNumber));
+    const content = field.value?.listContent() ?? [];
+    const valueWords = content.filter((c): c is TrpWord => c.blockType === "WORD");
+    const valueTokens = valueWords.flatMap((w) => wordTokens(w, pageNumber));
+    return {
+      page: pageNumber,
+      keyText: field.key.text,
+      keyTokens,
+      valueText: valueWords.map((w) => w.text).join(" "),
+      valueTokens,
+      confidence: field.confidence ?? 100,
+      isCheckbox: content.some((c) => c.blockType === "SELECTION_ELEMENT"),
+    };
+  });
+
+  const tables: TableModel[] = trpPage.listTables().map((table) => ({
+    page: pageNumber,
+    box: toBox(table.geometry.boundingBox),
+    rows: [...table.iterRows()].map((row) => row.listCells().map((cell) => readCell(cell, pageNumber))),
+  }));
+
+  const queries: QueryAnswer[] = trpPage.queries.listQueries().flatMap((q) => {
+    const top = q.topResult;
+    if (!top || !top.text) return [];
+    const bb = top.geometry?.boundingBox;
+    return [
+      {
+        page: pageNumber,
+        ...(q.alias ? { alias: q.alias } : {}),
+        question: q.text,
+        answer: top.text,
+        confidence: top.confidence ?? 100,
+        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(bb) } : {}),
+      },
+    ];
+  });
+
+  return { number: pageNumber, lines, keyValues, tables, queries };
+}
+
+function readCell(cell: TrpCell | TrpMergedCell, page: number): TableCell {
+  const words = cell.listContent().filter((c): c is TrpWord => c.blockType === "WORD");
+  return {
+    row: cell.rowIndex,
+    column: cell.columnIndex,
+    text: words.map((w) => w.text).join(" "),
+    tokens: words.flatMap((w) => wordTokens(w, page)),
+  };
+}
+
+function wordTokens(word: TrpWord, page: number): Token[] {
+  return makeTokens(word.text ?? "", word.confidence ?? 100, toBox(word.geometry.boundingBox), page);
+}
+
+/** A LINE without WORD children (some OCR engines): split its text on spaces, boxes by character share. */
+function syntheticTokens(text: string, confidence: number, box: BoundingBox, page: number): Token[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const boxes = splitBoxHorizontally(
+    box,
+    words.map((w) => w.length + 1),
+  );
+  return words.flatMap((w, i) => makeTokens(w, confidence, boxes[i] ?? box, page));
+}
+
+function toBox(bb: { left: number; top: number; width: number; height: number }): BoundingBox {
+  return { left: bb.left, top: bb.top, width: bb.width, height: bb.height };
+}
+
+/** Mean OCR confidence (0–1) and union box of some tokens: how every extracted value reports its source. */
+export function evidence(tokens: readonly Token[]): {
+  ocr: number;
+  box: BoundingBox;
+  page: number | undefined;
+} {
+  return { ocr: meanConfidence(tokens), box: unionBoxes(tokens.map((t) => t.box)), page: tokens[0]?.page };
+}
+
+/**
+ * Make blocks safe for the library without changing what they say. The library (0.4.x) requires things
+ * Textract always sends but other producers (the local tesseract engine, hand-built tests, merged Get…
+ * pages) may not:
+ *  - every block it wraps must have Geometry with a Polygon (it maps over `Geometry.Polygon`);
+ *  - KEY_VALUE_SET blocks must have EntityTypes (it calls `EntityTypes.indexOf`);
+ *  - a page's blocks must follow that page's PAGE block (it splits pages by walking the array), which merged
+ *    multi-page results and producers that emit all PAGE blocks first do not guarantee — we regroup by the
+ *    `Page` field, synthesizing a PAGE block if one is missing;
+ *  - relationship ids must resolve (it throws "Missing parser item" otherwise), so dangling ids are dropped.
+ * Input blocks are copied, never mutated.
+ */
+export function sanitizeBlocks(input: readonly TextractBlock[]): TextractBlock[] {
+  const ids = new Set(input.map((b) => b.Id));
+  const byPage = new Map<number, { page?: TextractBlock; rest: TextractBlock[] }>();
+  let currentPage = 0;
+  for (const raw of input) {
+    if (!raw || typeof raw.Id !== "string") continue;
+    if (raw.BlockType === "PAGE") currentPage = raw.Page ?? currentPage + 1;
+    const pageNumber = raw.Page ?? Math.max(currentPage, 1);
+    const group = byPage.get(pageNumber) ?? { rest: [] };
+    byPage.set(pageNumber, group);
+    const block = fixBlock(raw, ids, pageNumber);
+    if (block.BlockType === "PAGE" && !group.page) group.page = block;
+    else if (block.BlockType !== "PAGE") group.rest.push(block);
+  }
+  const out: TextractBlock[] = [];
+  for (const pageNumber of [...byPage.keys()].sort((a, b) => a - b)) {
+    const group = byPage.get(pageNumber);
+    if (!group) continue;
+    const page = group.page ?? syntheticPage(pageNumber, group.rest);
+    out.push(page, ...group.rest);
+  }
+  return out;
+}
+
+const GEOMETRY_OPTIONAL = new Set(["QUERY", "QUERY_RESULT"]);
+
+function fixBlock(raw: TextractBlock, ids: Set<string>, page: number): TextractBlock {
+  const block: TextractBlock = { ...raw, Page: page };
+  const bb =
+    raw.Geometry?.BoundingBox ?? (raw.BlockType === "PAGE" ? { Left: 0, Top: 0, Width: 1, Height: 1 } : null);
+  // Query blocks may lack geometry (the library allows it); a made-up box would hide that.
+  if (bb || !GEOMETRY_OPTIONAL.has(raw.BlockType)) {
+    const box = bb ?? { Left: 0, Top: 0, Width: 0, Height: 0 };
+    const polygon = raw.Geometry?.Polygon?.length ? raw.Geometry.Polygon : polygonOf(box);
+    block.Geometry = { BoundingBox: box, Polygon: polygon };
+  }
+  if (raw.BlockType === "KEY_VALUE_SET" && !Array.isArray(raw.EntityTypes)) block.EntityTypes = [];
+  if (raw.Relationships) {
+    block.Relationships = raw.Relationships.map((r) => ({
+      Type: r.Type,
+      Ids: (r.Ids ?? []).filter((id) => ids.has(id)),
+    }));
+  }
+  return block;
+}
+
+function polygonOf(b: {
+  Left: number;
+  Top: number;
+  Width: number;
+  Height: number;
+}): { X: number; Y: number }[] {
+  return [
+    { X: b.Left, Y: b.Top },
+    { X: b.Left + b.Width, Y: b.Top },
+    { X: b.Left + b.Width, Y: b.Top + b.Height },
+    { X: b.Left, Y: b.Top + b.Height },
+  ];
+}
+
+function syntheticPage(page: number, blocks: readonly TextractBlock[]): TextractBlock {
+  const box = { Left: 0, Top: 0, Width: 1, Height: 1 };
+  return {
+    Id: `chartbridge-synthetic-page-${page}`,
+    BlockType: "PAGE",
+    Page: page,
+    Geometry: { BoundingBox: box, Polygon: polygonOf(box) },
+    Relationships: [{ Type: "CHILD", Ids: blocks.filter((b) => b.BlockType === "LINE").map((b) => b.Id) }],
+  };
+}

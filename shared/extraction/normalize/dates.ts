@@ -1,0 +1,162 @@
+/**
+ * Date normalization: printed dates → ISO YYYY-MM-DD. Accepted forms (US month-first for numeric dates;
+ * day-first only when the first number cannot be a month):
+ *   03/14/1962  3-14-62  3.14.1962  1962-03-14  1962/03/14  14-Mar-1962  14 Mar 1962
+ *   March 14, 1962  Mar 14 1962  Mar. 14, 1962  Mar-14-1962
+ * Two-digit years depend on what the date is (see `DateKind`).
+ */
+
+/**
+ * - `birth`: never in the future — 20yy unless that is after the reference date, then 19yy.
+ * - `event` (service, admission, discharge): the century putting the year nearest the reference year,
+ *   but never more than one year ahead of it.
+ */
+export type DateKind = "birth" | "event";
+
+export interface DateOptions {
+  kind?: DateKind;
+  /** "Now" for two-digit years and plausibility checks; defaults to the current date. */
+  referenceDate?: Date;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
+};
+
+const MONTH_NAME =
+  "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?";
+
+const NUMERIC_MDY = /^(\d{1,2})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})$/;
+const ISO_YMD = /^(\d{4})\s*([/\-.])\s*(\d{1,2})\s*\2\s*(\d{1,2})$/;
+const DAY_MON_YEAR = new RegExp(
+  `^(\\d{1,2})(?:st|nd|rd|th)?[\\s\\-/.]*${MONTH_NAME}[\\s\\-/.,]*(\\d{2}|\\d{4})$`,
+  "i",
+);
+const MON_DAY_YEAR = new RegExp(
+  `^${MONTH_NAME}[\\s\\-/.]*(\\d{1,2})(?:st|nd|rd|th)?[\\s\\-/.,]*(\\d{2}|\\d{4})$`,
+  "i",
+);
+
+/** Normalize one printed date; undefined when it is not a (valid, plausible) date. */
+export function normalizeDate(raw: string, opts: DateOptions = {}): string | undefined {
+  const text = raw
+    .trim()
+    .replace(/[.,;:)\]]+$/, "")
+    .replace(/^[([]+/, "")
+    .trim();
+  const ref = opts.referenceDate ?? new Date();
+  let m: RegExpExecArray | null;
+  let y: number, mo: number, d: number;
+  let twoDigitYear = false;
+
+  if ((m = ISO_YMD.exec(text))) {
+    [y, mo, d] = [Number(m[1]), Number(m[3]), Number(m[4])];
+  } else if ((m = NUMERIC_MDY.exec(text))) {
+    const a = Number(m[1]);
+    const b = Number(m[3]);
+    // Month first (US charts); if the first number cannot be a month but the second can, it is day-first.
+    [mo, d] = a > 12 && b <= 12 ? [b, a] : [a, b];
+    twoDigitYear = m[4]?.length === 2;
+    y = Number(m[4]);
+  } else if ((m = DAY_MON_YEAR.exec(text))) {
+    d = Number(m[1]);
+    mo = monthNumber(m[2]);
+    twoDigitYear = m[3]?.length === 2;
+    y = Number(m[3]);
+  } else if ((m = MON_DAY_YEAR.exec(text))) {
+    mo = monthNumber(m[1]);
+    d = Number(m[2]);
+    twoDigitYear = m[3]?.length === 2;
+    y = Number(m[3]);
+  } else {
+    return undefined;
+  }
+
+  const kind = opts.kind ?? "event";
+  if (twoDigitYear) y = expandTwoDigitYear(y, mo, d, kind, ref);
+  if (!isValidDate(y, mo, d)) return undefined;
+  if (!isPlausible(y, mo, d, kind, ref)) return undefined;
+  return `${String(y).padStart(4, "0")}-${pad(mo)}-${pad(d)}`;
+}
+
+/** Find the first date in a run of text pieces (printed words). Returns its value and which pieces form it. */
+export function findDate(
+  pieces: readonly string[],
+  opts: DateOptions = {},
+): { value: string; start: number; end: number } | undefined {
+  for (let start = 0; start < pieces.length; start++) {
+    // Longest first so "March 14, 1962" wins over nothing; dates span at most 5 printed words ("14 / 03 / 1962").
+    for (let end = Math.min(pieces.length, start + 5); end > start; end--) {
+      const value = normalizeDate(pieces.slice(start, end).join(" "), opts);
+      if (value) return { value, start, end };
+    }
+  }
+  return undefined;
+}
+
+export function expandTwoDigitYear(
+  yy: number,
+  month: number,
+  day: number,
+  kind: DateKind,
+  ref: Date,
+): number {
+  const refYear = ref.getUTCFullYear();
+  if (kind === "birth") {
+    const y = 2000 + yy;
+    return dateValue(y, month, day) > dateValue(refYear, ref.getUTCMonth() + 1, ref.getUTCDate())
+      ? 1900 + yy
+      : y;
+  }
+  const candidates = [1900 + yy, 2000 + yy].filter((y) => y <= refYear + 1);
+  candidates.sort((a, b) => Math.abs(a - refYear) - Math.abs(b - refYear));
+  return candidates[0] ?? 1900 + yy;
+}
+
+function isPlausible(y: number, mo: number, d: number, kind: DateKind, ref: Date): boolean {
+  const refValue = dateValue(ref.getUTCFullYear(), ref.getUTCMonth() + 1, ref.getUTCDate());
+  if (kind === "birth") return y >= 1880 && dateValue(y, mo, d) <= refValue;
+  return y >= 1900 && y <= ref.getUTCFullYear() + 1;
+}
+
+function isValidDate(y: number, mo: number, d: number): boolean {
+  if (!Number.isInteger(y) || !Number.isInteger(mo) || !Number.isInteger(d)) return false;
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d;
+}
+
+function monthNumber(name: string | undefined): number {
+  return MONTHS[(name ?? "").toLowerCase().replace(/\.$/, "")] ?? 0;
+}
+
+function dateValue(y: number, mo: number, d: number): number {
+  return y * 10000 + mo * 100 + d;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}

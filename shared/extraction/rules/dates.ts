@@ -1,0 +1,109 @@
+/** Date fields: birth, service, admission, discharge. */
+import type { LabelDef } from "../labels";
+import { findDate, type DateKind } from "../normalize/dates";
+import type { Token } from "../model/tokens";
+import type { FieldRule, ParsedValue, RuleContext, RuleTarget } from "./types";
+
+function dateParser(kind: DateKind) {
+  return (tokens: readonly Token[], ctx: RuleContext): ParsedValue | undefined => {
+    // The date is the value, possibly with a little around it ("03/14/1962 (62 y)", "on 03/01/2024").
+    const window = tokens.slice(0, 8);
+    const found = findDate(
+      window.map((t) => t.text),
+      { kind, referenceDate: ctx.referenceDate },
+    );
+    if (!found || found.start > 3) return undefined;
+    return { value: found.value, tokens: window.slice(found.start, found.end) };
+  };
+}
+
+function dateRule(
+  target: RuleTarget,
+  kind: DateKind,
+  labels: readonly LabelDef[],
+  query: FieldRule["query"],
+  patientScoped = false,
+): FieldRule {
+  return { target, labels, parse: dateParser(kind), query, patientScoped };
+}
+
+export const dateOfBirthRule = dateRule(
+  "dateOfBirth",
+  "birth",
+  [
+    { text: "Date of Birth" },
+    { text: "Birth Date" },
+    { text: "Birthdate" },
+    { text: "DOB" },
+    { text: "D.O.B." },
+    { text: "D O B" },
+    { text: "Patient DOB" },
+    { text: "Born", generic: true, weight: 0.9 },
+  ],
+  {
+    alias: /^(?:PATIENT_?)?(?:DOB|DATE_?OF_?BIRTH|BIRTH_?DATE)$/i,
+    question: /\b(?:date of birth|birth ?date|dob|d\.o\.b\.?)\b/i,
+  },
+  true,
+);
+
+export const dateOfServiceRule = dateRule(
+  "dateOfService",
+  "event",
+  [
+    { text: "Date of Service" },
+    { text: "Service Date" },
+    { text: "DOS" },
+    { text: "Visit Date" },
+    { text: "Date of Visit" },
+    { text: "Encounter Date" },
+    { text: "Date of Encounter" },
+    { text: "Exam Date" },
+    { text: "Date of Exam" },
+    { text: "Examination Date" },
+    { text: "Collection Date" },
+    { text: "Date Collected" },
+    { text: "Collected", generic: true, weight: 0.9 },
+    { text: "Appointment Date" },
+    { text: "Date of Consultation" },
+    { text: "Consultation Date" },
+    // A note header's bare "Date:" is a fallback only: weak and only near the top of page 1.
+    { text: "Date", generic: true, headerOnly: true, weight: 0.8 },
+  ],
+  {
+    alias: /^(?:DATE_?OF_?SERVICE|SERVICE_?DATE|DOS|VISIT_?DATE|ENCOUNTER_?DATE)$/i,
+    question: /\b(?:date of (?:service|visit|encounter|exam)|(?:service|visit|encounter|exam) date)\b/i,
+  },
+);
+
+export const admissionDateRule = dateRule(
+  "admissionDate",
+  "event",
+  [
+    { text: "Admission Date" },
+    { text: "Date of Admission" },
+    { text: "Admit Date" },
+    { text: "Date Admitted" },
+    { text: "Admitted", generic: true },
+    { text: "Admission", generic: true, weight: 0.9 },
+  ],
+  {
+    alias: /^(?:ADMISSION_?DATE|ADMIT_?DATE|DATE_?OF_?ADMISSION)$/i,
+    question: /\b(?:admission date|date of admission|admit date)\b/i,
+  },
+);
+
+export const dischargeDateRule = dateRule(
+  "dischargeDate",
+  "event",
+  [
+    { text: "Discharge Date" },
+    { text: "Date of Discharge" },
+    { text: "Date Discharged" },
+    { text: "Discharged", generic: true },
+  ],
+  {
+    alias: /^(?:DISCHARGE_?DATE|DATE_?OF_?DISCHARGE)$/i,
+    question: /\b(?:discharge date|date of discharge)\b/i,
+  },
+);

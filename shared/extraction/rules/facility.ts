@@ -1,0 +1,71 @@
+/** The facility: a "Facility:" label, or the letterhead at the top of page 1. */
+import { cleanText } from "../normalize/names";
+import type { OcrLine } from "../model/document-model";
+import { evidence } from "../model/document-model";
+import type { Token } from "../model/tokens";
+import { CERTAINTY, takeWhile, type Candidate, type FieldRule } from "./types";
+
+export const facilityRule: FieldRule = {
+  target: "facility",
+  labels: [
+    { text: "Facility" },
+    { text: "Facility Name" },
+    { text: "Hospital", generic: true },
+    { text: "Hospital Name" },
+    { text: "Clinic", generic: true },
+    { text: "Clinic Name" },
+    { text: "Practice Name" },
+    { text: "Performing Facility" },
+    { text: "Place of Service", weight: 0.9 },
+  ],
+  parse(tokens: readonly Token[]) {
+    // Stop where an address starts ("St. Mary's Hospital, 123 Main St").
+    const used = takeWhile(tokens, (t, i) => i < 10 && !/^\d/.test(t.text));
+    const value = cleanText(used.map((t) => t.text).join(" "));
+    return value.length >= 3 && /[A-Za-z]{3}/.test(value) ? { value, tokens: used } : undefined;
+  },
+  query: {
+    alias: /^(?:FACILITY|HOSPITAL|CLINIC)(?:_?NAME)?$/i,
+    question: /\b(?:facility|hospital|clinic)(?: name)?\b/i,
+  },
+};
+
+const FACILITY_WORDS =
+  /\b(?:hospital|hospitals|medical cent(?:er|re)|health ?care|health (?:system|center|centre|services|partners|network|clinic)|clinic|clinics|medical group|medical associates|infirmary|surgery cent(?:er|re)|surgical cent(?:er|re)|imaging cent(?:er|re)|urgent care|physicians group|family (?:practice|medicine)|pediatrics|laboratories|sanatorium|hospice|rehabilitation cent(?:er|re)|nursing (?:home|facility))\b/i;
+
+/** Lines that name the document rather than the facility ("DISCHARGE SUMMARY", "Radiology Report"). */
+const NOT_A_FACILITY =
+  /\b(?:report|summary|note|form|record|consent|authorization|instructions|claim|results?|list|history|patient|page)\b/i;
+
+/**
+ * Letterhead: among the first lines at the top of page 1, one that names a hospital, clinic or medical
+ * center. Prominent (taller than the page's typical line) letterheads are more certain.
+ */
+export function letterheadCandidates(firstPageLines: readonly OcrLine[]): Candidate[] {
+  if (!firstPageLines.length) return [];
+  const heights = firstPageLines.map((l) => l.box.height).sort((a, b) => a - b);
+  const median = heights[Math.floor(heights.length / 2)] ?? 0;
+  const out: Candidate[] = [];
+  for (const line of firstPageLines.slice(0, 8)) {
+    if (line.box.top > 0.3) break;
+    const text = cleanText(line.text);
+    if (!FACILITY_WORDS.test(text) || NOT_A_FACILITY.test(text) || /:/.test(text) || text.length > 80)
+      continue;
+    // Leading words only: "Mercy Hospital  123 Main St" → "Mercy Hospital".
+    const used = takeWhile(line.tokens, (t) => !/^\d/.test(t.text));
+    const value = cleanText(used.map((t) => t.text).join(" "));
+    if (!FACILITY_WORDS.test(value)) continue;
+    const prominent = median > 0 && line.box.height >= median * 1.15;
+    const ev = evidence(used);
+    out.push({
+      target: "facility",
+      value,
+      certainty: prominent ? CERTAINTY.letterheadProminent : CERTAINTY.letterhead,
+      ocr: ev.ocr,
+      page: line.page,
+      box: ev.box,
+      source: "letterhead",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/** Record identifiers: the MRN. ("Account #", "Visit #", "FIN"… are delimiters, never an MRN.) */
+import { normalizeMrn } from "../normalize/mrn";
+import type { FieldRule } from "./types";
+
+export const mrnRule: FieldRule = {
+  target: "mrn",
+  labels: [
+    { text: "MRN" },
+    { text: "MRN #" },
+    { text: "MRN No" },
+    { text: "MR #" },
+    { text: "MR No" },
+    { text: "Med Rec #" },
+    { text: "Med Rec No" },
+    { text: "Med Rec Number" },
+    { text: "Med. Rec. #" },
+    { text: "Medical Record #" },
+    { text: "Medical Record No" },
+    { text: "Medical Record No." },
+    { text: "Medical Record Number" },
+    { text: "Medical Record", weight: 0.9 },
+    { text: "Chart #" },
+    { text: "Chart No" },
+    { text: "Chart Number" },
+    { text: "Patient ID", weight: 0.85 },
+    { text: "Patient #", weight: 0.85 },
+  ],
+  parse(tokens) {
+    const window = tokens.slice(0, 4);
+    const found = normalizeMrn(window.map((t) => t.text));
+    return found ? { value: found.value, tokens: window.slice(0, found.count) } : undefined;
+  },
+  query: {
+    alias: /^(?:MRN|MEDICAL_?RECORD_?(?:NUMBER|NO)?|CHART_?(?:NUMBER|NO))$/i,
+    question: /\b(?:mrn|medical record (?:number|no\.?|#)|chart (?:number|#))\b/i,
+  },
+};

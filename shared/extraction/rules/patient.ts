@@ -1,0 +1,104 @@
+/** Patient identity words: full name, name parts (composed into a full name), sex. */
+import type { LabelDef } from "../labels";
+import { normalizePatientName } from "../normalize/names";
+import { normalizeSex } from "../normalize/sex";
+import type { Token } from "../model/tokens";
+import { takeWhile, type FieldRule, type ParsedValue } from "./types";
+
+const PATIENT_NAME_LABELS: readonly LabelDef[] = [
+  { text: "Patient Name" },
+  { text: "Patient's Name" },
+  { text: "Patient Full Name" },
+  { text: "Name of Patient" },
+  { text: "Pt Name" },
+  { text: "Pt. Name" },
+  { text: "Patient", generic: true },
+  { text: "Pt", generic: true, weight: 0.95 },
+  // Bare "Name:" may be anyone's name (a contact, the provider): weaker than a patient-specific label.
+  { text: "Name", generic: true, weight: 0.85 },
+];
+
+/** A name is letters: stop at the first word with a digit or bracket ("Jane Doe (62 y/o)", "Jane Doe 62F"). */
+function nameTokens(tokens: readonly Token[]): Token[] {
+  return takeWhile(tokens, (t, i) => i < 7 && !/[\d()[\]{}<>@/\\|]/.test(t.text));
+}
+
+function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
+  const used = nameTokens(tokens);
+  const value = normalizePatientName(used.map((t) => t.text).join(" "));
+  return value ? { value, tokens: used } : undefined;
+}
+
+export const patientNameRule: FieldRule = {
+  target: "patientName",
+  labels: PATIENT_NAME_LABELS,
+  parse: parsePersonName,
+  patientScoped: true,
+  query: {
+    alias: /^(?:PATIENT_?(?:FULL_?)?NAME|PT_?NAME)$/i,
+    question: /\b(?:patient'?s?|pt\.?)\s+(?:full\s+)?name\b|\bname of (?:the )?patient\b/i,
+  },
+};
+
+export const givenNameRule: FieldRule = {
+  target: "givenName",
+  labels: [
+    { text: "First Name" },
+    { text: "Patient First Name" },
+    { text: "Given Name" },
+    { text: "First", generic: true, weight: 0.9 },
+  ],
+  parse: parsePersonName,
+  patientScoped: true,
+  query: { alias: /^(?:PATIENT_?)?(?:FIRST|GIVEN)_?NAME$/i },
+};
+
+export const familyNameRule: FieldRule = {
+  target: "familyName",
+  labels: [
+    { text: "Last Name" },
+    { text: "Patient Last Name" },
+    { text: "Surname" },
+    { text: "Family Name" },
+    { text: "Last", generic: true, weight: 0.9 },
+  ],
+  parse: parsePersonName,
+  patientScoped: true,
+  query: { alias: /^(?:PATIENT_?)?(?:LAST|FAMILY)_?NAME$/i },
+};
+
+export const middleNameRule: FieldRule = {
+  target: "middleName",
+  labels: [
+    { text: "Middle Name" },
+    { text: "Middle Initial" },
+    { text: "MI", generic: true },
+    { text: "M.I." },
+  ],
+  parse: parsePersonName,
+  patientScoped: true,
+};
+
+export const sexRule: FieldRule = {
+  target: "sex",
+  labels: [
+    { text: "Sex", generic: true },
+    { text: "Gender", generic: true },
+    { text: "Patient Sex" },
+    { text: "Patient Gender" },
+    { text: "Sex Assigned at Birth" },
+    { text: "Sex/Gender" },
+  ],
+  parse(tokens) {
+    const first = tokens[0];
+    if (!first) return undefined;
+    const value = normalizeSex(first.text);
+    if (!value) return undefined;
+    // A blank form printing the choices ("Sex: M F", "Male Female") is not an answer.
+    const others = tokens.slice(1, 4).map((t) => normalizeSex(t.text));
+    if (others.some((o) => o && o !== value && o !== "unknown")) return undefined;
+    return { value, tokens: [first] };
+  },
+  patientScoped: true,
+  query: { alias: /^(?:PATIENT_?)?(?:SEX|GENDER)$/i, question: /\b(?:sex|gender)\b/i },
+};

@@ -1,0 +1,105 @@
+import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
+import { documentIdFor } from "../domain/document-id";
+import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
+import { validateUpload } from "../intake/validate-upload";
+import type { PipelineDeps } from "./pipeline-deps";
+
+/** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
+const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+
+/** Textract errors that mean "this document can never be processed", as opposed to "try again later". */
+const PERMANENT_OCR_START_ERRORS = new Set([
+  "InvalidS3ObjectException",
+  "UnsupportedDocumentException",
+  "BadDocumentException",
+  "DocumentTooLargeException",
+  "InvalidParameterException",
+  "InvalidKMSKeyException",
+]);
+
+export type IngestOutcome =
+  | { documentId: string; status: "OCR_PENDING" | "REJECTED" | "DUPLICATE" | "FAILED" }
+  | { documentId: string; status: "UNCHANGED" };
+
+/**
+ * Takes in one uploaded object: fingerprint, validate, register idempotently, start OCR.
+ * Safe to run any number of times for the same event: the record id comes from the object's identity.
+ */
+export async function ingestUpload(upload: UploadedObject, deps: PipelineDeps): Promise<IngestOutcome> {
+  const id = documentIdFor(upload);
+  const existing = await deps.records.get(id);
+  if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
+  if (existing) return startOcr(existing, deps);
+
+  const object = await deps.objects.fetch(upload.bucket, upload.key, {
+    versionId: upload.versionId,
+    maxBytes: MAX_UPLOAD_BYTES,
+  });
+  const now = deps.now();
+  const base = newRecord({
+    id,
+    sha256: object.sha256,
+    now,
+    source: {
+      bucket: upload.bucket,
+      key: upload.key,
+      versionId: upload.versionId,
+      etag: upload.etag?.replaceAll('"', ""),
+      size: object.size,
+      contentType: object.contentType,
+      ...vendorAndBatch(upload.key),
+    },
+  });
+
+  const validation = object.truncatedAt
+    ? ({ ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` } as const)
+    : await validateUpload(object.bytes);
+  if (!validation.ok) {
+    const rejected = transition(base, "REJECTED", { now, reasonCode: validation.reasonCode, detail: validation.detail });
+    await deps.records.createIfAbsent(rejected);
+    deps.logger.info("Upload rejected", { documentId: id, reasonCode: validation.reasonCode });
+    return { documentId: id, status: "REJECTED" };
+  }
+
+  const record: ChartRecord = { ...base, fileType: validation.fileType, pageCount: validation.pageCount };
+  const registered = await deps.records.register(record);
+  if (registered.outcome === "exists") {
+    return registered.record.status === "RECEIVED"
+      ? startOcr(registered.record, deps)
+      : { documentId: id, status: "UNCHANGED" };
+  }
+  if (registered.outcome === "duplicate-content") {
+    const duplicate = {
+      ...transition(record, "DUPLICATE", { now, reasonCode: "DUPLICATE_CONTENT" }),
+      duplicateOf: registered.originalId,
+    };
+    await deps.records.createIfAbsent(duplicate);
+    deps.logger.info("Upload is a duplicate", { documentId: id, duplicateOf: registered.originalId });
+    return { documentId: id, status: "DUPLICATE" };
+  }
+  return startOcr(record, deps);
+}
+
+async function startOcr(record: ChartRecord, deps: PipelineDeps): Promise<IngestOutcome> {
+  const { bucket, key, versionId } = record.source;
+  let jobId: string;
+  try {
+    ({ jobId } = await deps.ocr.startJob({ documentId: record.id, bucket, key, versionId, features: deps.ocrFeatures }));
+  } catch (err) {
+    const name = (err as Error).name;
+    // Throttling and other transient errors propagate: the message is retried and the record stays RECEIVED.
+    if (!PERMANENT_OCR_START_ERRORS.has(name)) throw err;
+    await deps.records.save(
+      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_START_FAILED", detail: name }),
+    );
+    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName: name });
+    return { documentId: record.id, status: "FAILED" };
+  }
+  const pending = {
+    ...transition(record, "OCR_PENDING", { now: deps.now() }),
+    ocr: { engine: deps.ocr.name, jobId, features: deps.ocrFeatures },
+  };
+  await deps.records.save(pending);
+  deps.logger.info("OCR started", { documentId: record.id, engine: deps.ocr.name });
+  return { documentId: record.id, status: "OCR_PENDING" };
+}

@@ -1,0 +1,115 @@
+/**
+ * Search-result highlighting for the embedded index: short fragments of OCR text around matched terms,
+ * shaped like OpenSearch's highlighter output (HTML-escaped text, matched terms wrapped in <em>…</em>).
+ * Pure: no I/O.
+ */
+
+/** Characters that separate terms: whitespace, line breaks and punctuation (MiniSearch's default tokenizer). */
+export const TERM_SEPARATOR = /[\n\r\p{Z}\p{P}]+/u;
+const TERM = /[^\n\r\p{Z}\p{P}]+/gu;
+
+/** Splits text into terms the same way the embedded index does. */
+export function tokenize(text: string): string[] {
+  return text.split(TERM_SEPARATOR).filter((t) => t.length > 0);
+}
+
+/** Normalizes a term for matching: lower case, diacritics removed ("José" → "jose"). */
+export function normalizeTerm(term: string): string {
+  return term
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+export interface HighlightOptions {
+  /** Maximum number of fragments; default 3. */
+  maxFragments?: number;
+  /** Approximate fragment length in characters of source text; default 120. */
+  fragmentSize?: number;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Builds up to `maxFragments` fragments of about `fragmentSize` characters, each centred on a match, in
+ * document order. `terms` are the matched index terms (already normalized, e.g. MiniSearch's `terms`,
+ * which include fuzzy and prefix expansions); a word in the text matches when its normalized form is one
+ * of them. Whitespace runs (OCR line breaks) collapse to one space. Text outside <em> is HTML-escaped.
+ * Returns [] when nothing matches.
+ */
+export function highlight(text: string, terms: readonly string[], options: HighlightOptions = {}): string[] {
+  const maxFragments = options.maxFragments ?? 3;
+  const fragmentSize = options.fragmentSize ?? 120;
+  const wanted = new Set(terms.map(normalizeTerm).filter((t) => t.length > 0));
+  if (wanted.size === 0 || maxFragments <= 0 || text.length === 0) return [];
+
+  const matches: Span[] = [];
+  for (const m of text.matchAll(TERM)) {
+    if (wanted.has(normalizeTerm(m[0]))) matches.push({ start: m.index, end: m.index + m[0].length });
+  }
+  if (matches.length === 0) return [];
+
+  const fragments: string[] = [];
+  let covered = -1;
+  for (const match of matches) {
+    if (fragments.length >= maxFragments) break;
+    if (match.start < covered) continue;
+    const window = fragmentWindow(text, match, fragmentSize, covered);
+    const inside = matches.filter((m) => m.start >= window.start && m.end <= window.end);
+    fragments.push(render(text, window, inside));
+    covered = window.end;
+  }
+  return fragments;
+}
+
+/** A window of about `size` characters around `match`, widened/narrowed to word boundaries. */
+function fragmentWindow(text: string, match: Span, size: number, notBefore: number): Span {
+  const matchLength = match.end - match.start;
+  const slack = Math.max(0, size - matchLength);
+  let start = Math.max(0, notBefore, match.start - Math.floor(slack / 2));
+  let end = Math.min(text.length, start + Math.max(size, matchLength));
+  // Use leftover room on the right when the window hit the start of the text (and vice versa).
+  if (end - start < size) start = Math.max(0, notBefore, end - size);
+  start = Math.min(start, match.start);
+  end = Math.max(end, match.end);
+
+  // Do not cut words: move the start forward to a word start and the end back to a word end.
+  if (start > 0 && isWordChar(text, start - 1)) {
+    while (start < match.start && isWordChar(text, start)) start++;
+  }
+  if (end < text.length && isWordChar(text, end)) {
+    while (end > match.end && isWordChar(text, end - 1)) end--;
+  }
+  return { start, end };
+}
+
+function isWordChar(text: string, index: number): boolean {
+  const c = text[index];
+  return c !== undefined && !/[\s\p{P}]/u.test(c);
+}
+
+function render(text: string, window: Span, inside: Span[]): string {
+  let out = "";
+  let pos = window.start;
+  for (const m of inside) {
+    out += escapeHtml(text.slice(pos, m.start)) + "<em>" + escapeHtml(text.slice(m.start, m.end)) + "</em>";
+    pos = m.end;
+  }
+  out += escapeHtml(text.slice(pos, window.end));
+  return out.replace(/\s+/g, " ").trim();
+}

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { LocalStack } from "../../local/runtime/local-stack";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    apiUrl: string;
+    s3Endpoint: string;
+    dynamoDbEndpoint: string;
+    uploadBucket: string;
+    tableName: string;
+  }
+}
+
+/**
+ * Starts the real local stack once for the integration suite: DynamoDB Local (Java), s3rver, the local OCR
+ * engine and every handler. Tests talk to it the way users do: S3 uploads and the HTTP API.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), "chartbridge-it-"));
+  const stack = await LocalStack.start({ dataDir, apiPort: 0, ocrWorkers: 2, inMemoryDb: true });
+  project.provide("apiUrl", stack.apiUrl);
+  project.provide("s3Endpoint", stack.config.S3_ENDPOINT!);
+  project.provide("dynamoDbEndpoint", stack.config.DYNAMODB_ENDPOINT!);
+  project.provide("uploadBucket", stack.config.UPLOAD_BUCKET);
+  project.provide("tableName", stack.config.TABLE_NAME);
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,67 @@
+import { Readable } from "node:stream";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { Context } from "aws-lambda";
+import { loadConfig } from "../../../shared/config";
+import { createPipelineDeps } from "../../../shared/pipeline/create-pipeline-deps";
+import type { PipelineDeps } from "../../../shared/pipeline/pipeline-deps";
+import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
+import type { SearchIndex } from "../../../shared/search/search-index";
+
+export const context = { functionName: "test", awsRequestId: "req-1", getRemainingTimeInMillis: () => 60_000 } as Context;
+
+export function silentLogger(): Logger {
+  return new Logger({ serviceName: "test", logLevel: "SILENT" });
+}
+
+/** Pipeline deps over mocked AWS clients (aws-sdk-client-mock intercepts every client instance). */
+export function testDeps(overrides: { ocr?: OcrEngine; search?: SearchIndex } = {}): PipelineDeps {
+  const config = loadConfig({
+    AWS_REGION: "us-east-1",
+    TABLE_NAME: "records",
+    RESULTS_BUCKET: "results",
+    UPLOAD_BUCKET: "uploads",
+    OCR_ENGINE: "textract",
+    TEXTRACT_SNS_TOPIC_ARN: "arn:aws:sns:us-east-1:123456789012:textract",
+    TEXTRACT_ROLE_ARN: "arn:aws:iam::123456789012:role/textract",
+    SEARCH_ENGINE: "opensearch",
+    SEARCH_ENDPOINT: "https://search.example.internal",
+  });
+  return { ...createPipelineDeps(config, silentLogger(), overrides), now: () => "2026-11-25T12:00:00.000Z" };
+}
+
+export function s3Body(bytes: Uint8Array) {
+  return Readable.from([Buffer.from(bytes)]) as never;
+}
+
+export function sqsEvent(...bodies: unknown[]) {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m${i + 1}`,
+      receiptHandle: `r${i + 1}`,
+      body: typeof body === "string" ? body : JSON.stringify(body),
+      attributes: {} as never,
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
+      awsRegion: "us-east-1",
+    })),
+  };
+}
+
+export function s3Notification(key: string, etag = "abc123") {
+  return {
+    Records: [
+      {
+        eventName: "ObjectCreated:Put",
+        s3: { bucket: { name: "uploads" }, object: { key, size: 10, eTag: etag } },
+      },
+    ],
+  };
+}
+
+/** A valid 8×8 white PNG: passes intake validation. */
+export const TINY_PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAAAAADhZOFXAAAADklEQVR4nGP4DwUMlDEA98A/wbI0QbsAAAAASUVORK5CYII=",
+  "base64",
+);

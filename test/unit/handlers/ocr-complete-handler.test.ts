@@ -1,0 +1,139 @@
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetDocumentTextDetectionCommand, TextractClient } from "@aws-sdk/client-textract";
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createOcrCompleteHandler } from "../../../functions/ocr-complete/handler";
+import type { ChartRecord } from "../../../shared/domain/chart-record";
+import { context, sqsEvent, testDeps } from "./fakes";
+
+const s3 = mockClient(S3Client);
+const ddb = mockClient(DynamoDBDocumentClient);
+const textract = mockClient(TextractClient);
+
+const ID = "doc_0123456789abcdef0123456789abcdef";
+const pending = {
+  pk: `DOC#${ID}`,
+  sk: "RECORD",
+  entity: "ChartRecord",
+  id: ID,
+  sha256: "ab".repeat(32),
+  source: { bucket: "uploads", key: "acme/b/chart.png", size: 100 },
+  fields: {},
+  diagnoses: [],
+  medications: [],
+  allergies: [],
+  status: "OCR_PENDING",
+  history: [],
+  version: 2,
+  ocr: { engine: "textract", jobId: "job-1", features: "text" },
+  createdAt: "2026-11-25T11:00:00.000Z",
+  updatedAt: "2026-11-25T11:00:00.000Z",
+};
+
+const notification = (status: string, jobId = "job-1") => ({
+  Type: "Notification",
+  Message: JSON.stringify({
+    JobId: jobId,
+    Status: status,
+    API: "StartDocumentTextDetection",
+    JobTag: ID,
+    Timestamp: 1764072000000,
+    DocumentLocation: { S3ObjectName: "acme/b/chart.png", S3Bucket: "uploads" },
+  }),
+});
+
+function line(id: string, text: string, top: number) {
+  const words = text.split(" ").map((w, i) => ({
+    Id: `${id}-w${i}`,
+    BlockType: "WORD",
+    Text: w,
+    Confidence: 99,
+    Page: 1,
+    Geometry: { BoundingBox: { Left: 0.1 + i * 0.1, Top: top, Width: 0.09, Height: 0.02 } },
+  }));
+  return [
+    {
+      Id: id,
+      BlockType: "LINE",
+      Text: text,
+      Confidence: 99,
+      Page: 1,
+      Geometry: { BoundingBox: { Left: 0.1, Top: top, Width: 0.6, Height: 0.02 } },
+      Relationships: [{ Type: "CHILD", Ids: words.map((w) => w.Id) }],
+    },
+    ...words,
+  ];
+}
+
+const saved = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
+
+describe("ocr-complete handler", () => {
+  beforeEach(() => {
+    s3.reset();
+    ddb.reset();
+    textract.reset();
+    ddb.on(GetCommand).resolves({ Item: pending });
+    ddb.on(PutCommand).resolves({});
+    s3.on(PutObjectCommand).resolves({});
+  });
+
+  const handler = () => createOcrCompleteHandler(() => testDeps());
+
+  it("fetches every result page, keeps the raw JSON, and records the extracted fields", async () => {
+    const page1 = [
+      { Id: "p1", BlockType: "PAGE", Page: 1, Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 } } },
+      ...line("l1", "DISCHARGE SUMMARY", 0.05),
+      ...line("l2", "Patient Name: Maria Lopez", 0.1),
+    ];
+    const page2 = [...line("l3", "DOB: 03/14/1962", 0.15), ...line("l4", "MRN: 00451287", 0.2)];
+    textract
+      .on(GetDocumentTextDetectionCommand, { JobId: "job-1", NextToken: undefined })
+      .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: page1 as never, NextToken: "t2" })
+      .on(GetDocumentTextDetectionCommand, { JobId: "job-1", NextToken: "t2" })
+      .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: page2 as never });
+
+    const result = await handler()(sqsEvent(notification("SUCCEEDED")), context);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(2);
+    const raw = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `ocr/${ID}/textract.json`);
+    expect(JSON.parse(raw!.args[0].input.Body as string).Blocks).toHaveLength(page1.length + page2.length);
+    const record = saved().at(-1)!;
+    expect(["EXTRACTED", "NEEDS_REVIEW"]).toContain(record.status);
+    expect(record.fields.mrn?.value).toBe("00451287");
+    expect(record.fields.dateOfBirth?.value).toBe("1962-03-14");
+    expect(record.documentType).toBe("discharge_summary");
+    expect(record.version).toBe(3);
+    expect(ddb.commandCalls(PutCommand).at(-1)!.args[0].input.ConditionExpression).toBe("#v = :expected");
+  });
+
+  it("marks the record FAILED with OCR_FAILED when the job failed", async () => {
+    await handler()(sqsEvent(notification("FAILED")), context);
+    const record = saved().at(-1)!;
+    expect(record.status).toBe("FAILED");
+    expect(record.statusReason).toBe("OCR_FAILED");
+    expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(0);
+  });
+
+  it("ignores a notification for another job or an already-processed record", async () => {
+    await handler()(sqsEvent(notification("SUCCEEDED", "some-other-job")), context);
+    ddb.on(GetCommand).resolves({ Item: { ...pending, status: "INDEXED" } });
+    await handler()(sqsEvent(notification("SUCCEEDED")), context);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it("sends a record with no text at all to NEEDS_REVIEW with NO_TEXT_FOUND", async () => {
+    textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: [] });
+    await handler()(sqsEvent(notification("SUCCEEDED")), context);
+    const record = saved().at(-1)!;
+    expect(record.status).toBe("NEEDS_REVIEW");
+    expect(record.statusReason).toBe("NO_TEXT_FOUND");
+  });
+
+  it("retries the message when results cannot be fetched yet", async () => {
+    textract.on(GetDocumentTextDetectionCommand).rejects(Object.assign(new Error("throttled"), { name: "ThrottlingException" }));
+    const result = await handler()(sqsEvent(notification("SUCCEEDED")), context);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+});

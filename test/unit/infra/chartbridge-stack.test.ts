@@ -1,0 +1,376 @@
+import { Stack, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
+
+type Resources = Record<
+  string,
+  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }
+>;
+
+function logicalId(construct: IConstruct): string {
+  const cfn = construct.node.defaultChild ?? construct;
+  return Stack.of(construct).resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
+}
+
+function resourcesOfType(resources: Resources, type: string): [string, Record<string, unknown>][] {
+  return Object.entries(resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id, r]) => [id, r.Properties ?? {}]);
+}
+
+/** Logical ids referenced anywhere inside `value` (Ref / Fn::GetAtt). */
+function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "Ref" && typeof v === "string") out.add(v);
+      else if (k === "Fn::GetAtt" && Array.isArray(v) && typeof v[0] === "string") out.add(v[0]);
+      else referencedIds(v, out);
+    }
+  }
+  return out;
+}
+
+/** True when a resource policy has the deny-non-TLS statement `enforceSSL` adds. */
+function deniesInsecureTransport(policyDocument: unknown): boolean {
+  const statements = (policyDocument as { Statement?: Record<string, unknown>[] }).Statement ?? [];
+  return statements.some(
+    (s) =>
+      s.Effect === "Deny" &&
+      JSON.stringify(s.Condition ?? {}) === JSON.stringify({ Bool: { "aws:SecureTransport": "false" } }),
+  );
+}
+
+const ENVIRONMENTS = ["dev", "prod"] as const;
+/** One synthesis (no Lambda bundling) per environment, shared by its tests; ~5–15 s on a busy machine. */
+const SYNTH_TIMEOUT_MS = 60_000;
+
+describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
+  let synth: SynthesizedChartbridge;
+  let template: Template;
+  let resources: Resources;
+
+  beforeAll(() => {
+    synth = synthChartbridge(envName);
+    if (synth.synthError) throw synth.synthError;
+    template = Template.fromStack(synth.stack);
+    resources = template.toJSON().Resources as Resources;
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synth?.cleanup());
+
+  // ── cdk-nag ─────────────────────────────────────────────────────────────────────────────────────
+  it("has no unacknowledged cdk-nag findings (AwsSolutions, HIPAA Security)", () => {
+    // The packs report directly on the construct tree, so a failure lists every finding id and path.
+    const findings = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) =>
+      pack
+        .validateScope(synth.app)
+        .violations.map(
+          (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(", ")}`,
+        ),
+    );
+    expect(findings).toEqual([]);
+    // And synthesis itself (which runs the same packs as validation plugins) succeeded.
+    expect(synth.synthError).toBeUndefined();
+  });
+
+  it("has no stale cdk-nag acknowledgments (each one matches a finding under its construct)", () => {
+    // Run the packs with acknowledgments ignored to get every raw finding, then match each of our
+    // acknowledgments (AwsSolutions-… / HIPAA.Security-…) to a finding at or below the acknowledging construct.
+    const raw = [new AwsSolutionsChecks(), new HIPAASecurityChecks()].flatMap((pack) => {
+      (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+      return pack
+        .validateScope(synth.app)
+        .violations.flatMap((v) =>
+          v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? "" })),
+        );
+    });
+    const stale: string[] = [];
+    for (const construct of synth.app.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const qualified of Object.keys(entry.data as Record<string, string>)) {
+          const id = qualified.replace(/^annotation::/i, "");
+          if (!/^(AwsSolutions|HIPAA\.Security)-/.test(id)) continue;
+          const scope = construct.node.path;
+          const used = raw.some((f) => f.id === id && (f.path === scope || f.path.startsWith(`${scope}/`)));
+          if (!used) stale.push(`${scope}: ${id}`);
+        }
+      }
+    }
+    expect(stale).toEqual([]);
+  });
+
+  // ── Encryption and TLS ──────────────────────────────────────────────────────────────────────────
+  it("encrypts every bucket: SSE-KMS with the PHI key for data, SSE-S3 only for the access-log bucket", () => {
+    const phiKey = logicalId(synth.stack.phiKey.key);
+    const accessLogs = logicalId(synth.stack.storage.accessLogsBucket);
+    const buckets = resourcesOfType(resources, "AWS::S3::Bucket");
+    expect(buckets).toHaveLength(3);
+    for (const [id, props] of buckets) {
+      const rule = (
+        props.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] }
+      ).ServerSideEncryptionConfiguration[0] as { ServerSideEncryptionByDefault: Record<string, unknown> };
+      if (id === accessLogs) {
+        expect(rule.ServerSideEncryptionByDefault.SSEAlgorithm).toBe("AES256");
+      } else {
+        expect(rule.ServerSideEncryptionByDefault).toEqual({
+          SSEAlgorithm: "aws:kms",
+          KMSMasterKeyID: { "Fn::GetAtt": [phiKey, "Arn"] },
+        });
+      }
+      expect(props.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it("has a TLS-only bucket policy on every bucket", () => {
+    const buckets = resourcesOfType(resources, "AWS::S3::Bucket").map(([id]) => id);
+    const tlsOnly = resourcesOfType(resources, "AWS::S3::BucketPolicy")
+      .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
+      .flatMap(([, p]) => [...referencedIds(p.Bucket)]);
+    expect(new Set(tlsOnly)).toEqual(new Set(buckets));
+  });
+
+  it("logs uploads and results server access to the access-log bucket", () => {
+    const accessLogs = logicalId(synth.stack.storage.accessLogsBucket);
+    for (const bucket of [synth.stack.storage.uploadsBucket, synth.stack.results.bucket]) {
+      const props = resources[logicalId(bucket)]?.Properties ?? {};
+      expect(props.LoggingConfiguration).toMatchObject({ DestinationBucketName: { Ref: accessLogs } });
+      expect(props.VersioningConfiguration).toEqual({ Status: "Enabled" });
+    }
+  });
+
+  it("locks uploads with Object Lock in GOVERNANCE mode and sends bucket events to EventBridge", () => {
+    const uploads = resources[logicalId(synth.stack.storage.uploadsBucket)]?.Properties ?? {};
+    expect(uploads.ObjectLockEnabled).toBe(true);
+    expect(uploads.ObjectLockConfiguration).toEqual({
+      ObjectLockEnabled: "Enabled",
+      Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: synth.config.objectLockDays } },
+    });
+    expect(uploads.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    template.hasResourceProperties("AWS::Events::Rule", {
+      EventPattern: {
+        source: ["aws.s3"],
+        "detail-type": ["Object Created"],
+        detail: { bucket: { name: [{ Ref: logicalId(synth.stack.storage.uploadsBucket) }] } },
+      },
+    });
+  });
+
+  it("defines the records table: keys, GSIs, stream, PITR, KMS, deletion protection in prod", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: "gsi1",
+          KeySchema: [
+            { AttributeName: "gsi1pk", KeyType: "HASH" },
+            { AttributeName: "gsi1sk", KeyType: "RANGE" },
+          ],
+        }),
+        Match.objectLike({
+          IndexName: "gsi2",
+          KeySchema: [
+            { AttributeName: "gsi2pk", KeyType: "HASH" },
+            { AttributeName: "gsi2sk", KeyType: "RANGE" },
+          ],
+        }),
+      ],
+      StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: {
+        SSEEnabled: true,
+        SSEType: "KMS",
+        KMSMasterKeyId: { "Fn::GetAtt": [logicalId(synth.stack.phiKey.key), "Arn"] },
+      },
+      DeletionProtectionEnabled: envName === "prod",
+    });
+  });
+
+  it("encrypts the Textract topic with a rotating CMK and requires TLS to publish", () => {
+    const [[topicId, topic]] = resourcesOfType(resources, "AWS::SNS::Topic") as [
+      [string, Record<string, unknown>],
+    ];
+    expect(topic.KmsMasterKeyId).toEqual({
+      "Fn::GetAtt": [logicalId(synth.stack.pipeline.notificationKey), "Arn"],
+    });
+    const policies = resourcesOfType(resources, "AWS::SNS::TopicPolicy").filter(([, p]) =>
+      referencedIds(p.Topics).has(topicId),
+    );
+    expect(policies.some(([, p]) => deniesInsecureTransport(p.PolicyDocument))).toBe(true);
+    for (const [, key] of resourcesOfType(resources, "AWS::KMS::Key")) {
+      expect(key.EnableKeyRotation).toBe(true);
+    }
+  });
+
+  it("encrypts every queue with the PHI key and gives each a TLS-only policy", () => {
+    const phiKey = logicalId(synth.stack.phiKey.key);
+    const queues = resourcesOfType(resources, "AWS::SQS::Queue");
+    expect(queues).toHaveLength(5);
+    const tlsOnly = new Set(
+      resourcesOfType(resources, "AWS::SQS::QueuePolicy")
+        .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
+        .flatMap(([, p]) => [...referencedIds(p.Queues)]),
+    );
+    for (const [id, props] of queues) {
+      expect(props.KmsMasterKeyId, id).toEqual({ "Fn::GetAtt": [phiKey, "Arn"] });
+      expect(tlsOnly.has(id), `${id} has a TLS-only queue policy`).toBe(true);
+    }
+  });
+
+  it("gives every work queue a DLQ; the rest are DLQs or failure destinations", () => {
+    const queues = resourcesOfType(resources, "AWS::SQS::Queue");
+    const deadLetterTargets = new Set<string>();
+    for (const [, props] of queues) referencedIds(props.RedrivePolicy, deadLetterTargets);
+    for (const [, props] of resourcesOfType(resources, "AWS::Lambda::EventSourceMapping")) {
+      referencedIds(props.DestinationConfig, deadLetterTargets);
+    }
+    const workQueues = queues.filter(([id]) => !deadLetterTargets.has(id));
+    expect(workQueues.length).toBeGreaterThanOrEqual(2);
+    for (const [id, props] of workQueues) {
+      expect(props.RedrivePolicy, `${id} needs a DLQ`).toMatchObject({ maxReceiveCount: 5 });
+    }
+    // Every queue is either a work queue with a DLQ or a dead-letter / failure target.
+    expect(queues.every(([id, p]) => p.RedrivePolicy !== undefined || deadLetterTargets.has(id))).toBe(true);
+  });
+
+  // ── Functions ───────────────────────────────────────────────────────────────────────────────────
+  it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
+    const functions = resourcesOfType(resources, "AWS::Lambda::Function");
+    expect(functions).toHaveLength(4); // no custom-resource Lambdas sneak in
+    for (const [id, props] of functions) {
+      expect(props.Runtime, id).toBe("nodejs22.x");
+      expect(props.Architectures, id).toEqual(["arm64"]);
+      expect(props.TracingConfig, id).toEqual({ Mode: "Active" });
+      expect(props.LoggingConfig, id).toMatchObject({
+        LogFormat: "JSON",
+        LogGroup: { Ref: expect.any(String) },
+      });
+      expect(props.ReservedConcurrentExecutions, id).toEqual(expect.any(Number));
+    }
+  });
+
+  it("encrypts every log group with the PHI key and applies the configured retention", () => {
+    const phiKey = logicalId(synth.stack.phiKey.key);
+    for (const [id, props] of resourcesOfType(resources, "AWS::Logs::LogGroup")) {
+      expect(props.KmsKeyId, id).toEqual({ "Fn::GetAtt": [phiKey, "Arn"] });
+      expect(props.RetentionInDays, id).toBe(synth.config.logRetention);
+    }
+  });
+
+  it("gives the ingest function its Textract settings and sizes its concurrency from the TPS budget", () => {
+    const ingest = synth.stack.pipeline.ingestFunction.function;
+    const ingestId = logicalId(ingest);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          TEXTRACT_SNS_TOPIC_ARN: { Ref: logicalId(synth.stack.pipeline.textractTopic) },
+          TEXTRACT_ROLE_ARN: { "Fn::GetAtt": [logicalId(synth.stack.pipeline.textractPublishRole), "Arn"] },
+          OCR_FEATURES: synth.config.ocrFeatures,
+          TABLE_NAME: { Ref: logicalId(synth.stack.records.table) },
+        }),
+      },
+      ReservedConcurrentExecutions: synth.config.concurrency.ingest,
+    });
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: ingestId },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      ScalingConfig: { MaximumConcurrency: synth.config.concurrency.ingest },
+    });
+    template.hasResourceProperties("AWS::IAM::Role", {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: "textract.amazonaws.com" }, Action: "sts:AssumeRole" }),
+        ],
+      },
+    });
+  });
+
+  it("feeds index-records from the table stream with bisection, retries and an on-failure queue", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: logicalId(synth.stack.pipeline.indexRecordsFunction.function) },
+      EventSourceArn: { "Fn::GetAtt": [logicalId(synth.stack.records.table), "StreamArn"] },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { "Fn::GetAtt": [logicalId(synth.stack.pipeline.indexFailureQueue), "Arn"] },
+        },
+      },
+    });
+  });
+
+  it("runs the search-facing functions in the VPC and the others outside it", () => {
+    const inVpc = (fn: IConstruct): boolean => resources[logicalId(fn)]?.Properties?.VpcConfig !== undefined;
+    expect(inVpc(synth.stack.pipeline.indexRecordsFunction.function)).toBe(true);
+    expect(inVpc(synth.stack.recordsApi.apiFunction.function)).toBe(true);
+    expect(inVpc(synth.stack.pipeline.ingestFunction.function)).toBe(false);
+    expect(inVpc(synth.stack.pipeline.ocrCompleteFunction.function)).toBe(false);
+  });
+
+  // ── Search and API ──────────────────────────────────────────────────────────────────────────────
+  it("puts the search domain in the VPC with encryption at rest, node-to-node encryption and HTTPS/TLS 1.2", () => {
+    template.hasResourceProperties("AWS::OpenSearchService::Domain", {
+      EncryptionAtRestOptions: { Enabled: true, KmsKeyId: Match.anyValue() },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" },
+      VPCOptions: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+      ClusterConfig: Match.objectLike({ ZoneAwarenessEnabled: envName === "prod" }),
+      AccessPolicies: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Allow", Principal: { AWS: Match.anyValue() } }),
+        ]),
+        Version: "2012-10-17",
+      },
+    });
+  });
+
+  it("protects every API method with the Cognito authorizer and logs/throttles the stage", () => {
+    const methods = resourcesOfType(resources, "AWS::ApiGateway::Method");
+    expect(methods.length).toBeGreaterThan(0);
+    for (const [id, props] of methods) expect(props.AuthorizationType, id).toBe("COGNITO_USER_POOLS");
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: synth.config.api.rateLimit,
+          ThrottlingBurstLimit: synth.config.api.burstLimit,
+        }),
+      ],
+    });
+    for (const group of ["records-staff", "vendor", "admin"]) {
+      template.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: group });
+    }
+    template.hasResourceProperties("AWS::Cognito::UserPool", { MfaConfiguration: "ON" });
+  });
+
+  // ── Lifecycle ───────────────────────────────────────────────────────────────────────────────────
+  it(`${envName === "prod" ? "retains" : "deletes"} stateful resources when the stack is deleted`, () => {
+    const expected = envName === "prod" ? "Retain" : "Delete";
+    for (const type of [
+      "AWS::S3::Bucket",
+      "AWS::DynamoDB::Table",
+      "AWS::OpenSearchService::Domain",
+      "AWS::KMS::Key",
+    ]) {
+      for (const [id, r] of Object.entries(resources).filter(([, r]) => r.Type === type)) {
+        expect(r.DeletionPolicy, id).toBe(expected);
+      }
+    }
+  });
+});

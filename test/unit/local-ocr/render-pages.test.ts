@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import * as mupdf from "mupdf";
+import {
+  PageRenderer,
+  UnsupportedDocumentError,
+  countPages,
+  detectMimeType,
+  renderPage,
+} from "../../../shared/adapters/local-ocr/render-pages";
+import { makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
+import { makeGrayTiff, pdfToGrayPage } from "./fixtures";
+
+const pdf = makeSampleChartPdf({ pages: 2, lines: ["MRN: 00123456"] });
+const isPng = (b: Uint8Array) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+
+/** Decodes a PNG with mupdf to check what was really encoded. */
+function pngInfo(png: Uint8Array) {
+  const img = new mupdf.Image(png);
+  try {
+    return { width: img.getWidth(), height: img.getHeight(), components: img.getNumberOfComponents(), dpi: img.getXResolution() };
+  } finally {
+    img.destroy();
+  }
+}
+
+describe("render-pages", () => {
+  it("sniffs formats from magic bytes", () => {
+    expect(detectMimeType(pdf)).toBe("application/pdf");
+    expect(detectMimeType(new Uint8Array([0x49, 0x49, 42, 0]))).toBe("image/tiff");
+    expect(detectMimeType(new Uint8Array([0x4d, 0x4d, 0, 42]))).toBe("image/tiff");
+    expect(detectMimeType(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe("image/jpeg");
+    expect(detectMimeType(new TextEncoder().encode("garbage"))).toBeUndefined();
+  });
+
+  it("renders PDF pages at the target DPI in grayscale by default", () => {
+    expect(countPages(pdf)).toBe(2);
+    const page = renderPage(pdf, 2);
+    expect(page).toMatchObject({ pageNumber: 2, width: 2550, height: 3300, dpi: 300 });
+    expect(isPng(page.png)).toBe(true);
+    expect(pngInfo(page.png)).toEqual({ width: 2550, height: 3300, components: 1, dpi: 300 });
+    const rgb = renderPage(pdf, 1, { dpi: 150, color: "rgb" });
+    expect(pngInfo(rgb.png)).toMatchObject({ width: 1275, height: 1650, components: 3 });
+  });
+
+  it("renders every page of a multi-page TIFF at its own resolution, never upscaled", () => {
+    const page = pdfToGrayPage(pdf, 100);
+    const tiff = makeGrayTiff([page, page, page]);
+    expect(detectMimeType(tiff)).toBe("image/tiff");
+    const doc = new PageRenderer(tiff);
+    try {
+      expect(doc.pageCount).toBe(3);
+      const third = doc.render(3);
+      expect(third).toMatchObject({ width: page.width, height: page.height });
+      expect(third.dpi).toBeCloseTo(100, 5);
+      // A 100 DPI scan asked for 50 DPI is downscaled.
+      expect(doc.render(1, { dpi: 50 }).width).toBe(Math.round(page.width / 2));
+    } finally {
+      doc.close();
+    }
+  });
+
+  it("renders PNG images at their native size", () => {
+    const png = renderPage(pdf, 1, { dpi: 120 }).png;
+    expect(detectMimeType(png)).toBe("image/png");
+    expect(renderPage(png, 1)).toMatchObject({ width: 1020, height: 1320 });
+  });
+
+  it("rejects garbage and out-of-range pages", () => {
+    expect(() => new PageRenderer(new TextEncoder().encode("not a chart"))).toThrow(UnsupportedDocumentError);
+    const truncated = pdf.subarray(0, 20);
+    expect(() => countPages(truncated)).toThrow();
+    expect(() => renderPage(pdf, 3)).toThrow(RangeError);
+  });
+});

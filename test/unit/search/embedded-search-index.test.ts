@@ -1,0 +1,307 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EmbeddedSearchIndex } from "../../../shared/adapters/embedded-search/embedded-search-index";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "../../../shared/search/parse-search-params";
+import type { SearchDocument } from "../../../shared/search/search-index";
+import { doc } from "./helpers";
+
+const corpus: SearchDocument[] = [
+  doc({
+    id: "doc_smith",
+    patientName: "John Smith",
+    dateOfBirth: "1961-07-04",
+    mrn: "MR-004512",
+    documentType: "discharge_summary",
+    dateOfService: "2024-02-28",
+    diagnoses: ["Type 2 diabetes mellitus E11.9"],
+    medications: ["Metformin 500 mg"],
+    allergies: ["Penicillin"],
+    provider: "Dr. Alice Wong",
+    text: "DISCHARGE SUMMARY\nPatient: John Smith  DOB 07/04/1961\nContinue metformin. Follow up in 2 weeks.",
+    updatedAt: "2024-03-01T00:00:00.000Z",
+  }),
+  doc({
+    id: "doc_smithers",
+    patientName: "Joan Smithers",
+    dateOfBirth: "1975-01-15",
+    mrn: "MR-009999",
+    documentType: "progress_note",
+    dateOfService: "2024-04-10",
+    text: "Progress note for Joan Smithers. Asthma stable.",
+    updatedAt: "2024-04-11T00:00:00.000Z",
+  }),
+  doc({
+    id: "doc_jones",
+    patientName: "Mary Jones",
+    dateOfBirth: "1980-12-01",
+    mrn: "004513",
+    documentType: "lab_report",
+    status: "NEEDS_REVIEW",
+    dateOfService: "2024-01-05",
+    text: "Lab report. Hemoglobin A1c 7.2%. Patient Mary Jones.",
+    updatedAt: "2024-01-06T00:00:00.000Z",
+  }),
+  doc({
+    id: "doc_smith2",
+    patientName: "John Smith",
+    dateOfBirth: "1961-07-04",
+    mrn: "MR-004512",
+    documentType: "lab_report",
+    dateOfService: "2023-11-20",
+    text: "Lab report for John Smith. Lipid panel normal.",
+    updatedAt: "2023-11-21T00:00:00.000Z",
+  }),
+  doc({
+    id: "doc_nodate",
+    patientName: "José Álvarez",
+    documentType: "other",
+    text: "Letter regarding José Álvarez.",
+    updatedAt: "2024-05-01T00:00:00.000Z",
+  }),
+];
+
+async function indexWith(docs: SearchDocument[]): Promise<EmbeddedSearchIndex> {
+  const index = EmbeddedSearchIndex.inMemory();
+  for (const d of docs) expect(await index.upsert(d)).toBe("applied");
+  return index;
+}
+
+const ids = (r: { hits: Array<{ id: string }> }) => r.hits.map((h) => h.id);
+
+describe("EmbeddedSearchIndex search", () => {
+  let index: EmbeddedSearchIndex;
+  beforeEach(async () => {
+    index = await indexWith(corpus);
+  });
+
+  it("finds names despite OCR errors: 'Jonh Smyth' finds John Smith", async () => {
+    const r = await index.search({ q: "Jonh Smyth", limit: 20 });
+    expect(ids(r)).toEqual(expect.arrayContaining(["doc_smith", "doc_smith2"]));
+    expect(ids(r)).not.toContain("doc_jones");
+    expect(r.hits[0]?.fields.patientName).toBe("John Smith");
+    expect(r.hits[0]?.highlights.join(" ")).toMatch(/<em>John<\/em> <em>Smith<\/em>/);
+  });
+
+  it("requires every term and ranks the name field first", async () => {
+    expect(ids(await index.search({ q: "smith metformin", limit: 20 }))).toEqual(["doc_smith"]);
+    const r = await index.search({ q: "Smith", limit: 20 });
+    // Exact name matches rank before the prefix match "Smithers".
+    expect(ids(r).slice(0, 2).sort()).toEqual(["doc_smith", "doc_smith2"]);
+    expect(ids(r)).toContain("doc_smithers");
+  });
+
+  it("matches diagnoses, medications, allergies and provider", async () => {
+    expect(ids(await index.search({ q: "diabetes", limit: 20 }))).toEqual(["doc_smith"]);
+    expect(ids(await index.search({ q: "penicilin", limit: 20 }))).toEqual(["doc_smith"]);
+    expect(ids(await index.search({ q: "wong", limit: 20 }))).toEqual(["doc_smith"]);
+  });
+
+  it("is accent-insensitive", async () => {
+    expect(ids(await index.search({ q: "jose alvarez", limit: 20 }))).toEqual(["doc_nodate"]);
+  });
+
+  it("filters by MRN ignoring case and punctuation", async () => {
+    expect(ids(await index.search({ mrn: "mr 004512", limit: 20 }))).toEqual(["doc_smith", "doc_smith2"]);
+    expect(ids(await index.search({ mrn: "004513", limit: 20 }))).toEqual(["doc_jones"]);
+    expect(ids(await index.search({ mrn: "4513", limit: 20 }))).toEqual([]);
+  });
+
+  it("filters by date of birth, type and status", async () => {
+    expect(ids(await index.search({ dob: "1961-07-04", limit: 20 }))).toEqual(["doc_smith", "doc_smith2"]);
+    expect(ids(await index.search({ type: "lab_report", limit: 20 }))).toEqual(["doc_jones", "doc_smith2"]);
+    expect(ids(await index.search({ status: "NEEDS_REVIEW", limit: 20 }))).toEqual(["doc_jones"]);
+    expect(ids(await index.search({ q: "smith", type: "lab_report", limit: 20 }))).toEqual(["doc_smith2"]);
+  });
+
+  it("filters by date of service range, inclusive, excluding records without one", async () => {
+    expect(ids(await index.search({ from: "2024-01-05", to: "2024-02-28", limit: 20 }))).toEqual([
+      "doc_smith",
+      "doc_jones",
+    ]);
+    expect(ids(await index.search({ from: "2024-03-01", limit: 20 }))).toEqual(["doc_smithers"]);
+    expect(ids(await index.search({ to: "2023-12-31", limit: 20 }))).toEqual(["doc_smith2"]);
+  });
+
+  it("lists everything newest first without a query", async () => {
+    const r = await index.search({ limit: 20 });
+    expect(r.total).toBe(5);
+    expect(ids(r)).toEqual(["doc_nodate", "doc_smithers", "doc_smith", "doc_jones", "doc_smith2"]);
+    expect(r.hits.every((h) => h.highlights.length === 0 && h.score === undefined)).toBe(true);
+    expect(r.nextCursor).toBeUndefined();
+  });
+
+  it("returns hit fields", async () => {
+    const r = await index.search({ mrn: "004513", limit: 1 });
+    expect(r.hits[0]).toEqual({
+      id: "doc_jones",
+      status: "NEEDS_REVIEW",
+      documentType: "lab_report",
+      fields: {
+        patientName: "Mary Jones",
+        dateOfBirth: "1980-12-01",
+        mrn: "004513",
+        dateOfService: "2024-01-05",
+      },
+      highlights: [],
+    });
+  });
+
+  it("pages with a cursor until the last page", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const r = await index.search({ limit: 2, ...(cursor ? { cursor } : {}) });
+      expect(r.total).toBe(5);
+      seen.push(...ids(r));
+      cursor = r.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(["doc_nodate", "doc_smithers", "doc_smith", "doc_jones", "doc_smith2"]);
+  });
+
+  it("rejects a cursor from the other engine", async () => {
+    await expect(
+      index.search({ limit: 2, cursor: encodeCursor({ k: "sa", sa: [1, "x"] }) }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
+    const r = await index.search({ limit: 2 });
+    expect(decodeCursor(r.nextCursor!)).toEqual({ k: "o", o: 2 });
+  });
+});
+
+describe("EmbeddedSearchIndex versioning", () => {
+  it("ignores older and equal versions", async () => {
+    const index = await indexWith([doc({ id: "d1", version: 3, patientName: "Ann Lee" })]);
+    expect(await index.upsert(doc({ id: "d1", version: 2, patientName: "Old Name" }))).toBe("stale");
+    expect(await index.upsert(doc({ id: "d1", version: 3, patientName: "Same Version" }))).toBe("stale");
+    expect((await index.search({ q: "lee", limit: 5 })).hits[0]?.fields.patientName).toBe("Ann Lee");
+
+    expect(await index.upsert(doc({ id: "d1", version: 4, patientName: "Ann Park" }))).toBe("applied");
+    expect((await index.search({ q: "lee", limit: 5 })).total).toBe(0);
+    expect((await index.search({ q: "park", limit: 5 })).hits[0]?.id).toBe("d1");
+  });
+
+  it("removes with a tombstone that keeps late older upserts out", async () => {
+    const index = await indexWith([doc({ id: "d1", version: 3, patientName: "Ann Lee" })]);
+    expect(await index.remove("d1", 2)).toBe("stale");
+    expect((await index.search({ q: "lee", limit: 5 })).total).toBe(1);
+
+    expect(await index.remove("d1", 4)).toBe("applied");
+    expect((await index.search({ q: "lee", limit: 5 })).total).toBe(0);
+    expect((await index.search({ limit: 5 })).total).toBe(0);
+    expect(index.size).toBe(0);
+
+    expect(await index.upsert(doc({ id: "d1", version: 3, patientName: "Ann Lee" }))).toBe("stale");
+    expect(await index.upsert(doc({ id: "d1", version: 4, patientName: "Ann Lee" }))).toBe("stale");
+    expect((await index.search({ limit: 5 })).total).toBe(0);
+    expect(await index.upsert(doc({ id: "d1", version: 5, patientName: "Ann Lee" }))).toBe("applied");
+    expect((await index.search({ q: "lee", limit: 5 })).total).toBe(1);
+  });
+
+  it("records a tombstone for an unknown id (reported stale: nothing to remove)", async () => {
+    const index = EmbeddedSearchIndex.inMemory();
+    expect(await index.remove("ghost", 7)).toBe("stale");
+    expect(await index.upsert(doc({ id: "ghost", version: 6 }))).toBe("stale");
+    expect(await index.upsert(doc({ id: "ghost", version: 8 }))).toBe("applied");
+  });
+});
+
+describe("EmbeddedSearchIndex persistence", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "chartbridge-search-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("round-trips documents, versions and tombstones through a snapshot file", async () => {
+    const file = join(dir, "nested", "index.json");
+    const first = await EmbeddedSearchIndex.open({ file });
+    expect(first.snapshotState).toBe("missing");
+    expect(first.needsRebuild).toBe(true);
+    for (const d of corpus) await first.upsert(d);
+    await first.remove("doc_jones", 2);
+    await first.close();
+
+    const second = await EmbeddedSearchIndex.open({ file });
+    expect(second.snapshotState).toBe("loaded");
+    expect(second.needsRebuild).toBe(false);
+    expect(second.size).toBe(4);
+    expect(ids(await second.search({ q: "Jonh Smyth", limit: 20 }))).toEqual(
+      expect.arrayContaining(["doc_smith", "doc_smith2"]),
+    );
+    expect(ids(await second.search({ mrn: "MR004512", limit: 20 }))).toEqual(["doc_smith", "doc_smith2"]);
+    // versions and tombstones survived
+    expect(await second.upsert(corpus[0]!)).toBe("stale");
+    expect(await second.upsert(doc({ id: "doc_jones", version: 2 }))).toBe("stale");
+    // and the index still accepts changes
+    expect(await second.upsert(doc({ id: "doc_new", version: 1, patientName: "Zed Quinn" }))).toBe("applied");
+    expect(ids(await second.search({ q: "quinn", limit: 5 }))).toEqual(["doc_new"]);
+    await second.close();
+    await expect(second.upsert(doc({ id: "x" }))).rejects.toThrow(/closed/);
+  });
+
+  it("writes changes debounced, atomically, without leaving temp files", async () => {
+    const file = join(dir, "index.json");
+    const index = await EmbeddedSearchIndex.open({ file, debounceMs: 20 });
+    await index.upsert(corpus[0]!);
+    await index.upsert(corpus[1]!);
+    await expect(readFile(file, "utf8")).rejects.toMatchObject({ code: "ENOENT" });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const snapshot = JSON.parse(await readFile(file, "utf8")) as { docs: unknown[]; versions: unknown[] };
+    expect(snapshot.docs).toHaveLength(2);
+    expect(snapshot.versions).toHaveLength(2);
+    const { readdir } = await import("node:fs/promises");
+    expect(await readdir(dir)).toEqual(["index.json"]);
+    await index.close();
+  });
+
+  it("reports a corrupt snapshot and rebuilds from the source records", async () => {
+    const file = join(dir, "index.json");
+    await writeFile(file, "{ this is not json");
+    const index = await EmbeddedSearchIndex.open({ file });
+    expect(index.snapshotState).toBe("corrupt");
+    expect(index.needsRebuild).toBe(true);
+    expect(index.size).toBe(0);
+
+    async function* fromTable(): AsyncIterable<SearchDocument> {
+      for (const d of corpus) yield d;
+      yield { ...corpus[0]!, version: 0 }; // an older duplicate loses
+    }
+    expect(await index.rebuild(fromTable())).toBe(5);
+    expect(ids(await index.search({ q: "smyth", limit: 20 }))).toEqual(
+      expect.arrayContaining(["doc_smith", "doc_smith2"]),
+    );
+    await index.close();
+
+    const reopened = await EmbeddedSearchIndex.open({ file });
+    expect(reopened.snapshotState).toBe("loaded");
+    expect(reopened.size).toBe(5);
+    await reopened.close();
+  });
+
+  it("rebuild replaces previous contents and drops tombstones", async () => {
+    const index = await indexWith([doc({ id: "old", patientName: "Old Person" })]);
+    await index.remove("gone", 9);
+    expect(await index.rebuild([doc({ id: "gone", version: 1, patientName: "Back Again" })])).toBe(1);
+    expect(ids(await index.search({ limit: 10 }))).toEqual(["gone"]);
+  });
+
+  it("reindexes stored documents when the MiniSearch part of a snapshot is unusable", async () => {
+    const file = join(dir, "index.json");
+    const first = await EmbeddedSearchIndex.open({ file });
+    await first.rebuild(corpus);
+    await first.close();
+    const snapshot = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify({ ...snapshot, minisearch: { garbage: true } }));
+
+    const second = await EmbeddedSearchIndex.open({ file });
+    expect(second.snapshotState).toBe("loaded");
+    expect(ids(await second.search({ q: "asthma", limit: 5 }))).toEqual(["doc_smithers"]);
+    await second.close();
+  });
+});

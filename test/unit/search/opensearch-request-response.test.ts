@@ -1,0 +1,256 @@
+import { describe, expect, it } from "vitest";
+import { buildSearchRequest } from "../../../shared/adapters/opensearch/build-search-request";
+import { CHART_RECORDS_MAPPINGS, createIndexBody } from "../../../shared/adapters/opensearch/index-mapping";
+import {
+  parseSearchResponse,
+  UnexpectedSearchResponseError,
+} from "../../../shared/adapters/opensearch/parse-search-response";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "../../../shared/search/parse-search-params";
+import type { SearchDocument } from "../../../shared/search/search-index";
+
+describe("buildSearchRequest", () => {
+  it("builds a fuzzy multi_match with filters, highlight, sort and size", () => {
+    const body = buildSearchRequest({
+      q: "Jonh Smyth",
+      mrn: "mr-004 512",
+      dob: "1961-07-04",
+      type: "discharge_summary",
+      status: "INDEXED",
+      from: "2024-01-01",
+      to: "2024-06-30",
+      limit: 25,
+    });
+
+    expect(body.size).toBe(25);
+    expect(body.track_total_hits).toBe(true);
+    expect(body.query).toEqual({
+      bool: {
+        must: [
+          {
+            multi_match: {
+              query: "Jonh Smyth",
+              fields: [
+                "patientName^3",
+                "text",
+                "diagnoses",
+                "medications",
+                "allergies",
+                "provider",
+                "facility",
+              ],
+              type: "best_fields",
+              operator: "and",
+              fuzziness: "AUTO",
+              zero_terms_query: "all",
+            },
+          },
+        ],
+        filter: [
+          { term: { mrn: "MR004512" } },
+          { term: { dateOfBirth: "1961-07-04" } },
+          { term: { documentType: "discharge_summary" } },
+          { term: { status: "INDEXED" } },
+          { range: { dateOfService: { format: "strict_date", gte: "2024-01-01", lte: "2024-06-30" } } },
+        ],
+      },
+    });
+    expect(body.sort).toEqual([{ _score: "desc" }, { updatedAt: "desc" }, { id: "asc" }]);
+    expect(body.highlight).toEqual({
+      pre_tags: ["<em>"],
+      post_tags: ["</em>"],
+      encoder: "html",
+      fields: { text: { type: "unified", fragment_size: 120, number_of_fragments: 3, no_match_size: 0 } },
+    });
+    expect(body._source).not.toContain("text");
+    expect(body.search_after).toBeUndefined();
+  });
+
+  it("lists newest first with only filters (no scoring, no highlight)", () => {
+    const body = buildSearchRequest({ status: "NEEDS_REVIEW", to: "2024-01-31", limit: 20 });
+    expect(body.query).toEqual({
+      bool: {
+        filter: [
+          { term: { status: "NEEDS_REVIEW" } },
+          { range: { dateOfService: { format: "strict_date", lte: "2024-01-31" } } },
+        ],
+      },
+    });
+    expect(body.sort).toEqual([{ updatedAt: "desc" }, { id: "asc" }]);
+    expect(body.highlight).toBeUndefined();
+  });
+
+  it("matches everything for an empty query", () => {
+    expect(buildSearchRequest({ limit: 10 }).query).toEqual({ match_all: {} });
+  });
+
+  it("continues after the cursor's sort values", () => {
+    const cursor = encodeCursor({ k: "sa", sa: [2.5, 1709251200000, "doc_a"], n: 20 });
+    expect(buildSearchRequest({ q: "smith", limit: 20, cursor }).search_after).toEqual([
+      2.5,
+      1709251200000,
+      "doc_a",
+    ]);
+    const listCursor = encodeCursor({ k: "sa", sa: [1709251200000, "doc_a"] });
+    expect(buildSearchRequest({ limit: 20, cursor: listCursor }).search_after).toEqual([
+      1709251200000,
+      "doc_a",
+    ]);
+  });
+
+  it("rejects offset cursors and cursors for another sort", () => {
+    expect(() => buildSearchRequest({ limit: 20, cursor: encodeCursor({ k: "o", o: 20 }) })).toThrow(
+      InvalidCursorError,
+    );
+    const scored = encodeCursor({ k: "sa", sa: [2.5, 1709251200000, "doc_a"] });
+    expect(() => buildSearchRequest({ limit: 20, cursor: scored })).toThrow(InvalidCursorError);
+  });
+});
+
+describe("index mapping", () => {
+  it("is strict and types every SearchDocument field", () => {
+    const sample: Required<SearchDocument> = {
+      id: "",
+      version: 1,
+      status: "INDEXED",
+      documentType: "other",
+      patientName: "",
+      dateOfBirth: "",
+      mrn: "",
+      dateOfService: "",
+      provider: "",
+      facility: "",
+      diagnoses: [],
+      medications: [],
+      allergies: [],
+      text: "",
+      vendor: "",
+      batch: "",
+      sourceKey: "",
+      createdAt: "",
+      updatedAt: "",
+    };
+    expect(CHART_RECORDS_MAPPINGS.dynamic).toBe("strict");
+    expect(Object.keys(CHART_RECORDS_MAPPINGS.properties).sort()).toEqual(Object.keys(sample).sort());
+    const p = CHART_RECORDS_MAPPINGS.properties;
+    for (const k of ["id", "status", "documentType", "vendor", "batch", "mrn"] as const)
+      expect(p[k].type).toBe("keyword");
+    for (const k of ["dateOfBirth", "dateOfService", "createdAt", "updatedAt"] as const)
+      expect(p[k].type).toBe("date");
+    for (const k of ["patientName", "provider", "facility"] as const) {
+      expect(p[k]).toMatchObject({ type: "text", fields: { keyword: { type: "keyword" } } });
+    }
+    for (const k of ["text", "diagnoses", "medications", "allergies"] as const)
+      expect(p[k].type).toBe("text");
+    expect(createIndexBody("chart-records")).toMatchObject({
+      aliases: { "chart-records": {} },
+      settings: { analysis: {} },
+    });
+  });
+});
+
+/** A realistic OpenSearch 2.x `_search` response. */
+const response = {
+  took: 12,
+  timed_out: false,
+  _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+  hits: {
+    total: { value: 3, relation: "eq" },
+    max_score: 7.31,
+    hits: [
+      {
+        _index: "chart-records-v1",
+        _id: "doc_smith",
+        _score: 7.31,
+        _source: {
+          id: "doc_smith",
+          status: "INDEXED",
+          documentType: "discharge_summary",
+          patientName: "John Smith",
+          dateOfBirth: "1961-07-04",
+          mrn: "MR-004512",
+          dateOfService: "2024-02-28",
+        },
+        highlight: {
+          text: [
+            "Patient: <em>John</em> <em>Smith</em> DOB 07/04/1961",
+            "Follow up for <em>John</em> &amp; family",
+          ],
+        },
+        sort: [7.31, 1709251200000, "doc_smith"],
+      },
+      {
+        _index: "chart-records-v1",
+        _id: "doc_smith2",
+        _score: 5.02,
+        _source: { id: "doc_smith2", status: "NEEDS_REVIEW", patientName: "John Smith" },
+        sort: [5.02, 1700524800000, "doc_smith2"],
+      },
+    ],
+  },
+};
+
+describe("parseSearchResponse", () => {
+  it("maps hits, fields, highlights and scores, and returns a cursor after a full page", () => {
+    const r = parseSearchResponse(response, 2);
+    expect(r.total).toBe(3);
+    expect(r.hits).toEqual([
+      {
+        id: "doc_smith",
+        status: "INDEXED",
+        documentType: "discharge_summary",
+        fields: {
+          patientName: "John Smith",
+          dateOfBirth: "1961-07-04",
+          mrn: "MR-004512",
+          dateOfService: "2024-02-28",
+        },
+        highlights: [
+          "Patient: <em>John</em> <em>Smith</em> DOB 07/04/1961",
+          "Follow up for <em>John</em> &amp; family",
+        ],
+        score: 7.31,
+      },
+      {
+        id: "doc_smith2",
+        status: "NEEDS_REVIEW",
+        fields: { patientName: "John Smith" },
+        highlights: [],
+        score: 5.02,
+      },
+    ]);
+    expect(decodeCursor(r.nextCursor!)).toEqual({ k: "sa", sa: [5.02, 1700524800000, "doc_smith2"], n: 2 });
+  });
+
+  it("returns no cursor for a partial page or once the exact total is reached", () => {
+    expect(parseSearchResponse(response, 5).nextCursor).toBeUndefined();
+    expect(
+      parseSearchResponse({ hits: { ...response.hits, total: { value: 2, relation: "eq" } } }, 2).nextCursor,
+    ).toBeUndefined();
+    expect(parseSearchResponse(response, 2, 1).nextCursor).toBeUndefined();
+    expect(
+      parseSearchResponse({ hits: { ...response.hits, total: { value: 10000, relation: "gte" } } }, 2, 9998)
+        .nextCursor,
+    ).toBeDefined();
+  });
+
+  it("handles unscored listing hits and an empty result", () => {
+    const listing = {
+      hits: {
+        total: { value: 1, relation: "eq" },
+        max_score: null,
+        hits: [{ _id: "d", _score: null, _source: { status: "FAILED" }, sort: [1, "d"] }],
+      },
+    };
+    expect(parseSearchResponse(listing, 20).hits).toEqual([
+      { id: "d", status: "FAILED", fields: {}, highlights: [] },
+    ]);
+    expect(parseSearchResponse({ hits: { total: { value: 0, relation: "eq" }, hits: [] } }, 20)).toEqual({
+      total: 0,
+      hits: [],
+    });
+  });
+
+  it("rejects a body that is not a search response", () => {
+    expect(() => parseSearchResponse({ error: "nope" }, 20)).toThrow(UnexpectedSearchResponseError);
+  });
+});

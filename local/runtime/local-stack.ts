@@ -136,13 +136,15 @@ export class LocalStack {
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
       const ocrPool = new TesseractPool({ size: options.ocrWorkers });
-      let stack: LocalStack | undefined;
+      // The engine and the stack refer to each other: the engine reads uploads and publishes completions.
+      const late: { stack?: LocalStack } = {};
       const ocr = new LocalOcrEngine({
-        readObject: (bucket, key, versionId) => stack!.deps.objects.getBytes(bucket, key, versionId),
-        onComplete: (notification) => stack!.publishOcrCompletion(notification),
+        readObject: (bucket, key, versionId) => late.stack!.deps.objects.getBytes(bucket, key, versionId),
+        onComplete: (notification) => late.stack!.publishOcrCompletion(notification),
         pool: ocrPool,
       });
-      stack = new LocalStack(dataDir, dynamo, s3Local, dynamoClient, ocrPool, search, ocr, config, actualApiPort, logger);
+      const stack = new LocalStack(dataDir, dynamo, s3Local, dynamoClient, ocrPool, search, ocr, config, actualApiPort, logger);
+      late.stack = stack;
       stack.tableCreated = !tableExisted;
       cleanup.length = 0;
       process.removeListener("exit", killJavaOnExit);

@@ -163,9 +163,9 @@ export class StreamPoller {
       eventSourceARN: this.options.streamArn,
       dynamodb: {
         ApproximateCreationDateTime: created ? Math.floor(new Date(created).getTime() / 1000) : undefined,
-        Keys: r.dynamodb?.Keys as never,
-        NewImage: r.dynamodb?.NewImage as never,
-        OldImage: r.dynamodb?.OldImage as never,
+        Keys: repairEmptyMaps(r.dynamodb?.Keys) as never,
+        NewImage: repairEmptyMaps(r.dynamodb?.NewImage) as never,
+        OldImage: repairEmptyMaps(r.dynamodb?.OldImage) as never,
         SequenceNumber: r.dynamodb?.SequenceNumber,
         SizeBytes: r.dynamodb?.SizeBytes,
         StreamViewType: r.dynamodb?.StreamViewType,
@@ -176,6 +176,24 @@ export class StreamPoller {
   get quiet(): boolean {
     return this.lastBatchEmpty && [...this.shards.values()].every((s) => s.pending.length === 0);
   }
+}
+
+/**
+ * The Streams client deserializes an empty map attribute (`{"M":{}}`) to `{}`, which unmarshall rejects
+ * and Lambda never sends. Put the `M` back, recursively, so handlers see what Lambda would give them.
+ */
+export function repairEmptyMaps(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!image) return image;
+  const fix = (value: unknown): unknown => {
+    if (!value || typeof value !== "object") return value;
+    const av = value as Record<string, unknown>;
+    const keys = Object.keys(av);
+    if (keys.length === 0) return { M: {} };
+    if (av.M && typeof av.M === "object") return { M: repairEmptyMaps(av.M as Record<string, unknown>) };
+    if (Array.isArray(av.L)) return { L: av.L.map(fix) };
+    return av;
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, fix(v)]));
 }
 
 export function createStreamsClient(endpoint: string, region: string): DynamoDBStreamsClient {

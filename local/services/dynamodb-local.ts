@@ -63,7 +63,7 @@ export async function waitForDynamoDb(client: DynamoDBClient, child: ChildProces
       await client.send(new ListTablesCommand({ Limit: 1 }));
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not become ready: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not become ready: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -20,7 +20,7 @@ export async function fetchOcrResult(
   const blocks: TextractBlock[] = [];
   let nextToken: string | undefined;
   let pages = 0;
-  let status = "SUCCEEDED";
+  let status: string;
   let modelVersion: string | undefined;
   let statusMessage: string | undefined;
   do {
@@ -35,7 +35,7 @@ export async function fetchOcrResult(
   return {
     DocumentMetadata: { Pages: pages },
     Blocks: blocks,
-    JobStatus: status,
+    JobStatus: status!,
     StatusMessage: statusMessage,
     ...(features === "text" ? { DetectDocumentTextModelVersion: modelVersion } : { AnalyzeDocumentModelVersion: modelVersion }),
   };

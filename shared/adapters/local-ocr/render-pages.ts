@@ -1,4 +1,5 @@
 import * as mupdf from "mupdf";
+import { removeRuleLines } from "./remove-rule-lines";
 
 /**
  * Rasterizes uploaded charts (PDF, multi-page TIFF, PNG, JPEG) with mupdf (WASM) so tesseract gets one
@@ -13,6 +14,8 @@ export interface RenderOptions {
   dpi?: number;
   /** Grayscale is the default: tesseract binarizes anyway, and the PNG is a third the size. */
   color?: "gray" | "rgb";
+  /** Erase table borders and form boxes so tesseract reads the text inside them (default true, gray only). */
+  removeRuleLines?: boolean;
 }
 
 export interface RenderedPage {
@@ -85,6 +88,12 @@ export class PageRenderer {
       pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), colorspace, false, true);
       // Written into the PNG pHYs chunk, so tesseract knows the resolution instead of guessing it.
       pixmap.setResolution(Math.round(dpi), Math.round(dpi));
+      if (options.color !== "rgb" && options.removeRuleLines !== false) {
+        removeRuleLines(
+          { pixels: pixmap.getPixels(), width: pixmap.getWidth(), height: pixmap.getHeight(), stride: pixmap.getStride() },
+          dpi,
+        );
+      }
       return { pageNumber, png: pixmap.asPNG(), width: pixmap.getWidth(), height: pixmap.getHeight(), dpi };
     } finally {
       pixmap?.destroy();

@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildChartSpec, type ChartSpec } from "../../samples/generator/chart-spec";
+import { toPdf, toPng, toTiff } from "../../samples/generator/render-chart";
+import { emptyFile, encryptedPdf, textFileAsPdf, truncatedPdf } from "../../samples/generator/bad-files";
+import type { ChartRecord } from "../../shared/domain/chart-record";
+import { stackClient } from "./stack-client";
+
+/**
+ * The whole chain on the real local stack: s3rver upload → ingest → local OCR → ocr-complete → DynamoDB Local
+ * → stream → index-records → search API. Charts are generated, scanned-looking, with known ground truth.
+ */
+describe("pipeline, end to end", () => {
+  const stack = stackClient();
+  let spec: ChartSpec;
+  let pdf: Uint8Array;
+  let original: ChartRecord;
+
+  beforeAll(async () => {
+    spec = buildChartSpec({ seed: 4242, documentType: "discharge_summary", pages: 2 });
+    pdf = toPdf(spec);
+    const id = await stack.upload("vendor-a/batch-1/discharge.pdf", pdf);
+    original = await stack.settled(id);
+  });
+
+  it("extracts the identity fields from a scanned multi-page PDF and indexes the record", () => {
+    // Local OCR confidence on names varies; a low one sends the record to review, which is still indexed.
+    expect(["INDEXED", "NEEDS_REVIEW"]).toContain(original.status);
+    expect(original.pageCount).toBe(2);
+    expect(original.documentType).toBe("discharge_summary");
+    expect(original.fields.patientName?.value).toBe(spec.patient.name);
+    expect(original.fields.dateOfBirth?.value).toBe(spec.patient.dob);
+    expect(original.fields.mrn?.value).toBe(spec.patient.mrn);
+    const mrn = original.fields.mrn!;
+    expect([1, 2]).toContain(mrn.page);
+    expect(mrn.bbox.left).toBeGreaterThanOrEqual(0);
+    expect(mrn.bbox.left + mrn.bbox.width).toBeLessThanOrEqual(1);
+    expect(mrn.confidence).toBeGreaterThan(0.5);
+    expect(original.source).toMatchObject({ vendor: "vendor-a", batch: "batch-1" });
+    expect(original.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(original.history.map((h) => h.to).slice(0, 2)).toEqual(["RECEIVED", "OCR_PENDING"]);
+    if (original.status === "INDEXED") expect(original.history.map((h) => h.to).slice(2)).toEqual(["EXTRACTED", "INDEXED"]);
+  });
+
+  it("finds the record by patient name, even misspelled, by MRN and by a word of its text", async () => {
+    const lastName = spec.patient.lastName;
+    const byName = await stack.searchUntil({ q: lastName }, original.id);
+    expect(byName.hits.map((h) => h.id)).toContain(original.id);
+    const hit = byName.hits.find((h) => h.id === original.id)!;
+    expect(hit.fields).toMatchObject({ patientName: spec.patient.name, mrn: spec.patient.mrn, dateOfBirth: spec.patient.dob });
+
+    const typo = lastName.length > 4 ? lastName.slice(0, 2) + lastName[3] + lastName[2] + lastName.slice(4) : lastName;
+    expect((await stack.search({ q: typo })).hits.map((h) => h.id)).toContain(original.id);
+
+    expect((await stack.search({ mrn: spec.patient.mrn })).hits.map((h) => h.id)).toEqual([original.id]);
+    const word = spec.diagnoses[0]!.text.split(/\s+/).find((w) => w.length > 5) ?? spec.diagnoses[0]!.text;
+    const byWord = await stack.search({ q: word });
+    expect(byWord.hits.map((h) => h.id)).toContain(original.id);
+  });
+
+  it("changes nothing when the same upload event arrives again", async () => {
+    const before = await stack.countRecords();
+    const sameId = await stack.upload("vendor-a/batch-1/discharge.pdf", pdf);
+    expect(sameId).toBe(original.id);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await stack.countRecords()).toBe(before);
+    expect((await stack.record(original.id))!.version).toBe(original.version);
+  });
+
+  it("marks the same bytes under another key DUPLICATE, linked to the original", async () => {
+    const id = await stack.upload("vendor-b/batch-9/copy-of-discharge.pdf", pdf);
+    const duplicate = await stack.settled(id);
+    expect(duplicate.status).toBe("DUPLICATE");
+    expect(duplicate.statusReason).toBe("DUPLICATE_CONTENT");
+    expect(duplicate.duplicateOf).toBe(original.id);
+  });
+
+  it.each([
+    ["empty.pdf", () => emptyFile(), "EMPTY_FILE"],
+    ["notes.pdf", () => textFileAsPdf(), "UNSUPPORTED_TYPE"],
+    ["truncated.pdf", () => truncatedPdf(), "UNREADABLE"],
+    ["encrypted.pdf", () => encryptedPdf(), "ENCRYPTED_PDF"],
+  ])("rejects %s with its reason code and keeps the object", async (name, bytes, reason) => {
+    const id = await stack.upload(`vendor-a/bad/${name}`, bytes());
+    const record = await stack.settled(id);
+    expect(record.status).toBe("REJECTED");
+    expect(record.statusReason).toBe(reason);
+    const byStatus = await stack.searchUntil({ status: "REJECTED" }, id);
+    expect(byStatus.hits.map((h) => h.id)).toContain(id);
+  });
+
+  it("keeps working after bad input: a TIFF and a PNG are processed and searchable", async () => {
+    expect((await stack.get<{ status: string }>("/health")).body).toEqual({ status: "ok" });
+    const tiffSpec = buildChartSpec({ seed: 77, documentType: "progress_note" });
+    const pngSpec = buildChartSpec({ seed: 78, documentType: "lab_report" });
+    const [tiffId, pngId] = await Promise.all([
+      stack.upload("vendor-c/b/progress.tiff", toTiff(tiffSpec)),
+      stack.upload("vendor-c/b/lab.png", toPng(pngSpec)),
+    ]);
+    const [tiff, png] = await Promise.all([stack.settled(tiffId), stack.settled(pngId)]);
+    expect(tiff.fields.mrn?.value).toBe(tiffSpec.patient.mrn);
+    expect(tiff.documentType).toBe("progress_note");
+    expect(png.fields.mrn?.value).toBe(pngSpec.patient.mrn);
+    expect(png.documentType).toBe("lab_report");
+    const found = await stack.searchUntil({ mrn: pngSpec.patient.mrn }, pngId);
+    expect(found.hits.map((h) => h.id)).toEqual([pngId]);
+  });
+
+  it("answers bad search parameters with 400 and a reason", async () => {
+    const res = await stack.get<{ message: string }>("/search?dob=03/14/1962");
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/dob/);
+  });
+});

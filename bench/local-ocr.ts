@@ -1,6 +1,6 @@
 /**
  * Local OCR benchmark: seconds per page for mupdf rendering, tesseract.js recognition (one worker, and the
- * whole pool wall-clock), and Textract-block conversion.
+ * whole pool wall-clock), Textract-block conversion, and field extraction over the OCR output.
  *
  *   npx tsx bench/local-ocr.ts [--pages 8] [--workers N] [--dpi 300] [--sample 6] [file.pdf|.tif|.png|.jpg …]
  *
@@ -15,6 +15,8 @@ import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/re
 import { makeSampleChartPdf } from "../shared/adapters/local-ocr/sample-chart";
 import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
+import { extractDocument } from "../shared/extraction/extract-document";
+import type { TextractDocument } from "../shared/ocr/textract-blocks";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -103,15 +105,26 @@ const [, convertMs] = await time(() => {
 const pool = new TesseractPool({ size: workers });
 let wallMs = 0;
 let poolCpuMs: number;
+const documents: TextractDocument[] = [];
 try {
   await Promise.all(Array.from({ length: workers }, () => pool.recognize(rendered[0]!.png))); // warm every worker
   const cpu0 = cpuMs();
-  for (const input of inputs) wallMs += (await time(() => recognizeDocument(input.bytes, { pool, dpi })))[1];
+  for (const input of inputs) {
+    const [doc, ms] = await time(() => recognizeDocument(input.bytes, { pool, dpi }));
+    documents.push(doc);
+    wallMs += ms;
+  }
   poolCpuMs = cpuMs() - cpu0;
 } finally {
   await pool.terminate();
 }
 const wallPerPage = secs(wallMs) / totalPages;
+
+// 5. Field extraction and classification over the OCR output (pure JS, one core), repeated for a stable figure.
+const rounds = 5;
+const [, extractMs] = await time(() => {
+  for (let r = 0; r < rounds; r++) for (const doc of documents) extractDocument(doc);
+});
 
 const rows: [string, string][] = [
   ["render (rasterize + PNG), s/page", (secs(renderMs) / totalPages).toFixed(3)],
@@ -119,6 +132,7 @@ const rows: [string, string][] = [
   ["  CPU, s/page", (secs(singleCpuMs) / ocrPages.length).toFixed(3)],
   [`OCR worker start-up, s (once per worker)`, secs(coldMs).toFixed(3)],
   [`to Textract blocks, s/page (${Math.round(blockCount / ocrPages.length)} blocks/page)`, (secs(convertMs) / ocrPages.length).toFixed(4)],
+  ["extraction + classification, s/page", (secs(extractMs) / rounds / totalPages).toFixed(4)],
   [`recognizeDocument wall-clock, ${workers} worker(s), s/page`, wallPerPage.toFixed(3)],
   ["  CPU (render + OCR, all threads), s/page", (secs(poolCpuMs) / totalPages).toFixed(3)],
   ["  pages/minute, pool", (60 / wallPerPage).toFixed(1)],

@@ -14,6 +14,8 @@ export interface GrayImage {
 }
 
 const DARK = 170;
+/** Anti-aliased fringe beside a rule: light enough to survive the run test, dark enough to binarize as ink. */
+const FRINGE = 235;
 
 export function removeRuleLines(image: GrayImage, dpi: number): number {
   const minRun = Math.max(24, Math.round(dpi / 3));
@@ -27,7 +29,12 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = x < width && pixels[y * stride + x]! < DARK;
       if (dark && start < 0) start = x;
       else if (!dark && start >= 0) {
-        if (x - start >= minRun) erase.fill(1, y * width + start, y * width + x);
+        if (x - start >= minRun) {
+          for (const yy of [y - 1, y, y + 1]) {
+            if (yy < 0 || yy >= height) continue;
+            for (let xx = start; xx < x; xx++) if (yy === y || pixels[yy * stride + xx]! < FRINGE) erase[yy * width + xx] = 1;
+          }
+        }
         start = -1;
       }
     }
@@ -38,7 +45,12 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = y < height && pixels[y * stride + x]! < DARK;
       if (dark && start < 0) start = y;
       else if (!dark && start >= 0) {
-        if (y - start >= minRun) for (let yy = start; yy < y; yy++) erase[yy * width + x] = 1;
+        if (y - start >= minRun) {
+          for (const xx of [x - 1, x, x + 1]) {
+            if (xx < 0 || xx >= width) continue;
+            for (let yy = start; yy < y; yy++) if (xx === x || pixels[yy * stride + xx]! < FRINGE) erase[yy * width + xx] = 1;
+          }
+        }
         start = -1;
       }
     }

@@ -140,7 +140,7 @@ export class TesseractPool implements RecognizerPool {
     const model = path.join(this.langPath, `${this.lang}.traineddata.gz`);
     // tesseract.js never settles createWorker when the language fails to load, so check up front.
     if (!existsSync(model)) throw new Error(`tesseract model not found: ${model}`);
-    return Tesseract.createWorker(this.lang, Tesseract.OEM.LSTM_ONLY, {
+    const worker = await Tesseract.createWorker(this.lang, Tesseract.OEM.LSTM_ONLY, {
       langPath: this.langPath,
       gzip: true,
       cacheMethod: "none", // read-only model dir; never write a cache next to it
@@ -148,6 +148,10 @@ export class TesseractPool implements RecognizerPool {
       // rejects anyway, so there is nothing else to do here.
       errorHandler: () => {},
     });
+    // tesseract.js defaults to one uniform text block (PSM 6), which drops centered titles in larger type
+    // ("HISTORY AND PHYSICAL"); full automatic layout analysis keeps them, as Textract does.
+    await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO });
+    return worker;
   }
 
   private async run(slot: Slot, job: Job): Promise<void> {

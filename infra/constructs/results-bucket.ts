@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { phiBucketProps } from "./phi-bucket-props";
 
 export interface ResultsBucketProps {
   readonly encryptionKey: kms.IKey;
@@ -22,17 +23,7 @@ export class ResultsBucket extends Construct {
     super(scope, id);
 
     this.bucket = new s3.Bucket(this, "Bucket", {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      serverAccessLogsBucket: props.accessLogsBucket,
-      serverAccessLogsPrefix: "results/",
-      removalPolicy: props.removalPolicy,
+      ...phiBucketProps({ ...props, accessLogsPrefix: "results/" }),
       lifecycleRules: [
         {
           id: "expire-raw-ocr-results",

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { phiBucketProps } from "./phi-bucket-props";
 
 export interface ScanStorageProps {
   readonly encryptionKey: kms.IKey;
@@ -53,19 +54,14 @@ export class ScanStorage extends Construct {
     });
 
     this.uploadsBucket = new s3.Bucket(this, "UploadsBucket", {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...phiBucketProps({
+        encryptionKey: props.encryptionKey,
+        accessLogsBucket: this.accessLogsBucket,
+        accessLogsPrefix: "uploads/",
+        removalPolicy: props.removalPolicy,
+      }),
       objectLockEnabled: true,
       objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(props.objectLockDays)),
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: "uploads/",
-      removalPolicy: props.removalPolicy,
       lifecycleRules: [
         { id: "abort-incomplete-multipart", abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],

@@ -60,7 +60,15 @@ export function toApiGatewayEvent(method: string, url: URL, headers: Record<stri
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
 export async function startHttpApi(handler: ApiGatewayHandler, port: number, host = "127.0.0.1"): Promise<Server> {
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? host}`);
+    let url: URL;
+    try {
+      // A fixed base: the Host header is client input and must not decide how the path is read.
+      url = new URL(`http://localhost${(req.url ?? "/").replace(/^\/+/, "/")}`);
+    } catch {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "BadRequest", message: "The request URL cannot be parsed" }));
+      return;
+    }
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
     );

@@ -58,6 +58,7 @@ export class LocalQueue {
     this.stopped = true;
     for (const t of this.delayed) clearTimeout(t);
     this.delayed.clear();
+    this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
 
   private pump(): void {
@@ -90,7 +91,11 @@ export class LocalQueue {
     if (message.receiveCount >= (this.options.maxReceiveCount ?? 3)) {
       const dead = { id: message.id, body: message.body, receiveCount: message.receiveCount };
       this.deadLetters.push(dead);
-      this.options.onDeadLetter?.(dead);
+      try {
+        this.options.onDeadLetter?.(dead);
+      } catch {
+        // Reporting a dead letter must not lose the rest of the batch.
+      }
       return;
     }
     const timer = setTimeout(() => {

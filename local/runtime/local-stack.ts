@@ -161,6 +161,11 @@ export class LocalStack {
 
   private exitHook?: () => void;
 
+  /** The DynamoDB Local Java process (it must not outlive the stack). */
+  get dynamoDbPid(): number | undefined {
+    return this.dynamo.process.pid;
+  }
+
   private async wire(streamArn: string, freshTable: boolean): Promise<void> {
     // S3 object-created → ingest queue (only for the upload bucket, as the EventBridge rule filters).
     this.s3Local.server.on("event", (event: S3Event) => {

@@ -19,7 +19,7 @@ export interface StreamPollerOptions {
   pollIntervalMs?: number;
   /** Attempts per failing record before it is skipped (Lambda's MaximumRetryAttempts + on-failure destination). */
   maxAttempts?: number;
-  onRecordDropped?: (sequenceNumber: string) => void;
+  onRecordDropped?: (sequenceNumber: string, shardId: string) => void;
 }
 
 interface ShardState {
@@ -123,22 +123,26 @@ export class StreamPoller {
       if (records.length === 0) return false;
     }
     const response = await this.invoke(records);
-    const failedSeq = response?.batchItemFailures?.[0]?.itemIdentifier;
-    if (!failedSeq) {
+    const failures = response?.batchItemFailures ?? [];
+    if (failures.length === 0) {
       state.pending = [];
       state.attempts = 0;
       return true;
     }
-    const from = records.findIndex((r) => r.dynamodb?.SequenceNumber === failedSeq);
+    // As Lambda does: resume from the earliest failed record; an identifier matching no record fails the
+    // whole batch.
+    const indexes = failures.map((f) => records.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
+    const from = indexes.includes(-1) ? 0 : Math.min(...indexes);
+    const wholeBatch = indexes.includes(-1);
     state.attempts += 1;
     if (state.attempts >= (this.options.maxAttempts ?? 3)) {
-      this.options.onRecordDropped?.(failedSeq);
-      state.pending = records.slice(from + 1);
+      const dropped = wholeBatch ? records : records.slice(from, from + 1);
+      for (const r of dropped) this.options.onRecordDropped?.(r.dynamodb?.SequenceNumber ?? "", shardId);
+      state.pending = wholeBatch ? [] : records.slice(from + 1);
       state.attempts = 0;
     } else {
-      state.pending = records.slice(Math.max(0, from));
+      state.pending = records.slice(from);
     }
-    void shardId;
     return true;
   }
 

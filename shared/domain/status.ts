@@ -76,6 +76,10 @@ export function canTransition(from: DocumentStatus, to: DocumentStatus): boolean
   return ALLOWED[from].includes(to);
 }
 
+/**
+ * Where the pipeline leaves a document: nothing further happens to it without a person (review, re-run).
+ * Some of these states still allow transitions (a reviewer re-opens INDEXED, a retry restarts FAILED).
+ */
 export function isTerminal(status: DocumentStatus): boolean {
   return ["INDEXED", "NEEDS_REVIEW", "REJECTED", "DUPLICATE", "FAILED"].includes(status);
 }

@@ -65,11 +65,40 @@ function lineCandidates(
       if (parsed) out.push(candidate(rule, parsed, certainty, "line"));
       return;
     }
+    // Only the last label on a line can have its value in the next cell: others end at the next label.
+    const right = k === matches.length - 1 ? valueRight(line, page) : [];
+    const rightParsed = right.length ? rule.parse(right, ctx) : undefined;
+    if (rightParsed) {
+      out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
+      return;
+    }
     const below = valueBelow(line, matches, k, page);
     const parsed = below.length ? rule.parse(below, ctx) : undefined;
     if (parsed) out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
   });
   return out;
+}
+
+/**
+ * A label ending its line with nothing after it, and another line starting just to its right on the same
+ * row: the value sits in the next cell (bordered header tables; Textract and tesseract both emit one LINE
+ * per cell). Tokens run until the next label on that line.
+ */
+function valueRight(line: OcrLine, page: PageModel): Token[] {
+  const h = line.box.height;
+  let best: OcrLine | undefined;
+  for (const other of page.lines) {
+    if (other === line || other.box.left < right(line.box) - h * 0.2) continue;
+    if (other.box.left - right(line.box) > 0.3) continue;
+    const overlap = Math.min(bottom(line.box), bottom(other.box)) - Math.max(line.box.top, other.box.top);
+    if (overlap < Math.min(h, other.box.height) * 0.5) continue;
+    if (!best || other.box.left < best.box.left) best = other;
+  }
+  if (!best) return [];
+  const labelStarts = findLabels(best, ALL_LABELS).map((lm) => lm.start);
+  if (labelStarts.includes(0)) return [];
+  const stopAt = labelStarts[0];
+  return best.tokens.filter((_, i) => stopAt === undefined || i < stopAt);
 }
 
 /**

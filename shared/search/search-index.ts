@@ -25,6 +25,17 @@ export interface SearchDocument {
   updatedAt: string;
 }
 
+/** Fields free text (`q`) searches in every engine, and how much a match in each counts. */
+export const TEXT_SEARCH_FIELDS = [
+  { field: "patientName", boost: 3 },
+  { field: "text", boost: 1 },
+  { field: "diagnoses", boost: 1 },
+  { field: "medications", boost: 1 },
+  { field: "allergies", boost: 1 },
+  { field: "provider", boost: 1 },
+  { field: "facility", boost: 1 },
+] as const satisfies readonly { field: keyof SearchDocument; boost: number }[];
+
 export interface SearchQuery {
   /** Free text over names, OCR text, diagnoses, medications; tolerant of small OCR errors. */
   q?: string;

@@ -22,7 +22,13 @@ export function parseTextractJson(raw: string): TextractDocument {
   } catch {
     throw new ExtractInputError("The Textract JSON file is not valid JSON");
   }
-  const pages = (Array.isArray(json) ? json : [json]) as Partial<TextractDocument>[];
+  const pages = (Array.isArray(json) ? json : [json]) as unknown[];
+  if (!pages.every((p): p is Partial<TextractDocument> => typeof p === "object" && p !== null && !Array.isArray(p))) {
+    throw new ExtractInputError("The Textract JSON must be a response object or an array of them");
+  }
+  if (!pages.every((p) => p.Blocks === undefined || Array.isArray(p.Blocks))) {
+    throw new ExtractInputError("The Textract JSON has a Blocks value that is not a list");
+  }
   const blocks = pages.flatMap((p) => p.Blocks ?? []);
   if (blocks.length === 0) throw new ExtractInputError("The Textract JSON has no Blocks");
   const pageCount = Math.max(

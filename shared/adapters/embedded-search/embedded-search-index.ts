@@ -13,12 +13,13 @@ import {
   InvalidCursorError,
   normalizeMrn,
 } from "../../search/parse-search-params";
-import type {
-  SearchDocument,
-  SearchHit,
-  SearchIndex,
-  SearchQuery,
-  SearchResult,
+import {
+  TEXT_SEARCH_FIELDS,
+  type SearchDocument,
+  type SearchHit,
+  type SearchIndex,
+  type SearchQuery,
+  type SearchResult,
 } from "../../search/search-index";
 
 /**
@@ -42,15 +43,8 @@ import type {
  * debounced (atomically: temp file + rename); `close()` writes pending changes.
  */
 
-const SEARCH_FIELDS = [
-  "patientName",
-  "text",
-  "diagnoses",
-  "medications",
-  "allergies",
-  "provider",
-  "facility",
-] as const;
+const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field }) => field);
+const BOOSTS = Object.fromEntries(TEXT_SEARCH_FIELDS.filter((f) => f.boost !== 1).map((f) => [f.field, f.boost]));
 const SNAPSHOT_FORMAT = "chartbridge-embedded-search";
 const SNAPSHOT_VERSION = 1;
 
@@ -86,7 +80,7 @@ function miniSearchOptions(): Options<SearchDocument> {
     },
     tokenize: (text) => tokenize(text),
     processTerm: (term) => normalizeTerm(term) || null,
-    searchOptions: { boost: { patientName: 3 } },
+    searchOptions: { boost: BOOSTS },
   };
 }
 

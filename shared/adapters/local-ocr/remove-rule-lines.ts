@@ -2,8 +2,9 @@
  * Erases ruled lines (table borders, form boxes, underlines) from a grayscale page image before OCR.
  *
  * Tesseract's layout analysis treats a bordered grid as a picture and drops the text inside it, and
- * patient header boxes on charts are exactly such grids. Textract reads them fine, so the local engine
- * must too. A dark run longer than any glyph (a third of an inch) can only be a rule, so it is whitened.
+ * patient header boxes on charts are exactly such grids; leftovers of a border also read as stray "|" or
+ * "i" glued to values. Textract reads such boxes fine, so the local engine must too. A dark run longer
+ * than any glyph (a third of an inch) can only be a rule, so it is whitened.
  */
 export interface GrayImage {
   /** One byte per pixel, row stride `stride`; modified in place. */
@@ -13,48 +14,50 @@ export interface GrayImage {
   stride: number;
 }
 
+/** Darker than this is ink. */
 const DARK = 170;
-/** Anti-aliased fringe beside a rule: light enough to survive the run test, dark enough to binarize as ink. */
+/** Anti-aliased fringe beside a rule: light enough to pass as paper, dark enough to binarize as ink. */
 const FRINGE = 235;
 
+/**
+ * Returns how many pixels were whitened. Runs are measured through a three-pixel-wide band, so a rule
+ * that drifts by a pixel every few dozen (a scan skewed by a degree or two) still counts as one run.
+ */
 export function removeRuleLines(image: GrayImage, dpi: number): number {
   const minRun = Math.max(24, Math.round(dpi / 3));
   const { pixels, width, height, stride } = image;
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 255 : pixels[y * stride + x]!);
   const erase = new Uint8Array(width * height);
-  let erased = 0;
+  const mark = (x: number, y: number) => {
+    if (at(x, y) < FRINGE) erase[y * width + x] = 1;
+  };
 
+  // Horizontal rules: a row is dark at x if the pixel or one just above/below it is.
   for (let y = 0; y < height; y++) {
     let start = -1;
     for (let x = 0; x <= width; x++) {
-      const dark = x < width && pixels[y * stride + x]! < DARK;
+      const dark = x < width && Math.min(at(x, y - 1), at(x, y), at(x, y + 1)) < DARK;
       if (dark && start < 0) start = x;
       else if (!dark && start >= 0) {
-        if (x - start >= minRun) {
-          for (const yy of [y - 1, y, y + 1]) {
-            if (yy < 0 || yy >= height) continue;
-            for (let xx = start; xx < x; xx++) if (yy === y || pixels[yy * stride + xx]! < FRINGE) erase[yy * width + xx] = 1;
-          }
-        }
+        if (x - start >= minRun) for (let xx = start; xx < x; xx++) for (let dy = -1; dy <= 1; dy++) mark(xx, y + dy);
         start = -1;
       }
     }
   }
+  // Vertical rules, likewise through a band one pixel either side.
   for (let x = 0; x < width; x++) {
     let start = -1;
     for (let y = 0; y <= height; y++) {
-      const dark = y < height && pixels[y * stride + x]! < DARK;
+      const dark = y < height && Math.min(at(x - 1, y), at(x, y), at(x + 1, y)) < DARK;
       if (dark && start < 0) start = y;
       else if (!dark && start >= 0) {
-        if (y - start >= minRun) {
-          for (const xx of [x - 1, x, x + 1]) {
-            if (xx < 0 || xx >= width) continue;
-            for (let yy = start; yy < y; yy++) if (xx === x || pixels[yy * stride + xx]! < FRINGE) erase[yy * width + xx] = 1;
-          }
-        }
+        if (y - start >= minRun) for (let yy = start; yy < y; yy++) for (let dx = -1; dx <= 1; dx++) mark(x + dx, yy);
         start = -1;
       }
     }
   }
+
+  let erased = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (erase[y * width + x]) {

@@ -1,5 +1,5 @@
 import { decodeCursor, InvalidCursorError, normalizeMrn } from "../../search/parse-search-params";
-import type { SearchQuery } from "../../search/search-index";
+import { TEXT_SEARCH_FIELDS, type SearchQuery } from "../../search/search-index";
 
 /**
  * SearchQuery → OpenSearch `_search` request body. Pure.
@@ -15,15 +15,7 @@ import type { SearchQuery } from "../../search/search-index";
  * - Only the fields a hit shows are fetched (`_source`), not the OCR text; fragments come from `highlight`.
  */
 
-export const SEARCH_FIELDS = [
-  "patientName^3",
-  "text",
-  "diagnoses",
-  "medications",
-  "allergies",
-  "provider",
-  "facility",
-] as const;
+export const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field, boost }) => (boost === 1 ? field : `${field}^${boost}`));
 
 export const HIT_SOURCE_FIELDS = [
   "id",

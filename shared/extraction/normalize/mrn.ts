@@ -8,8 +8,9 @@ export function normalizeMrn(pieces: readonly string[]): { value: string; count:
   let count = 0;
   for (const [i, raw] of pieces.entries()) {
     const piece = raw.replace(/^[#:]+/, "").replace(/[,;:.]+$/, "");
-    if (!piece) {
-      // A lone "#" or ":" before the number ("MRN # 00123").
+    // A lone "#" or ":" before the number ("MRN # 00123"), or a lone stroke OCR made of a speck or a
+    // box border ("MRN: i 00123"): an MRN is never a single letter.
+    if (!piece || (!taken.length && /^[|!iIl]$/.test(piece))) {
       if (taken.length) break;
       continue;
     }

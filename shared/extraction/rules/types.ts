@@ -29,7 +29,7 @@ export interface FieldRule {
 }
 
 export type CandidateSource =
-  "line" | "next-line" | "key-value" | "table" | "query" | "letterhead" | "composite";
+  "line" | "next-cell" | "next-line" | "key-value" | "table" | "query" | "letterhead" | "composite";
 
 export interface Candidate {
   target: RuleTarget;
@@ -53,6 +53,8 @@ export const CERTAINTY = {
   query: 0.95,
   table: 0.93,
   lineNoColon: 0.92,
+  /** Value in its own line to the right on the same row (a table cell, or OCR splitting label and value). */
+  nextCell: 0.93,
   nextLine: 0.9,
   /** Multiplier when the label was read with one OCR error ("Patlent Name:"): 0.98 × 0.87 ≈ 0.85. */
   fuzzyFactor: 0.87,

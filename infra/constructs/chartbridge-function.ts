@@ -29,6 +29,11 @@ export interface ChartbridgeFunctionProps {
   /** Run inside the VPC (functions that talk to the search domain). Omit for functions that only call AWS APIs. */
   readonly network?: FunctionNetworkPlacement;
   /**
+   * Files from node_modules the bundle loads at run time, copied beside it (e.g. a WebAssembly binary a
+   * dependency fetches with `new URL(file, import.meta.url)`).
+   */
+  readonly runtimeFiles?: string[];
+  /**
    * How the function is invoked, for the HIPAA LambdaDLQ acknowledgment: every chartbridge function is invoked
    * synchronously (event source mapping or API Gateway), where an async DLQ never receives anything.
    */
@@ -83,6 +88,16 @@ export class ChartbridgeFunction extends Construct {
         banner:
           "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
         externalModules: [],
+        ...(props.runtimeFiles?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.runtimeFiles ?? []).map((file) => `cp "${inputDir}/${file}" "${outputDir}/"`),
+              },
+            }
+          : {}),
       },
       ...(props.network
         ? {

@@ -167,6 +167,8 @@ export class ProcessingPipeline extends Construct {
       entry: functionEntry("ingest"),
       serviceName: "ingest",
       description: "Validates a new scan, records it, detects duplicates and starts the Textract job",
+      // Intake inspection (page count, encryption, damage) runs mupdf, which loads its WASM beside the bundle.
+      runtimeFiles: ["node_modules/mupdf/dist/mupdf-wasm.wasm"],
       timeout: ingestTimeout,
       memorySize: 1024,
       reservedConcurrentExecutions: props.ingestConcurrency,

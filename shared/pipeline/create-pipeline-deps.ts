@@ -51,7 +51,7 @@ function createOpenSearch(config: Config): SearchIndex {
   if (!config.SEARCH_ENDPOINT) throw new Error("SEARCH_ENDPOINT is required for OpenSearch");
   return new OpenSearchSearchIndex(
     createOpenSearchClient({ endpoint: config.SEARCH_ENDPOINT, region: config.AWS_REGION }),
-    { alias: config.SEARCH_INDEX },
+    { alias: config.SEARCH_INDEX, ensureIndexOnFirstWrite: true },
   );
 }
 

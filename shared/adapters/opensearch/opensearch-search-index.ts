@@ -14,6 +14,11 @@ export interface OpenSearchSearchIndexOptions {
   refresh?: boolean | "wait_for";
   /** Documents per bulk request; default 500. */
   bulkChunkSize?: number;
+  /**
+   * Run `ensureIndex` once before the first write of this instance, so a fresh domain gets the explicit
+   * mapping behind the alias instead of an index OpenSearch would create with dynamic mapping.
+   */
+  ensureIndexOnFirstWrite?: boolean;
 }
 
 export type BulkItemOutcome =
@@ -40,6 +45,8 @@ export class OpenSearchSearchIndex implements SearchIndex {
   readonly index: string;
   private readonly refresh: boolean | "wait_for" | undefined;
   private readonly bulkChunkSize: number;
+  private readonly ensureOnWrite: boolean;
+  private ensured?: Promise<unknown>;
 
   constructor(
     private readonly client: Client,
@@ -49,6 +56,17 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.index = options.index ?? CHART_RECORDS_INDEX;
     this.refresh = options.refresh;
     this.bulkChunkSize = Math.max(1, options.bulkChunkSize ?? 500);
+    this.ensureOnWrite = options.ensureIndexOnFirstWrite ?? false;
+  }
+
+  /** Once per instance (a Lambda container); a failure is retried on the next write. */
+  private async beforeWrite(): Promise<void> {
+    if (!this.ensureOnWrite) return;
+    this.ensured ??= this.ensureIndex().catch((err: unknown) => {
+      this.ensured = undefined;
+      throw err;
+    });
+    await this.ensured;
   }
 
   /**
@@ -75,6 +93,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   async upsert(doc: SearchDocument): Promise<"applied" | "stale"> {
+    await this.beforeWrite();
     try {
       await this.client.index({
         index: this.alias,

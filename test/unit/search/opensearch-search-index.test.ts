@@ -47,6 +47,23 @@ describe("OpenSearchSearchIndex writes", () => {
     expect(req.body).toEqual(d);
   });
 
+  it("creates the mapped index behind the alias before the first write only, when asked to", async () => {
+    const { index, log } = setup(
+      (req) => {
+        if (req.method === "HEAD") return { status: 404, body: "" };
+        if (req.method === "PUT" && req.path === "/chart-records-v1") return { status: 200, body: { acknowledged: true } };
+        return { status: 201, body: { _index: "chart-records-v1", _id: "doc_1", _version: 1, result: "created" } };
+      },
+      { ensureIndexOnFirstWrite: true },
+    );
+    await index.upsert(doc({ id: "doc_1", version: 1 }));
+    await index.upsert(doc({ id: "doc_1", version: 2 }));
+    const calls = log.map((r) => `${r.method} ${r.path}`);
+    expect(calls.filter((c) => c === "PUT /chart-records-v1")).toHaveLength(1);
+    expect(calls.indexOf("PUT /chart-records-v1")).toBeLessThan(calls.indexOf("PUT /chart-records/_doc/doc_1"));
+    expect(calls.filter((c) => c === "PUT /chart-records/_doc/doc_1")).toHaveLength(2);
+  });
+
   it("maps a 409 version conflict to stale", async () => {
     const { index } = setup(() => ({ status: 409, body: versionConflict }));
     expect(await index.upsert(doc({ id: "doc_1", version: 5 }))).toBe("stale");

@@ -65,3 +65,27 @@ export const TINY_PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAAAAADhZOFXAAAADklEQVR4nGP4DwUMlDEA98A/wbI0QbsAAAAASUVORK5CYII=",
   "base64",
 );
+
+export const RECORD_ID = "doc_0123456789abcdef0123456789abcdef";
+
+/** A chart record as the table stores it (keys included), with overrides. */
+export function recordItem(overrides: Record<string, unknown> = {}) {
+  return {
+    pk: `DOC#${RECORD_ID}`,
+    sk: "RECORD",
+    entity: "ChartRecord",
+    id: RECORD_ID,
+    sha256: "ab".repeat(32),
+    source: { bucket: "uploads", key: "acme/b/chart.png", size: 100 },
+    fields: {},
+    diagnoses: [],
+    medications: [],
+    allergies: [],
+    status: "OCR_PENDING",
+    history: [],
+    version: 2,
+    createdAt: "2026-11-25T11:00:00.000Z",
+    updatedAt: "2026-11-25T11:00:00.000Z",
+    ...overrides,
+  };
+}

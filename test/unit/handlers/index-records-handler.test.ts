@@ -8,32 +8,19 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createIndexRecordsHandler } from "../../../functions/index-records/handler";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
 import type { SearchDocument, SearchIndex } from "../../../shared/search/search-index";
-import { context, s3Body, testDeps } from "./fakes";
+import { context, RECORD_ID, recordItem as baseRecordItem, s3Body, testDeps } from "./fakes";
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 
-const ID = "doc_0123456789abcdef0123456789abcdef";
-function recordItem(status: string, version: number) {
-  return {
-    pk: `DOC#${ID}`,
-    sk: "RECORD",
-    entity: "ChartRecord",
-    id: ID,
-    sha256: "ab".repeat(32),
-    source: { bucket: "uploads", key: "acme/b/chart.png", size: 100 },
-    fields: { patientName: { value: "Maria Lopez", confidence: 0.97, page: 1, bbox: { left: 0.1, top: 0.1, width: 0.2, height: 0.02 } } },
-    diagnoses: [],
-    medications: [],
-    allergies: [],
+const ID = RECORD_ID;
+const recordItem = (status: string, version: number) =>
+  baseRecordItem({
     status,
-    history: [],
     version,
+    fields: { patientName: { value: "Maria Lopez", confidence: 0.97, page: 1, bbox: { left: 0.1, top: 0.1, width: 0.2, height: 0.02 } } },
     ocr: { engine: "textract", jobId: "j", resultBucket: "results", resultKey: `ocr/${ID}/textract.json`, textKey: `ocr/${ID}/text.txt` },
-    createdAt: "2026-11-25T11:00:00.000Z",
-    updatedAt: "2026-11-25T11:00:00.000Z",
-  };
-}
+  });
 
 function streamEvent(...records: { name: "INSERT" | "MODIFY" | "REMOVE"; newImage?: object; oldImage?: object }[]): DynamoDBStreamEvent {
   return {

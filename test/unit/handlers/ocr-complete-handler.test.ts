@@ -5,31 +5,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createOcrCompleteHandler } from "../../../functions/ocr-complete/handler";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
-import { context, sqsEvent, testDeps } from "./fakes";
+import { context, RECORD_ID, recordItem, sqsEvent, testDeps } from "./fakes";
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const textract = mockClient(TextractClient);
 
-const ID = "doc_0123456789abcdef0123456789abcdef";
-const pending = {
-  pk: `DOC#${ID}`,
-  sk: "RECORD",
-  entity: "ChartRecord",
-  id: ID,
-  sha256: "ab".repeat(32),
-  source: { bucket: "uploads", key: "acme/b/chart.png", size: 100 },
-  fields: {},
-  diagnoses: [],
-  medications: [],
-  allergies: [],
-  status: "OCR_PENDING",
-  history: [],
-  version: 2,
-  ocr: { engine: "textract", jobId: "job-1", features: "text" },
-  createdAt: "2026-11-25T11:00:00.000Z",
-  updatedAt: "2026-11-25T11:00:00.000Z",
-};
+const ID = RECORD_ID;
+const pending = recordItem({ ocr: { engine: "textract", jobId: "job-1", features: "text" } });
 
 const notification = (status: string, jobId = "job-1") => ({
   Type: "Notification",

@@ -15,11 +15,14 @@ export interface FileOutcome extends UploadedFile {
   status: DocumentStatus | "TIMED_OUT";
   reason?: string;
   duplicateOf?: string;
+  /** When the file held several documents: every part's record id (this file's own id first). */
+  partIds?: string[];
 }
 
-export type StatusLookup = (
-  id: string,
-) => Promise<{ status: DocumentStatus; statusReason?: string; duplicateOf?: string } | undefined>;
+export type StatusLookup = (id: string) => Promise<
+  | { status: DocumentStatus; statusReason?: string; duplicateOf?: string; split?: { partIds?: string[] } }
+  | undefined
+>;
 
 /** Uploads files to the upload bucket as a scanning vendor would: `<vendor>/<batch>/<file name>`. */
 export async function uploadFiles(
@@ -54,7 +57,13 @@ export async function waitForOutcomes(
       if (outcomes.has(u.id)) continue;
       const record = await lookup(u.id).catch(() => undefined);
       if (record && isTerminal(record.status)) {
-        outcomes.set(u.id, { ...u, status: record.status, reason: record.statusReason, duplicateOf: record.duplicateOf });
+        outcomes.set(u.id, {
+          ...u,
+          status: record.status,
+          reason: record.statusReason,
+          duplicateOf: record.duplicateOf,
+          partIds: record.split?.partIds,
+        });
         bar?.increment();
       }
     }
@@ -65,7 +74,15 @@ export async function waitForOutcomes(
 }
 
 export function formatOutcomes(outcomes: FileOutcome[]): string {
-  const rows = outcomes.map((o) => [basename(o.file), o.id, o.status, o.reason ?? (o.duplicateOf ? `duplicate of ${o.duplicateOf}` : "")]);
+  const note = (o: FileOutcome) =>
+    [
+      o.reason,
+      o.duplicateOf ? `duplicate of ${o.duplicateOf}` : undefined,
+      o.partIds ? `split into ${o.partIds.length} documents: ${o.partIds.join(", ")}` : undefined,
+    ]
+      .filter(Boolean)
+      .join("; ");
+  const rows = outcomes.map((o) => [basename(o.file), o.id, o.status, note(o)]);
   const header = ["FILE", "RECORD ID", "STATUS", "REASON"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");

@@ -33,6 +33,18 @@ export interface OcrReference {
   lineCount?: number;
 }
 
+export interface SplitPart {
+  /** The record of the uploaded file (part 1). */
+  fileRecordId: string;
+  /** 1-based part number and count. */
+  part: number;
+  of: number;
+  /** 1-based inclusive page range within the uploaded file. */
+  pages: [number, number];
+  /** On part 1 only: every part's record id, in order. */
+  partIds?: string[];
+}
+
 /** One scanned chart document as chartbridge stores it. */
 export interface ChartRecord {
   id: string;
@@ -51,6 +63,11 @@ export interface ChartRecord {
   ocr?: OcrReference;
   status: DocumentStatus;
   statusReason?: ReasonCode;
+  /**
+   * Set when the uploaded file held several logical documents (a scanned stack): this record covers
+   * `pages` of the file. Part 1 keeps the upload's record id; the others link back to it.
+   */
+  split?: SplitPart;
   /** Set on DUPLICATE records: the id of the record first ingested with these bytes. */
   duplicateOf?: string;
   history: StatusTransition[];

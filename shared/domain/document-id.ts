@@ -14,3 +14,10 @@ export function documentIdFor(source: { bucket: string; key: string; versionId?:
 export function isDocumentId(value: string): boolean {
   return /^doc_[0-9a-f]{32}$/.test(value);
 }
+
+/** The record id of part `part` (≥ 2) of a split upload; part 1 keeps the upload's own id. */
+export function partDocumentId(fileRecordId: string, part: number): string {
+  if (part <= 1) return fileRecordId;
+  const digest = createHash("sha256").update(`${fileRecordId}#part${part}`).digest("hex");
+  return `doc_${digest.slice(0, 32)}`;
+}

@@ -8,5 +8,6 @@ export {
   type IdentityField,
 } from "./review";
 export { plainText } from "./plain-text";
+export { splitDocument, subDocument, extractDocuments, type DocumentRange } from "./split-document";
 export { buildDocModel, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
 export * from "./normalize";

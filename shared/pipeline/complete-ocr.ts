@@ -1,7 +1,9 @@
-import { transition, type ChartRecord } from "../domain/chart-record";
+import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
+import { partDocumentId } from "../domain/document-id";
 import { extractDocument } from "../extraction/extract-document";
 import { plainText } from "../extraction/plain-text";
 import { needsReview } from "../extraction/review";
+import { splitDocument, subDocument } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import type { PipelineDeps } from "./pipeline-deps";
@@ -72,17 +74,58 @@ export async function completeOcr(
     return { documentId, status: "FAILED" };
   }
 
-  const text = plainText(result);
   await deps.objects.putJson(deps.resultsBucket, ocrResultKey(documentId), result);
-  await deps.objects.putText(deps.resultsBucket, ocrTextKey(documentId), text);
 
-  const extraction = extractDocument(result, { reviewThreshold: deps.reviewThreshold });
-  const lineCount = result.Blocks.filter((b) => b.BlockType === "LINE").length;
+  // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
+  // The other parts are written first (idempotently), the upload's own record last, so a retry after a
+  // crash finds the upload still OCR_PENDING and completes the missing parts.
+  const ranges = splitDocument(result);
+  const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, result.DocumentMetadata.Pages)] as [number, number] }];
+  const partIds = parts.map((_, i) => partDocumentId(documentId, i + 1));
+  const now = deps.now();
+  let outcome: ChartRecord["status"] = "EXTRACTED";
+  for (const [i, part] of [...parts.entries()].reverse()) {
+    const id = partIds[i]!;
+    const sub = parts.length > 1 ? subDocument(result, part.pages) : result;
+    const split =
+      parts.length > 1
+        ? { fileRecordId: documentId, part: i + 1, of: parts.length, pages: part.pages, ...(i === 0 ? { partIds } : {}) }
+        : undefined;
+    const base =
+      i === 0
+        ? record
+        : transition(
+            {
+              ...newRecord({ id, sha256: record.sha256, source: record.source, fileType: record.fileType, now }),
+              history: [{ from: null, to: "RECEIVED", at: now, detail: `split from ${documentId} pages ${part.pages.join("-")}` }],
+            },
+            "OCR_PENDING",
+            { now },
+          );
+    const next = await extractInto({ ...base, ocr: record.ocr, ...(split ? { split } : {}) }, sub, deps, now);
+    if (i === 0) await deps.records.save(next);
+    else await deps.records.createIfAbsent(next);
+    if (i === 0) outcome = next.status;
+  }
+  deps.logger.info("Extraction finished", { documentId, status: outcome, documents: parts.length });
+  return { documentId, status: outcome };
+}
+
+/** Extracts one logical document into its record: fields, type, plain text beside the raw OCR output. */
+async function extractInto(
+  record: ChartRecord,
+  doc: TextractDocument,
+  deps: PipelineDeps,
+  now: string,
+): Promise<ChartRecord> {
+  const text = plainText(doc);
+  await deps.objects.putText(deps.resultsBucket, ocrTextKey(record.id), text);
+  const extraction = extractDocument(doc, { reviewThreshold: deps.reviewThreshold });
+  const lineCount = doc.Blocks.filter((b) => b.BlockType === "LINE").length;
   const review =
     lineCount === 0
       ? { reasonCode: "NO_TEXT_FOUND" as const, fields: [] }
       : needsReview(extraction, deps.reviewThreshold);
-  const now = deps.now();
   const extracted: ChartRecord = {
     ...record,
     documentType: extraction.documentType,
@@ -92,26 +135,24 @@ export async function completeOcr(
     medications: extraction.medications,
     allergies: extraction.allergies,
     ocr: {
-      ...record.ocr,
+      ...record.ocr!,
       resultBucket: deps.resultsBucket,
-      resultKey: ocrResultKey(documentId),
-      textKey: ocrTextKey(documentId),
+      resultKey: ocrResultKey(record.split?.fileRecordId ?? record.id),
+      textKey: ocrTextKey(record.id),
       lineCount,
     },
   };
-  const next = review
+  deps.logger.info("Document extracted", {
+    documentId: record.id,
+    documentType: extracted.documentType,
+    fieldsFound: Object.keys(extracted.fields).length,
+    review: review?.reasonCode,
+  });
+  return review
     ? transition(extracted, "NEEDS_REVIEW", {
         now,
         reasonCode: review.reasonCode,
         detail: review.fields.length ? `fields=${review.fields.join(",")}` : undefined,
       })
     : transition(extracted, "EXTRACTED", { now });
-  await deps.records.save(next);
-  deps.logger.info("Extraction finished", {
-    documentId,
-    status: next.status,
-    documentType: next.documentType,
-    fieldsFound: Object.keys(next.fields).length,
-  });
-  return { documentId, status: next.status };
 }

@@ -1,3 +1,4 @@
+import * as mupdf from "mupdf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildChartSpec, type ChartSpec } from "../../samples/generator/chart-spec";
 import { toPdf, toPng, toTiff } from "../../samples/generator/render-chart";
@@ -11,6 +12,7 @@ import { stackClient } from "./stack-client";
  */
 describe("pipeline, end to end", () => {
   const stack = stackClient();
+  const stackApi = stack;
   let spec: ChartSpec;
   let pdf: Uint8Array;
   let original: ChartRecord;
@@ -103,6 +105,31 @@ describe("pipeline, end to end", () => {
     expect(png.documentType).toBe("lab_report");
     const found = await stack.searchUntil({ mrn: pngSpec.patient.mrn }, pngId);
     expect(found.hits.map((h) => h.id)).toEqual([pngId]);
+  });
+
+  it("files a scanned stack of two patients as two records, each searchable by its own MRN", async () => {
+    const first = buildChartSpec({ seed: 31, documentType: "progress_note" });
+    const second = buildChartSpec({ seed: 32, documentType: "discharge_summary" });
+    const stack = new mupdf.PDFDocument();
+    for (const spec of [first, second]) {
+      const src = mupdf.Document.openDocument(toPdf(spec), "application/pdf") as mupdf.PDFDocument;
+      for (let p = 0; p < src.countPages(); p++) stack.graftPage(-1, src, p);
+      src.destroy();
+    }
+    const bytes = new Uint8Array(stack.saveToBuffer("compress").asUint8Array());
+    stack.destroy();
+
+    const id = await stackApi.upload("vendor-s/stack/two-patients.pdf", bytes);
+    const upload = await stackApi.settled(id);
+    expect(upload.split?.of).toBe(2);
+    const [, secondId] = upload.split!.partIds!;
+    const part2 = await stackApi.settled(secondId!);
+    expect(upload.fields.mrn?.value).toBe(first.patient.mrn);
+    expect(part2.fields.mrn?.value).toBe(second.patient.mrn);
+    expect(part2.split).toMatchObject({ fileRecordId: id, part: 2 });
+    expect(part2.split!.pages[0]).toBe(upload.split!.pages[1] + 1);
+    const found = await stackApi.searchUntil({ mrn: second.patient.mrn }, secondId!);
+    expect(found.hits.map((h) => h.id)).toEqual([secondId]);
   });
 
   it("answers bad search parameters with 400 and a reason", async () => {

@@ -39,6 +39,7 @@ export async function ingestCommand(paths: string[], opts: IngestOptions): Promi
       status: o.status,
       ...(o.reason ? { reason: o.reason } : {}),
       ...(o.duplicateOf ? { duplicateOf: o.duplicateOf } : {}),
+      ...(o.partIds ? { documents: o.partIds } : {}),
     }));
     console.log(JSON.stringify(rows, null, 2));
   } else {

@@ -17,6 +17,10 @@ export async function showCommand(id: string, opts: { dataDir: string; json: boo
   console.log(`${r.id}  ${r.status}${r.statusReason ? ` (${r.statusReason})` : ""}`);
   console.log(`  source:   s3://${r.source.bucket}/${r.source.key}  ${r.source.size} bytes  sha256 ${r.sha256}`);
   console.log(`  type:     ${r.documentType ?? "?"}   pages: ${r.pageCount ?? "?"}   version: ${r.version}`);
+  if (r.split) {
+    const parts = r.split.partIds ? `; parts ${r.split.partIds.join(", ")}` : `; file record ${r.split.fileRecordId}`;
+    console.log(`  split:    document ${r.split.part} of ${r.split.of}, file pages ${r.split.pages.join("–")}${parts}`);
+  }
   for (const [name, f] of Object.entries(r.fields)) {
     console.log(`  ${name.padEnd(14)} ${f.value}  (confidence ${f.confidence.toFixed(2)}, page ${f.page})`);
   }

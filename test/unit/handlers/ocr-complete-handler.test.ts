@@ -26,13 +26,13 @@ const notification = (status: string, jobId = "job-1") => ({
   }),
 });
 
-function line(id: string, text: string, top: number) {
+function line(id: string, text: string, top: number, page = 1) {
   const words = text.split(" ").map((w, i) => ({
     Id: `${id}-w${i}`,
     BlockType: "WORD",
     Text: w,
     Confidence: 99,
-    Page: 1,
+    Page: page,
     Geometry: { BoundingBox: { Left: 0.1 + i * 0.1, Top: top, Width: 0.09, Height: 0.02 } },
   }));
   return [
@@ -41,7 +41,7 @@ function line(id: string, text: string, top: number) {
       BlockType: "LINE",
       Text: text,
       Confidence: 99,
-      Page: 1,
+      Page: page,
       Geometry: { BoundingBox: { Left: 0.1, Top: top, Width: 0.6, Height: 0.02 } },
       Relationships: [{ Type: "CHILD", Ids: words.map((w) => w.Id) }],
     },
@@ -88,6 +88,49 @@ describe("ocr-complete handler", () => {
     expect(record.documentType).toBe("discharge_summary");
     expect(record.version).toBe(3);
     expect(ddb.commandCalls(PutCommand).at(-1)!.args[0].input.ConditionExpression).toBe("#v = :expected");
+  });
+
+  it("files a scanned stack of two patients as two records, part 1 keeping the upload's id", async () => {
+    const pageBlock = (n: number) => ({
+      Id: `p${n}`,
+      BlockType: "PAGE",
+      Page: n,
+      Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 } },
+    });
+    const blocks = [
+      pageBlock(1),
+      ...line("a1", "PROGRESS NOTE", 0.05, 1),
+      ...line("a2", "Patient Name: Maria Lopez", 0.1, 1),
+      ...line("a3", "DOB: 03/14/1962 MRN: 00451287", 0.14, 1),
+      pageBlock(2),
+      ...line("b1", "LABORATORY REPORT", 0.05, 2),
+      ...line("b2", "Patient Name: Owen Becker", 0.1, 2),
+      ...line("b3", "DOB: 07/02/1948 MRN: 00999123", 0.14, 2),
+    ];
+    textract
+      .on(GetDocumentTextDetectionCommand)
+      .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 2 }, Blocks: blocks as never });
+    const result = await handler()(sqsEvent(notification("SUCCEEDED")), context);
+    expect(result.batchItemFailures).toEqual([]);
+
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    const created = puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!.Item as unknown as ChartRecord;
+    const upload = puts.find((p) => p.ConditionExpression === "#v = :expected")!.Item as unknown as ChartRecord;
+    expect(upload.id).toBe(ID);
+    expect(upload.fields.mrn?.value).toBe("00451287");
+    expect(upload.split).toMatchObject({ part: 1, of: 2, pages: [1, 1], partIds: [ID, created.id] });
+    expect(created.id).not.toBe(ID);
+    expect(created.fields.mrn?.value).toBe("00999123");
+    expect(created.fields.patientName?.value).toBe("Owen Becker");
+    expect(created.documentType).toBe("lab_report");
+    expect(created.split).toMatchObject({ fileRecordId: ID, part: 2, of: 2, pages: [2, 2] });
+    expect(created.history.map((h) => h.to).slice(0, 2)).toEqual(["RECEIVED", "OCR_PENDING"]);
+    // Part records are written before the upload's own record, so a crash in between is retried safely.
+    expect(puts.indexOf(puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!)).toBeLessThan(
+      puts.indexOf(puts.find((p) => p.ConditionExpression === "#v = :expected")!),
+    );
+    const texts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(texts).toContain(`ocr/${created.id}/text.txt`);
   });
 
   it("marks the record FAILED with OCR_FAILED when the job failed", async () => {

@@ -242,7 +242,10 @@ function matchAt(
     // The start of an unknown longer label: "Name of package: …".
     if (!colon && continuesIntoUnknownLabel(tokens, end)) continue;
     if (fuzzy && !colon) continue;
-    if (label.def.generic && !colon && !wideGapAfter) continue;
+    // A generic word ending its line after a column-wide gap is a caption in a grid row ("Date of Birth
+    // <gap> Gender", values on the line below), not prose.
+    const lastCellCaption = end === tokens.length && i > 0 && gapBefore(tokens, i) > h * 2.5;
+    if (label.def.generic && !colon && !wideGapAfter && !lastCellCaption) continue;
     return { label, start: i, end, colon, fuzzy };
   }
   return undefined;

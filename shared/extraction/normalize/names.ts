@@ -83,3 +83,8 @@ export function looksLikePersonName(name: string, opts: { allowCredentials?: boo
   if (nameWords === 0) return false;
   return !(words.length === 1 && NOT_NAMES.has(name.toLowerCase()));
 }
+
+/** A lower-case name particle ("van", "de", "al"). */
+export function isNameParticle(word: string): boolean {
+  return PARTICLES.has(word.toLowerCase());
+}

@@ -65,6 +65,15 @@ export const dateOfServiceRule = dateRule(
     { text: "Date Collected" },
     { text: "Collected", generic: true, weight: 0.9 },
     { text: "Appointment Date" },
+    { text: "Consult Date" },
+    { text: "Study Date" },
+    { text: "List Date" },
+    { text: "Date Reviewed" },
+    // An operative report's date of service is the date of the operation.
+    { text: "Date of Surgery", weight: 0.95 },
+    { text: "Surgery Date", weight: 0.95 },
+    { text: "Date of Procedure", weight: 0.95 },
+    { text: "Procedure Date", weight: 0.95 },
     { text: "Date of Consultation" },
     { text: "Consultation Date" },
     // A note header's bare "Date:" is a fallback only: weak and only near the top of page 1.

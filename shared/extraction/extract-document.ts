@@ -7,7 +7,7 @@ import type { TextractDocument } from "../ocr/textract-blocks";
 import { classifyModel } from "./classify-document";
 import { extractFields } from "./extract-fields";
 import { findLabels } from "./labels";
-import { buildDocModel, type OcrLine } from "./model/document-model";
+import { buildDocModel, type DocModel, type OcrLine } from "./model/document-model";
 import { needsReview, DEFAULT_REVIEW_THRESHOLD, type ReviewFlag } from "./review";
 import { extractAllergies } from "./rules/allergies";
 import { extractDiagnoses } from "./rules/diagnoses";
@@ -26,7 +26,15 @@ export interface ExtractOptions {
 }
 
 export function extractDocument(doc: TextractDocument, opts: ExtractOptions = {}): ExtractionResult {
-  const model = buildDocModel(doc);
+  return extractModel(buildDocModel(doc), opts);
+}
+
+/**
+ * extractDocument on an already built DocModel, so a caller that also splits (or indexes the text of) a
+ * document reads its blocks once. For a page range of a larger model use `subModel(model, pages)` (same
+ * result as extracting `subDocument(doc, pages)`).
+ */
+export function extractModel(model: DocModel, opts: ExtractOptions = {}): ExtractionResult {
   const ctx = { model, referenceDate: opts.referenceDate ?? new Date() };
   const sections = findSections(model, isFieldLine);
   return {

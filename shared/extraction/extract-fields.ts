@@ -11,6 +11,7 @@ import { bottom, centerX, EMPTY_BOX, right, unionBoxes } from "./model/geometry"
 import { evidence, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
 import { makeTokens, type Token } from "./model/tokens";
 import { normalizePatientName } from "./normalize/names";
+import { IDENTITY_FIELDS, type IdentityField } from "./review";
 import { ALL_LABELS, FIELD_RULES, letterheadCandidates, RULES_BY_TARGET } from "./rules";
 import {
   CERTAINTY,
@@ -31,7 +32,11 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   const firstPage = model.pages[0];
   const raw: Candidate[] = [];
   for (const page of model.pages) {
-    for (const line of page.lines) raw.push(...lineCandidates(line, page, firstPage, ctx));
+    for (const line of page.lines) {
+      raw.push(...lineCandidates(line, page, firstPage, ctx));
+      const headerName = runningHeaderName(line);
+      if (headerName) raw.push(headerName);
+    }
     raw.push(...keyValueCandidates(page, ctx));
     raw.push(...tableCandidates(page, ctx));
     raw.push(...queryCandidates(page, ctx));
@@ -77,6 +82,32 @@ function lineCandidates(
     if (parsed) out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
   });
   return out;
+}
+
+/**
+ * A running header "Carson Ernser   MRN: MRN-626997": the unlabeled words starting a line that continues with
+ * an MRN or DOB label are the patient's name. Only for the identity consistency check ("Carson Emser" in the
+ * labeled header vs "Carson Ernser" here), never a field value itself (the splitter reads per-page fields).
+ */
+function runningHeaderName(line: OcrLine): Candidate | undefined {
+  const first = findLabels(line, ALL_LABELS)[0];
+  if (!first || first.start < 2 || first.start > 4) return undefined;
+  if (first.label.target !== "mrn" && first.label.target !== "dateOfBirth") return undefined;
+  const words = line.tokens.slice(0, first.start);
+  if (!words.every((t) => /^[A-Za-z][A-Za-z'’-]*,?$/.test(t.text))) return undefined;
+  const value = normalizePatientName(words.map((t) => t.text).join(" "));
+  if (!value) return undefined;
+  const ev = evidence(words);
+  return {
+    target: "patientName",
+    value,
+    certainty: CERTAINTY.runningHeaderName,
+    ocr: ev.ocr,
+    page: ev.page ?? 1,
+    box: ev.box,
+    source: "line",
+    checkOnly: true,
+  };
 }
 
 /**
@@ -221,11 +252,12 @@ function queryCandidates(page: PageModel, ctx: RuleContext): Candidate[] {
     out.push({
       target: rule.target,
       value: parsed.value,
-      certainty: CERTAINTY.query,
+      certainty: CERTAINTY.query * (parsed.repaired ? CERTAINTY.repairedFactor : 1),
       ocr: q.confidence / 100,
       page: page.number,
       box: words ? unionBoxes(parsed.tokens.map((t) => t.box)) : box,
       source: "query",
+      ...(parsed.repaired ? { repaired: true } : {}),
     });
   }
   return out;
@@ -312,15 +344,62 @@ export function selectFields(candidates: readonly Candidate[]): ExtractedFields 
   const fields: ExtractedFields = {};
   for (const name of FIELD_NAMES) {
     const pool = candidates.filter((c) => c.target === name);
-    if (!pool.length) continue;
+    const selectable = pool.filter((c) => !c.checkOnly);
+    if (!selectable.length) continue;
     const score = (c: Candidate) => c.certainty * c.ocr;
-    const best = Math.max(...pool.map(score));
-    const chosen = pool
+    const best = Math.max(...selectable.map(score));
+    const chosen = selectable
       .filter((c) => score(c) >= best - 0.02)
       .sort((a, b) => a.page - b.page || a.box.top - b.box.top || a.box.left - b.box.left)[0];
-    if (chosen) fields[name] = toField(chosen, score(chosen));
+    if (!chosen) continue;
+    const confidence = isIdentity(name) ? identityConfidence(name, chosen, pool, score) : score(chosen);
+    fields[name] = toField(chosen, confidence);
   }
   return fields;
+}
+
+function isIdentity(name: string): name is IdentityField {
+  return (IDENTITY_FIELDS as readonly string[]).includes(name);
+}
+
+/**
+ * Identity values are checked against the document's other readings of the same field (page header and
+ * running header, label line and form field):
+ *  - a different value anywhere (an OCR confusion: "Ernser"/"Emser", one digit of an MRN) caps the
+ *    confidence below the review threshold — which reading is right is for a human to say;
+ *  - a value only read through an OCR repair is capped the same way;
+ *  - identical readings elsewhere keep the best reading's confidence (no bonus: a repeat of the same
+ *    printed header is not independent evidence).
+ */
+function identityConfidence(
+  name: IdentityField,
+  chosen: Candidate,
+  pool: readonly Candidate[],
+  score: (c: Candidate) => number,
+): number {
+  const base = score(chosen);
+  const same = pool.filter((c) => sameIdentityValue(name, c.value, chosen.value));
+  if (same.length < pool.length) return Math.min(base, CERTAINTY.reviewCeiling);
+  if (same.every((c) => c.repaired)) return Math.min(base, CERTAINTY.reviewCeiling);
+  return base;
+}
+
+/** Same identity value, ignoring case and punctuation; a name with or without a middle name/initial agrees. */
+export function sameIdentityValue(name: IdentityField, a: string, b: string): boolean {
+  if (name !== "patientName") return identityKey(a) === identityKey(b);
+  const words = (v: string) =>
+    v
+      .toLowerCase()
+      .split(/[\s,]+/)
+      .map((w) => w.replace(/[^a-z]/g, ""))
+      .filter((w) => w.length > 1);
+  const [x, y] = [words(a), words(b)];
+  const [small, big] = x.length <= y.length ? [x, y] : [y, x];
+  return small.length > 0 && small.every((w) => big.includes(w));
+}
+
+function identityKey(v: string): string {
+  return v.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
 function toField(c: Candidate, confidence: number): ExtractedField {
@@ -343,11 +422,12 @@ function candidate(
   return {
     target: rule.target,
     value: parsed.value,
-    certainty,
+    certainty: certainty * (parsed.repaired ? CERTAINTY.repairedFactor : 1),
     ocr: ev.ocr,
     page: ev.page ?? 1,
     box: ev.box,
     source,
+    ...(parsed.repaired ? { repaired: true } : {}),
   };
 }
 

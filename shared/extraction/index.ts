@@ -1,4 +1,4 @@
-export { extractDocument, extractWithReview, type ExtractOptions } from "./extract-document";
+export { extractDocument, extractModel, extractWithReview, type ExtractOptions } from "./extract-document";
 export { classifyDocument, classifyModel } from "./classify-document";
 export {
   needsReview,
@@ -8,6 +8,14 @@ export {
   type IdentityField,
 } from "./review";
 export { plainText } from "./plain-text";
-export { splitDocument, subDocument, extractDocuments, type DocumentRange } from "./split-document";
+export {
+  splitDocument,
+  splitModel,
+  subDocument,
+  subModel,
+  extractDocuments,
+  extractDocumentsFromModel,
+  type DocumentRange,
+} from "./split-document";
 export { buildDocModel, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
 export * from "./normalize";

@@ -286,6 +286,23 @@ function levenshteinAtMostOne(a: string, b: string): boolean {
  * The value tokens for label `k`: up to the next label, cut earlier at an unknown "Label:" or a very wide
  * gap (another column).
  */
+const SPECK_TOLERANT = new Set<LabelTarget>([
+  "dateOfBirth",
+  "dateOfService",
+  "admissionDate",
+  "dischargeDate",
+  "mrn",
+]);
+
+/**
+ * A scan speck OCR read between a label and its tab-aligned value ("DOB: . ©.      09/28/1992"): only
+ * punctuation, or for dates and MRNs (whose parsers skip a few leading words) one or two characters.
+ */
+function isSpeck(t: Token, m: LabelMatch): boolean {
+  if (!/[A-Za-z0-9]/.test(t.text)) return true;
+  return SPECK_TOLERANT.has(m.label.target) && t.text.length <= 2;
+}
+
 export function valueTokens(line: OcrLine, matches: readonly LabelMatch[], k: number): Token[] {
   const m = matches[k];
   if (!m) return [];
@@ -295,7 +312,7 @@ export function valueTokens(line: OcrLine, matches: readonly LabelMatch[], k: nu
   for (let i = m.end; i < stop; i++) {
     const t = line.tokens[i];
     if (!t) break;
-    if (out.length && gapBefore(line.tokens, i) > h * 2.5) break;
+    if (out.length && gapBefore(line.tokens, i) > h * 2.5 && !out.every((o) => isSpeck(o, m))) break;
     if (out.length && endsWithColon(t) && /[A-Za-z]{2,}/.test(t.text)) {
       // An unknown label ("Room:"): drop it, and the words of it that follow a wider gap ("Marital Status:").
       let cut = out.length;

@@ -29,7 +29,7 @@
  */
 import type { ExtractionResult } from "../domain/fields";
 import type { TextractDocument } from "../ocr/textract-blocks";
-import { extractDocument, type ExtractOptions } from "./extract-document";
+import { extractModel, type ExtractOptions } from "./extract-document";
 import { buildDocModel, type DocModel, type PageModel } from "./model/document-model";
 import {
   hasIdentity,
@@ -40,9 +40,10 @@ import {
 } from "./split/identity";
 import { isBlankPage, isSeparatorPage, pageNumbering, type PageNumbering } from "./split/page-signals";
 import { pageTitle, type PageTitle } from "./split/titles";
-import { subDocument } from "./split/sub-document";
+import { subModel } from "./model/sub-model";
 
 export { subDocument } from "./split/sub-document";
+export { subModel } from "./model/sub-model";
 
 export type SplitReason = "start" | "new-patient" | "new-title" | "after-separator" | "page-numbering";
 
@@ -173,10 +174,20 @@ export function extractDocuments(
   doc: TextractDocument,
   opts: ExtractOptions = {},
 ): { pages: [number, number]; reason: SplitReason; result: ExtractionResult }[] {
-  const model = buildDocModel(doc);
+  return extractDocumentsFromModel(buildDocModel(doc), opts);
+}
+
+/**
+ * extractDocuments on an already built DocModel: the blocks are read once for splitting and for every part
+ * (each part is `subModel(model, pages)`, the same model `subDocument` + buildDocModel would give).
+ */
+export function extractDocumentsFromModel(
+  model: DocModel,
+  opts: ExtractOptions = {},
+): { pages: [number, number]; reason: SplitReason; result: ExtractionResult }[] {
   const ranges = splitModel(model, opts.referenceDate ? { referenceDate: opts.referenceDate } : {});
   if (ranges.length === 1 && ranges[0]?.pages[0] === 1 && ranges[0].pages[1] >= model.pageCount) {
-    return [{ ...ranges[0], result: extractDocument(doc, opts) }];
+    return [{ ...ranges[0], result: extractModel(model, opts) }];
   }
-  return ranges.map((r) => ({ ...r, result: extractDocument(subDocument(doc, r.pages), opts) }));
+  return ranges.map((r) => ({ ...r, result: extractModel(subModel(model, r.pages), opts) }));
 }

@@ -1,9 +1,10 @@
 import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
 import { partDocumentId } from "../domain/document-id";
-import { extractDocument } from "../extraction/extract-document";
+import { extractModel } from "../extraction/extract-document";
+import { buildDocModel, type DocModel } from "../extraction/model/document-model";
 import { plainText } from "../extraction/plain-text";
 import { needsReview } from "../extraction/review";
-import { splitDocument, subDocument } from "../extraction/split-document";
+import { splitModel, subModel } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import type { PipelineDeps } from "./pipeline-deps";
@@ -79,14 +80,16 @@ export async function completeOcr(
   // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
   // The other parts are written first (idempotently), the upload's own record last, so a retry after a
   // crash finds the upload still OCR_PENDING and completes the missing parts.
-  const ranges = splitDocument(result);
+  // One block model for splitting and every part's extraction (building it dominates extraction time).
+  const model = buildDocModel(result);
+  const ranges = splitModel(model);
   const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, result.DocumentMetadata.Pages)] as [number, number] }];
   const partIds = parts.map((_, i) => partDocumentId(documentId, i + 1));
   const now = deps.now();
   let outcome: ChartRecord["status"] = "EXTRACTED";
   for (const [i, part] of [...parts.entries()].reverse()) {
     const id = partIds[i]!;
-    const sub = parts.length > 1 ? subDocument(result, part.pages) : result;
+    const sub = parts.length > 1 ? subModel(model, part.pages) : model;
     const split =
       parts.length > 1
         ? { fileRecordId: documentId, part: i + 1, of: parts.length, pages: part.pages, ...(i === 0 ? { partIds } : {}) }
@@ -114,14 +117,14 @@ export async function completeOcr(
 /** Extracts one logical document into its record: fields, type, plain text beside the raw OCR output. */
 async function extractInto(
   record: ChartRecord,
-  doc: TextractDocument,
+  doc: DocModel,
   deps: PipelineDeps,
   now: string,
 ): Promise<ChartRecord> {
   const text = plainText(doc);
   await deps.objects.putText(deps.resultsBucket, ocrTextKey(record.id), text);
-  const extraction = extractDocument(doc, { reviewThreshold: deps.reviewThreshold });
-  const lineCount = doc.Blocks.filter((b) => b.BlockType === "LINE").length;
+  const extraction = extractModel(doc, { reviewThreshold: deps.reviewThreshold });
+  const lineCount = doc.lines.length;
   const review =
     lineCount === 0
       ? { reasonCode: "NO_TEXT_FOUND" as const, fields: [] }

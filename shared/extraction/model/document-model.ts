@@ -77,8 +77,182 @@ export interface DocModel {
   lines: OcrLine[];
 }
 
-/** Parse a (possibly multi-page, possibly DetectDocumentText-only) Textract result into the read model. */
+/**
+ * Parse a (possibly multi-page, possibly DetectDocumentText-only) Textract result into the read model.
+ *
+ * One pass groups the blocks by page and indexes them by id; LINE/WORD text is read straight from the blocks
+ * (a LINE's words are its CHILD WORD blocks, which is all the library does for them). Only pages that hold
+ * other blocks (KEY_VALUE_SET, TABLE/CELL, QUERY/QUERY_RESULT, …) go through `amazon-textract-response-parser`,
+ * together in one parse, for the key/value, table and query graph navigation. The result is the same model
+ * `buildDocModelWithParser` builds (the equivalence is tested on every fixture).
+ */
 export function buildDocModel(doc: TextractDocument): DocModel {
+  const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
+  const groups = groupBlocks(doc.Blocks ?? []);
+  if (!groups.groups.length) return { pageCount: declaredPages, pages: [], lines: [] };
+
+  const complex = groups.groups.filter((g) => g.complex);
+  const structures = new Map<PageGroup, TrpPage>();
+  if (complex.length) {
+    const blocks: TextractBlock[] = [];
+    for (const g of complex) for (const b of parserBlocks(g, groups.byId)) blocks.push(b);
+    const trp = new TrpDocument({
+      DocumentMetadata: { Pages: Math.max(declaredPages, 1) },
+      Blocks: blocks as unknown as ApiBlock[],
+      DetectDocumentTextModelVersion:
+        doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0",
+    } as ApiResponsePage);
+    trp.listPages().forEach((trpPage, i) => structures.set(complex[i] as PageGroup, trpPage));
+  }
+
+  const pages: PageModel[] = [];
+  const lines: OcrLine[] = [];
+  groups.groups.forEach((g, i) => {
+    const pageNumber = typeof g.key === "number" && g.key > 0 ? g.key : i + 1;
+    const pageLines = readLines(g, groups.byId, pageNumber, lines.length);
+    const trpPage = structures.get(g);
+    const page: PageModel = trpPage
+      ? { number: pageNumber, lines: pageLines, ...readStructures(trpPage, pageNumber) }
+      : { number: pageNumber, lines: pageLines, keyValues: [], tables: [], queries: [] };
+    pages.push(page);
+    for (const l of pageLines) lines.push(l);
+  });
+  return { pageCount: Math.max(declaredPages, pages.length), pages, lines };
+}
+
+const TEXT_ONLY_TYPES = new Set(["PAGE", "LINE", "WORD"]);
+
+interface PageGroup {
+  /** The page number blocks carry (or inherit from the PAGE block before them), as sanitizeBlocks assigns it. */
+  key: number;
+  page?: TextractBlock;
+  rest: TextractBlock[];
+  /** Holds blocks other than PAGE/LINE/WORD: read its structures with the library. */
+  complex: boolean;
+}
+
+/** sanitizeBlocks' grouping without copying: pages in number order, each page's blocks in input order. */
+function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[]; byId: Map<string, TextractBlock> } {
+  const byId = new Map<string, TextractBlock>();
+  const byPage = new Map<number, PageGroup>();
+  let currentPage = 0;
+  let group: PageGroup | undefined;
+  for (const raw of input) {
+    if (!raw || typeof raw.Id !== "string") continue;
+    byId.set(raw.Id, raw);
+    const isPage = raw.BlockType === "PAGE";
+    if (isPage) currentPage = raw.Page ?? currentPage + 1;
+    const key = raw.Page ?? Math.max(currentPage, 1);
+    // A page's blocks are (almost always) contiguous: look the group up only when the page changes.
+    if (!group || group.key !== key) {
+      group = byPage.get(key);
+      if (!group) {
+        group = { key, rest: [], complex: false };
+        byPage.set(key, group);
+      }
+    }
+    if (isPage) {
+      group.page ??= raw;
+    } else {
+      group.rest.push(raw);
+      if (!TEXT_ONLY_TYPES.has(raw.BlockType)) group.complex = true;
+    }
+  }
+  const groups = [...byPage.values()].sort((a, b) => a.key - b.key);
+  return { groups, byId };
+}
+
+/**
+ * What the library needs to navigate a page's key/value pairs, tables and queries: the PAGE block, every
+ * block other than LINE/WORD/LAYOUT_*, and whatever those reach through relationships on the same page (the
+ * WORDs and SELECTION_ELEMENTs of keys, values and cells, QUERY_RESULTs, MERGED_CELLs, …), in input order,
+ * made safe with fixBlock. Lines are read without the library, so text-only content and layout (never read)
+ * are left out: wrapping them was most of the library's cost.
+ */
+function parserBlocks(group: PageGroup, byId: ReadonlyMap<string, TextractBlock>): TextractBlock[] {
+  const inPage = new Set(group.rest);
+  const keep = new Set<TextractBlock>();
+  const stack = group.rest.filter((b) => !TEXT_ONLY_TYPES.has(b.BlockType) && !b.BlockType.startsWith("LAYOUT_"));
+  while (stack.length) {
+    const b = stack.pop() as TextractBlock;
+    if (keep.has(b)) continue;
+    keep.add(b);
+    for (const rel of b.Relationships ?? []) {
+      for (const id of rel.Ids ?? []) {
+        const child = byId.get(id);
+        if (child && inPage.has(child) && !keep.has(child)) stack.push(child);
+      }
+    }
+  }
+  const kept = group.rest.filter((b) => keep.has(b));
+  const ids = new Set(kept.map((b) => b.Id));
+  const page = group.page ? fixBlock(group.page, ids, group.key) : syntheticPage(group.key, kept);
+  return [page, ...kept.map((b) => (isSane(b, ids, group.key) ? b : fixBlock(b, ids, group.key)))];
+}
+
+/** A block fixBlock would copy without changing anything the library reads (the usual Textract block). */
+function isSane(b: TextractBlock, ids: ReadonlySet<string>, page: number): boolean {
+  if (b.Page !== page) return false;
+  const geometry = b.Geometry;
+  if (geometry) {
+    if (!geometry.BoundingBox || !geometry.Polygon?.length) return false;
+  } else if (!GEOMETRY_OPTIONAL.has(b.BlockType)) {
+    return false;
+  }
+  if (b.BlockType === "KEY_VALUE_SET" && !Array.isArray(b.EntityTypes)) return false;
+  for (const rel of b.Relationships ?? []) {
+    if (!rel.Ids) return false;
+    for (const id of rel.Ids) if (!ids.has(id)) return false;
+  }
+  return true;
+}
+
+const ZERO_BOX = { Left: 0, Top: 0, Width: 0, Height: 0 };
+
+function blockBox(block: TextractBlock): BoundingBox {
+  const bb = block.Geometry?.BoundingBox ?? ZERO_BOX;
+  return { left: bb.Left, top: bb.Top, width: bb.Width, height: bb.Height };
+}
+
+/** A page's LINE blocks in order, each with its CHILD WORD blocks (what the library's listLines/listWords give). */
+function readLines(
+  group: PageGroup,
+  byId: ReadonlyMap<string, TextractBlock>,
+  pageNumber: number,
+  firstIndex: number,
+): OcrLine[] {
+  const out: OcrLine[] = [];
+  for (const block of group.rest) {
+    if (block.BlockType !== "LINE") continue;
+    const box = blockBox(block);
+    const words: TextractBlock[] = [];
+    for (const rel of block.Relationships ?? []) {
+      if (rel.Type !== "CHILD") continue;
+      for (const id of rel.Ids ?? []) {
+        const w = byId.get(id);
+        if (w && w.BlockType === "WORD") words.push(w);
+      }
+    }
+    const text = block.Text ?? words.map((w) => w.Text).join(" ");
+    let tokens: Token[];
+    if (words.length) {
+      tokens = [];
+      for (const w of words) {
+        for (const t of makeTokens(w.Text ?? "", w.Confidence ?? 100, blockBox(w), pageNumber)) tokens.push(t);
+      }
+    } else {
+      tokens = syntheticTokens(text, block.Confidence ?? 100, box, pageNumber);
+    }
+    out.push({ page: pageNumber, index: firstIndex + out.length, text, tokens, box });
+  }
+  return out;
+}
+
+/**
+ * The original builder: every page through `amazon-textract-response-parser`. Kept as the reference the fast
+ * builder is tested against (and as a fallback); not used on the hot path.
+ */
+export function buildDocModelWithParser(doc: TextractDocument): DocModel {
   const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
   const blocks = sanitizeBlocks(doc.Blocks ?? []);
   if (!blocks.length) return { pageCount: declaredPages, pages: [], lines: [] };
@@ -120,6 +294,14 @@ function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number): Pag
     return { page: pageNumber, index: firstIndex + i, text, tokens, box };
   });
 
+  return { number: pageNumber, lines, ...readStructures(trpPage, pageNumber) };
+}
+
+/** Key/value pairs, tables and query answers of a page, navigated with the library. */
+function readStructures(
+  trpPage: TrpPage,
+  pageNumber: number,
+): Pick<PageModel, "keyValues" | "tables" | "queries"> {
   const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
     const keyTokens = field.key.listWords().flatMap((w) => wordTokens(w, pageNumber));
     const content = field.value?.listContent() ?? [];
@@ -158,7 +340,7 @@ function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number): Pag
     ];
   });
 
-  return { number: pageNumber, lines, keyValues, tables, queries };
+  return { keyValues, tables, queries };
 }
 
 function readCell(cell: TrpCell | TrpMergedCell, page: number): TableCell {
@@ -236,7 +418,7 @@ export function sanitizeBlocks(input: readonly TextractBlock[]): TextractBlock[]
 
 const GEOMETRY_OPTIONAL = new Set(["QUERY", "QUERY_RESULT"]);
 
-function fixBlock(raw: TextractBlock, ids: Set<string>, page: number): TextractBlock {
+function fixBlock(raw: TextractBlock, ids: { has(id: string): boolean }, page: number): TextractBlock {
   const block: TextractBlock = { ...raw, Page: page };
   const bb =
     raw.Geometry?.BoundingBox ?? (raw.BlockType === "PAGE" ? { Left: 0, Top: 0, Width: 1, Height: 1 } : null);

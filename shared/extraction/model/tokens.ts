@@ -50,18 +50,31 @@ export function splitWordText(text: string): string[] {
   return out.length ? out : [text];
 }
 
+/** Word text → its pieces and their keys. Running headers and common words repeat on every page. */
+const pieceCache = new Map<string, { pieces: string[]; keys: string[] }>();
+const PIECE_CACHE_MAX = 20_000;
+
+function piecesOf(text: string): { pieces: string[]; keys: string[] } {
+  let hit = pieceCache.get(text);
+  if (!hit) {
+    const pieces = splitWordText(text);
+    hit = { pieces, keys: pieces.map(tokenKey) };
+    if (pieceCache.size >= PIECE_CACHE_MAX) pieceCache.clear();
+    pieceCache.set(text, hit);
+  }
+  return hit;
+}
+
 export function makeTokens(text: string, confidence: number, box: BoundingBox, page: number): Token[] {
-  const pieces = splitWordText(text);
-  const boxes =
-    pieces.length === 1
-      ? [box]
-      : splitBoxHorizontally(
-          box,
-          pieces.map((p) => p.length),
-        );
+  const { pieces, keys } = piecesOf(text);
+  if (pieces.length === 1) return [{ text: pieces[0] as string, key: keys[0] as string, confidence, box, page }];
+  const boxes = splitBoxHorizontally(
+    box,
+    pieces.map((p) => p.length),
+  );
   return pieces.map((piece, i) => ({
     text: piece,
-    key: tokenKey(piece),
+    key: keys[i] as string,
     confidence,
     box: boxes[i] ?? box,
     page,

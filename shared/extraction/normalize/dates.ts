@@ -17,6 +17,11 @@ export interface DateOptions {
   kind?: DateKind;
   /** "Now" for two-digit years and plausibility checks; defaults to the current date. */
   referenceDate?: Date;
+  /**
+   * Also read dates with OCR character confusions inside otherwise-digit words (O→0, l/I/|→1, S→5, B→8,
+   * Z→2, slashes read as 1s: "0311411962"). A value read that way is reported as `repaired`.
+   */
+  repair?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -64,8 +69,8 @@ const MON_DAY_YEAR = new RegExp(
 export function normalizeDate(raw: string, opts: DateOptions = {}): string | undefined {
   const text = raw
     .trim()
-    .replace(/[.,;:)\]]+$/, "")
-    .replace(/^[([]+/, "")
+    .replace(/[.,;:)\]"'“”‘’`|]+$/, "")
+    .replace(/^[(["'“”‘’`]+/, "")
     .trim();
   const ref = opts.referenceDate ?? new Date();
   let m: RegExpExecArray | null;
@@ -106,15 +111,77 @@ export function normalizeDate(raw: string, opts: DateOptions = {}): string | und
 export function findDate(
   pieces: readonly string[],
   opts: DateOptions = {},
+): { value: string; start: number; end: number; repaired?: boolean } | undefined {
+  const strict = scanDates(pieces, (text) => normalizeDate(text, opts));
+  if (strict || !opts.repair) return strict;
+  const repaired = scanDates(pieces, (text) => {
+    const fixed = repairDateText(text);
+    return fixed === undefined ? undefined : normalizeDate(fixed, opts);
+  });
+  return repaired ? { ...repaired, repaired: true } : undefined;
+}
+
+function scanDates(
+  pieces: readonly string[],
+  read: (text: string) => string | undefined,
 ): { value: string; start: number; end: number } | undefined {
   for (let start = 0; start < pieces.length; start++) {
     // Longest first so "March 14, 1962" wins over nothing; dates span at most 5 printed words ("14 / 03 / 1962").
     for (let end = Math.min(pieces.length, start + 5); end > start; end--) {
-      const value = normalizeDate(pieces.slice(start, end).join(" "), opts);
+      const value = read(pieces.slice(start, end).join(" "));
       if (value) return { value, start, end };
     }
   }
   return undefined;
+}
+
+/** Characters OCR reads in place of a digit (or of a "/" between digits, for l I | 1). */
+const DIGIT_CONFUSIONS: Record<string, string> = {
+  O: "0",
+  o: "0",
+  Q: "0",
+  D: "0",
+  l: "1",
+  I: "1",
+  i: "1",
+  "|": "1",
+  "!": "1",
+  S: "5",
+  s: "5",
+  B: "8",
+  Z: "2",
+  z: "2",
+};
+
+/**
+ * Undo OCR confusions in the words of a printed date that are otherwise digits ("O3/l4/I962" → "03/14/1962";
+ * "0311411962", a date whose slashes were read as 1s → "03/14/1962"). Words with other letters (month names)
+ * are left alone. Undefined when nothing was changed.
+ */
+export function repairDateText(raw: string): string | undefined {
+  let changed = false;
+  const words = raw
+    .trim()
+    .split(/\s+/)
+    .map((word) => {
+      const core = word.replace(/[.,;:"'“”‘’`)\]]+$/, "");
+      const tail = word.slice(core.length);
+      const digits = (core.match(/\d/g) ?? []).length;
+      // Only a word made of digits, date separators and digit look-alikes, mostly digits already.
+      if (digits < 2 || !/^[\dOoQDlIi|!SsBZz/\-.]+$/.test(core)) return word;
+      const letters = core.replace(/[\d/\-.]/g, "").length;
+      if (letters > digits / 2) return word;
+      let fixed = core.replace(/[OoQDlIi|!SsBZz]/g, (c) => DIGIT_CONFUSIONS[c] ?? c);
+      // Slashes read as 1s: MM1DD1YYYY (10 digits) or MMDDYYYY with no separators at all.
+      const ten = /^(\d{2})1(\d{2})1(\d{4})$/.exec(fixed);
+      const eight = /^(\d{2})(\d{2})(\d{4})$/.exec(fixed);
+      const m = ten ?? eight;
+      if (m) fixed = `${m[1]}/${m[2]}/${m[3]}`;
+      if (fixed === core) return word;
+      changed = true;
+      return fixed + tail;
+    });
+  return changed ? words.join(" ") : undefined;
 }
 
 export function expandTwoDigitYear(

@@ -2,21 +2,68 @@
  * Medical record number: trimmed, punctuation inside kept ("00-12345" stays). Takes the leading run of
  * identifier-looking words (each with a digit, at most 3) so "MRN: 00123 Room 4" gives "00123".
  * Returns the value and how many of the given pieces it used (for the value's box and confidence).
+ *
+ * OCR repairs (reported as `repaired`, so the value gets a lower confidence and goes to review):
+ *  - digit look-alikes inside the digit run of a word ("37406B46" → "37406846", "MRN-36l588" → "MRN-361588");
+ *  - specks before the number ("MR#: “0 11 MRN-361588" → "MRN-361588"): short words, the first with stray
+ *    punctuation, ahead of a full-length identifier.
  */
-export function normalizeMrn(pieces: readonly string[]): { value: string; count: number } | undefined {
+export function normalizeMrn(
+  pieces: readonly string[],
+): { value: string; count: number; repaired?: boolean } | undefined {
   const taken: string[] = [];
   let count = 0;
+  let repaired = false;
+  let speckRun = false;
   for (const [i, raw] of pieces.entries()) {
-    const piece = raw.replace(/^[#:]+/, "").replace(/[,;:.]+$/, "");
+    const stripped = raw.replace(/^[#:]+/, "").replace(/[,;:.]+$/, "");
+    // Stray marks around the number (quotes, "©", "~") are specks of the scan, not part of the MRN.
+    const piece = stripped.replace(/^[“”"'‘’`©~*°]+/, "").replace(/[“”"'‘’`©~*°]+$/, "");
     // A lone "#" or ":" before the number ("MRN # 00123"), or a lone stroke OCR made of a speck or a
     // box border ("MRN: i 00123"): an MRN is never a single letter.
     if (!piece || (!taken.length && /^[|!iIl]$/.test(piece))) {
       if (taken.length) break;
       continue;
     }
+    if (!taken.length && piece !== stripped && piece.length <= 2) speckRun = true;
     if (taken.length >= 3 || !/\d/.test(piece) || !/^[A-Za-z0-9][A-Za-z0-9\-/.]*$/.test(piece)) break;
-    taken.push(piece);
+    const fixed = repairDigits(piece);
+    if (fixed !== piece) repaired = true;
+    taken.push(fixed);
     count = i + 1;
   }
-  return taken.length ? { value: taken.join(" "), count } : undefined;
+  if (!taken.length) return undefined;
+  if (speckRun) {
+    // Drop the short specks before the first full-length identifier, if there is one.
+    const full = taken.findIndex((p) => p.length >= 5 && (p.match(/\d/g) ?? []).length >= 4);
+    if (full > 0 && taken.slice(0, full).every((p) => p.length <= 2)) {
+      return { value: taken.slice(full).join(" "), count, repaired: true };
+    }
+  }
+  return repaired ? { value: taken.join(" "), count, repaired } : { value: taken.join(" "), count };
+}
+
+const DIGIT_CONFUSIONS: Record<string, string> = {
+  O: "0",
+  o: "0",
+  l: "1",
+  I: "1",
+  "|": "1",
+  S: "5",
+  B: "8",
+  Z: "2",
+};
+
+/**
+ * Within each alphanumeric run that starts with a digit and has at least 4 digits, digit look-alikes are
+ * OCR errors ("37406B46"). A leading letter prefix ("A123456", "MRN-…") is left alone.
+ */
+function repairDigits(piece: string): string {
+  return piece.replace(/\d[A-Za-z0-9|]*/g, (run) => {
+    if ((run.match(/\d/g) ?? []).length < 4) return run;
+    // Only when every letter in the run is a digit look-alike and letters are the minority.
+    const letters = run.replace(/\d/g, "");
+    if (!letters || letters.length > 2 || [...letters].some((c) => !(c in DIGIT_CONFUSIONS))) return run;
+    return run.replace(/[^\d]/g, (c) => DIGIT_CONFUSIONS[c] ?? c);
+  });
 }

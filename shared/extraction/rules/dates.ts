@@ -10,10 +10,13 @@ function dateParser(kind: DateKind) {
     const window = tokens.slice(0, 8);
     const found = findDate(
       window.map((t) => t.text),
-      { kind, referenceDate: ctx.referenceDate },
+      { kind, referenceDate: ctx.referenceDate, repair: true },
     );
     if (!found || found.start > 3) return undefined;
-    return { value: found.value, tokens: window.slice(found.start, found.end) };
+    const used = window.slice(found.start, found.end);
+    return found.repaired
+      ? { value: found.value, tokens: used, repaired: true }
+      : { value: found.value, tokens: used };
   };
 }
 

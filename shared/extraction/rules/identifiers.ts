@@ -24,11 +24,17 @@ export const mrnRule: FieldRule = {
     { text: "Chart Number" },
     { text: "Patient ID", weight: 0.85 },
     { text: "Patient #", weight: 0.85 },
+    // "MRN:" as OCR often misreads it (R→A); only as a label ("MAN:"), and below the review threshold.
+    { text: "MAN", generic: true, weight: 0.8 },
   ],
   parse(tokens) {
     const window = tokens.slice(0, 4);
     const found = normalizeMrn(window.map((t) => t.text));
-    return found ? { value: found.value, tokens: window.slice(0, found.count) } : undefined;
+    if (!found) return undefined;
+    const used = window.slice(0, found.count);
+    return found.repaired
+      ? { value: found.value, tokens: used, repaired: true }
+      : { value: found.value, tokens: used };
   },
   query: {
     alias: /^(?:MRN|MEDICAL_?RECORD_?(?:NUMBER|NO)?|CHART_?(?:NUMBER|NO))$/i,

@@ -20,7 +20,10 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
 
 /** A name is letters: stop at the first word with a digit or bracket ("Jane Doe (62 y/o)", "Jane Doe 62F"). */
 function nameTokens(tokens: readonly Token[]): Token[] {
-  return takeWhile(tokens, (t, i) => i < 7 && !/[\d()[\]{}<>@/\\|]/.test(t.text));
+  // Scan specks between the label and the name ("Patient: : Dolores Salazar ~~") are not part of it.
+  const start = tokens.findIndex((t) => /[A-Za-z0-9]/.test(t.text));
+  const rest = start > 0 && start <= 2 ? tokens.slice(start) : tokens;
+  return takeWhile(rest, (t, i) => i < 7 && /[A-Za-z]/.test(t.text) && !/[\d()[\]{}<>@/\\|]/.test(t.text));
 }
 
 function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {

@@ -15,6 +15,8 @@ export interface RuleContext {
 export interface ParsedValue {
   value: string;
   tokens: Token[];
+  /** The value was read through an OCR repair ("O3/l4/1962", "37406B46"): less certain. */
+  repaired?: boolean;
 }
 
 /** One field family: its labels, how to read a value after them, and how QUERIES may ask for it. */
@@ -41,6 +43,10 @@ export interface Candidate {
   page: number;
   box: BoundingBox;
   source: CandidateSource;
+  /** Read through an OCR repair; its certainty already includes `CERTAINTY.repairedFactor`. */
+  repaired?: boolean;
+  /** Only checked against the chosen value (identity consistency), never chosen itself. */
+  checkOnly?: boolean;
 }
 
 /**
@@ -60,6 +66,19 @@ export const CERTAINTY = {
   fuzzyFactor: 0.87,
   letterhead: 0.85,
   letterheadProminent: 0.9,
+  /**
+   * Multiplier for a value read through an OCR repair (digit look-alikes, slashes read as 1s, specks before
+   * an MRN): 0.98 × 0.85 ≈ 0.83 before OCR confidence, so a repaired identity value is reviewed, not accepted.
+   */
+  repairedFactor: 0.85,
+  /** An unlabeled name starting a running-header line ("Jane Doe   MRN: 00123"); check-only. */
+  runningHeaderName: 0.75,
+  /**
+   * Ceiling on an identity field whose candidates disagree (same field, different values in the document),
+   * or that was only read through an OCR repair: below the default review threshold (0.8), so a human
+   * checks it instead of the chart being filed under a possibly wrong patient.
+   */
+  reviewCeiling: 0.75,
 } as const;
 
 /** Take tokens from the start while `keep` holds. */

@@ -1,0 +1,71 @@
+/** The fast DocModel builder must build exactly what the parser-only builder builds. */
+import { describe, expect, it } from "vitest";
+import { buildDocModel, buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
+import { extractDocument, extractModel } from "../../../shared/extraction/extract-document";
+import { subModel } from "../../../shared/extraction/model/sub-model";
+import {
+  extractDocuments,
+  extractDocumentsFromModel,
+  splitDocument,
+  subDocument,
+} from "../../../shared/extraction/split-document";
+import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
+import { REF_DATE } from "./build-blocks";
+import { fixtureNames, loadFixture, syntheticDocs } from "./equivalence-docs";
+
+describe("buildDocModel (fast path) equals buildDocModelWithParser", () => {
+  for (const name of fixtureNames) {
+    it(name, () => {
+      const doc = loadFixture(name);
+      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+    });
+  }
+  for (const [name, doc] of Object.entries(syntheticDocs())) {
+    it(`synthetic ${name}`, () => {
+      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+    });
+  }
+  it("empty and block-less documents", () => {
+    for (const doc of [
+      { DocumentMetadata: { Pages: 3 }, Blocks: [] },
+      { DocumentMetadata: { Pages: 0 }, Blocks: [] },
+    ]) {
+      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+    }
+  });
+});
+
+describe("subModel equals the model of subDocument", () => {
+  const docs = {
+    ...Object.fromEntries(fixtureNames.map((n) => [n, loadFixture(n)])),
+    ...syntheticDocs(),
+  };
+  for (const [name, doc] of Object.entries(docs)) {
+    it(name, () => {
+      const model = buildDocModel(doc);
+      const n = model.pageCount;
+      const ranges: [number, number][] = [
+        ...splitDocument(doc, { referenceDate: REF_DATE }).map((r) => r.pages),
+        [1, n],
+        [1, Math.max(1, n - 1)],
+        [Math.min(2, n), n],
+        [Math.ceil(n / 2), Math.ceil(n / 2)],
+      ];
+      for (const r of ranges) expect(subModel(model, r), `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
+    });
+  }
+});
+
+describe("extractDocumentsFromModel", () => {
+  it("gives extractDocuments' results, and each part equals extractDocument(subDocument(...))", () => {
+    const doc = syntheticDocs()["stack-no-page-field"] as TextractDocument;
+    const opts = { referenceDate: REF_DATE };
+    const parts = extractDocumentsFromModel(buildDocModel(doc), opts);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts).toEqual(extractDocuments(doc, opts));
+    for (const p of parts) {
+      expect(p.result).toEqual(extractDocument(subDocument(doc, p.pages), opts));
+      expect(extractModel(subModel(buildDocModel(doc), p.pages), opts)).toEqual(p.result);
+    }
+  });
+});

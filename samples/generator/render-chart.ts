@@ -50,7 +50,7 @@ const TITLES: Record<ChartSpec["documentType"], string> = {
 
 const BODY_FONTS = ["serif", "sans-serif", "serif", "monospace", "sans-serif"];
 
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }
 
@@ -80,7 +80,8 @@ function headerBlock(spec: ChartSpec): string {
   return `<table class="hdr">${rows.join("")}</table>`;
 }
 
-function sectionHtml(spec: ChartSpec, section: ChartSection): string {
+/** A body section as XHTML (shared by every layout). */
+export function sectionHtml(spec: ChartSpec, section: ChartSection): string {
   const h = `<h2>${esc(section.heading)}:</h2>`;
   switch (section.kind) {
     case "text":

@@ -12,6 +12,7 @@ import {
   type LayoutDocument,
 } from "./layouts";
 import type { GrayPage } from "./tiff";
+import { esc, sectionHtml } from "./render-chart";
 
 /**
  * Renders a ChartSpec in one of the named layouts (layouts.ts) to clean grayscale pages, and reports exactly
@@ -49,9 +50,6 @@ export interface RenderLayoutOptions {
   minPages?: number;
 }
 
-function esc(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-}
 
 const DAY = 86_400_000;
 const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10);
@@ -369,25 +367,6 @@ function intakeHtml(spec: ChartSpec, layout: Layout, hw: (t: string, k?: HandSlo
   ].join("");
 }
 
-function sectionHtml(spec: ChartSpec, section: ChartSection): string {
-  const h = `<h2>${esc(section.heading)}:</h2>`;
-  switch (section.kind) {
-    case "text":
-      return h + section.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("");
-    case "diagnoses":
-      return h + spec.diagnoses.map((d, i) => `<p class="li">${i + 1}. ${esc(d.text)} (ICD-10: ${esc(d.code)})</p>`).join("");
-    case "medications":
-      return h + spec.medications.map((m, i) => `<p class="li">${i + 1}. ${esc(m)}</p>`).join("");
-    case "allergies":
-      return h + (spec.allergies.length ? `<p>${esc(spec.allergies.join(", "))}</p>` : "<p>No known drug allergies.</p>");
-    case "labs": {
-      const rows = (spec.labResults ?? [])
-        .map((r) => `<tr><td>${esc(r.test)}</td><td class="n">${esc(r.value)}</td><td>${r.flag ?? ""}</td><td>${esc(r.units)}</td><td>${esc(r.range)}</td></tr>`)
-        .join("");
-      return `${h}<table class="labs"><tr><th>Test</th><th class="n">Result</th><th>Flag</th><th>Units</th><th>Reference Range</th></tr>${rows}</table>`;
-    }
-  }
-}
 
 const xhtml = (css: string, inner: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>${css}</style></head><body>${inner}</body></html>`;

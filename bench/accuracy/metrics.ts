@@ -48,6 +48,14 @@ export function normalizeName(value: string): string {
 
 /** Does `predicted` count as the same value as `truth` for this field? */
 export function fieldsMatch(field: FieldName, predicted: string, truth: string): boolean {
+  if (field === "patientName") {
+    // A middle initial printed on one side only ("Major M Mary" vs "Mary, Major") names the same person.
+    const a = normalizeName(predicted).split(" ");
+    const b = normalizeName(truth).split(" ");
+    if (a.join(" ") === b.join(" ")) return true;
+    const dropInitials = (w: string[]) => [w[0], ...w.slice(1, -1).filter((x) => x.length > 1), w.at(-1)].join(" ");
+    return a.length >= 2 && b.length >= 2 && dropInitials(a) === dropInitials(b);
+  }
   if ((NAME_FIELDS as readonly FieldName[]).includes(field)) return normalizeName(predicted) === normalizeName(truth);
   if (field === "mrn") return predicted.trim() === truth.trim();
   return predicted === truth; // dates, sex

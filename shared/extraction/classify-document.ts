@@ -20,7 +20,9 @@ const TYPE_RULES: readonly TypeRule[] = [
       /health insurance claim form|\bcms[-\s]?1500\b|\bub[-\s]?04\b|\bcms[-\s]?1450\b|\bhcfa\b|\bclaim form\b/i,
     keywords: [
       /\binsured'?s\b/i,
-      /\bpayer\b/i,
+      /\bpay[eo]r\b/i,
+      // Remittances / explanations of benefits or payment ("EOB", "EOP") belong with the claim.
+      /\bexplanation of (?:benefits|payment)\b|\bremittance\b|\beo[bp]\b/i,
       /\bnpi\b/i,
       /\bcpt\b|\bhcpcs\b/i,
       /\bbilling provider\b/i,

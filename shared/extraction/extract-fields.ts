@@ -45,7 +45,31 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   const scoped = raw.filter(
     (c) => !(RULES_BY_TARGET.get(c.target)?.patientScoped && inNonPatientContext(c, model)),
   );
-  return [...scoped, ...composeNames(scoped)];
+  const composed = composeNames(scoped);
+  return [...demoteReorderedQueryNames(scoped, composed), ...composed];
+}
+
+/**
+ * A QUERIES answer for the patient name is free text in reading order ("Mary Major"); when captioned
+ * first/last name fields on the same page hold the same words in another order, the captions say which word
+ * is which, so the query's ordering is demoted below the composed name (never dropped: it still checks).
+ */
+function demoteReorderedQueryNames(candidates: Candidate[], composed: readonly Candidate[]): Candidate[] {
+  const words = (v: string) => v.toLowerCase().replace(/[,.]/g, " ").split(/\s+/).filter(Boolean);
+  const sameWords = (a: string[], b: string[]) =>
+    a.length === b.length && [...a].sort().join(" ") === [...b].sort().join(" ");
+  return candidates.map((c) => {
+    if (c.target !== "patientName" || c.source !== "query") return c;
+    const q = words(c.value);
+    const reordered = composed.some((k) => {
+      if (k.page !== c.page) return false;
+      const kw = words(k.value);
+      const full = kw.length >= 2 ? kw : [];
+      const noMiddle = kw.length >= 3 ? [kw[0] as string, kw[kw.length - 1] as string] : full;
+      return [full, noMiddle].some((w) => w.length >= 2 && sameWords(w, q) && w.join(" ") !== q.join(" "));
+    });
+    return reordered ? { ...c, certainty: c.certainty * 0.9 } : c;
+  });
 }
 
 // ── same line / next line ────────────────────────────────────────────────────────────────────────────────

@@ -24,6 +24,10 @@ export const mrnRule: FieldRule = {
     { text: "Chart Number" },
     { text: "Patient ID", weight: 0.85 },
     { text: "Patient #", weight: 0.85 },
+    // "Patient number (medical record or IIS record number)" on immunization cards: an MRN-like id, weaker.
+    { text: "Patient Number", weight: 0.85 },
+    { text: "Patient No", weight: 0.85 },
+    { text: "Patient No.", weight: 0.85 },
     // "MRN:" as OCR often misreads it (R→A); only as a label ("MAN:"), and below the review threshold.
     { text: "MAN", generic: true, weight: 0.8 },
   ],

@@ -35,6 +35,13 @@ describe("comparison rules", () => {
     expect(normalizeName("Doe, Jane")).toBe("jane doe");
   });
 
+  it("patient names: a middle initial on one side only still matches; a different middle name does not", () => {
+    expect(fieldsMatch("patientName", "Major M Mary", "Mary, Major")).toBe(true);
+    expect(fieldsMatch("patientName", "Jane Q. Doe", "Jane Doe")).toBe(true);
+    expect(fieldsMatch("patientName", "Jane Quinn Doe", "Jane Doe")).toBe(false);
+    expect(fieldsMatch("patientName", "Jane M Roe", "Jane Doe")).toBe(false);
+  });
+
   it("provider and facility use the name rule; honorifics are not dropped", () => {
     expect(fieldsMatch("provider", "DR. ALAN REYES, MD", "Dr. Alan Reyes, MD")).toBe(true);
     expect(fieldsMatch("provider", "Dr. Alan Reyes", "Dr. Alan Reyes, MD")).toBe(false);

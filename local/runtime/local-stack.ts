@@ -131,8 +131,7 @@ export class LocalStack {
       await waitForDynamoDb(dynamoClient, dynamo.process);
       const s3 = createS3Client(config);
       await ensureBuckets(s3, [config.UPLOAD_BUCKET, config.RESULTS_BUCKET]);
-      const tableExisted = await tableExists(dynamoClient, config.TABLE_NAME);
-      const streamArn = await ensureRecordsTable(dynamoClient, config.TABLE_NAME);
+      const { streamArn, created: tableCreated } = await ensureRecordsTable(dynamoClient, config.TABLE_NAME);
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
       const ocrPool = new TesseractPool({ size: options.ocrWorkers });
@@ -145,12 +144,12 @@ export class LocalStack {
       });
       const stack = new LocalStack(dataDir, dynamo, s3Local, dynamoClient, ocrPool, search, ocr, config, actualApiPort, logger);
       late.stack = stack;
-      stack.tableCreated = !tableExisted;
+      stack.tableCreated = tableCreated;
       cleanup.length = 0;
       process.removeListener("exit", killJavaOnExit);
       stack.exitHook = killJavaOnExit;
       process.once("exit", killJavaOnExit);
-      await stack.wire(streamArn, !tableExisted);
+      await stack.wire(streamArn, tableCreated);
       return stack;
     } catch (err) {
       for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
@@ -258,12 +257,6 @@ export class LocalStack {
     })();
     return this.stopping;
   }
-}
-
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  const { ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
-  const out = await client.send(new ListTablesCommand({}));
-  return out.TableNames?.includes(tableName) ?? false;
 }
 
 function syntheticS3Event(record: ChartRecord) {

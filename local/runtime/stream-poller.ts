@@ -40,7 +40,6 @@ export class StreamPoller {
   private busy = false;
   private lastDescribe = 0;
   private idleWaiters: (() => void)[] = [];
-  private lastBatchEmpty = true;
 
   constructor(
     private readonly streams: DynamoDBStreamsClient,
@@ -74,7 +73,6 @@ export class StreamPoller {
       if (Date.now() - this.lastDescribe > 5000) await this.discoverShards("TRIM_HORIZON");
       let sawRecords = false;
       for (const [shardId, state] of this.shards) sawRecords = (await this.pollShard(shardId, state)) || sawRecords;
-      this.lastBatchEmpty = !sawRecords;
       if (!sawRecords) this.idleWaiters.splice(0).forEach((r) => r());
     } catch {
       // Transient (e.g. DynamoDB Local restarting): try again next tick.
@@ -177,9 +175,6 @@ export class StreamPoller {
     };
   }
 
-  get quiet(): boolean {
-    return this.lastBatchEmpty && [...this.shards.values()].every((s) => s.pending.length === 0);
-  }
 }
 
 /**

@@ -69,14 +69,19 @@ export async function waitForDynamoDb(client: DynamoDBClient, child: ChildProces
   }
 }
 
-/** Creates the records table if it does not exist yet, and returns its stream ARN. */
-export async function ensureRecordsTable(client: DynamoDBClient, tableName: string): Promise<string> {
+/**
+ * Creates the records table if it does not exist yet. Returns its stream ARN, and whether it was created
+ * now (a first start with an empty store).
+ */
+export async function ensureRecordsTable(
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<{ streamArn: string; created: boolean }> {
   const tables = await client.send(new ListTablesCommand({}));
-  if (!tables.TableNames?.includes(tableName)) {
-    await client.send(new CreateTableCommand(recordsTableDefinition(tableName)));
-  }
+  const created = !tables.TableNames?.includes(tableName);
+  if (created) await client.send(new CreateTableCommand(recordsTableDefinition(tableName)));
   const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
-  return streamArn;
+  return { streamArn, created };
 }

@@ -1,8 +1,8 @@
-import * as mupdf from "mupdf";
 import type { DocumentType } from "../../shared/domain/document-types";
 import { buildChartSpec, mulberry32, type ChartSpec } from "./chart-spec";
 import { applyDegradation, degradeProfile, type DegradeProfile, type GrayImage } from "./degrade";
 import { CORPUS_DOCUMENT_TYPES, LAYOUTS, layoutByName, type Layout } from "./layouts";
+import { encodeImagePdf, encodePage } from "./render-chart";
 import { renderLayoutDocument, renderSeparatorPage } from "./render-layout";
 import { encodeTiff, type GrayPage } from "./tiff";
 
@@ -74,9 +74,6 @@ export interface BuildCorpusOptions {
   dpi?: number;
 }
 
-const PAGE_W = 612;
-const PAGE_H = 792;
-
 function hash(...xs: number[]): number {
   let h = 0x811c9dc5;
   for (const x of xs) {
@@ -116,38 +113,6 @@ function specFor(seed: number, documentType: DocumentType, like: ChartSpec | und
   // Fallback (never hit with the bundled data): reuse the patient outright.
   const spec = buildChartSpec({ seed, documentType });
   return { ...spec, facility: like.facility, ...(samePatient ? { patient: like.patient } : {}) };
-}
-
-function toPixmap(page: GrayPage): mupdf.Pixmap {
-  const pix = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, page.width, page.height], false);
-  pix.getPixels().set(page.pixels);
-  pix.setResolution(page.dpi, page.dpi);
-  return pix;
-}
-
-function encodeImage(page: GrayPage, as: "png" | "jpeg", quality: number): Uint8Array {
-  const pix = toPixmap(page);
-  try {
-    return new Uint8Array(as === "png" ? pix.asPNG() : pix.asJPEG(quality));
-  } finally {
-    pix.destroy();
-  }
-}
-
-/** Image-only PDF, one JPEG per US Letter page, as a scanner writes it. */
-function encodePdf(pages: GrayPage[], quality: number): Uint8Array {
-  const pdf = new mupdf.PDFDocument();
-  try {
-    for (const page of pages) {
-      const image = new mupdf.Image(encodeImage(page, "jpeg", quality));
-      const ref = pdf.addImage(image);
-      pdf.insertPage(-1, pdf.addPage([0, 0, PAGE_W, PAGE_H], 0, { XObject: { Im0: ref } }, `q ${PAGE_W} 0 0 ${PAGE_H} 0 0 cm /Im0 Do Q`));
-      image.destroy();
-    }
-    return new Uint8Array(pdf.saveToBuffer("compress,garbage").asUint8Array());
-  } finally {
-    pdf.destroy();
-  }
 }
 
 /** Which item indexes are stacks: spread evenly over the corpus. */
@@ -246,12 +211,12 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
     const first = finalPages[0] as GrayPage;
     const file =
       format === "png"
-        ? encodeImage(first, "png", 0)
+        ? encodePage(first, "png", 0)
         : format === "jpeg"
-          ? encodeImage(first, "jpeg", quality)
+          ? encodePage(first, "jpeg", quality)
           : format === "tiff"
             ? encodeTiff(finalPages)
-            : encodePdf(finalPages, quality);
+            : encodeImagePdf(finalPages, quality);
 
     const types = documents.map((d) => d.documentType.replaceAll("_", "-")).join("+");
     items.push({

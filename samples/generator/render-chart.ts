@@ -1,7 +1,7 @@
 import * as mupdf from "mupdf";
 import { DOCUMENT_TYPES } from "../../shared/domain/document-types";
 import { mulberry32, usDate, type ChartSection, type ChartSpec } from "./chart-spec";
-import { encodeTiff } from "./tiff";
+import { encodeTiff, type GrayPage } from "./tiff";
 
 /**
  * Renders a ChartSpec as a scanned paper chart.
@@ -18,12 +18,8 @@ export interface RenderOptions {
 }
 
 /** One rasterized page: 8-bit grayscale, `width` bytes per row. */
-export interface ScannedPage {
-  width: number;
-  height: number;
-  dpi: number;
-  pixels: Uint8Array;
-}
+/** A rasterized page (the TIFF writer's page type). */
+export type ScannedPage = GrayPage;
 
 const PAGE_W = 612; // US Letter, points
 const PAGE_H = 792;
@@ -263,7 +259,7 @@ function toPixmap(page: ScannedPage): mupdf.Pixmap {
   return pix;
 }
 
-function encodePage(page: ScannedPage, as: "png" | "jpeg", quality: number): Uint8Array {
+export function encodePage(page: ScannedPage, as: "png" | "jpeg", quality: number): Uint8Array {
   const pix = toPixmap(page);
   try {
     return new Uint8Array(as === "png" ? pix.asPNG() : pix.asJPEG(quality));
@@ -289,10 +285,15 @@ export function toTiff(spec: ChartSpec, options: RenderOptions = {}): Uint8Array
 
 /** An image-only PDF, as a scanner produces: one JPEG image per page, no text layer. */
 export function toPdf(spec: ChartSpec, options: RenderOptions & { quality?: number } = {}): Uint8Array {
+  return encodeImagePdf(scanChart(spec, options), options.quality ?? 60);
+}
+
+/** An image-only PDF, as a scanner produces: one JPEG image per US Letter page, no text layer. */
+export function encodeImagePdf(pages: readonly ScannedPage[], quality: number): Uint8Array {
   const pdf = new mupdf.PDFDocument();
   try {
-    for (const page of scanChart(spec, options)) {
-      const image = new mupdf.Image(encodePage(page, "jpeg", options.quality ?? 60));
+    for (const page of pages) {
+      const image = new mupdf.Image(encodePage(page, "jpeg", quality));
       const ref = pdf.addImage(image);
       const content = `q ${PAGE_W} 0 0 ${PAGE_H} 0 0 cm /Im0 Do Q`;
       pdf.insertPage(-1, pdf.addPage([0, 0, PAGE_W, PAGE_H], 0, { XObject: { Im0: ref } }, content));

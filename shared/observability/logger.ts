@@ -12,7 +12,6 @@ export function createLogger(serviceName: string): Logger {
 export function safeError(err: unknown): { errorName: string; errorMessage?: string } {
   if (err instanceof Error) {
     const ours = ["VersionConflictError", "InvalidTransitionError", "ObjectNotFoundError", "UnrecognizedEventError"];
-    if (process.env.CB_DEBUG) console.error(err);
     return ours.includes(err.name) ? { errorName: err.name, errorMessage: err.message } : { errorName: err.name };
   }
   return { errorName: typeof err };

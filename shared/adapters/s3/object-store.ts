@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
 
 export class ObjectNotFoundError extends Error {
@@ -61,16 +61,6 @@ export class ObjectStore {
       if (err instanceof NoSuchKey || err instanceof NotFound || (err as { name?: string }).name === "NoSuchKey") {
         throw new ObjectNotFoundError(bucket, key);
       }
-      throw err;
-    }
-  }
-
-  async head(bucket: string, key: string): Promise<{ size: number; versionId?: string; etag?: string } | undefined> {
-    try {
-      const out = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return { size: out.ContentLength ?? 0, versionId: out.VersionId, etag: out.ETag };
-    } catch (err) {
-      if (err instanceof NotFound || (err as { name?: string }).name === "NotFound") return undefined;
       throw err;
     }
   }

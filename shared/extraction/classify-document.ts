@@ -15,6 +15,14 @@ interface TypeRule {
 /** Checked in this order for each title line, so the more specific titles win ("RADIOLOGY CONSULTATION"). */
 const TYPE_RULES: readonly TypeRule[] = [
   {
+    // Titles of papers that end up in a chart but are none of the types above: an immunization card, an
+    // employment application. Said first, so their "First Name"/"Address" boxes do not vote for intake form.
+    type: "other",
+    title:
+      /\b(?:vaccination|vaccine|immuni[sz]ation) (?:record|card|history)\b|\bemployment application\b|\bapplication for employment\b|\bjob application\b|\bcurriculum vitae\b|^r[eé]sum[eé]$/i,
+    keywords: [],
+  },
+  {
     type: "insurance_claim",
     title:
       /health insurance claim form|\bcms[-\s]?1500\b|\bub[-\s]?04\b|\bcms[-\s]?1450\b|\bhcfa\b|\bclaim form\b/i,
@@ -175,13 +183,18 @@ function titleLines(lines: readonly OcrLine[]): OcrLine[] {
     });
 }
 
+/** The document type a title names ("DISCHARGE SUMMARY" → discharge_summary), if it is a known title. */
+export function titleTypeOf(title: string): DocumentType | undefined {
+  const text = title.trim().replace(/[:\s]+$/, "");
+  return TYPE_RULES.find((r) => r.title.test(text))?.type;
+}
+
 export function classifyModel(model: DocModel): DocumentType {
   const page = model.pages[0];
   if (!page) return "other";
   for (const line of titleLines(page.lines)) {
-    const text = line.text.trim().replace(/[:\s]+$/, "");
-    const rule = TYPE_RULES.find((r) => r.title.test(text));
-    if (rule) return rule.type;
+    const type = titleTypeOf(line.text);
+    if (type) return type;
   }
   const text = page.lines.map((l) => l.text).join("\n");
   let best: { type: DocumentType; hits: number } = { type: "other", hits: 0 };

@@ -51,6 +51,8 @@ export interface LabelMatch {
   end: number;
   colon: boolean;
   fuzzy: boolean;
+  /** A parenthetical hint printed after the label: "(Last, First)", "(M/F)", "(mm/dd/yyyy)". */
+  hint?: string;
 }
 
 export function compileLabels(
@@ -126,6 +128,20 @@ const FOREIGN_QUALIFIERS = new Set([
   "doctors",
   "providers",
   "agent",
+  // Dates of the paperwork, not of care: "Payment Date", "Check Date", "Print Date", "Statement Date".
+  "payment",
+  "paid",
+  "check",
+  "print",
+  "printed",
+  "statement",
+  "process",
+  "processed",
+  "issue",
+  "issued",
+  "due",
+  "deposit",
+  "transmittal",
 ]);
 
 const PROSE_WORDS = new Set([
@@ -222,15 +238,23 @@ function matchAt(
     let end = i + n;
     const last = tokens[end - 1];
     let colon = last ? endsWithColon(last) || label.keys[n - 1] === "#" : false;
+    const hint = colon ? undefined : parentheticalHint(tokens, end);
+    if (hint) {
+      end = hint.end;
+      colon = hint.colon;
+    }
     while (end < tokens.length && tokens[end] && isSeparator(tokens[end] as Token)) {
       if ((tokens[end] as Token).text.includes(":")) colon = true;
       end++;
     }
-    const wideGapBefore = i > 0 && gapBefore(tokens, i) > h * 1.0;
+    // Scan specks (".", "!", "~") between columns are not words: measure gaps to the nearest real word.
+    const prevIndex = previousWordIndex(tokens, i);
+    const prev = prevIndex >= 0 ? tokens[prevIndex] : undefined;
+    const gapToPrev = prev ? (tokens[i] as Token).box.left - right(prev.box) : 0;
+    const wideGapBefore = prev !== undefined && gapToPrev > h * 1.0;
     const wideGapAfter = end < tokens.length && gapBefore(tokens, end) > h * 1.0;
 
     // Part of a longer phrase: "to Patient:", "Emergency Contact Name:".
-    const prev = tokens[i - 1];
     if (prev && !wideGapBefore) {
       if (FOREIGN_QUALIFIERS.has(prev.key)) continue;
       // After a lower-case word it is prose ("the discharge date was…"), unless a specific label has a colon
@@ -241,14 +265,47 @@ function matchAt(
     }
     // The start of an unknown longer label: "Name of package: …".
     if (!colon && continuesIntoUnknownLabel(tokens, end)) continue;
-    if (fuzzy && !colon) continue;
     // A generic word ending its line after a column-wide gap is a caption in a grid row ("Date of Birth
     // <gap> Gender", values on the line below), not prose.
-    const lastCellCaption = end === tokens.length && i > 0 && gapBefore(tokens, i) > h * 2.5;
+    const lastCellCaption = end === tokens.length && prev !== undefined && gapToPrev > h * 2.5;
+    // A misread label needs a colon, unless it stands alone between column gaps like a grid caption
+    // ("Date of Birth <gap> Gander", the value on the line below).
+    const isolatedCaption = (!prev || wideGapBefore) && (end === tokens.length || wideGapAfter);
+    if (fuzzy && !colon && !(isolatedCaption && (prev !== undefined || end < tokens.length))) continue;
     if (label.def.generic && !colon && !wideGapAfter && !lastCellCaption) continue;
-    return { label, start: i, end, colon, fuzzy };
+    return { label, start: i, end, colon, fuzzy, ...(hint ? { hint: hint.text } : {}) };
   }
   return undefined;
+}
+
+/**
+ * A printed hint right after a label, "Name (Last, First):", "Sex (M/F):", "DOB (mm/dd/yyyy)": part of the
+ * label, not its value. Letters, slashes, commas and dots only (a "(62 y/o)" after a name is a value), at most
+ * four words.
+ */
+function parentheticalHint(
+  tokens: readonly Token[],
+  from: number,
+): { end: number; colon: boolean; text: string } | undefined {
+  if (!tokens[from]?.text.startsWith("(")) return undefined;
+  const words: string[] = [];
+  for (let k = from; k < Math.min(tokens.length, from + 4); k++) {
+    const text = (tokens[k] as Token).text;
+    if (!/^\(?[A-Za-z/,.\s-]*\)?:?$/.test(text)) return undefined;
+    words.push(text);
+    if (/\):?$/.test(text)) {
+      const inner = words.join(" ").replace(/^\(|\):?$/g, "");
+      if (!/[A-Za-z]/.test(inner)) return undefined;
+      return { end: k + 1, colon: text.endsWith(":"), text: inner };
+    }
+  }
+  return undefined;
+}
+
+/** Index of the nearest token before `i` with a letter or digit (-1 if none). */
+function previousWordIndex(tokens: readonly Token[], i: number): number {
+  for (let k = i - 1; k >= 0; k--) if (/[A-Za-z0-9]/.test((tokens[k] as Token).text)) return k;
+  return -1;
 }
 
 function continuesIntoUnknownLabel(tokens: readonly Token[], from: number): boolean {
@@ -292,11 +349,12 @@ const SPECK_TOLERANT = new Set<LabelTarget>([
   "admissionDate",
   "dischargeDate",
   "mrn",
+  "sex",
 ]);
 
 /**
  * A scan speck OCR read between a label and its tab-aligned value ("DOB: . ©.      09/28/1992"): only
- * punctuation, or for dates and MRNs (whose parsers skip a few leading words) one or two characters.
+ * punctuation, or for dates, MRNs and sex (whose parsers skip a few leading words) one or two characters.
  */
 function isSpeck(t: Token, m: LabelMatch): boolean {
   if (!/[A-Za-z0-9]/.test(t.text)) return true;

@@ -9,7 +9,7 @@ function dateParser(kind: DateKind) {
     // The date is the value, possibly with a little around it ("03/14/1962 (62 y)", "on 03/01/2024").
     const window = tokens.slice(0, 8);
     const found = findDate(
-      window.map((t) => t.text),
+      window.map((t) => rangeStart(t.text)),
       { kind, referenceDate: ctx.referenceDate, repair: true },
     );
     if (!found || found.start > 3) return undefined;
@@ -18,6 +18,12 @@ function dateParser(kind: DateKind) {
       ? { value: found.value, tokens: used, repaired: true }
       : { value: found.value, tokens: used };
   };
+}
+
+/** A from–to range printed as one word ("09/10/22-09/10/22", a claim's service line): its first date. */
+const NUMERIC_RANGE = /^(\d{1,2}[/.]\d{1,2}[/.]\d{2,4})[-–—]\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/;
+function rangeStart(text: string): string {
+  return NUMERIC_RANGE.exec(text)?.[1] ?? text;
 }
 
 function dateRule(

@@ -82,6 +82,8 @@ export const middleNameRule: FieldRule = {
   patientScoped: true,
 };
 
+const isSpeck = (t: Token) => t.text.length <= 2 && !normalizeSex(t.text);
+
 export const sexRule: FieldRule = {
   target: "sex",
   labels: [
@@ -93,12 +95,16 @@ export const sexRule: FieldRule = {
     { text: "Sex/Gender" },
   ],
   parse(tokens) {
-    const first = tokens[0];
+    // Scan specks OCR read before the answer ("Sex:  ’   Female", "Sex: a  Female") are skipped: at most
+    // two, each at most two characters and no answer themselves.
+    let start = 0;
+    while (start < 2 && tokens[start] && tokens[start + 1] && isSpeck(tokens[start] as Token)) start++;
+    const first = tokens[start];
     if (!first) return undefined;
     const value = normalizeSex(first.text);
     if (!value) return undefined;
     // A blank form printing the choices ("Sex: M F", "Male Female") is not an answer.
-    const others = tokens.slice(1, 4).map((t) => normalizeSex(t.text));
+    const others = tokens.slice(start + 1, start + 4).map((t) => normalizeSex(t.text));
     if (others.some((o) => o && o !== value && o !== "unknown")) return undefined;
     return { value, tokens: [first] };
   },

@@ -1,17 +1,10 @@
 /**
  * Document titles near the top of a page ("DISCHARGE SUMMARY", "Progress Note"), recognized with the
  * classifier's own title patterns so splitting and classification agree on what a title is.
- *
- * classify-document.ts does not export its title table, so `titleType` asks `classifyModel` about a
- * two-line probe page: the candidate line first, then a decoy line that is certainly a title. The classifier
- * returns the type of the first title line it recognizes, so the answer is the candidate's type when the
- * candidate is a title and the decoy's type otherwise (a second decoy settles the case where both would be
- * the same). Its keyword fallback never runs, because the decoy always matches.
- * TODO: if classify-document exports a `titleTypeOf(text)`, call that instead.
  */
 import type { DocumentType } from "../../domain/document-types";
-import { classifyModel } from "../classify-document";
-import type { DocModel, OcrLine, PageModel } from "../model/document-model";
+import { titleTypeOf } from "../classify-document";
+import type { OcrLine, PageModel } from "../model/document-model";
 
 export interface PageTitle {
   type: DocumentType;
@@ -24,41 +17,6 @@ export interface PageTitle {
 const TITLE_TOP = 0.3;
 const TITLE_MAX_LINE = 8;
 const TITLE_MAX_WORDS = 8;
-
-const BOX = { left: 0.3, width: 0.4, height: 0.02 };
-const DECOY_A: { text: string; type: DocumentType } = {
-  text: "HEALTH INSURANCE CLAIM FORM",
-  type: "insurance_claim",
-};
-const DECOY_B: { text: string; type: DocumentType } = {
-  text: "DISCHARGE SUMMARY",
-  type: "discharge_summary",
-};
-
-function probeLine(text: string, top: number): OcrLine {
-  return { page: 1, index: 0, text, tokens: [], box: { ...BOX, top } };
-}
-
-function probe(text: string, decoy: string): DocumentType {
-  const lines = [probeLine(text, 0.05), probeLine(decoy, 0.08)];
-  const page: PageModel = { number: 1, lines, keyValues: [], tables: [], queries: [] };
-  const model: DocModel = { pageCount: 1, pages: [page], lines };
-  return classifyModel(model);
-}
-
-const cache = new Map<string, DocumentType | null>();
-
-/** The document type whose title pattern `text` matches, if any (the classifier's title table). */
-export function titleType(text: string): DocumentType | undefined {
-  const key = text.trim();
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached ?? undefined;
-  let type: DocumentType | undefined = probe(key, DECOY_A.text);
-  if (type === DECOY_A.type) type = probe(key, DECOY_B.text) === DECOY_A.type ? DECOY_A.type : undefined;
-  if (cache.size > 5000) cache.clear();
-  cache.set(key, type ?? null);
-  return type;
-}
 
 const SMALL_WORDS = new Set([
   "of",
@@ -121,7 +79,7 @@ export function pageTitle(page: PageModel): PageTitle | undefined {
       "",
     );
     if (!titleShaped(text)) continue;
-    const type = titleType(text.replace(/[:\s]+$/, ""));
+    const type = titleTypeOf(text);
     if (type) return { type, text: normalizeTitle(text), line };
   }
   return undefined;

@@ -10,7 +10,7 @@ import {
 } from "../../../shared/extraction/split-document";
 import { sameName, normalizeMrnKey } from "../../../shared/extraction/split/identity";
 import { numberingsOnLine } from "../../../shared/extraction/split/page-signals";
-import { titleType } from "../../../shared/extraction/split/titles";
+import { titleTypeOf as titleType } from "../../../shared/extraction/classify-document";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE, type LineSpec, type PageSpec } from "./build-blocks";
 
@@ -339,10 +339,11 @@ describe("real Textract fixture with two different forms", () => {
     "splits a patient intake form from a job application naming someone else",
     () => {
       const doc = JSON.parse(readFileSync(url, "utf8")) as TextractDocument;
-      // Page 1: "Patient Information", ALEJANDRO ROSALEZ; page 2: "Employment Application", Full Name: Jane Doe.
+      // Page 1: "Patient Information", ALEJANDRO ROSALEZ; page 2: "Employment Application", Full Name: Jane Doe
+      // under "Applicant Information" (an applicant, not a patient: the new title is what splits).
       expect(split(doc)).toEqual([
         { pages: [1, 1], reason: "start" },
-        { pages: [2, 2], reason: "new-patient" },
+        { pages: [2, 2], reason: "new-title" },
       ]);
     },
   );

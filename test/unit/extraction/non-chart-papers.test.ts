@@ -1,0 +1,45 @@
+/**
+ * Papers that get scanned with a chart but are not one of the chart document types: an immunization card,
+ * an employment application. They classify as "other" and an applicant's name is not the patient's.
+ */
+import { describe, expect, it } from "vitest";
+import { extractDocument } from "../../../shared/extraction/extract-document";
+import { buildDoc, page, REF_DATE } from "./build-blocks";
+
+const extract = (lines: string[]) => extractDocument(buildDoc(page(...lines)), { referenceDate: REF_DATE });
+
+describe("papers that are none of the chart types", () => {
+  it("a vaccination record card is 'other', even with First/Last Name boxes", () => {
+    const r = extract([
+      "Sample Vaccination Record Card",
+      "Last Name: Mary    First Name: Major",
+      "Date of Birth: 1/6/58",
+    ]);
+    expect(r.documentType).toBe("other");
+    // Its patient fields are still read.
+    expect(r.fields.dateOfBirth?.value).toBe("1958-01-06");
+  });
+
+  it("an employment application is 'other' and its applicant is not a patient", () => {
+    const r = extract([
+      "Employment Application",
+      "Applicant Information",
+      "Full Name: Jane Doe",
+      "Phone Number: 555-0100",
+      "Home Address: 123 Any Street, Any Town, USA",
+    ]);
+    expect(r.documentType).toBe("other");
+    expect(r.fields.patientName).toBeUndefined();
+  });
+
+  it("an intake form with the same boxes is still an intake form", () => {
+    const r = extract([
+      "Patient Information",
+      "Last Name: Doe    First Name: Jane",
+      "Address: 123 Any Street",
+      "Emergency Contact: John Doe",
+    ]);
+    expect(r.documentType).toBe("patient_intake_form");
+    expect(r.fields.patientName?.value).toBe("Jane Doe");
+  });
+});

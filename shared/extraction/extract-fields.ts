@@ -20,6 +20,7 @@ import { makeTokens, type Token } from "./model/tokens";
 import { normalizePatientName } from "./normalize/names";
 import { IDENTITY_FIELDS, type IdentityField } from "./review";
 import { ALL_LABELS, FIELD_RULES, letterheadCandidates, RULES_BY_TARGET } from "./rules";
+import { dateOfServiceRule, signatureDates } from "./rules/dates";
 import {
   CERTAINTY,
   type Candidate,
@@ -49,6 +50,9 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
     raw.push(...queryCandidates(page, ctx));
   }
   if (firstPage) raw.push(...letterheadCandidates(firstPage.lines));
+  for (const signed of signatureDates(model.lines, ctx)) {
+    raw.push(candidate(dateOfServiceRule, signed, CERTAINTY.signatureDate, "signature"));
+  }
   const scoped = raw.filter(
     (c) => !(RULES_BY_TARGET.get(c.target)?.patientScoped && inNonPatientContext(c, model)),
   );
@@ -250,6 +254,18 @@ export function labelForKey(
   while (keys.length && /^\d+[a-z]?$/.test(keys[0] ?? "")) keys = keys.slice(1);
   keys = keys.filter(Boolean);
   if (!keys.length) return undefined;
+  // Forms repeat the same keys on every page: remember the answer per key text.
+  const cacheKey = keys.join(" ");
+  if (keyLabelCache.has(cacheKey)) return keyLabelCache.get(cacheKey);
+  const found = findLabelForKeys(keys);
+  if (keyLabelCache.size > 10_000) keyLabelCache.clear();
+  keyLabelCache.set(cacheKey, found);
+  return found;
+}
+
+const keyLabelCache = new Map<string, { label: CompiledLabel; fuzzy: boolean } | undefined>();
+
+function findLabelForKeys(keys: readonly string[]): { label: CompiledLabel; fuzzy: boolean } | undefined {
   const tryKeys = (ks: readonly string[]) => {
     const exact = ALL_LABELS.find((l) => l.keys.length === ks.length && l.keys.every((k, i) => k === ks[i]));
     if (exact) return { label: exact, fuzzy: false };

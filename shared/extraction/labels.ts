@@ -193,14 +193,71 @@ export function gapBefore(tokens: readonly Token[], i: number): number {
   return prev && cur ? cur.box.left - right(prev.box) : 0;
 }
 
+/**
+ * Labels indexed by their first key, so a word is only compared with the labels that can start there: the
+ * ones starting with that word, plus (for one OCR error) those whose first key is within one edit of it.
+ */
+interface LabelIndex {
+  position: Map<CompiledLabel, number>;
+  byFirstKey: Map<string, CompiledLabel[]>;
+  /** First keys of five or more characters (a misread first word only counts for those). */
+  fuzzyFirstKeys: string[];
+  /** Labels that may start at a word, in the labels' order, by that word's key. */
+  startingAt: Map<string, readonly CompiledLabel[]>;
+}
+
+const indexes = new WeakMap<readonly CompiledLabel[], LabelIndex>();
+
+function indexOf(labels: readonly CompiledLabel[]): LabelIndex {
+  let index = indexes.get(labels);
+  if (!index) {
+    const byFirstKey = new Map<string, CompiledLabel[]>();
+    labels.forEach((l) => {
+      const first = l.keys[0] as string;
+      const list = byFirstKey.get(first);
+      if (list) list.push(l);
+      else byFirstKey.set(first, [l]);
+    });
+    index = {
+      position: new Map(labels.map((l, i) => [l, i])),
+      byFirstKey,
+      fuzzyFirstKeys: [...byFirstKey.keys()].filter((k) => k.length >= 5),
+      startingAt: new Map(),
+    };
+    indexes.set(labels, index);
+  }
+  return index;
+}
+
+function labelsStartingAt(key: string, index: LabelIndex): readonly CompiledLabel[] {
+  let found = index.startingAt.get(key);
+  if (!found) {
+    const set = new Set(index.byFirstKey.get(key) ?? []);
+    for (const first of index.fuzzyFirstKeys) {
+      if (first !== key && levenshteinAtMostOne(key, first))
+        for (const l of index.byFirstKey.get(first) ?? []) set.add(l);
+    }
+    found = [...set].sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+    if (index.startingAt.size > 50_000) index.startingAt.clear();
+    index.startingAt.set(key, found);
+  }
+  return found;
+}
+
+/** Lines are immutable once built, and split + extraction + section finding all ask about the same ones. */
+const matchesByLine = new WeakMap<OcrLine, { labels: readonly CompiledLabel[]; matches: LabelMatch[] }>();
+
 /** Find every accepted label occurrence in a line, left to right, non-overlapping. */
 export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): LabelMatch[] {
+  const cached = matchesByLine.get(line);
+  if (cached?.labels === labels) return cached.matches;
   const tokens = line.tokens;
   const h = lineHeight(line);
+  const index = indexOf(labels);
   const out: LabelMatch[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const match = matchAt(tokens, i, labels, h);
+    const match = matchAt(tokens, i, labelsStartingAt((tokens[i] as Token).key, index), h);
     if (match) {
       out.push(match);
       i = match.end;
@@ -208,9 +265,11 @@ export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): Lab
       i++;
     }
   }
+  matchesByLine.set(line, { labels, matches: out });
   return out;
 }
 
+/** The first label in `labels` (longest first) accepted at token `i`. */
 function matchAt(
   tokens: readonly Token[],
   i: number,

@@ -15,7 +15,13 @@ import type {
 } from "amazon-textract-response-parser";
 import type { BoundingBox } from "../../domain/fields";
 import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
-import { unionBoxes, splitBoxHorizontally } from "./geometry";
+import {
+  orientationOfDirection,
+  splitBoxHorizontally,
+  unionBoxes,
+  uprightBoxOf,
+  type PageOrientation,
+} from "./geometry";
 import { makeTokens, meanConfidence, type Token } from "./tokens";
 
 export interface OcrLine {
@@ -64,6 +70,13 @@ export interface QueryAnswer {
 
 export interface PageModel {
   number: number;
+  /**
+   * Clockwise rotation (degrees) that turns the scanned page upright, detected from the direction of its
+   * words. Every box in the page's model (lines, tokens, key/values, tables, queries) is already in upright
+   * page coordinates; `toImageBox(box, orientation)` gives the box on the stored scan. Missing (pages built
+   * by hand) means 0; buildDocModel always sets it.
+   */
+  orientation?: PageOrientation;
   lines: OcrLine[];
   keyValues: KeyValue[];
   tables: TableModel[];
@@ -85,6 +98,10 @@ export interface DocModel {
  * other blocks (KEY_VALUE_SET, TABLE/CELL, QUERY/QUERY_RESULT, …) go through `amazon-textract-response-parser`,
  * together in one parse, for the key/value, table and query graph navigation. The result is the same model
  * `buildDocModelWithParser` builds (the equivalence is tested on every fixture).
+ *
+ * Pages scanned turned (upside down, sideways) keep the image's coordinates in Textract's output; the same pass
+ * tallies the direction of each page's words (voteWord), and every box of a turned page is put in upright
+ * page coordinates (PageModel.orientation says by how much). Upright pages are not transformed.
  */
 export function buildDocModel(doc: TextractDocument): DocModel {
   const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
@@ -109,11 +126,13 @@ export function buildDocModel(doc: TextractDocument): DocModel {
   const lines: OcrLine[] = [];
   groups.groups.forEach((g, i) => {
     const pageNumber = typeof g.key === "number" && g.key > 0 ? g.key : i + 1;
-    const pageLines = readLines(g, groups.byId, pageNumber, lines.length);
+    const orientation = orientationOf(g.votes);
+    const pageLines = readLines(g, groups.byId, pageNumber, lines.length, orientation);
     const trpPage = structures.get(g);
-    const page: PageModel = trpPage
-      ? { number: pageNumber, lines: pageLines, ...readStructures(trpPage, pageNumber) }
-      : { number: pageNumber, lines: pageLines, keyValues: [], tables: [], queries: [] };
+    const graph: Pick<PageModel, "keyValues" | "tables" | "queries"> = trpPage
+      ? readStructures(trpPage, pageNumber, orientation)
+      : { keyValues: [], tables: [], queries: [] };
+    const page: PageModel = { number: pageNumber, orientation, lines: pageLines, ...graph };
     pages.push(page);
     for (const l of pageLines) lines.push(l);
   });
@@ -129,6 +148,34 @@ interface PageGroup {
   rest: TextractBlock[];
   /** Holds blocks other than PAGE/LINE/WORD: read its structures with the library. */
   complex: boolean;
+  /** The page's WORDs' text directions (see voteWord). */
+  votes: OrientationVotes;
+}
+
+/** Characters of text running in each direction, indexed by the rotation that makes it upright ÷ 90. */
+type OrientationVotes = [number, number, number, number];
+
+const ORIENTATIONS: readonly PageOrientation[] = [0, 90, 180, 270];
+
+/**
+ * Count a WORD towards its page's orientation: Polygon[0]→Polygon[1] is the top edge of the word in reading
+ * direction (Textract keeps image coordinates for a turned page), weighted by the word's length. Blocks
+ * without a polygon say nothing.
+ */
+function voteWord(votes: OrientationVotes, word: TextractBlock): void {
+  const polygon = word.Geometry?.Polygon;
+  const a = polygon?.[0];
+  const b = polygon?.[1];
+  if (!a || !b) return;
+  const o = orientationOfDirection(b.X - a.X, b.Y - a.Y);
+  if (o !== undefined) votes[o / 90] = (votes[o / 90] ?? 0) + (word.Text?.length || 1);
+}
+
+/** The dominant direction of a page's text; 0 for a page without polygons (ties go to the smaller angle). */
+function orientationOf(votes: OrientationVotes): PageOrientation {
+  let best = 0;
+  for (let i = 1; i < 4; i++) if ((votes[i] ?? 0) > (votes[best] ?? 0)) best = i;
+  return ORIENTATIONS[best] ?? 0;
 }
 
 /** sanitizeBlocks' grouping without copying: pages in number order, each page's blocks in input order. */
@@ -147,7 +194,7 @@ function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[]; by
     if (!group || group.key !== key) {
       group = byPage.get(key);
       if (!group) {
-        group = { key, rest: [], complex: false };
+        group = { key, rest: [], complex: false, votes: [0, 0, 0, 0] };
         byPage.set(key, group);
       }
     }
@@ -155,7 +202,8 @@ function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[]; by
       group.page ??= raw;
     } else {
       group.rest.push(raw);
-      if (!TEXT_ONLY_TYPES.has(raw.BlockType)) group.complex = true;
+      if (raw.BlockType === "WORD") voteWord(group.votes, raw);
+      else if (!TEXT_ONLY_TYPES.has(raw.BlockType)) group.complex = true;
     }
   }
   const groups = [...byPage.values()].sort((a, b) => a.key - b.key);
@@ -209,22 +257,27 @@ function isSane(b: TextractBlock, ids: ReadonlySet<string>, page: number): boole
 
 const ZERO_BOX = { Left: 0, Top: 0, Width: 0, Height: 0 };
 
-function blockBox(block: TextractBlock): BoundingBox {
+/** A block's box in upright page coordinates. */
+function blockBox(block: TextractBlock, orientation: PageOrientation): BoundingBox {
   const bb = block.Geometry?.BoundingBox ?? ZERO_BOX;
-  return { left: bb.Left, top: bb.Top, width: bb.Width, height: bb.Height };
+  return uprightBoxOf(bb.Left, bb.Top, bb.Width, bb.Height, orientation);
 }
 
-/** A page's LINE blocks in order, each with its CHILD WORD blocks (what the library's listLines/listWords give). */
+/**
+ * A page's LINE blocks in order, each with its CHILD WORD blocks (what the library's listLines/listWords give),
+ * boxes turned upright. Textract lists lines in the text's reading order whatever the page's orientation.
+ */
 function readLines(
   group: PageGroup,
   byId: ReadonlyMap<string, TextractBlock>,
   pageNumber: number,
   firstIndex: number,
+  orientation: PageOrientation,
 ): OcrLine[] {
   const out: OcrLine[] = [];
   for (const block of group.rest) {
     if (block.BlockType !== "LINE") continue;
-    const box = blockBox(block);
+    const box = blockBox(block, orientation);
     const words: TextractBlock[] = [];
     for (const rel of block.Relationships ?? []) {
       if (rel.Type !== "CHILD") continue;
@@ -238,7 +291,8 @@ function readLines(
     if (words.length) {
       tokens = [];
       for (const w of words) {
-        for (const t of makeTokens(w.Text ?? "", w.Confidence ?? 100, blockBox(w), pageNumber)) tokens.push(t);
+        const box = blockBox(w, orientation);
+        for (const t of makeTokens(w.Text ?? "", w.Confidence ?? 100, box, pageNumber)) tokens.push(t);
       }
     } else {
       tokens = syntheticTokens(text, block.Confidence ?? 100, box, pageNumber);
@@ -266,12 +320,19 @@ export function buildDocModelWithParser(doc: TextractDocument): DocModel {
       doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0",
   } as ApiResponsePage;
   const trp = new TrpDocument(response);
+  // Orientation comes from the input's polygons (sanitizeBlocks makes up upright ones for blocks without),
+  // by the page number sanitizeBlocks gives each PAGE block.
+  const orientations = new Map(
+    groupBlocks(doc.Blocks ?? []).groups.map((g) => [g.key, orientationOf(g.votes)]),
+  );
 
   const pages: PageModel[] = [];
   const lines: OcrLine[] = [];
   trp.listPages().forEach((trpPage, i) => {
     const pageNumber = pageNumberOf(trpPage, i + 1);
-    const page = readPage(trpPage, pageNumber, lines.length);
+    const key = (trpPage.dict as { Page?: number }).Page;
+    const orientation = (key !== undefined && orientations.get(key)) || 0;
+    const page = readPage(trpPage, pageNumber, lines.length, orientation);
     pages.push(page);
     lines.push(...page.lines);
   });
@@ -283,30 +344,36 @@ function pageNumberOf(trpPage: TrpPage, fallback: number): number {
   return typeof n === "number" && n > 0 ? n : fallback;
 }
 
-function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number): PageModel {
+function readPage(
+  trpPage: TrpPage,
+  pageNumber: number,
+  firstIndex: number,
+  orientation: PageOrientation,
+): PageModel {
   const lines: OcrLine[] = trpPage.listLines().map((line, i) => {
-    const box = toBox(line.geometry.boundingBox);
+    const box = toBox(line.geometry.boundingBox, orientation);
     const words = line.listWords();
     const text = (line.dict as { Text?: string }).Text ?? words.map((w) => w.text).join(" ");
     const tokens = words.length
-      ? words.flatMap((w) => wordTokens(w, pageNumber))
+      ? words.flatMap((w) => wordTokens(w, pageNumber, orientation))
       : syntheticTokens(text, line.confidence ?? 100, box, pageNumber);
     return { page: pageNumber, index: firstIndex + i, text, tokens, box };
   });
 
-  return { number: pageNumber, lines, ...readStructures(trpPage, pageNumber) };
+  return { number: pageNumber, orientation, lines, ...readStructures(trpPage, pageNumber, orientation) };
 }
 
-/** Key/value pairs, tables and query answers of a page, navigated with the library. */
+/** Key/value pairs, tables and query answers of a page, navigated with the library; boxes turned upright. */
 function readStructures(
   trpPage: TrpPage,
   pageNumber: number,
+  orientation: PageOrientation,
 ): Pick<PageModel, "keyValues" | "tables" | "queries"> {
   const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
-    const keyTokens = field.key.listWords().flatMap((w) => wordTokens(w, pageNumber));
+    const keyTokens = field.key.listWords().flatMap((w) => wordTokens(w, pageNumber, orientation));
     const content = field.value?.listContent() ?? [];
     const valueWords = content.filter((c): c is TrpWord => c.blockType === "WORD");
-    const valueTokens = valueWords.flatMap((w) => wordTokens(w, pageNumber));
+    const valueTokens = valueWords.flatMap((w) => wordTokens(w, pageNumber, orientation));
     return {
       page: pageNumber,
       keyText: field.key.text,
@@ -320,8 +387,10 @@ function readStructures(
 
   const tables: TableModel[] = trpPage.listTables().map((table) => ({
     page: pageNumber,
-    box: toBox(table.geometry.boundingBox),
-    rows: [...table.iterRows()].map((row) => row.listCells().map((cell) => readCell(cell, pageNumber))),
+    box: toBox(table.geometry.boundingBox, orientation),
+    rows: [...table.iterRows()].map((row) =>
+      row.listCells().map((cell) => readCell(cell, pageNumber, orientation)),
+    ),
   }));
 
   const queries: QueryAnswer[] = trpPage.queries.listQueries().flatMap((q) => {
@@ -335,7 +404,7 @@ function readStructures(
         question: q.text,
         answer: top.text,
         confidence: top.confidence ?? 100,
-        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(bb) } : {}),
+        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(bb, orientation) } : {}),
       },
     ];
   });
@@ -343,18 +412,20 @@ function readStructures(
   return { keyValues, tables, queries };
 }
 
-function readCell(cell: TrpCell | TrpMergedCell, page: number): TableCell {
+function readCell(cell: TrpCell | TrpMergedCell, page: number, orientation: PageOrientation): TableCell {
   const words = cell.listContent().filter((c): c is TrpWord => c.blockType === "WORD");
   return {
     row: cell.rowIndex,
     column: cell.columnIndex,
     text: words.map((w) => w.text).join(" "),
-    tokens: words.flatMap((w) => wordTokens(w, page)),
+    tokens: words.flatMap((w) => wordTokens(w, page, orientation)),
   };
 }
 
-function wordTokens(word: TrpWord, page: number): Token[] {
-  return makeTokens(word.text ?? "", word.confidence ?? 100, toBox(word.geometry.boundingBox), page);
+/** A word's tokens; the box is turned upright before a glued word ("DOB:03/14/1962") is cut into pieces. */
+function wordTokens(word: TrpWord, page: number, orientation: PageOrientation): Token[] {
+  const box = toBox(word.geometry.boundingBox, orientation);
+  return makeTokens(word.text ?? "", word.confidence ?? 100, box, page);
 }
 
 /** A LINE without WORD children (some OCR engines): split its text on spaces, boxes by character share. */
@@ -367,8 +438,11 @@ function syntheticTokens(text: string, confidence: number, box: BoundingBox, pag
   return words.flatMap((w, i) => makeTokens(w, confidence, boxes[i] ?? box, page));
 }
 
-function toBox(bb: { left: number; top: number; width: number; height: number }): BoundingBox {
-  return { left: bb.left, top: bb.top, width: bb.width, height: bb.height };
+function toBox(
+  bb: { left: number; top: number; width: number; height: number },
+  orientation: PageOrientation,
+): BoundingBox {
+  return uprightBoxOf(bb.left, bb.top, bb.width, bb.height, orientation);
 }
 
 /** Mean OCR confidence (0–1) and union box of some tokens: how every extracted value reports its source. */

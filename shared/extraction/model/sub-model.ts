@@ -26,6 +26,7 @@ function renumberPage(p: PageModel, number: number, firstIndex: number): PageMod
   const tokens = (ts: readonly Token[]): Token[] => ts.map((t) => ({ ...t, page: number }));
   return {
     number,
+    ...(p.orientation !== undefined ? { orientation: p.orientation } : {}),
     lines: p.lines.map((l, i) => ({ ...l, page: number, index: firstIndex + i, tokens: tokens(l.tokens) })),
     keyValues: p.keyValues.map((kv) => ({
       ...kv,

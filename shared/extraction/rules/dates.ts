@@ -2,6 +2,7 @@
 import type { LabelDef } from "../labels";
 import { findDate, type DateKind } from "../normalize/dates";
 import type { Token } from "../model/tokens";
+import type { OcrLine } from "../model/document-model";
 import type { FieldRule, ParsedValue, RuleContext, RuleTarget } from "./types";
 
 function dateParser(kind: DateKind) {
@@ -125,3 +126,26 @@ export const dischargeDateRule = dateRule(
     question: /\b(?:discharge date|date of discharge)\b/i,
   },
 );
+
+/** "Electronically signed by: … on January 29, 2024", "NPI 1632677307  Signed 12/9/24", "Signature: ___ Date: …". */
+const SIGNED = /^(?:electronically|e-?signed|signed|signature|signat)/i;
+
+/**
+ * The date a note was signed, read after the signing words on the same line. A clinician signs the note of a
+ * visit on (or close to) its date, so this is weak evidence of the date of service: used only when no labeled
+ * date of service is found (its certainty is below every labeled rule's).
+ */
+export function signatureDates(lines: readonly OcrLine[], ctx: RuleContext): ParsedValue[] {
+  const out: ParsedValue[] = [];
+  for (const line of lines) {
+    const at = line.tokens.findIndex((t) => SIGNED.test(t.text));
+    if (at < 0) continue;
+    const after = line.tokens.slice(at + 1, at + 14);
+    const found = findDate(
+      after.map((t) => t.text),
+      { kind: "event", referenceDate: ctx.referenceDate },
+    );
+    if (found) out.push({ value: found.value, tokens: after.slice(found.start, found.end) });
+  }
+  return out;
+}

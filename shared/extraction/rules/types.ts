@@ -31,7 +31,15 @@ export interface FieldRule {
 }
 
 export type CandidateSource =
-  "line" | "next-cell" | "next-line" | "key-value" | "table" | "query" | "letterhead" | "composite";
+  | "line"
+  | "next-cell"
+  | "next-line"
+  | "key-value"
+  | "table"
+  | "query"
+  | "letterhead"
+  | "composite"
+  | "signature";
 
 export interface Candidate {
   target: RuleTarget;
@@ -71,6 +79,8 @@ export const CERTAINTY = {
    * an MRN): 0.98 × 0.85 ≈ 0.83 before OCR confidence, so a repaired identity value is reviewed, not accepted.
    */
   repairedFactor: 0.85,
+  /** The date a note was signed, as a fallback date of service. */
+  signatureDate: 0.7,
   /** An unlabeled name starting a running-header line ("Jane Doe   MRN: 00123"); check-only. */
   runningHeaderName: 0.75,
   /**

@@ -157,9 +157,34 @@ describe("label variants", () => {
     ).toBe("2025-04-02");
     const both = buildDoc(page("PROGRESS NOTE", "Date: 04/03/2025", "Date of Service: 04/02/2025"));
     expect(values(both).dateOfService).toBe("2025-04-02");
-    // Not a header: a "Date:" next to a signature at the bottom.
+    // Not a header: a "Date:" next to a signature at the bottom is only the date the note was signed.
     const footer = buildDoc(page("PROGRESS NOTE", { text: "Signed: Ann Lee   Date: 04/09/2025", y: 0.9 }));
-    expect(values(footer).dateOfService).toBeUndefined();
+    const signed = extractDocument(footer, { referenceDate: REF_DATE }).fields.dateOfService;
+    expect(signed).toMatchObject({ value: "2025-04-09" });
+    expect(signed?.confidence).toBeLessThan(0.75);
+  });
+
+  it("falls back to the signature date for the date of service, below any labeled date", () => {
+    const signedOnly = buildDoc(
+      page(
+        "PROGRESS NOTE",
+        "Patient: Jane Doe",
+        "Electronically signed by: Dr. Ann Lee, MD on January 29, 2024 13:48",
+      ),
+    );
+    expect(values(signedOnly).dateOfService).toBe("2024-01-29");
+    const npi = buildDoc(
+      page("CONSULTATION REPORT", "Dr. Grace Whitfield, MD", "NPI 1632677307  Signed 12/9/24"),
+    );
+    expect(values(npi).dateOfService).toBe("2024-12-09");
+    const labeled = buildDoc(
+      page(
+        "PROGRESS NOTE",
+        "DOS: 01/26/2024",
+        "Electronically signed by: Dr. Ann Lee, MD on January 29, 2024",
+      ),
+    );
+    expect(values(labeled).dateOfService).toBe("2024-01-26");
   });
 });
 

@@ -37,6 +37,16 @@ const FACILITY_WORDS =
 const NOT_A_FACILITY =
   /\b(?:report|summary|note|form|record|consent|authorization|instructions|claim|results?|list|history|patient|page)\b/i;
 
+const CONNECTORS = new Set(["of", "and", "the", "at", "for", "in", "on", "&", "de", "la"]);
+
+/** A name as printed on letterhead: every word capitalized but connectors ("do not resuscitate, healthcare proxy" is prose). */
+function isTitleCased(value: string): boolean {
+  return value
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w))
+    .every((w) => CONNECTORS.has(w.toLowerCase()) || /^[^\p{L}]*\p{Lu}/u.test(w));
+}
+
 /**
  * Letterhead: among the first lines at the top of page 1, one that names a hospital, clinic or medical
  * center. Prominent (taller than the page's typical line) letterheads are more certain.
@@ -54,7 +64,7 @@ export function letterheadCandidates(firstPageLines: readonly OcrLine[]): Candid
     // Leading words only: "Mercy Hospital  123 Main St" → "Mercy Hospital".
     const used = takeWhile(line.tokens, (t) => !/^\d/.test(t.text));
     const value = cleanText(used.map((t) => t.text).join(" "));
-    if (!FACILITY_WORDS.test(value)) continue;
+    if (!FACILITY_WORDS.test(value) || !isTitleCased(value)) continue;
     const prominent = median > 0 && line.box.height >= median * 1.15;
     const ev = evidence(used);
     out.push({

@@ -170,3 +170,19 @@ describe("claim and remittance pages", () => {
     expect(r.fields.dateOfBirth?.confidence).toBeLessThan(0.8);
   });
 });
+
+describe("letterhead", () => {
+  it("a sentence near the top that mentions healthcare is not the facility", () => {
+    const d = buildDoc(
+      page(
+        "Pt: Jane Doe   DOB 03/14/1962   MRN# 0877837",
+        "CODE STATUS:",
+        "Do not resuscitate, healthcare proxy, palliative care orders in place.",
+      ),
+    );
+    expect(values(d).facility).toBeUndefined();
+    expect(values(buildDoc(page("Cedar Hollow Regional Hospital", "Patient: Jane Doe"))).facility).toBe(
+      "Cedar Hollow Regional Hospital",
+    );
+  });
+});

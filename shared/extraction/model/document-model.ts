@@ -124,13 +124,15 @@ export function buildDocModel(doc: TextractDocument): DocModel {
 
   const pages: PageModel[] = [];
   const lines: OcrLine[] = [];
+  // A WORD is tokenized once: keys, values and cells reuse the tokens its line got.
+  const wordTokensById = new Map<string, Token[]>();
   groups.groups.forEach((g, i) => {
     const pageNumber = typeof g.key === "number" && g.key > 0 ? g.key : i + 1;
     const orientation = orientationOf(g.votes);
-    const pageLines = readLines(g, groups.byId, pageNumber, lines.length, orientation);
+    const pageLines = readLines(g, groups.byId, pageNumber, lines.length, orientation, wordTokensById);
     const trpPage = structures.get(g);
     const graph: Pick<PageModel, "keyValues" | "tables" | "queries"> = trpPage
-      ? readStructures(trpPage, pageNumber, orientation)
+      ? readStructures(trpPage, pageNumber, orientation, wordTokensById)
       : { keyValues: [], tables: [], queries: [] };
     const page: PageModel = { number: pageNumber, orientation, lines: pageLines, ...graph };
     pages.push(page);
@@ -273,6 +275,7 @@ function readLines(
   pageNumber: number,
   firstIndex: number,
   orientation: PageOrientation,
+  tokensById?: Map<string, Token[]>,
 ): OcrLine[] {
   const out: OcrLine[] = [];
   for (const block of group.rest) {
@@ -292,7 +295,9 @@ function readLines(
       tokens = [];
       for (const w of words) {
         const box = blockBox(w, orientation);
-        for (const t of makeTokens(w.Text ?? "", w.Confidence ?? 100, box, pageNumber)) tokens.push(t);
+        const wordTokens = makeTokens(w.Text ?? "", w.Confidence ?? 100, box, pageNumber);
+        tokensById?.set(w.Id, wordTokens);
+        for (const t of wordTokens) tokens.push(t);
       }
     } else {
       tokens = syntheticTokens(text, block.Confidence ?? 100, box, pageNumber);
@@ -368,12 +373,14 @@ function readStructures(
   trpPage: TrpPage,
   pageNumber: number,
   orientation: PageOrientation,
+  known?: ReadonlyMap<string, Token[]>,
 ): Pick<PageModel, "keyValues" | "tables" | "queries"> {
+  const tokensOf = (w: TrpWord) => known?.get(w.id) ?? wordTokens(w, pageNumber, orientation);
   const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
-    const keyTokens = field.key.listWords().flatMap((w) => wordTokens(w, pageNumber, orientation));
+    const keyTokens = field.key.listWords().flatMap(tokensOf);
     const content = field.value?.listContent() ?? [];
     const valueWords = content.filter((c): c is TrpWord => c.blockType === "WORD");
-    const valueTokens = valueWords.flatMap((w) => wordTokens(w, pageNumber, orientation));
+    const valueTokens = valueWords.flatMap(tokensOf);
     return {
       page: pageNumber,
       keyText: field.key.text,
@@ -389,7 +396,7 @@ function readStructures(
     page: pageNumber,
     box: toBox(table.geometry.boundingBox, orientation),
     rows: [...table.iterRows()].map((row) =>
-      row.listCells().map((cell) => readCell(cell, pageNumber, orientation)),
+      row.listCells().map((cell) => readCell(cell, tokensOf)),
     ),
   }));
 
@@ -412,13 +419,13 @@ function readStructures(
   return { keyValues, tables, queries };
 }
 
-function readCell(cell: TrpCell | TrpMergedCell, page: number, orientation: PageOrientation): TableCell {
+function readCell(cell: TrpCell | TrpMergedCell, tokensOf: (w: TrpWord) => Token[]): TableCell {
   const words = cell.listContent().filter((c): c is TrpWord => c.blockType === "WORD");
   return {
     row: cell.rowIndex,
     column: cell.columnIndex,
     text: words.map((w) => w.text).join(" "),
-    tokens: words.flatMap((w) => wordTokens(w, page, orientation)),
+    tokens: words.flatMap(tokensOf),
   };
 }
 

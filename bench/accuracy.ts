@@ -25,7 +25,7 @@ import { extractDocument, extractWithReview } from "../shared/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
 import { buildCorpus, type CorpusItem, type TruthDocument, type TruthFields } from "../samples/generator/corpus";
-import { evaluate, pairByPages, type EvaluatedDocument, type EvaluatedSplit, type FieldValues, type Report, type Scores } from "./accuracy/metrics";
+import { evaluate, pairByPages, withDroppedSeparators, type EvaluatedDocument, type EvaluatedSplit, type FieldValues, type Report, type Scores } from "./accuracy/metrics";
 import { loadSplitter, pageCountOf, predictRanges, repeatToPages, slicePages, type LoadedSplitter } from "./accuracy/textract-tools";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -64,6 +64,8 @@ interface LabeledFile {
   id: string;
   truth: TruthDocument[] | { documentType?: DocumentType; fields: TruthFields; pages?: undefined }[];
   load: () => Promise<TextractDocument>;
+  /** Blank or separator sheets (synthetic stacks): truth counts them at the end of the preceding document. */
+  separatorPages?: readonly number[];
 }
 
 interface SetResult {
@@ -109,7 +111,7 @@ function evaluateFile(
 ): { documents: EvaluatedDocument[]; split?: EvaluatedSplit } {
   const pageCount = pageCountOf(doc);
   const truth = file.truth.map((t) => ({ ...t, pages: t.pages ?? ([1, pageCount] as [number, number]) }));
-  const ranges = predictRanges(doc, splitter);
+  const ranges = withDroppedSeparators(predictRanges(doc, splitter), file.separatorPages ?? []);
   const predicted = ranges.map((pages) => {
     const { result, review } = extractWithReview(slicePages(doc, pages));
     return { pages, result, review };
@@ -184,6 +186,7 @@ function syntheticFiles(items: CorpusItem[], pool: TesseractPool): LabeledFile[]
   return items.map((item) => ({
     id: `${item.id}(${item.format},${item.layout})`,
     truth: item.documents,
+    ...(item.separatorPages ? { separatorPages: item.separatorPages } : {}),
     load: () => recognizeDocument(item.file, { pool, mimeType: mime[item.format] }),
   }));
 }

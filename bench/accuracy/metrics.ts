@@ -248,3 +248,17 @@ export function pairByPages<P extends { pages: [number, number] }, T extends { p
   }
   return { pairs, unmatchedTruth: left, unmatchedPredicted };
 }
+
+/**
+ * A splitter may leave blank/separator sheets out of every document (chartbridge does); the truth counts them
+ * at the end of the preceding document. Give each dropped separator page back to the range just before it, so
+ * both conventions compare equal; a separator page a prediction kept stays where it is.
+ */
+export function withDroppedSeparators(ranges: [number, number][], separators: readonly number[]): [number, number][] {
+  const covered = (page: number) => ranges.some(([a, b]) => page >= a && page <= b);
+  return ranges.map(([a, b]) => {
+    let end = b;
+    while (separators.includes(end + 1) && !covered(end + 1)) end++;
+    return [a, end];
+  });
+}

@@ -8,6 +8,7 @@ import {
   pairByPages,
   scores,
   splitMatches,
+  withDroppedSeparators,
   type EvaluatedDocument,
 } from "../../../bench/accuracy/metrics";
 
@@ -159,5 +160,19 @@ describe("aggregates", () => {
     expect(pairs.map(([p, t]) => `${p.n}=${t.n}`)).toEqual(["p1=t1"]);
     expect(unmatchedTruth.map((t) => t.n)).toEqual(["t2", "t3"]);
     expect(unmatchedPredicted.map((p) => p.n)).toEqual(["p2"]);
+  });
+});
+
+describe("withDroppedSeparators", () => {
+  it("gives a blank sheet the splitter left out back to the document before it", () => {
+    expect(withDroppedSeparators([[1, 1], [3, 3]], [2])).toEqual([[1, 2], [3, 3]]);
+    expect(withDroppedSeparators([[1, 2], [5, 6]], [3, 4])).toEqual([[1, 4], [5, 6]]);
+  });
+
+  it("leaves ranges alone when the splitter kept the separator or there is none", () => {
+    expect(withDroppedSeparators([[1, 2], [3, 3]], [2])).toEqual([[1, 2], [3, 3]]);
+    expect(withDroppedSeparators([[1, 1], [2, 3]], [])).toEqual([[1, 1], [2, 3]]);
+    // A real document missing from the prediction is not papered over.
+    expect(withDroppedSeparators([[1, 1], [4, 4]], [2])).toEqual([[1, 2], [4, 4]]);
   });
 });

@@ -9,6 +9,11 @@ import { z } from "zod";
  */
 
 /** The values CloudWatch Logs accepts for a retention period (RetentionDays), in days. */
+/** Production refuses an Object Lock default shorter than this (originals are the legal record). */
+export const PRODUCTION_MIN_OBJECT_LOCK_DAYS = 365;
+/** Production refuses log retention shorter than this (logs are the audit trail). */
+export const PRODUCTION_MIN_LOG_DAYS = 365;
+
 const LOG_RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter((v): v is number => typeof v === "number" && v > 0),
 );
@@ -21,6 +26,59 @@ const logRetentionDays = z
   });
 
 const positiveInt = z.number().int().positive();
+
+/**
+ * S3 storage classes a lifecycle rule may move PHI objects to, warmest first. One Zone-IA is left out on
+ * purpose: originals and OCR output must survive the loss of an AZ.
+ */
+export const LIFECYCLE_STORAGE_CLASSES = ["STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+export type LifecycleStorageClass = (typeof LIFECYCLE_STORAGE_CLASSES)[number];
+
+/** S3 refuses a Standard-IA transition before day 30, and the next transition within 30 days of it. */
+const STANDARD_IA_MIN_DAYS = 30;
+
+const transitionSchema = z.strictObject({
+  storageClass: z.enum(LIFECYCLE_STORAGE_CLASSES),
+  /** Days after the object was created (current) or became noncurrent (noncurrent). */
+  days: positiveInt,
+});
+export type LifecycleTransition = z.infer<typeof transitionSchema>;
+
+/** Transitions in the order S3 applies them: each colder and later than the one before. */
+const transitionListSchema = z.array(transitionSchema).superRefine((list, ctx) => {
+  list.forEach((t, i) => {
+    if (t.storageClass === "STANDARD_IA" && t.days < STANDARD_IA_MIN_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "days"],
+        message: `S3 moves objects to STANDARD_IA after ${STANDARD_IA_MIN_DAYS} days at the earliest`,
+      });
+    }
+    const prev = list[i - 1];
+    if (prev === undefined) return;
+    const rank = (c: LifecycleStorageClass): number => LIFECYCLE_STORAGE_CLASSES.indexOf(c);
+    if (rank(t.storageClass) <= rank(prev.storageClass) || t.days <= prev.days) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i],
+        message: `must move to a colder class than ${prev.storageClass} and later than day ${prev.days}`,
+      });
+    } else if (prev.storageClass === "STANDARD_IA" && t.days - prev.days < STANDARD_IA_MIN_DAYS) {
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "days"],
+        message: `objects must stay ${STANDARD_IA_MIN_DAYS} days in STANDARD_IA before the next transition`,
+      });
+    }
+  });
+});
+
+const bucketLifecycleSchema = z.strictObject({
+  /** Current versions. */
+  transitions: transitionListSchema,
+  /** Versions replaced by a newer upload of the same key. */
+  noncurrentTransitions: transitionListSchema,
+});
 
 const EnvironmentSchema = z
   .object({
@@ -38,6 +96,16 @@ const EnvironmentSchema = z
     }),
     /** Default Object Lock retention (GOVERNANCE mode) on uploaded scans. */
     objectLockDays: positiveInt,
+    /** S3 lifecycle: when objects move to colder (cheaper) storage classes. */
+    lifecycle: z.strictObject({
+      /** The uploads bucket (original scans; never expired, Object Lock protects them). */
+      scans: bucketLifecycleSchema,
+      /** The results bucket (raw Textract JSON); expires after `retention.ocrResultsDays`. */
+      ocrResults: bucketLifecycleSchema.extend({
+        /** Replaced versions of OCR output are deleted after this many days. */
+        noncurrentExpirationDays: positiveInt,
+      }),
+    }),
     textract: z.strictObject({
       /**
        * The share of the account's StartDocument… TPS quota this stack may use. Sizes the ingest Lambda's
@@ -72,6 +140,11 @@ const EnvironmentSchema = z
       /** Stage-wide steady-state requests per second. */
       rateLimit: positiveInt,
       burstLimit: positiveInt,
+      /**
+       * WAF rate-based rule: requests one client IP may make in 5 minutes before it is blocked. Staff
+       * behind one hospital NAT share an IP, so size this for the busiest site, not one user.
+       */
+      wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
     }),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
   })
@@ -84,6 +157,51 @@ const EnvironmentSchema = z
         message: "a production environment must not use removalPolicy 'destroy' on PHI data",
       });
     }
+    if (env.production) {
+      const refuse = (path: (string | number)[], message: string): void =>
+        ctx.addIssue({ code: "custom", path, message: `production: ${message}` });
+      if (env.network.maxAzs < 2) {
+        refuse(
+          ["network", "maxAzs"],
+          "needs at least 2 AZs (the search domain and endpoints must survive an AZ loss)",
+        );
+      }
+      if (env.objectLockDays < PRODUCTION_MIN_OBJECT_LOCK_DAYS) {
+        refuse(
+          ["objectLockDays"],
+          `original scans must stay locked at least ${PRODUCTION_MIN_OBJECT_LOCK_DAYS} days (they are the legal record)`,
+        );
+      }
+      if (env.retention.logDays < PRODUCTION_MIN_LOG_DAYS) {
+        refuse(
+          ["retention", "logDays"],
+          `logs (the audit trail) must be kept at least ${PRODUCTION_MIN_LOG_DAYS} days`,
+        );
+      }
+      if (env.search.dataNodes < 2 || env.search.dedicatedMasters === undefined) {
+        refuse(["search"], "needs at least 2 data nodes (zone-aware) and dedicated master nodes");
+      }
+    }
+    const expiry = env.retention.ocrResultsDays;
+    env.lifecycle.ocrResults.transitions.forEach((t, i) => {
+      if (t.days >= expiry) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["lifecycle", "ocrResults", "transitions", i, "days"],
+          message: `must be before the expiry of OCR results (retention.ocrResultsDays = ${expiry})`,
+        });
+      }
+    });
+    const noncurrentExpiry = env.lifecycle.ocrResults.noncurrentExpirationDays;
+    env.lifecycle.ocrResults.noncurrentTransitions.forEach((t, i) => {
+      if (t.days >= noncurrentExpiry) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["lifecycle", "ocrResults", "noncurrentTransitions", i, "days"],
+          message: `must be before noncurrentExpirationDays (${noncurrentExpiry})`,
+        });
+      }
+    });
     if (
       (env.search.dedicatedMasterInstanceType === undefined) !==
       (env.search.dedicatedMasters === undefined)
@@ -97,6 +215,8 @@ const EnvironmentSchema = z
   });
 
 export type EnvironmentSettings = z.infer<typeof EnvironmentSchema>;
+export type ScansLifecycle = EnvironmentSettings["lifecycle"]["scans"];
+export type OcrResultsLifecycle = EnvironmentSettings["lifecycle"]["ocrResults"];
 export type OcrFeatureSet = EnvironmentSettings["textract"]["features"];
 
 /** Parsed settings for one environment, with CDK types resolved. */
@@ -109,6 +229,7 @@ export interface ChartbridgeConfig {
   readonly logRetention: RetentionDays;
   readonly accessLogRetentionDays: number;
   readonly objectLockDays: number;
+  readonly lifecycle: EnvironmentSettings["lifecycle"];
   readonly textractTpsBudget: number;
   readonly ocrFeatures: OcrFeatureSet;
   readonly maxAzs: number;
@@ -160,6 +281,7 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     logRetention: env.retention.logDays as RetentionDays,
     accessLogRetentionDays: env.retention.accessLogDays,
     objectLockDays: env.objectLockDays,
+    lifecycle: env.lifecycle,
     textractTpsBudget: env.textract.tpsBudget,
     ocrFeatures: env.textract.features,
     maxAzs: env.network.maxAzs,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Runtime configuration from the environment. The same handlers run in Lambda and locally; only these

@@ -5,8 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { handleApiRequest } from "../../shared/api/records-api";
 import { loadConfig } from "../../shared/config";
 import { createLogger, safeError } from "../../shared/observability/logger";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import { createApiDeps, type ApiHandlerDeps } from "../../shared/pipeline/create-api-deps";
 
 const JSON_HEADERS = {
   "content-type": "application/json; charset=utf-8",
@@ -14,7 +13,7 @@ const JSON_HEADERS = {
   "x-content-type-options": "nosniff",
 };
 
-export function createApiHandler(getDeps: () => PipelineDeps) {
+export function createApiHandler(getDeps: () => ApiHandlerDeps) {
   return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const deps = getDeps();
     try {
@@ -32,7 +31,7 @@ export function createApiHandler(getDeps: () => PipelineDeps) {
   }).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: PipelineDeps | undefined;
+let deps: ApiHandlerDeps | undefined;
 export const handler = createApiHandler(
-  () => (deps ??= createPipelineDeps(loadConfig(), createLogger("chartbridge-api"))),
+  () => (deps ??= createApiDeps(loadConfig(), createLogger("chartbridge-api"))),
 );

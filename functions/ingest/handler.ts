@@ -7,11 +7,11 @@ import { loadConfig } from "../../shared/config";
 import { parseUploadEvent } from "../../shared/events/upload-event";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
+import { createOcrPipelineDeps } from "../../shared/pipeline/create-ocr-pipeline-deps";
 import { ingestUpload } from "../../shared/pipeline/ingest-upload";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
-export function createIngestHandler(getDeps: () => PipelineDeps) {
+export function createIngestHandler(getDeps: () => OcrPipelineDeps) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context) => {
     const deps = getDeps();
@@ -22,7 +22,7 @@ export function createIngestHandler(getDeps: () => PipelineDeps) {
   }).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: PipelineDeps | undefined;
+let deps: OcrPipelineDeps | undefined;
 export const handler = createIngestHandler(
-  () => (deps ??= createPipelineDeps(loadConfig(), createLogger("chartbridge-ingest"))),
+  () => (deps ??= createOcrPipelineDeps(loadConfig(), createLogger("chartbridge-ingest"))),
 );

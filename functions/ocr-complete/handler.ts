@@ -8,10 +8,10 @@ import { parseOcrNotification } from "../../shared/events/ocr-notification";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
 import { completeOcr } from "../../shared/pipeline/complete-ocr";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import { createOcrPipelineDeps } from "../../shared/pipeline/create-ocr-pipeline-deps";
+import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
-export function createOcrCompleteHandler(getDeps: () => PipelineDeps) {
+export function createOcrCompleteHandler(getDeps: () => OcrPipelineDeps) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context) => {
     const deps = getDeps();
@@ -22,7 +22,7 @@ export function createOcrCompleteHandler(getDeps: () => PipelineDeps) {
   }).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: PipelineDeps | undefined;
+let deps: OcrPipelineDeps | undefined;
 export const handler = createOcrCompleteHandler(
-  () => (deps ??= createPipelineDeps(loadConfig(), createLogger("chartbridge-ocr-complete"))),
+  () => (deps ??= createOcrPipelineDeps(loadConfig(), createLogger("chartbridge-ocr-complete"))),
 );

@@ -5,12 +5,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-
-/** Where a function runs when it needs to reach the search domain (it gets its own security group). */
-export interface FunctionNetworkPlacement {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-}
+import type { IsolatedNetwork } from "./isolated-network";
 
 export interface ChartbridgeFunctionProps {
   /** Absolute path of the handler module (exports `handler`). */
@@ -24,10 +19,14 @@ export interface ChartbridgeFunctionProps {
   readonly environment: Record<string, string>;
   readonly logLevel: string;
   readonly logRetention: logs.RetentionDays;
-  readonly encryptionKey: kms.IKey;
+  /** The logs data-class key: encrypts the function's log group and its environment variables. */
+  readonly logsKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
-  /** Run inside the VPC (functions that talk to the search domain). Omit for functions that only call AWS APIs. */
-  readonly network?: FunctionNetworkPlacement;
+  /**
+   * Every function runs in the VPC's isolated subnets with its own security group, which may call the
+   * VPC's interface endpoints; AWS APIs are reached only through the VPC endpoints.
+   */
+  readonly network: IsolatedNetwork;
   /**
    * Files from node_modules the bundle loads at run time, copied beside it (e.g. a WebAssembly binary a
    * dependency fetches with `new URL(file, import.meta.url)`).
@@ -42,20 +41,31 @@ export interface ChartbridgeFunctionProps {
 
 /**
  * A chartbridge Lambda function: Node.js 22 on arm64, ESM bundle built locally by esbuild (minified, with
- * source maps, AWS SDK bundled so the deployed version is the locked one), X-Ray tracing, and its own
- * KMS-encrypted log group with retention.
+ * source maps, AWS SDK bundled so the deployed version is the locked one), X-Ray tracing, its own
+ * KMS-encrypted log group with retention, and a place in the VPC's isolated subnets with its own security
+ * group (HTTPS to the interface endpoints; other resources open their ports to it with `connections`).
  */
 export class ChartbridgeFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  readonly securityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ChartbridgeFunctionProps) {
     super(scope, id);
 
     this.logGroup = new logs.LogGroup(this, "Logs", {
       retention: props.logRetention,
-      encryptionKey: props.encryptionKey,
+      encryptionKey: props.logsKey,
       removalPolicy: props.removalPolicy,
+    });
+
+    this.securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
+      vpc: props.network.vpc,
+      description: `chartbridge ${props.serviceName} function`,
+      // Egress stays open: the S3 and DynamoDB gateway endpoints are reached through AWS-managed prefix
+      // lists whose ids need an account lookup, and the isolated subnets have no route anywhere else.
+      // Ingress: none (nothing connects to a function).
+      allowAllOutbound: true,
     });
 
     this.function = new NodejsFunction(this, "Function", {
@@ -70,7 +80,7 @@ export class ChartbridgeFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environmentEncryption: props.encryptionKey,
+      environmentEncryption: props.logsKey,
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: `chartbridge-${props.serviceName}`,
@@ -81,6 +91,8 @@ export class ChartbridgeFunction extends Construct {
         forceDockerBundling: false,
         minify: true,
         sourceMap: true,
+        // Mappings only: NODE_OPTIONS=--enable-source-maps parses the map at init; embedded sources triple it.
+        sourcesContent: false,
         format: OutputFormat.ESM,
         mainFields: ["module", "main"],
         target: "node22",
@@ -99,13 +111,11 @@ export class ChartbridgeFunction extends Construct {
             }
           : {}),
       },
-      ...(props.network
-        ? {
-            vpc: props.network.vpc,
-            vpcSubnets: props.network.subnets,
-          }
-        : {}),
+      vpc: props.network.vpc,
+      vpcSubnets: props.network.subnets,
+      securityGroups: [this.securityGroup],
     });
+    props.network.allowEndpointAccessFrom(this.securityGroup, `HTTPS from the ${props.serviceName} function`);
 
     // cdk-nag findings every chartbridge function has, acknowledged here once for all of them.
     const ack = (id: string, reason: string): void => Validations.of(this).acknowledge({ id, reason });
@@ -129,16 +139,9 @@ export class ChartbridgeFunction extends Construct {
       "HIPAA.Security-LambdaDLQ",
       `Invoked synchronously by ${props.invokedBy}; an asynchronous-invocation DLQ would never receive an event. Failed events go to the event source's own DLQ / on-failure destination.`,
     );
-    if (props.network) {
-      ack(
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]",
-        "AWS-managed policy with the ec2 network-interface actions Lambda needs to attach to the VPC; those actions do not support resource-level restriction.",
-      );
-    } else {
-      ack(
-        "HIPAA.Security-LambdaInsideVPC",
-        "This function only calls AWS service APIs (S3, DynamoDB, Textract, KMS) over TLS with IAM authentication; running it in the isolated VPC needs interface endpoints for Textract, SQS, KMS and X-Ray, which the production-hardening issue adds.",
-      );
-    }
+    ack(
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]",
+      "AWS-managed policy with the ec2 network-interface actions Lambda needs to attach to the VPC; those actions do not support resource-level restriction.",
+    );
   }
 }

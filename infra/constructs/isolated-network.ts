@@ -10,19 +10,41 @@ export interface IsolatedNetworkProps {
    * 3 takes effect only once the stack is given an explicit account and region.
    */
   readonly maxAzs: number;
-  readonly encryptionKey: kms.IKey;
+  /** Encrypts the flow-log group (the logs data-class key). */
+  readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
 
 /**
+ * AWS APIs the functions in the VPC reach through interface endpoints (private DNS), besides the S3 and
+ * DynamoDB gateway endpoints: Textract (ingest, ocr-complete), SQS and KMS (SDK calls on the pipeline's
+ * queues and keys), CloudWatch Logs and X-Ray (telemetry from inside the function), STS (assuming the
+ * search admin role from a VPC shell, see infra/README.md). SNS is not listed: no function calls it
+ * (Textract publishes to the topic from the service side).
+ */
+export const INTERFACE_ENDPOINTS = {
+  Textract: ec2.InterfaceVpcEndpointAwsService.TEXTRACT,
+  Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
+  Kms: ec2.InterfaceVpcEndpointAwsService.KMS,
+  CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  XRay: ec2.InterfaceVpcEndpointAwsService.XRAY,
+  Sts: ec2.InterfaceVpcEndpointAwsService.STS,
+} as const;
+export type InterfaceEndpointName = keyof typeof INTERFACE_ENDPOINTS;
+
+/**
  * A VPC with private isolated subnets only (no internet gateway, no NAT) for the search domain and the
- * Lambda functions that reach it. Gateway endpoints give those functions S3 and DynamoDB; flow logs go to
- * a KMS-encrypted log group.
+ * Lambda functions. Gateway endpoints give those functions S3 and DynamoDB; interface endpoints (one
+ * security group, HTTPS in only from the security groups allowed with `allowEndpointAccessFrom`) give them
+ * the other AWS APIs in INTERFACE_ENDPOINTS. Flow logs go to a KMS-encrypted log group.
  */
 export class IsolatedNetwork extends Construct {
   readonly vpc: ec2.Vpc;
   readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** Attached to every interface endpoint; no ingress except what `allowEndpointAccessFrom` adds. */
+  readonly endpointSecurityGroup: ec2.SecurityGroup;
+  readonly interfaceEndpoints: Record<InterfaceEndpointName, ec2.InterfaceVpcEndpoint>;
 
   constructor(scope: Construct, id: string, props: IsolatedNetworkProps) {
     super(scope, id);
@@ -42,7 +64,7 @@ export class IsolatedNetwork extends Construct {
 
     const flowLogGroup = new logs.LogGroup(this, "FlowLogs", {
       retention: props.logRetention,
-      encryptionKey: props.encryptionKey,
+      encryptionKey: props.logsKey,
       removalPolicy: props.removalPolicy,
     });
     const flowLog = this.vpc.addFlowLog("FlowLog", {
@@ -54,5 +76,31 @@ export class IsolatedNetwork extends Construct {
       reason:
         "The flow-log delivery role's only policy is CDK's grant to write to this one log group, owned by the role and not attachable elsewhere.",
     });
+
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, "EndpointSecurityGroup", {
+      vpc: this.vpc,
+      description: "chartbridge interface endpoints: HTTPS from the function security groups only",
+      allowAllOutbound: false,
+    });
+    const endpoints: Partial<Record<InterfaceEndpointName, ec2.InterfaceVpcEndpoint>> = {};
+    for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS) as [
+      InterfaceEndpointName,
+      ec2.InterfaceVpcEndpointAwsService,
+    ][]) {
+      endpoints[name] = this.vpc.addInterfaceEndpoint(name, {
+        service,
+        subnets: this.subnets,
+        securityGroups: [this.endpointSecurityGroup],
+        privateDnsEnabled: true,
+        // `open: true` (the default) would admit the whole VPC CIDR on 443.
+        open: false,
+      });
+    }
+    this.interfaceEndpoints = endpoints as Record<InterfaceEndpointName, ec2.InterfaceVpcEndpoint>;
+  }
+
+  /** Let `peer` (a function or an admin shell's security group) call the interface endpoints over HTTPS. */
+  allowEndpointAccessFrom(peer: ec2.IConnectable, description: string): void {
+    this.endpointSecurityGroup.connections.allowFrom(peer, ec2.Port.tcp(443), description);
   }
 }

@@ -38,9 +38,9 @@ export function wildcardActionFinding(action: string): string {
 /** The action wildcards CDK's KMS grants (encrypt/decrypt on a CMK-encrypted resource) produce. */
 export const KMS_GRANT_FINDINGS: Record<string, string> = {
   [wildcardActionFinding("kms:GenerateDataKey*")]:
-    "CDK grants on resources encrypted with the PHI key include the kms:GenerateDataKey* family; the statement's resource is that one key ARN.",
+    "CDK grants on resources encrypted with a data-class key include the kms:GenerateDataKey* family; the statement's resources are those key ARNs only.",
   [wildcardActionFinding("kms:ReEncrypt*")]:
-    "CDK encrypt grants on resources encrypted with the PHI key include kms:ReEncrypt*; the statement's resource is that one key ARN.",
+    "CDK encrypt grants on resources encrypted with a data-class key include kms:ReEncrypt*; the statement's resources are those key ARNs only.",
 };
 
 /** The action wildcards of Bucket.grantRead / grantPut, always scoped to the bucket and its objects. */

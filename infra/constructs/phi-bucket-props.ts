@@ -1,6 +1,7 @@
-import type { RemovalPolicy } from "aws-cdk-lib";
+import { Duration, type RemovalPolicy } from "aws-cdk-lib";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
+import type { LifecycleStorageClass, LifecycleTransition } from "../config";
 
 export interface PhiBucketBaseProps {
   readonly encryptionKey: kms.IKey;
@@ -11,8 +12,8 @@ export interface PhiBucketBaseProps {
 }
 
 /**
- * What every bucket holding PHI has: SSE-KMS with the PHI key, TLS 1.2+ only, no public access, no ACLs,
- * versioning, and server access logs. Buckets add their own lifecycle and locking on top.
+ * What every bucket holding PHI has: SSE-KMS with its data class's key, TLS 1.2+ only, no public access,
+ * no ACLs, versioning, and server access logs. Buckets add their own lifecycle and locking on top.
  */
 export function phiBucketProps(props: PhiBucketBaseProps): s3.BucketProps {
   return {
@@ -27,5 +28,32 @@ export function phiBucketProps(props: PhiBucketBaseProps): s3.BucketProps {
     serverAccessLogsBucket: props.accessLogsBucket,
     serverAccessLogsPrefix: props.accessLogsPrefix,
     removalPolicy: props.removalPolicy,
+  };
+}
+
+const STORAGE_CLASSES: Record<LifecycleStorageClass, s3.StorageClass> = {
+  STANDARD_IA: s3.StorageClass.INFREQUENT_ACCESS,
+  GLACIER_IR: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+  GLACIER: s3.StorageClass.GLACIER,
+  DEEP_ARCHIVE: s3.StorageClass.DEEP_ARCHIVE,
+};
+
+/**
+ * The lifecycle rule moving current and noncurrent versions to colder storage classes (validated in
+ * infra/config.ts), or undefined when the environment configures no transition.
+ */
+export function tieringRule(
+  id: string,
+  lifecycle: { transitions: LifecycleTransition[]; noncurrentTransitions: LifecycleTransition[] },
+): s3.LifecycleRule | undefined {
+  if (lifecycle.transitions.length === 0 && lifecycle.noncurrentTransitions.length === 0) return undefined;
+  const toS3 = (t: LifecycleTransition): s3.Transition & s3.NoncurrentVersionTransition => ({
+    storageClass: STORAGE_CLASSES[t.storageClass],
+    transitionAfter: Duration.days(t.days),
+  });
+  return {
+    id,
+    transitions: lifecycle.transitions.map(toS3),
+    noncurrentVersionTransitions: lifecycle.noncurrentTransitions.map(toS3),
   };
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -8,11 +8,10 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
-import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../config";
-import { ChartbridgeFunction, type FunctionNetworkPlacement } from "./chartbridge-function";
+import { ChartbridgeFunction } from "./chartbridge-function";
 import type { FunctionDefaults } from "./function-defaults";
 import { functionEntry } from "./function-defaults";
 import {
@@ -25,13 +24,18 @@ import {
 import type { SearchDomain } from "./search-domain";
 
 export interface ProcessingPipelineProps {
+  /** Names the Textract completion topic (`chartbridge-<env>-textract-completion`). */
+  readonly envName: string;
   readonly uploadsBucket: s3.IBucket;
   readonly resultsBucket: s3.IBucket;
   readonly table: dynamodb.ITable;
   readonly search: SearchDomain;
-  /** Placement of the function that writes to the search domain. */
-  readonly searchNetwork: FunctionNetworkPlacement;
-  readonly encryptionKey: kms.IKey;
+  /** Encrypts the queues carrying upload events (ingest queue and its DLQ). */
+  readonly scansKey: kms.IKey;
+  /** Encrypts the Textract completion topic and the queues carrying OCR notifications. */
+  readonly ocrOutputKey: kms.IKey;
+  /** Encrypts the index-records failure queue (pointers to records in the table stream). */
+  readonly recordsKey: kms.IKey;
   readonly ocrFeatures: OcrFeatureSet;
   /** SQS maxConcurrency and reserved concurrency of the ingest function (from the Textract TPS budget). */
   readonly ingestConcurrency: number;
@@ -58,7 +62,9 @@ const MAX_RECEIVE_COUNT = 5;
  *   completion topic ──raw message──▶ ocr-complete queue (DLQ) ──▶ ocr-complete λ ──▶ records table
  *   records table stream ──▶ index-records λ (bisect, retries, on-failure queue) ──▶ search domain
  *
- * Queues and the topic are encrypted with the PHI key and refuse non-TLS requests. SQS event sources
+ * Every function runs in the VPC. Queues and the topic are encrypted with the key of the data class they
+ * carry (upload events: scans; Textract notifications: ocr-output; stream failures: records) and refuse
+ * non-TLS requests. SQS event sources
  * report partial batch failures; message bodies on the ocr-complete queue are Textract's raw notification
  * JSON (raw message delivery, no SNS envelope).
  */
@@ -70,11 +76,6 @@ export class ProcessingPipeline extends Construct {
   /** Stream batches index-records could not process after retries and bisection. */
   readonly indexFailureQueue: sqs.Queue;
   readonly textractTopic: sns.Topic;
-  /**
-   * Encrypts the completion topic. Separate from the PHI key because the queue's key policy must name the
-   * topic (SNS may only decrypt for it), and the topic naming the same key would be a dependency cycle.
-   */
-  readonly notificationKey: kms.Key;
   /** The role Textract assumes to publish job completion to the topic. */
   readonly textractPublishRole: iam.Role;
   readonly ingestFunction: ChartbridgeFunction;
@@ -83,11 +84,15 @@ export class ProcessingPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: ProcessingPipelineProps) {
     super(scope, id);
-    const key = props.encryptionKey;
     const defaults = props.functionDefaults;
     const textractActions = TEXTRACT_ACTIONS[props.ocrFeatures];
 
-    const queue = (name: string, visibilityTimeout?: Duration, deadLetterQueue?: sqs.IQueue): sqs.Queue =>
+    const queue = (
+      name: string,
+      key: kms.IKey,
+      visibilityTimeout?: Duration,
+      deadLetterQueue?: sqs.IQueue,
+    ): sqs.Queue =>
       new sqs.Queue(this, name, {
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: key,
@@ -108,14 +113,12 @@ export class ProcessingPipeline extends Construct {
     };
 
     // ── Textract completion: topic, publish role ────────────────────────────────────────────────────
-    this.notificationKey = new kms.Key(this, "NotificationKey", {
-      description: "chartbridge: encrypts Textract job-completion notifications",
-      enableKeyRotation: true,
-      removalPolicy: defaults.removalPolicy,
-    });
+    // Named, so the ocr-output key's policy can refer to the topic by ARN (see the subscription below).
+    const textractTopicName = `chartbridge-${props.envName}-textract-completion`;
     this.textractTopic = new sns.Topic(this, "TextractCompletionTopic", {
+      topicName: textractTopicName,
       displayName: "chartbridge Textract job completion",
-      masterKey: this.notificationKey,
+      masterKey: props.ocrOutputKey,
       enforceSSL: true,
     });
     this.textractPublishRole = new iam.Role(this, "TextractPublishRole", {
@@ -129,7 +132,7 @@ export class ProcessingPipeline extends Construct {
     Validations.of(this.textractPublishRole).acknowledge({
       id: "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
       reason:
-        "Topic.grantPublish on a KMS-encrypted topic: Textract needs the GenerateDataKey family to publish; the statement is limited to the notification key's ARN.",
+        "Topic.grantPublish on a KMS-encrypted topic: Textract needs the GenerateDataKey family to publish; the statement is limited to the ocr-output key's ARN.",
     });
     Validations.of(this.textractPublishRole).acknowledge({
       id: "HIPAA.Security-IAMNoInlinePolicy",
@@ -139,9 +142,10 @@ export class ProcessingPipeline extends Construct {
 
     // ── Ingest: S3 Object Created → EventBridge → SQS → ingest λ ────────────────────────────────────
     const ingestTimeout = Duration.minutes(2);
-    this.ingestDeadLetterQueue = queue("IngestDeadLetterQueue");
+    this.ingestDeadLetterQueue = queue("IngestDeadLetterQueue", props.scansKey);
     this.ingestQueue = queue(
       "IngestQueue",
+      props.scansKey,
       Duration.seconds(ingestTimeout.toSeconds() * 6),
       this.ingestDeadLetterQueue,
     );
@@ -203,18 +207,36 @@ export class ProcessingPipeline extends Construct {
 
     // ── OCR completion: topic → SQS → ocr-complete λ ────────────────────────────────────────────────
     const ocrCompleteTimeout = Duration.minutes(5);
-    this.ocrCompleteDeadLetterQueue = queue("OcrCompleteDeadLetterQueue");
+    this.ocrCompleteDeadLetterQueue = queue("OcrCompleteDeadLetterQueue", props.ocrOutputKey);
     this.ocrCompleteQueue = queue(
       "OcrCompleteQueue",
+      props.ocrOutputKey,
       Duration.seconds(ocrCompleteTimeout.toSeconds() * 6),
       this.ocrCompleteDeadLetterQueue,
     );
-    this.textractTopic.addSubscription(
-      new subscriptions.SqsSubscription(this.ocrCompleteQueue, {
-        rawMessageDelivery: true,
-        deadLetterQueue: this.ocrCompleteDeadLetterQueue,
+    // SNS → SQS delivery, without SqsSubscription: it would add to the ocr-output key's policy a statement
+    // referring to the topic, while the topic refers to the key (a dependency cycle). The grant instead
+    // names the topic by its ARN, built from the fixed name: the queue policy and the key policy let SNS
+    // send (and encrypt) for this topic only. The subscription DLQ shares the queue's key; Subscription
+    // adds its queue-policy statement itself.
+    const textractTopicArn = Stack.of(this).formatArn({
+      service: "sns",
+      resource: textractTopicName,
+      arnFormat: ArnFormat.NO_RESOURCE_NAME,
+    });
+    const snsDelivery = this.ocrCompleteQueue.grantSendMessages(
+      new iam.ServicePrincipal("sns.amazonaws.com", {
+        conditions: { ArnEquals: { "aws:SourceArn": textractTopicArn } },
       }),
     );
+    const subscription = new sns.Subscription(this, "OcrCompleteSubscription", {
+      topic: this.textractTopic,
+      protocol: sns.SubscriptionProtocol.SQS,
+      endpoint: this.ocrCompleteQueue.queueArn,
+      rawMessageDelivery: true,
+      deadLetterQueue: this.ocrCompleteDeadLetterQueue,
+    });
+    snsDelivery.applyBefore(subscription);
 
     this.ocrCompleteFunction = new ChartbridgeFunction(this, "OcrComplete", {
       ...defaults,
@@ -253,7 +275,7 @@ export class ProcessingPipeline extends Construct {
     });
 
     // ── Indexing: table stream → index-records λ → search domain ────────────────────────────────────
-    this.indexFailureQueue = queue("IndexFailureQueue");
+    this.indexFailureQueue = queue("IndexFailureQueue", props.recordsKey);
     this.indexRecordsFunction = new ChartbridgeFunction(this, "IndexRecords", {
       ...defaults,
       entry: functionEntry("index-records"),
@@ -263,7 +285,6 @@ export class ProcessingPipeline extends Construct {
       memorySize: 512,
       reservedConcurrentExecutions: props.indexRecordsConcurrency,
       invokedBy: "its DynamoDB stream event source mapping",
-      network: props.searchNetwork,
       environment: {
         ...commonEnv,
         SEARCH_ENGINE: "opensearch",

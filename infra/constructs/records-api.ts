@@ -6,7 +6,8 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../config";
-import { ChartbridgeFunction, type FunctionNetworkPlacement } from "./chartbridge-function";
+import { ApiFirewall } from "./api-firewall";
+import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
 import { acknowledge, wildcardResourceFinding } from "./nag";
 import type { SearchDomain } from "./search-domain";
@@ -29,14 +30,17 @@ export const USER_GROUPS = {
 } as const;
 
 export interface RecordsApiProps {
+  /** Names the WAF web ACL (`chartbridge-<env>-api`). */
+  readonly envName: string;
   readonly table: dynamodb.ITable;
   readonly uploadsBucket: s3.IBucket;
   readonly resultsBucket: s3.IBucket;
   readonly search: SearchDomain;
-  readonly network: FunctionNetworkPlacement;
   readonly ocrFeatures: OcrFeatureSet;
   readonly rateLimit: number;
   readonly burstLimit: number;
+  /** WAF rate-based rule: requests per client IP per 5 minutes. */
+  readonly wafRequestsPer5MinPerIp: number;
   readonly reservedConcurrency: number;
   readonly deletionProtection: boolean;
   readonly functionDefaults: FunctionDefaults;
@@ -47,12 +51,14 @@ export interface RecordsApiProps {
  * search domain), behind a Cognito user-pool authorizer. Staff sign in to a user pool with MFA required,
  * no self sign-up, and the groups in USER_GROUPS. Stage-wide throttling, X-Ray, JSON access logs and
  * error-level execution logs (never request/response bodies: they carry PHI) to KMS-encrypted log groups.
+ * A WAFv2 web ACL (ApiFirewall) filters requests before they reach the stage.
  */
 export class RecordsApi extends Construct {
   readonly api: apigw.RestApi;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
   readonly apiFunction: ChartbridgeFunction;
+  readonly firewall: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: RecordsApiProps) {
     super(scope, id);
@@ -107,7 +113,6 @@ export class RecordsApi extends Construct {
       memorySize: 512,
       reservedConcurrentExecutions: props.reservedConcurrency,
       invokedBy: "API Gateway (Lambda proxy integration)",
-      network: props.network,
       environment: {
         TABLE_NAME: props.table.tableName,
         UPLOAD_BUCKET: props.uploadsBucket.bucketName,
@@ -132,7 +137,7 @@ export class RecordsApi extends Construct {
     // ── REST API ─────────────────────────────────────────────────────────────────────────────────
     const accessLogs = new logs.LogGroup(this, "AccessLogs", {
       retention: defaults.logRetention,
-      encryptionKey: defaults.encryptionKey,
+      encryptionKey: defaults.logsKey,
       removalPolicy: defaults.removalPolicy,
     });
     this.api = new apigw.RestApi(this, "Api", {
@@ -176,10 +181,6 @@ export class RecordsApi extends Construct {
 
     const ackApi = (id: string, reason: string): void => Validations.of(this.api).acknowledge({ id, reason });
     ackApi(
-      "AwsSolutions-APIG3",
-      "A WAFv2 web ACL (rate-based and managed rule groups) is part of the production-hardening issue; meanwhile every method requires a Cognito token and the stage is throttled.",
-    );
-    ackApi(
       "HIPAA.Security-APIGWCacheEnabledAndEncrypted",
       "Caching is deliberately off: responses are per-user PHI and must not be served from a shared stage cache.",
     );
@@ -191,5 +192,14 @@ export class RecordsApi extends Construct {
       "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
       "The account-level API Gateway logging role uses the AWS-managed policy API Gateway documents for it; it only allows writing to CloudWatch Logs.",
     );
+
+    this.firewall = new ApiFirewall(this, "Firewall", {
+      name: `chartbridge-${props.envName}-api`,
+      stage: this.api.deploymentStage,
+      requestsPer5MinPerIp: props.wafRequestsPer5MinPerIp,
+      logsKey: defaults.logsKey,
+      logRetention: defaults.logRetention,
+      removalPolicy: defaults.removalPolicy,
+    });
   }
 }

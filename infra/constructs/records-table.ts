@@ -17,7 +17,7 @@ export interface RecordsTableProps {
  * - `gsi2` (`gsi2pk`, `gsi2sk`): documents by content hash (duplicate detection).
  *
  * On-demand capacity, a NEW_AND_OLD_IMAGES stream (feeds the search index), point-in-time recovery and
- * the PHI key; deletion protection in production.
+ * the records data-class key (which also covers the stream); deletion protection in production.
  */
 export class RecordsTable extends Construct {
   readonly table: dynamodb.Table;

@@ -2,20 +2,24 @@ import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { phiBucketProps } from "./phi-bucket-props";
+import type { ScansLifecycle } from "../config";
+import { phiBucketProps, tieringRule } from "./phi-bucket-props";
 
 export interface ScanStorageProps {
+  /** The scans data-class key. */
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   /** Default Object Lock retention for uploaded scans (GOVERNANCE mode). */
   readonly objectLockDays: number;
+  /** Storage-class transitions of current and noncurrent scans (scans never expire). */
+  readonly lifecycle: ScansLifecycle;
   /** How long S3 server access logs are kept. */
   readonly accessLogRetentionDays: number;
 }
 
 /**
  * Where scanned charts land: a versioned, Object-Locked, SSE-KMS bucket that only accepts TLS, blocks all
- * public access, sends every event to EventBridge (the pipeline listens for Object Created), and writes
+ * public access, moves older scans to colder storage classes (configured per environment), sends every event to EventBridge (the pipeline listens for Object Created), and writes
  * server access logs to a separate log bucket that other buckets of the stack share.
  */
 export class ScanStorage extends Construct {
@@ -64,6 +68,8 @@ export class ScanStorage extends Construct {
       objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(props.objectLockDays)),
       lifecycleRules: [
         { id: "abort-incomplete-multipart", abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Lifecycle transitions keep the Object Lock retention of each version.
+        ...[tieringRule("tier-scans", props.lifecycle)].filter((r) => r !== undefined),
       ],
     });
     // Native EventBridge notifications, set on the L1 resource: `eventBridgeEnabled: true` on the L2 would

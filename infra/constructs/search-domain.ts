@@ -14,7 +14,10 @@ export interface SearchDomainProps {
   readonly domainName: string;
   readonly network: IsolatedNetwork;
   readonly capacity: EnvironmentSettings["search"];
-  readonly encryptionKey: kms.IKey;
+  /** The records data-class key: encrypts the index at rest (the index holds chart records). */
+  readonly recordsKey: kms.IKey;
+  /** The logs data-class key: encrypts the audit, application and slow-log groups. */
+  readonly logsKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
 }
@@ -24,14 +27,33 @@ const WRITE_ACTIONS = [...READ_ACTIONS, "es:ESHttpPut", "es:ESHttpDelete", "es:E
 
 /**
  * The OpenSearch Service domain that indexes chart records: inside the isolated VPC, encrypted at rest
- * with the PHI key, node-to-node encryption, HTTPS only with a TLS 1.2 policy, application and slow logs
- * to KMS-encrypted log groups. Access is by IAM: the domain's resource policy names exactly the roles
- * granted through `grantRead` / `grantReadWrite`, which also open port 443 from their security group.
- * Fine-grained access control comes with the production-hardening issue.
+ * with the records key, node-to-node encryption, HTTPS only with TLS 1.2+ and forward-secret ciphers;
+ * audit, application (error) and slow search/index logs to log groups encrypted with the logs key.
+ *
+ * Access is by IAM, in two layers:
+ * - the domain's resource policy names exactly the roles granted through `grantRead` / `grantReadWrite`
+ *   (which also give the role IAM permission and open port 443 from its security group) plus the admin
+ *   role;
+ * - fine-grained access control (the OpenSearch security plugin) decides what each role may do inside the
+ *   domain. Its master user is `adminRole` (an IAM role, no internal user database, no password); the
+ *   function roles are mapped to OpenSearch roles by the admin after deployment (infra/README.md, "Search
+ *   domain role mapping"): CloudFormation has no resource for the security plugin's role mappings.
  */
 export class SearchDomain extends Construct {
   readonly domain: opensearch.Domain;
   readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * The fine-grained access control master user (all_access + security_manager): assumable by IAM
+   * principals of this account that are allowed sts:AssumeRole on it; used to map the function roles.
+   */
+  readonly adminRole: iam.Role;
+  /**
+   * For an administrator's shell inside the VPC (e.g. a CloudShell VPC environment in the isolated
+   * subnets): may reach the domain and the interface endpoints (STS) on 443.
+   */
+  readonly adminClientSecurityGroup: ec2.SecurityGroup;
+  /** Roles granted access, by the OpenSearch role they must be mapped to (see infra/README.md). */
+  readonly grantedRoles: { readonly role: iam.IRole; readonly access: "read" | "readWrite" }[] = [];
   /** `https://<vpc endpoint>` */
   readonly endpointUrl: string;
   /** The cdk-nag finding id for grants on the domain's paths (`arn:…:domain/<name>/*`). */
@@ -52,12 +74,30 @@ export class SearchDomain extends Construct {
       allowAllOutbound: false,
     });
 
+    this.adminRole = new iam.Role(this, "AdminRole", {
+      description: `chartbridge ${props.domainName}: OpenSearch fine-grained access control master user`,
+      assumedBy: new iam.AccountRootPrincipal(),
+    });
+    this.adminClientSecurityGroup = new ec2.SecurityGroup(this, "AdminClientSecurityGroup", {
+      vpc: network.vpc,
+      description: "chartbridge search administration shell: HTTPS to the search domain and VPC endpoints",
+      allowAllOutbound: false,
+    });
+    this.adminClientSecurityGroup.connections.allowTo(this.securityGroup, ec2.Port.tcp(443), "search domain");
+    // Egress to the endpoints (STS, to assume adminRole); the endpoint group gets the matching ingress.
+    this.adminClientSecurityGroup.connections.allowTo(
+      network.endpointSecurityGroup,
+      ec2.Port.tcp(443),
+      "HTTPS from the search admin shell to the interface endpoints",
+    );
+
     const logGroup = (name: string): logs.LogGroup =>
       new logs.LogGroup(this, name, {
         retention: props.logRetention,
-        encryptionKey: props.encryptionKey,
+        encryptionKey: props.logsKey,
         removalPolicy: props.removalPolicy,
       });
+    const auditLogs = logGroup("AuditLogs");
     const appLogs = logGroup("ApplicationLogs");
     const slowSearchLogs = logGroup("SlowSearchLogs");
     const slowIndexLogs = logGroup("SlowIndexLogs");
@@ -68,7 +108,7 @@ export class SearchDomain extends Construct {
         new iam.PolicyStatement({
           principals: [new iam.ServicePrincipal("es.amazonaws.com")],
           actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          resources: [appLogs.logGroupArn, slowSearchLogs.logGroupArn, slowIndexLogs.logGroupArn],
+          resources: [auditLogs, appLogs, slowSearchLogs, slowIndexLogs].map((g) => g.logGroupArn),
           conditions: { StringEquals: { "aws:SourceAccount": Stack.of(this).account } },
         }),
       ],
@@ -98,11 +138,14 @@ export class SearchDomain extends Construct {
       },
       zoneAwareness: zoneAware ? { enabled: true, availabilityZoneCount: azCount } : { enabled: false },
       ebs: { volumeSize: capacity.volumeGb, volumeType: ec2.EbsDeviceVolumeType.GP3 },
-      encryptionAtRest: { enabled: true, kmsKey: props.encryptionKey },
+      encryptionAtRest: { enabled: true, kmsKey: props.recordsKey },
       nodeToNodeEncryption: true,
       enforceHttps: true,
-      tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
+      tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2_PFS,
+      fineGrainedAccessControl: { masterUserArn: this.adminRole.roleArn },
       logging: {
+        auditLogEnabled: true,
+        auditLogGroup: auditLogs,
         appLogEnabled: true,
         appLogGroup: appLogs,
         slowSearchLogEnabled: true,
@@ -126,6 +169,16 @@ export class SearchDomain extends Construct {
     });
 
     this.endpointUrl = `https://${this.domain.domainEndpoint}`;
+
+    // The master role reaches the domain through the resource policy alone (it needs no IAM policy of
+    // its own in this account), so it can sign the security-plugin requests that map the function roles.
+    this.accessStatements.push(
+      new iam.PolicyStatement({
+        principals: [this.adminRole],
+        actions: ["es:ESHttp*"],
+        resources: [this.indexArn],
+      }),
+    );
 
     Validations.of(this.domain).acknowledge({
       id: "AwsSolutions-OS3",
@@ -159,6 +212,7 @@ export class SearchDomain extends Construct {
 
   private grant(fn: lambda.IFunction, actions: string[]): void {
     if (!fn.role) throw new Error(`Function ${fn.node.path} has no role to grant search access to`);
+    this.grantedRoles.push({ role: fn.role, access: actions === READ_ACTIONS ? "read" : "readWrite" });
     iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: [this.indexArn] });
     this.accessStatements.push(
       new iam.PolicyStatement({ principals: [fn.role], actions, resources: [this.indexArn] }),

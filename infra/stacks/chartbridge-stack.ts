@@ -1,9 +1,10 @@
 import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import { Construct } from "constructs";
 import type { ChartbridgeConfig } from "../config";
+import { DataKeys } from "../constructs/data-class-key";
 import type { FunctionDefaults } from "../constructs/function-defaults";
 import { IsolatedNetwork } from "../constructs/isolated-network";
-import { PhiKey } from "../constructs/phi-key";
+import { OperationsMonitoring, textractOperationsFor } from "../constructs/operations-monitoring";
 import { ProcessingPipeline } from "../constructs/processing-pipeline";
 import { RecordsApi } from "../constructs/records-api";
 import { RecordsTable } from "../constructs/records-table";
@@ -20,7 +21,8 @@ export interface ChartbridgeStackProps extends StackProps {
  * so it synthesizes offline; see IsolatedNetwork for what that means for AZ count.
  */
 export class ChartbridgeStack extends Stack {
-  readonly phiKey: PhiKey;
+  /** One customer-managed key per data class (scans, OCR output, records, logs). */
+  readonly keys: DataKeys;
   readonly storage: ScanStorage;
   readonly results: ResultsBucket;
   readonly records: RecordsTable;
@@ -28,51 +30,52 @@ export class ChartbridgeStack extends Stack {
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
   readonly recordsApi: RecordsApi;
+  readonly monitoring: OperationsMonitoring;
 
   constructor(scope: Construct, id: string, props: ChartbridgeStackProps) {
     super(scope, id, props);
     const { config } = props;
 
-    this.phiKey = new PhiKey(this, "PhiKey", {
-      aliasName: `chartbridge/${config.envName}/phi`,
-      removalPolicy: config.removalPolicy,
-    });
-    const key = this.phiKey.key;
+    this.keys = new DataKeys(this, "Keys", { envName: config.envName, removalPolicy: config.removalPolicy });
+    const { keys } = this;
 
     this.storage = new ScanStorage(this, "ScanStorage", {
-      encryptionKey: key,
+      encryptionKey: keys.scans,
       removalPolicy: config.removalPolicy,
       objectLockDays: config.objectLockDays,
+      lifecycle: config.lifecycle.scans,
       accessLogRetentionDays: config.accessLogRetentionDays,
     });
     this.results = new ResultsBucket(this, "OcrResults", {
-      encryptionKey: key,
+      encryptionKey: keys.ocrOutput,
       accessLogsBucket: this.storage.accessLogsBucket,
       removalPolicy: config.removalPolicy,
       retentionDays: config.ocrResultsRetentionDays,
+      lifecycle: config.lifecycle.ocrResults,
     });
     this.records = new RecordsTable(this, "Records", {
-      encryptionKey: key,
+      encryptionKey: keys.records,
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
     });
 
     this.network = new IsolatedNetwork(this, "Network", {
       maxAzs: config.maxAzs,
-      encryptionKey: key,
+      logsKey: keys.logs,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
     Validations.of(this.network).acknowledge({
       id: "HIPAA.Security-VPCDefaultSecurityGroupClosed",
       reason:
-        "Nothing in the VPC uses the default security group (every ENI gets its own group) and the subnets have no route out; closing it needs CDK's custom-resource Lambda, deferred to the production-hardening issue.",
+        "Nothing in the VPC uses the default security group: every ENI (functions, interface endpoints, search domain, admin shell) has its own group, and the subnets have no route out. Closing it needs CDK's custom-resource Lambda (restrictDefaultSecurityGroup), a fifth function outside these controls; still open in issue 4.",
     });
     this.search = new SearchDomain(this, "Search", {
       domainName: `chartbridge-${config.envName}`,
       network: this.network,
       capacity: config.search,
-      encryptionKey: key,
+      recordsKey: keys.records,
+      logsKey: keys.logs,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
@@ -80,18 +83,20 @@ export class ChartbridgeStack extends Stack {
     const functionDefaults: FunctionDefaults = {
       logLevel: config.logLevel,
       logRetention: config.logRetention,
-      encryptionKey: key,
+      logsKey: keys.logs,
       removalPolicy: config.removalPolicy,
+      network: this.network,
     };
-    const searchNetwork = { vpc: this.network.vpc, subnets: this.network.subnets };
 
     this.pipeline = new ProcessingPipeline(this, "Pipeline", {
+      envName: config.envName,
       uploadsBucket: this.storage.uploadsBucket,
       resultsBucket: this.results.bucket,
       table: this.records.table,
       search: this.search,
-      searchNetwork,
-      encryptionKey: key,
+      scansKey: keys.scans,
+      ocrOutputKey: keys.ocrOutput,
+      recordsKey: keys.records,
       ocrFeatures: config.ocrFeatures,
       ingestConcurrency: config.concurrency.ingest,
       ocrCompleteConcurrency: config.concurrency.ocrComplete,
@@ -100,17 +105,41 @@ export class ChartbridgeStack extends Stack {
     });
 
     this.recordsApi = new RecordsApi(this, "RecordsApi", {
+      envName: config.envName,
       table: this.records.table,
       uploadsBucket: this.storage.uploadsBucket,
       resultsBucket: this.results.bucket,
       search: this.search,
-      network: searchNetwork,
       ocrFeatures: config.ocrFeatures,
       rateLimit: config.api.rateLimit,
       burstLimit: config.api.burstLimit,
+      wafRequestsPer5MinPerIp: config.api.wafRequestsPer5MinPerIp,
       reservedConcurrency: config.concurrency.api,
       deletionProtection: config.deletionProtection,
       functionDefaults,
+    });
+
+    const { pipeline, recordsApi } = this;
+    this.monitoring = new OperationsMonitoring(this, "Monitoring", {
+      functions: (
+        [
+          ["ingest", pipeline.ingestFunction],
+          ["ocr-complete", pipeline.ocrCompleteFunction],
+          ["index-records", pipeline.indexRecordsFunction],
+          ["api", recordsApi.apiFunction],
+        ] as const
+      ).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
+      deadLetterQueues: [
+        { name: "ingest", queue: pipeline.ingestDeadLetterQueue },
+        { name: "ocr-complete", queue: pipeline.ocrCompleteDeadLetterQueue },
+        { name: "index-records-failures", queue: pipeline.indexFailureQueue },
+      ],
+      ingestQueue: { name: "ingest", queue: pipeline.ingestQueue },
+      workQueues: [{ name: "ocr-complete", queue: pipeline.ocrCompleteQueue }],
+      ocrCompletionFunction: pipeline.ocrCompleteFunction.function,
+      apiStage: recordsApi.api.deploymentStage,
+      textractOperations: textractOperationsFor(config.ocrFeatures),
+      removalPolicy: config.removalPolicy,
     });
 
     new CfnOutput(this, "UploadsBucketName", { value: this.storage.uploadsBucket.bucketName });
@@ -119,5 +148,17 @@ export class ChartbridgeStack extends Stack {
     new CfnOutput(this, "ApiUrl", { value: this.recordsApi.api.url });
     new CfnOutput(this, "UserPoolId", { value: this.recordsApi.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.recordsApi.userPoolClient.userPoolClientId });
+    // For the search domain's role mapping (infra/README.md, "Search domain role mapping").
+    new CfnOutput(this, "SearchEndpoint", { value: this.search.endpointUrl });
+    new CfnOutput(this, "SearchAdminRoleArn", { value: this.search.adminRole.roleArn });
+    new CfnOutput(this, "SearchAdminSecurityGroupId", {
+      value: this.search.adminClientSecurityGroup.securityGroupId,
+    });
+    new CfnOutput(this, "IndexRecordsRoleArn", {
+      value: this.pipeline.indexRecordsFunction.function.role?.roleArn ?? "",
+    });
+    new CfnOutput(this, "ApiFunctionRoleArn", {
+      value: this.recordsApi.apiFunction.function.role?.roleArn ?? "",
+    });
   }
 }

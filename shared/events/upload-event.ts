@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** One uploaded object, from either an S3 event notification or an EventBridge "Object Created" event. */
 export interface UploadedObject {

@@ -7,7 +7,7 @@ import { needsReview } from "../extraction/review";
 import { splitModel, subModel } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
-import type { PipelineDeps } from "./pipeline-deps";
+import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
 
 export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["status"] | "IGNORED" };
 
@@ -50,7 +50,7 @@ export async function fetchOcrResult(
  */
 export async function completeOcr(
   notification: OcrCompletionNotification,
-  deps: PipelineDeps,
+  deps: OcrPipelineDeps,
 ): Promise<CompleteOcrOutcome> {
   const documentId = notification.JobTag ?? "";
   const record = documentId ? await deps.records.get(documentId) : undefined;
@@ -118,7 +118,7 @@ export async function completeOcr(
 async function extractInto(
   record: ChartRecord,
   doc: DocModel,
-  deps: PipelineDeps,
+  deps: OcrPipelineDeps,
   now: string,
 ): Promise<ChartRecord> {
   const text = plainText(doc);

@@ -1,11 +1,17 @@
 import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
 import { documentIdFor } from "../domain/document-id";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
-import { validateUpload } from "../intake/validate-upload";
-import type { PipelineDeps } from "./pipeline-deps";
+import type { OcrPipelineDeps } from "./pipeline-deps";
 
 /** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
 const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
+
+/**
+ * Intake validation runs MuPDF, whose module compiles a 10 MB WebAssembly binary when it is evaluated. It is
+ * imported on first use, so the ingest Lambda's initialization (and invocations that never validate, such as
+ * redelivered events for documents already registered) does not pay for it; the bundle still contains it.
+ */
+const loadValidation = () => import("../intake/validate-upload");
 
 /** Textract errors that mean "this document can never be processed", as opposed to "try again later". */
 const PERMANENT_OCR_START_ERRORS = new Set([
@@ -25,7 +31,7 @@ export type IngestOutcome =
  * Takes in one uploaded object: fingerprint, validate, register idempotently, start OCR.
  * Safe to run any number of times for the same event: the record id comes from the object's identity.
  */
-export async function ingestUpload(upload: UploadedObject, deps: PipelineDeps): Promise<IngestOutcome> {
+export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps): Promise<IngestOutcome> {
   const id = documentIdFor(upload);
   const existing = await deps.records.get(id);
   if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
@@ -53,7 +59,7 @@ export async function ingestUpload(upload: UploadedObject, deps: PipelineDeps): 
 
   const validation = object.truncatedAt
     ? ({ ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` } as const)
-    : await validateUpload(object.bytes);
+    : (await loadValidation()).validateUpload(object.bytes);
   if (!validation.ok) {
     const rejected = transition(base, "REJECTED", { now, reasonCode: validation.reasonCode, detail: validation.detail });
     await deps.records.createIfAbsent(rejected);
@@ -80,7 +86,7 @@ export async function ingestUpload(upload: UploadedObject, deps: PipelineDeps): 
   return startOcr(record, deps);
 }
 
-async function startOcr(record: ChartRecord, deps: PipelineDeps): Promise<IngestOutcome> {
+async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<IngestOutcome> {
   const { bucket, key, versionId } = record.source;
   let jobId: string;
   try {

@@ -16,3 +16,6 @@ export interface PipelineDeps {
   logger: Logger;
   now: () => string;
 }
+
+/** What the OCR half of the pipeline (ingest, OCR completion) uses: everything but the search index. */
+export type OcrPipelineDeps = Omit<PipelineDeps, "search">;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_TYPES, type DocumentType } from "../domain/document-types";
 import { STATUSES } from "../domain/status";
 import type { SearchQuery } from "./search-index";

@@ -104,9 +104,12 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   // ── Encryption and TLS ──────────────────────────────────────────────────────────────────────────
-  it("encrypts every bucket: SSE-KMS with the PHI key for data, SSE-S3 only for the access-log bucket", () => {
-    const phiKey = logicalId(synth.stack.phiKey.key);
+  it("encrypts every bucket: SSE-KMS with its data-class key for data, SSE-S3 only for the access-log bucket", () => {
     const accessLogs = logicalId(synth.stack.storage.accessLogsBucket);
+    const bucketKeys: Record<string, string> = {
+      [logicalId(synth.stack.storage.uploadsBucket)]: logicalId(synth.stack.keys.scans),
+      [logicalId(synth.stack.results.bucket)]: logicalId(synth.stack.keys.ocrOutput),
+    };
     const buckets = resourcesOfType(resources, "AWS::S3::Bucket");
     expect(buckets).toHaveLength(3);
     for (const [id, props] of buckets) {
@@ -118,7 +121,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       } else {
         expect(rule.ServerSideEncryptionByDefault).toEqual({
           SSEAlgorithm: "aws:kms",
-          KMSMasterKeyID: { "Fn::GetAtt": [phiKey, "Arn"] },
+          KMSMasterKeyID: { "Fn::GetAtt": [bucketKeys[id], "Arn"] },
         });
       }
       expect(props.PublicAccessBlockConfiguration).toEqual({
@@ -193,7 +196,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       SSESpecification: {
         SSEEnabled: true,
         SSEType: "KMS",
-        KMSMasterKeyId: { "Fn::GetAtt": [logicalId(synth.stack.phiKey.key), "Arn"] },
+        KMSMasterKeyId: { "Fn::GetAtt": [logicalId(synth.stack.keys.records), "Arn"] },
       },
       DeletionProtectionEnabled: envName === "prod",
     });
@@ -204,7 +207,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       [string, Record<string, unknown>],
     ];
     expect(topic.KmsMasterKeyId).toEqual({
-      "Fn::GetAtt": [logicalId(synth.stack.pipeline.notificationKey), "Arn"],
+      "Fn::GetAtt": [logicalId(synth.stack.keys.ocrOutput), "Arn"],
     });
     const policies = resourcesOfType(resources, "AWS::SNS::TopicPolicy").filter(([, p]) =>
       referencedIds(p.Topics).has(topicId),
@@ -215,8 +218,15 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     }
   });
 
-  it("encrypts every queue with the PHI key and gives each a TLS-only policy", () => {
-    const phiKey = logicalId(synth.stack.phiKey.key);
+  it("encrypts every queue with the key of the data it carries and gives each a TLS-only policy", () => {
+    const { pipeline, keys } = synth.stack;
+    const queueKeys: Record<string, string> = {
+      [logicalId(pipeline.ingestQueue)]: logicalId(keys.scans),
+      [logicalId(pipeline.ingestDeadLetterQueue)]: logicalId(keys.scans),
+      [logicalId(pipeline.ocrCompleteQueue)]: logicalId(keys.ocrOutput),
+      [logicalId(pipeline.ocrCompleteDeadLetterQueue)]: logicalId(keys.ocrOutput),
+      [logicalId(pipeline.indexFailureQueue)]: logicalId(keys.records),
+    };
     const queues = resourcesOfType(resources, "AWS::SQS::Queue");
     expect(queues).toHaveLength(5);
     const tlsOnly = new Set(
@@ -225,7 +235,8 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
         .flatMap(([, p]) => [...referencedIds(p.Queues)]),
     );
     for (const [id, props] of queues) {
-      expect(props.KmsMasterKeyId, id).toEqual({ "Fn::GetAtt": [phiKey, "Arn"] });
+      expect(queueKeys[id], `${id} is a known queue`).toBeDefined();
+      expect(props.KmsMasterKeyId, id).toEqual({ "Fn::GetAtt": [queueKeys[id], "Arn"] });
       expect(tlsOnly.has(id), `${id} has a TLS-only queue policy`).toBe(true);
     }
   });
@@ -262,10 +273,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     }
   });
 
-  it("encrypts every log group with the PHI key and applies the configured retention", () => {
-    const phiKey = logicalId(synth.stack.phiKey.key);
+  it("encrypts every log group with the logs key and applies the configured retention", () => {
+    const logsKey = logicalId(synth.stack.keys.logs);
     for (const [id, props] of resourcesOfType(resources, "AWS::Logs::LogGroup")) {
-      expect(props.KmsKeyId, id).toEqual({ "Fn::GetAtt": [phiKey, "Arn"] });
+      expect(props.KmsKeyId, id).toEqual({ "Fn::GetAtt": [logsKey, "Arn"] });
       expect(props.RetentionInDays, id).toBe(synth.config.logRetention);
     }
   });
@@ -313,12 +324,12 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     });
   });
 
-  it("runs the search-facing functions in the VPC and the others outside it", () => {
+  it("runs every function in the VPC", () => {
     const inVpc = (fn: IConstruct): boolean => resources[logicalId(fn)]?.Properties?.VpcConfig !== undefined;
     expect(inVpc(synth.stack.pipeline.indexRecordsFunction.function)).toBe(true);
     expect(inVpc(synth.stack.recordsApi.apiFunction.function)).toBe(true);
-    expect(inVpc(synth.stack.pipeline.ingestFunction.function)).toBe(false);
-    expect(inVpc(synth.stack.pipeline.ocrCompleteFunction.function)).toBe(false);
+    expect(inVpc(synth.stack.pipeline.ingestFunction.function)).toBe(true);
+    expect(inVpc(synth.stack.pipeline.ocrCompleteFunction.function)).toBe(true);
   });
 
   // ── Search and API ──────────────────────────────────────────────────────────────────────────────
@@ -326,7 +337,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     template.hasResourceProperties("AWS::OpenSearchService::Domain", {
       EncryptionAtRestOptions: { Enabled: true, KmsKeyId: Match.anyValue() },
       NodeToNodeEncryptionOptions: { Enabled: true },
-      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: "Policy-Min-TLS-1-2-PFS-2023-10" },
       VPCOptions: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
       ClusterConfig: Match.objectLike({ ZoneAwarenessEnabled: envName === "prod" }),
       AccessPolicies: {

@@ -1,0 +1,47 @@
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { createDocumentClient, createDynamoDbClient } from "../adapters/dynamodb/dynamodb-client";
+import { RecordRepository } from "../adapters/dynamodb/record-repository";
+import { ObjectStore } from "../adapters/s3/object-store";
+import { createS3Client } from "../adapters/s3/s3-client";
+import { TextractOcrEngine } from "../adapters/textract/textract-ocr-engine";
+import type { Config } from "../config";
+import type { OcrEngine } from "../ocr/ocr-engine";
+import { lazy } from "./lazy";
+import type { OcrPipelineDeps } from "./pipeline-deps";
+
+/**
+ * The production wiring of the OCR half of the pipeline (the ingest and ocr-complete Lambdas): everything
+ * createPipelineDeps builds except the search index, so those functions' bundles leave out the OpenSearch
+ * client.
+ */
+export function createOcrPipelineDeps(
+  config: Config,
+  logger: Logger,
+  overrides: { ocr?: OcrEngine } = {},
+): OcrPipelineDeps {
+  const records = new RecordRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME);
+  const objects = new ObjectStore(createS3Client(config));
+  return {
+    records,
+    objects,
+    ocr: overrides.ocr ?? lazy(() => createTextract(config)),
+    resultsBucket: config.RESULTS_BUCKET,
+    ocrFeatures: config.OCR_FEATURES,
+    reviewThreshold: config.REVIEW_THRESHOLD,
+    logger,
+    now: () => new Date().toISOString(),
+  };
+}
+
+function createTextract(config: Config): OcrEngine {
+  if (config.OCR_ENGINE !== "textract")
+    throw new Error("OCR_ENGINE=local needs the local runtime's OCR engine");
+  if (!config.TEXTRACT_SNS_TOPIC_ARN || !config.TEXTRACT_ROLE_ARN) {
+    throw new Error("TEXTRACT_SNS_TOPIC_ARN and TEXTRACT_ROLE_ARN are required for Textract");
+  }
+  return new TextractOcrEngine({
+    region: config.AWS_REGION,
+    snsTopicArn: config.TEXTRACT_SNS_TOPIC_ARN,
+    roleArn: config.TEXTRACT_ROLE_ARN,
+  });
+}

@@ -50,7 +50,9 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
     raw.push(...queryCandidates(page, ctx));
   }
   if (firstPage) raw.push(...letterheadCandidates(firstPage.lines));
-  for (const signed of signatureDates(model.lines, ctx)) {
+  // An inpatient stay is dated by its admission and discharge dates, not by when its summary was signed.
+  const stay = raw.some((c) => c.target === "admissionDate" || c.target === "dischargeDate");
+  for (const signed of stay ? [] : signatureDates(model.lines, ctx)) {
     raw.push(candidate(dateOfServiceRule, signed, CERTAINTY.signatureDate, "signature"));
   }
   const scoped = raw.filter(

@@ -186,3 +186,17 @@ describe("letterhead", () => {
     );
   });
 });
+
+describe("signature date fallback", () => {
+  it("is not used for an inpatient stay (admission/discharge dates date it)", () => {
+    const d = buildDoc(
+      page(
+        "DISCHARGE SUMMARY",
+        "Patient: Jane Doe   Admission Date: 10/20/2022   Discharge Date: 10/24/2022",
+        "Electronically signed by: Dr. Ann Lee, MD on October 26, 2022",
+      ),
+    );
+    expect(values(d)).toMatchObject({ admissionDate: "2022-10-20", dischargeDate: "2022-10-24" });
+    expect(values(d).dateOfService).toBeUndefined();
+  });
+});

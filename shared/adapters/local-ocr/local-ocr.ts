@@ -49,6 +49,8 @@ export async function recognizeDocument(bytes: Uint8Array, opts: RecognizeDocume
     for (let n = 1; n <= total && failure === undefined; n++) {
       while (inFlight.size > pool.size && failure === undefined) await Promise.race(inFlight);
       if (failure !== undefined) break;
+      // A skewed scan comes back straightened (same pixel size), so the normalized boxes below locate text on
+      // the deskewed page; within the ±4° corrected that is at most a few pixels off the original scan.
       const { png, width, height } = doc.render(n, { dpi: opts.dpi });
       // Tasks never reject (failures are recorded), so an early exit leaves no unhandled rejections behind.
       const task: Promise<void> = pool

@@ -96,7 +96,7 @@ export interface DocModel {
  * One pass groups the blocks by page and indexes them by id; LINE/WORD text is read straight from the blocks
  * (a LINE's words are its CHILD WORD blocks, which is all the library does for them). Only pages that hold
  * other blocks (KEY_VALUE_SET, TABLE/CELL, QUERY/QUERY_RESULT, …) go through `amazon-textract-response-parser`,
- * together in one parse, for the key/value, table and query graph navigation. The result is the same model
+ * one parse per page, for the key/value, table and query graph navigation. The result is the same model
  * `buildDocModelWithParser` builds (the equivalence is tested on every fixture).
  *
  * Pages scanned turned (upside down, sideways) keep the image's coordinates in Textract's output; the same pass
@@ -108,18 +108,19 @@ export function buildDocModel(doc: TextractDocument): DocModel {
   const groups = groupBlocks(doc.Blocks ?? []);
   if (!groups.groups.length) return { pageCount: declaredPages, pages: [], lines: [] };
 
-  const complex = groups.groups.filter((g) => g.complex);
+  // One parser document per page that needs it: the library indexes blocks in one plain object per document,
+  // and a 100-page index is ~4× slower to build and query than 100 one-page ones (bench:speed).
   const structures = new Map<PageGroup, TrpPage>();
-  if (complex.length) {
-    const blocks: TextractBlock[] = [];
-    for (const g of complex) for (const b of parserBlocks(g, groups.byId)) blocks.push(b);
+  const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";
+  for (const g of groups.groups) {
+    if (!g.complex) continue;
     const trp = new TrpDocument({
-      DocumentMetadata: { Pages: Math.max(declaredPages, 1) },
-      Blocks: blocks as unknown as ApiBlock[],
-      DetectDocumentTextModelVersion:
-        doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0",
+      DocumentMetadata: { Pages: 1 },
+      Blocks: parserBlocks(g, groups.byId) as unknown as ApiBlock[],
+      DetectDocumentTextModelVersion: version,
     } as ApiResponsePage);
-    trp.listPages().forEach((trpPage, i) => structures.set(complex[i] as PageGroup, trpPage));
+    const trpPage = trp.listPages()[0];
+    if (trpPage) structures.set(g, trpPage);
   }
 
   const pages: PageModel[] = [];
@@ -181,7 +182,10 @@ function orientationOf(votes: OrientationVotes): PageOrientation {
 }
 
 /** sanitizeBlocks' grouping without copying: pages in number order, each page's blocks in input order. */
-function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[]; byId: Map<string, TextractBlock> } {
+function groupBlocks(input: readonly TextractBlock[]): {
+  groups: PageGroup[];
+  byId: Map<string, TextractBlock>;
+} {
   const byId = new Map<string, TextractBlock>();
   const byPage = new Map<number, PageGroup>();
   let currentPage = 0;
@@ -220,9 +224,10 @@ function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[]; by
  * are left out: wrapping them was most of the library's cost.
  */
 function parserBlocks(group: PageGroup, byId: ReadonlyMap<string, TextractBlock>): TextractBlock[] {
-  const inPage = new Set(group.rest);
   const keep = new Set<TextractBlock>();
-  const stack = group.rest.filter((b) => !TEXT_ONLY_TYPES.has(b.BlockType) && !b.BlockType.startsWith("LAYOUT_"));
+  const stack: TextractBlock[] = [];
+  for (const b of group.rest)
+    if (!TEXT_ONLY_TYPES.has(b.BlockType) && !b.BlockType.startsWith("LAYOUT_")) stack.push(b);
   while (stack.length) {
     const b = stack.pop() as TextractBlock;
     if (keep.has(b)) continue;
@@ -230,18 +235,27 @@ function parserBlocks(group: PageGroup, byId: ReadonlyMap<string, TextractBlock>
     for (const rel of b.Relationships ?? []) {
       for (const id of rel.Ids ?? []) {
         const child = byId.get(id);
-        if (child && inPage.has(child) && !keep.has(child)) stack.push(child);
+        if (child && !keep.has(child)) stack.push(child);
       }
     }
   }
+  // Only this page's blocks are kept (a relationship into another page is bad data; fixBlock drops it).
   const kept = group.rest.filter((b) => keep.has(b));
-  const ids = new Set(kept.map((b) => b.Id));
+  const inPage = new Set<TextractBlock>(kept);
+  const ids: IdFilter = {
+    has: (id) => {
+      const child = byId.get(id);
+      return child !== undefined && inPage.has(child);
+    },
+  };
   const page = group.page ? fixBlock(group.page, ids, group.key) : syntheticPage(group.key, kept);
-  return [page, ...kept.map((b) => (isSane(b, ids, group.key) ? b : fixBlock(b, ids, group.key)))];
+  const out: TextractBlock[] = [page];
+  for (const b of kept) out.push(isSane(b, ids, group.key) ? b : fixBlock(b, ids, group.key));
+  return out;
 }
 
 /** A block fixBlock would copy without changing anything the library reads (the usual Textract block). */
-function isSane(b: TextractBlock, ids: ReadonlySet<string>, page: number): boolean {
+function isSane(b: TextractBlock, ids: IdFilter, page: number): boolean {
   if (b.Page !== page) return false;
   const geometry = b.Geometry;
   if (geometry) {
@@ -255,6 +269,11 @@ function isSane(b: TextractBlock, ids: ReadonlySet<string>, page: number): boole
     for (const id of rel.Ids) if (!ids.has(id)) return false;
   }
   return true;
+}
+
+/** Which relationship ids a block may keep (those the parser can resolve). */
+interface IdFilter {
+  has(id: string): boolean;
 }
 
 const ZERO_BOX = { Left: 0, Top: 0, Width: 0, Height: 0 };
@@ -281,27 +300,27 @@ function readLines(
   for (const block of group.rest) {
     if (block.BlockType !== "LINE") continue;
     const box = blockBox(block, orientation);
-    const words: TextractBlock[] = [];
+    let tokens: Token[] = [];
+    let wordText: string | undefined; // the words' text, only needed when the LINE has none
     for (const rel of block.Relationships ?? []) {
       if (rel.Type !== "CHILD") continue;
       for (const id of rel.Ids ?? []) {
         const w = byId.get(id);
-        if (w && w.BlockType === "WORD") words.push(w);
-      }
-    }
-    const text = block.Text ?? words.map((w) => w.Text).join(" ");
-    let tokens: Token[];
-    if (words.length) {
-      tokens = [];
-      for (const w of words) {
-        const box = blockBox(w, orientation);
-        const wordTokens = makeTokens(w.Text ?? "", w.Confidence ?? 100, box, pageNumber);
+        if (!w || w.BlockType !== "WORD") continue;
+        const wordTokens = makeTokens(
+          w.Text ?? "",
+          w.Confidence ?? 100,
+          blockBox(w, orientation),
+          pageNumber,
+        );
         tokensById?.set(w.Id, wordTokens);
         for (const t of wordTokens) tokens.push(t);
+        if (block.Text === undefined)
+          wordText = wordText === undefined ? (w.Text ?? "") : `${wordText} ${w.Text ?? ""}`;
       }
-    } else {
-      tokens = syntheticTokens(text, block.Confidence ?? 100, box, pageNumber);
     }
+    const text = block.Text ?? wordText ?? "";
+    if (!tokens.length) tokens = syntheticTokens(text, block.Confidence ?? 100, box, pageNumber);
     out.push({ page: pageNumber, index: firstIndex + out.length, text, tokens, box });
   }
   return out;
@@ -377,14 +396,15 @@ function readStructures(
 ): Pick<PageModel, "keyValues" | "tables" | "queries"> {
   const tokensOf = (w: TrpWord) => known?.get(w.id) ?? wordTokens(w, pageNumber, orientation);
   const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
-    const keyTokens = field.key.listWords().flatMap(tokensOf);
+    // Each list… call walks the relationships again: ask once and derive text and tokens from the words.
+    const keyWords = field.key.listWords();
     const content = field.value?.listContent() ?? [];
     const valueWords = content.filter((c): c is TrpWord => c.blockType === "WORD");
     const valueTokens = valueWords.flatMap(tokensOf);
     return {
       page: pageNumber,
-      keyText: field.key.text,
-      keyTokens,
+      keyText: keyWords.map((w) => w.text).join(" "),
+      keyTokens: keyWords.flatMap(tokensOf),
       valueText: valueWords.map((w) => w.text).join(" "),
       valueTokens,
       confidence: field.confidence ?? 100,
@@ -395,9 +415,7 @@ function readStructures(
   const tables: TableModel[] = trpPage.listTables().map((table) => ({
     page: pageNumber,
     box: toBox(table.geometry.boundingBox, orientation),
-    rows: [...table.iterRows()].map((row) =>
-      row.listCells().map((cell) => readCell(cell, tokensOf)),
-    ),
+    rows: [...table.iterRows()].map((row) => row.listCells().map((cell) => readCell(cell, tokensOf))),
   }));
 
   const queries: QueryAnswer[] = trpPage.queries.listQueries().flatMap((q) => {
@@ -499,7 +517,7 @@ export function sanitizeBlocks(input: readonly TextractBlock[]): TextractBlock[]
 
 const GEOMETRY_OPTIONAL = new Set(["QUERY", "QUERY_RESULT"]);
 
-function fixBlock(raw: TextractBlock, ids: { has(id: string): boolean }, page: number): TextractBlock {
+function fixBlock(raw: TextractBlock, ids: IdFilter, page: number): TextractBlock {
   const block: TextractBlock = { ...raw, Page: page };
   const bb =
     raw.Geometry?.BoundingBox ?? (raw.BlockType === "PAGE" ? { Left: 0, Top: 0, Width: 1, Height: 1 } : null);

@@ -16,6 +16,8 @@ export interface PageIdentity {
   mrn?: string;
   /** Not identity, but tells two same-titled notes apart ("PROGRESS NOTE" on 05/01 and on 05/08). */
   dateOfService?: string;
+  /** A document's other readings of its MRN (one character apart, forgiven by identityConflict). */
+  otherMrns?: string[];
 }
 
 /** Patient identity is read from lines starting above HEADER_BOTTOM or below FOOTER_TOP. */
@@ -159,6 +161,9 @@ export function mergeIdentity(known: PageIdentity, seen: PageIdentity): PageIden
     const value = known[key] ?? seen[key];
     if (value) out[key] = value;
   }
+  const readings = [...(known.otherMrns ?? []), ...(seen.otherMrns ?? [])];
+  if (known.mrn && seen.mrn && !sameMrnKey(known.mrn, seen.mrn)) readings.push(seen.mrn);
+  if (readings.length) out.otherMrns = readings;
   return out;
 }
 
@@ -166,15 +171,46 @@ export function mergeIdentity(known: PageIdentity, seen: PageIdentity): PageIden
  * Which identity field, if any, differs between the document so far and a page: MRN and DOB must be equal
  * (MRN ignoring punctuation, leading zeros and O/0, I/l/1 confusions); names may differ by an OCR slip.
  * Fields missing on either side are not evidence either way.
+ *
+ * One misread MRN character (a worn "1" read as "7") is forgiven only when both sides print the very same
+ * patient name: two patients with the same name and neighbouring MRNs on consecutive pages of one stack is
+ * far less likely than a scan slip, while neighbouring MRNs alone (consecutive registrations) are common.
  */
 export function identityConflict(
   doc: PageIdentity,
   page: PageIdentity,
 ): "mrn" | "dateOfBirth" | "name" | undefined {
-  if (doc.mrn && page.mrn && normalizeMrnKey(doc.mrn) !== normalizeMrnKey(page.mrn)) return "mrn";
+  if (doc.mrn && page.mrn) {
+    const forgive = exactSameName(doc.name, page.name);
+    const pageMrn = page.mrn;
+    const readings = [doc.mrn, ...(doc.otherMrns ?? [])];
+    if (!readings.some((mrn) => sameMrn(mrn, pageMrn, forgive))) return "mrn";
+  }
   if (doc.dateOfBirth && page.dateOfBirth && doc.dateOfBirth !== page.dateOfBirth) return "dateOfBirth";
   if (doc.name && page.name && !sameName(doc.name, page.name)) return "name";
   return undefined;
+}
+
+function sameMrnKey(a: string, b: string): boolean {
+  return normalizeMrnKey(a) === normalizeMrnKey(b);
+}
+
+function sameMrn(a: string, b: string, forgiveOneSlip: boolean): boolean {
+  const ka = normalizeMrnKey(a);
+  const kb = normalizeMrnKey(b);
+  if (ka === kb) return true;
+  if (!forgiveOneSlip || ka.length !== kb.length || ka.length < 6) return false;
+  let differences = 0;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) differences++;
+  return differences === 1;
+}
+
+/** Both names given, with the same words (in any order, titles ignored). */
+function exactSameName(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const wa = nameWords(a).sort();
+  const wb = nameWords(b).sort();
+  return wa.length >= 2 && wa.length === wb.length && wa.every((w, i) => w === wb[i]);
 }
 
 export function normalizeMrnKey(mrn: string): string {

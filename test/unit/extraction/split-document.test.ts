@@ -90,6 +90,29 @@ describe("splitDocument", () => {
     expect(reasons(byHeaderName)).toEqual(["start", "new-patient"]);
   });
 
+  it("forgives one misread MRN character only when both pages print the very same patient name", () => {
+    // A worn "1" read as "7" on page 1; pages 2 and 3 read it right.
+    const slip = buildDoc([
+      page("Patient: Wyman, Colin      MRN: MRN-628987", "Consultation report."),
+      page("Patient: Wyman, Colin      MRN: MRN-628981", "Exam."),
+      page("Patient: Wyman, Colin      MRN: MRN-628981", "Comments."),
+    ]);
+    expect(reasons(slip)).toEqual(["start"]);
+    // Consecutive registrations: neighbouring MRNs, different (or unread) names are different patients.
+    const neighbours = buildDoc([
+      page("Patient: Colin Wyman      MRN: MRN-628981", "Body."),
+      page("Patient: Calin Wyman      MRN: MRN-628982", "Body."), // one letter off: sameName, not the same print
+      page("MRN: MRN-628983", "Body."),
+    ]);
+    expect(reasons(neighbours)).toEqual(["start", "new-patient", "new-patient"]);
+    // Same name, two characters apart: not a slip.
+    const twoApart = buildDoc([
+      page("Patient: Colin Wyman      MRN: MRN-628981"),
+      page("Patient: Colin Wyman      MRN: MRN-628917"),
+    ]);
+    expect(reasons(twoApart)).toEqual(["start", "new-patient"]);
+  });
+
   it("splits the same patient's two document types (new-title)", () => {
     const doc = buildDoc([
       firstPage("DISCHARGE SUMMARY", SMITH, "HOSPITAL COURSE:", "Uneventful."),

@@ -180,12 +180,21 @@ const PROSE_WORDS = new Set([
 
 /** Typical height of the line's words (for gap thresholds). */
 export function lineHeight(line: OcrLine): number {
-  const hs = line.tokens
-    .map((t) => t.box.height)
-    .filter((h) => h > 0)
-    .sort((a, b) => a - b);
-  return hs[Math.floor(hs.length / 2)] ?? line.box.height ?? 0.01;
+  // Median of the words' heights, without temporary arrays: rules ask this of every line, many times.
+  const tokens = line.tokens;
+  const hs = tokens.length <= HEIGHT_SCRATCH.length ? HEIGHT_SCRATCH : new Float64Array(tokens.length);
+  let n = 0;
+  for (const t of tokens) {
+    const h = t.box.height;
+    if (!(h > 0)) continue;
+    let i = n++;
+    for (; i > 0 && (hs[i - 1] as number) > h; i--) hs[i] = hs[i - 1] as number;
+    hs[i] = h;
+  }
+  return n ? (hs[Math.floor(n / 2)] as number) : line.box.height || 0.01;
 }
+
+const HEIGHT_SCRATCH = new Float64Array(64);
 
 export function gapBefore(tokens: readonly Token[], i: number): number {
   const prev = tokens[i - 1];

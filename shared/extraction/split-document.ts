@@ -27,7 +27,7 @@
  * unless they sit inside a numbered continuation. A file without content pages gives one range covering all
  * pages (reason "start"); a file without pages gives no range.
  */
-import type { ExtractionResult } from "../domain/fields";
+import type { ExtractedField, ExtractionResult } from "../domain/fields";
 import type { TextractDocument } from "../ocr/textract-blocks";
 import { extractModel, type ExtractOptions } from "./extract-document";
 import { buildDocModel, type DocModel, type PageModel } from "./model/document-model";
@@ -40,7 +40,7 @@ import {
 } from "./split/identity";
 import { isBlankPage, isSeparatorPage, pageNumbering, type PageNumbering } from "./split/page-signals";
 import { pageTitle, type PageTitle } from "./split/titles";
-import { subModel } from "./model/sub-model";
+import { pageRangeView } from "./model/sub-model";
 
 export { subDocument } from "./split/sub-document";
 export { subModel } from "./model/sub-model";
@@ -179,7 +179,7 @@ export function extractDocuments(
 
 /**
  * extractDocuments on an already built DocModel: the blocks are read once for splitting and for every part
- * (each part is `subModel(model, pages)`, the same model `subDocument` + buildDocModel would give).
+ * (each part reads as `subModel(model, pages)`, the same model `subDocument` + buildDocModel would give).
  */
 export function extractDocumentsFromModel(
   model: DocModel,
@@ -189,5 +189,30 @@ export function extractDocumentsFromModel(
   if (ranges.length === 1 && ranges[0]?.pages[0] === 1 && ranges[0].pages[1] >= model.pageCount) {
     return [{ ...ranges[0], result: extractModel(model, opts) }];
   }
-  return ranges.map((r) => ({ ...r, result: extractModel(subModel(model, r.pages), opts) }));
+  // Each part is read through a view of the model (no copy) and its pages renumbered afterwards: the same
+  // result as extracting subModel(model, r.pages), without copying every token of the file.
+  return ranges.map((r) => ({
+    ...r,
+    result: shiftResultPages(extractModel(pageRangeView(model, r.pages), opts), r.pages[0] - 1),
+  }));
+}
+
+/** A result read from pages offset+1… of a file, with its pages numbered from 1 as the part's own. */
+function shiftResultPages(result: ExtractionResult, offset: number): ExtractionResult {
+  if (offset === 0) return result;
+  const shift = <T extends { page?: number }>(item: T): T =>
+    item.page === undefined ? item : { ...item, page: item.page - offset };
+  const fields: ExtractionResult["fields"] = {};
+  for (const [name, field] of Object.entries(result.fields) as [
+    keyof ExtractionResult["fields"],
+    ExtractedField,
+  ][])
+    fields[name] = shift(field);
+  return {
+    ...result,
+    fields,
+    diagnoses: result.diagnoses.map(shift),
+    medications: result.medications.map(shift),
+    allergies: result.allergies.map(shift),
+  };
 }

@@ -15,10 +15,26 @@ export function subModel(model: DocModel, range: readonly [number, number]): Doc
   const lines: OcrLine[] = [];
   for (const p of model.pages) {
     if (p.number < first || p.number > last) continue;
-    const page = offset === 0 && p.lines[0]?.index === lines.length ? p : renumberPage(p, p.number - offset, lines.length);
+    const page =
+      offset === 0 && p.lines[0]?.index === lines.length
+        ? p
+        : renumberPage(p, p.number - offset, lines.length);
     pages.push(page);
     for (const l of page.lines) lines.push(l);
   }
+  return { pageCount: Math.max(Math.max(0, last - first + 1), pages.length), pages, lines };
+}
+
+/**
+ * Pages first..last of `model` as a model that shares the original pages, lines and tokens (nothing copied),
+ * keeping their page numbers. For extraction, which only compares page numbers with each other: run it on the
+ * view and shift the pages it reports (`shiftResultPages`) to get what it gives on `subModel(model, range)`.
+ */
+export function pageRangeView(model: DocModel, range: readonly [number, number]): DocModel {
+  const [first, last] = range;
+  const pages = model.pages.filter((p) => p.number >= first && p.number <= last);
+  const lines: OcrLine[] = [];
+  for (const p of pages) for (const l of p.lines) lines.push(l);
   return { pageCount: Math.max(Math.max(0, last - first + 1), pages.length), pages, lines };
 }
 

@@ -11,15 +11,23 @@ export function cleanText(raw: string): string {
 
 const TITLES = /^(?:mr|mrs|ms|miss|mx|mstr|master)\.?\s+/i;
 
+/**
+ * A name's text cleaned, and a quote mark at either end dropped: that is a scan speck read as one
+ * ("Okafor, DO’"); names only have them inside (O'Brien).
+ */
+function cleanName(raw: string): string {
+  return cleanText(cleanText(raw).replace(/^['’‘"“”`]+|['’‘"“”`]+$/g, ""));
+}
+
 /** Patient name: cleaned, courtesy titles (Mr., Mrs., Ms., Miss, Mx.) removed; order kept as printed. */
 export function normalizePatientName(raw: string): string | undefined {
-  const name = cleanText(cleanText(raw).replace(TITLES, ""));
+  const name = cleanName(cleanName(raw).replace(TITLES, ""));
   return looksLikePersonName(name) ? name : undefined;
 }
 
 /** Provider name: cleaned; titles and credentials kept as printed ("Dr. Ann Lee, MD"). */
 export function normalizeProviderName(raw: string): string | undefined {
-  const name = cleanText(raw);
+  const name = cleanName(raw);
   return looksLikePersonName(name, { allowCredentials: true }) ? name : undefined;
 }
 

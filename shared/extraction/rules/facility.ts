@@ -22,6 +22,7 @@ export const facilityRule: FieldRule = {
     // Stop where an address starts ("St. Mary's Hospital, 123 Main St").
     const used = takeWhile(tokens, (t, i) => i < 10 && !/^\d/.test(t.text));
     const value = cleanText(used.map((t) => t.text).join(" "));
+    if (NOTICE.test(value)) return undefined;
     return value.length >= 3 && /[A-Za-z]{3}/.test(value) ? { value, tokens: used } : undefined;
   },
   query: {
@@ -29,6 +30,12 @@ export const facilityRule: FieldRule = {
     question: /\b(?:facility|hospital|clinic)(?: name)?\b/i,
   },
 };
+
+/**
+ * Footer and stamp notices are not facility names: "Maplewood General Hospital - CONFIDENTIAL PATIENT
+ * INFORMATION" reads as the label "Hospital" followed by the notice.
+ */
+const NOTICE = /\b(?:confidential|privileged|information|do not (?:copy|disclose|release))\b/i;
 
 const FACILITY_WORDS =
   /\b(?:hospital|hospitals|medical cent(?:er|re)|health ?care|health (?:system|center|centre|services|partners|network|clinic)|clinic|clinics|medical group|medical associates|infirmary|surgery cent(?:er|re)|surgical cent(?:er|re)|imaging cent(?:er|re)|urgent care|physicians group|family (?:practice|medicine)|pediatrics|laboratories|sanatorium|hospice|rehabilitation cent(?:er|re)|nursing (?:home|facility))\b/i;

@@ -351,6 +351,16 @@ describe("facility letterhead", () => {
     expect(fields(doc).facility).toBeUndefined();
   });
 
+  it("does not take a footer notice after the facility's name as the facility", () => {
+    const doc = buildDoc(
+      page("LABORATORY REPORT", "Patient: Jane Doe", {
+        text: "Maplewood General Hospital -   CONFIDENTIAL PATIENT INFORMATION",
+        y: 0.95,
+      }),
+    );
+    expect(values(doc).facility).not.toBe("CONFIDENTIAL PATIENT INFORMATION");
+  });
+
   it("prefers an explicit Facility: label", () => {
     const doc = buildDoc(page("Springfield Health System", "Facility: Lakeside Clinic"));
     expect(values(doc).facility).toBe("Lakeside Clinic");

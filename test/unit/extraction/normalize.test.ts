@@ -133,6 +133,12 @@ describe("names", () => {
     expect(normalizePatientName("Doe, Jane")).toBe("Doe, Jane");
   });
 
+  it("drops a quote mark a scan speck left at either end of a name, keeps one inside", () => {
+    expect(normalizeProviderName("Dr. Samuel Okafor, DO’")).toBe("Dr. Samuel Okafor, DO");
+    expect(normalizePatientName("‘Wyman, Colin")).toBe("Wyman, Colin");
+    expect(normalizePatientName("Mary O'Brien\"")).toBe("Mary O'Brien");
+  });
+
   it("accepts real-looking names, rejects prose", () => {
     expect(looksLikePersonName("Mary-Jane O'Brien")).toBe(true);
     expect(looksLikePersonName("Ludwig van Beethoven")).toBe(true);

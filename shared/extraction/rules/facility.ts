@@ -63,8 +63,12 @@ export function letterheadCandidates(firstPageLines: readonly OcrLine[]): Candid
   const heights = firstPageLines.map((l) => l.box.height).sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
   const out: Candidate[] = [];
-  for (const line of firstPageLines.slice(0, 8)) {
-    if (line.box.top > 0.3) break;
+  // The top of the page by position, not reading order: OCR may read a left column of labels first.
+  const top = firstPageLines
+    .filter((l) => l.box.top <= 0.3)
+    .sort((a, b) => a.box.top - b.box.top)
+    .slice(0, 8);
+  for (const line of top) {
     const text = cleanText(line.text);
     if (!FACILITY_WORDS.test(text) || NOT_A_FACILITY.test(text) || /:/.test(text) || text.length > 80)
       continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../../shared/extraction/extract-document";
-import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
+import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, CHAR_WIDTH, LINE_HEIGHT, page, REF_DATE } from "./build-blocks";
 
 const extract = (doc: TextractDocument) => extractDocument(doc, { referenceDate: REF_DATE });
@@ -359,6 +359,25 @@ describe("facility letterhead", () => {
       }),
     );
     expect(values(doc).facility).not.toBe("CONFIDENTIAL PATIENT INFORMATION");
+  });
+
+  it("finds the letterhead by position when OCR reads a left column of labels first", () => {
+    const labels = ["Patient:", "Sex:", "Account #:", "Provider:", "CURRENT MEDICATIONS:"];
+    const meds = ["1. Jolivette 28 Day Pack", "2. Ibuprofen 200 MG Oral", "3. Camila 28 Day Pack"];
+    const doc = buildDoc(
+      page(
+        ...labels.map((text, i) => ({ text, x: 0.1, y: 0.17 + i * 0.02 })),
+        ...meds.map((text, i) => ({ text, x: 0.1, y: 0.28 + i * 0.02 })),
+        { text: "Saltmarsh Family Health Clinic", x: 0.32, y: 0.07 },
+        { text: "MEDICATION RECONCILIATION", x: 0.32, y: 0.13 },
+      ),
+    );
+    // Column by column, as tesseract reads it: the left column's lines come before the letterhead.
+    const column = (b: TextractBlock) =>
+      b.BlockType === "LINE" && (b.Geometry?.BoundingBox.Left ?? 0) > 0.3 ? 1 : 0;
+    const inColumns = { ...doc, Blocks: [...doc.Blocks].sort((a, b) => column(a) - column(b)) };
+    expect(inColumns.Blocks.findIndex((b) => b.Text === "Saltmarsh Family Health Clinic")).toBeGreaterThan(8);
+    expect(values(inColumns).facility).toBe("Saltmarsh Family Health Clinic");
   });
 
   it("prefers an explicit Facility: label", () => {

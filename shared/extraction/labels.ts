@@ -7,6 +7,7 @@
 import type { OcrLine } from "./model/document-model";
 import { right } from "./model/geometry";
 import { endsWithColon, isSeparator, labelKeys, type Token } from "./model/tokens";
+import { withinOneEdit } from "./normalize/edit-distance";
 
 /** What a label's value fills: a result field, a patient-name part, or nothing (a delimiter label). */
 export type LabelTarget =
@@ -243,7 +244,7 @@ function labelsStartingAt(key: string, index: LabelIndex): readonly CompiledLabe
   if (!found) {
     const set = new Set(index.byFirstKey.get(key) ?? []);
     for (const first of index.fuzzyFirstKeys) {
-      if (first !== key && levenshteinAtMostOne(key, first))
+      if (first !== key && withinOneEdit(key, first))
         for (const l of index.byFirstKey.get(first) ?? []) set.add(l);
     }
     found = [...set].sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
@@ -294,7 +295,7 @@ function matchAt(
       const tokenKey = tokens[i + k]?.key ?? "";
       const labelKey = label.keys[k] ?? "";
       if (tokenKey === labelKey) continue;
-      if (!fuzzy && labelKey.length >= 5 && levenshteinAtMostOne(tokenKey, labelKey)) {
+      if (!fuzzy && labelKey.length >= 5 && withinOneEdit(tokenKey, labelKey)) {
         fuzzy = true;
         continue;
       }
@@ -383,28 +384,6 @@ function continuesIntoUnknownLabel(tokens: readonly Token[], from: number): bool
     if (endsWithColon(t)) return /[A-Za-z]/.test(t.text);
   }
   return false;
-}
-
-function levenshteinAtMostOne(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  let j = 0;
-  let edits = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++;
-      j++;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (a.length > b.length) i++;
-    else if (a.length < b.length) j++;
-    else {
-      i++;
-      j++;
-    }
-  }
-  return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
 /**

@@ -67,7 +67,8 @@ function piecesOf(text: string): { pieces: string[]; keys: string[] } {
 
 export function makeTokens(text: string, confidence: number, box: BoundingBox, page: number): Token[] {
   const { pieces, keys } = piecesOf(text);
-  if (pieces.length === 1) return [{ text: pieces[0] as string, key: keys[0] as string, confidence, box, page }];
+  if (pieces.length === 1)
+    return [{ text: pieces[0] as string, key: keys[0] as string, confidence, box, page }];
   const boxes = splitBoxHorizontally(
     box,
     pieces.map((p) => p.length),

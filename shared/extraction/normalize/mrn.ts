@@ -17,8 +17,8 @@ export function normalizeMrn(
   let speckRun = false;
   for (const [i, raw] of pieces.entries()) {
     const stripped = raw.replace(/^[#:]+/, "").replace(/[,;:.]+$/, "");
-    // Stray marks around the number (quotes, "©", "~") are specks of the scan, not part of the MRN.
-    const piece = stripped.replace(/^[“”"'‘’`©~*°]+/, "").replace(/[“”"'‘’`©~*°]+$/, "");
+    // Stray marks around the number (quotes, "©", "~", a "}" made of a box corner) are specks of the scan.
+    const piece = stripped.replace(/^[“”"'‘’`©~*°{}[\]<>]+/, "").replace(/[“”"'‘’`©~*°{}[\]<>]+$/, "");
     // A lone "#" or ":" before the number ("MRN # 00123"), or a lone stroke OCR made of a speck or a
     // box border ("MRN: i 00123"): an MRN is never a single letter.
     if (!piece || (!taken.length && /^[|!iIl]$/.test(piece))) {

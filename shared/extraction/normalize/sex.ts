@@ -1,3 +1,5 @@
+import { withinOneEdit } from "./edit-distance";
+
 export type Sex = "female" | "male" | "other" | "unknown";
 
 const SEX_WORDS: Record<string, Sex> = {
@@ -28,4 +30,16 @@ export function normalizeSex(raw: string): Sex | undefined {
   const first = raw.trim().split(/[\s/,;]+/)[0] ?? "";
   const key = first.toLowerCase().replace(/[.:()]/g, "");
   return SEX_WORDS[key];
+}
+
+/**
+ * A sex answer OCR misread by one letter ("Mule", "Mle" for Male; "Femle" for Female): three letters or more,
+ * the first one right, one edit from exactly one of the two words. Undefined otherwise ("emale" could be
+ * either; "Fale" is two edits from Female).
+ */
+export function misreadSex(raw: string): Sex | undefined {
+  const word = raw.toLowerCase().replace(/[^a-z]/g, "");
+  if (word.length < 3) return undefined;
+  const matches = (["male", "female"] as const).filter((w) => word[0] === w[0] && withinOneEdit(word, w));
+  return matches.length === 1 ? matches[0] : undefined;
 }

@@ -1,7 +1,7 @@
 /** Patient identity words: full name, name parts (composed into a full name), sex. */
 import type { LabelDef } from "../labels";
 import { normalizePatientName } from "../normalize/names";
-import { normalizeSex } from "../normalize/sex";
+import { misreadSex, normalizeSex } from "../normalize/sex";
 import type { Token } from "../model/tokens";
 import { takeWhile, type FieldRule, type ParsedValue } from "./types";
 
@@ -101,12 +101,14 @@ export const sexRule: FieldRule = {
     while (start < 2 && tokens[start] && tokens[start + 1] && isSpeck(tokens[start] as Token)) start++;
     const first = tokens[start];
     if (!first) return undefined;
-    const value = normalizeSex(first.text);
+    // A word one letter off ("Mule") is read as the answer it resembles, as a repair (reviewed).
+    const exact = normalizeSex(first.text);
+    const value = exact ?? misreadSex(first.text);
     if (!value) return undefined;
     // A blank form printing the choices ("Sex: M F", "Male Female") is not an answer.
     const others = tokens.slice(start + 1, start + 4).map((t) => normalizeSex(t.text));
     if (others.some((o) => o && o !== value && o !== "unknown")) return undefined;
-    return { value, tokens: [first] };
+    return exact ? { value, tokens: [first] } : { value, tokens: [first], repaired: true };
   },
   patientScoped: true,
   query: { alias: /^(?:PATIENT_?)?(?:SEX|GENDER)$/i, question: /\b(?:sex|gender)\b/i },

@@ -101,6 +101,16 @@ describe("specks and skew", () => {
     expect(values(buildDoc(page("Sex:  .  M   F"))).sex).toBeUndefined();
   });
 
+  it("reads a sex answer misread by one letter, and an MRN behind a bracket speck, as repairs", () => {
+    const doc = buildDoc(
+      page("Patient: Marvin Morar    DOB: 05/08/1970", "Sex: ‘ b Mule    MR#:  }  44544092"),
+    );
+    const f = extractDocument(doc, { referenceDate: REF_DATE }).fields;
+    expect(f.sex?.value).toBe("male");
+    expect(f.sex?.confidence).toBeLessThan(0.85);
+    expect(f.mrn?.value).toBe("44544092");
+  });
+
   it("reads right-column values on a skewed scan from the row the label is on", () => {
     // Values right of the labels, each a little higher than the label (page rotated counter-clockwise); the
     // label lines are long, so their boxes reach down into the next row.

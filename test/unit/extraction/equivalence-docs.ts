@@ -32,7 +32,10 @@ export function syntheticDocs(): Record<string, TextractDocument> {
       "Allergies: Penicillin (rash)",
       { text: "Page 1 of 2", y: 0.95 },
     ),
-    page("Smith, John   MRN: 00123   Page 2 of 2", "Follow up with PCP in 1 week.", { text: "Page 2 of 2", y: 0.95 }),
+    page("Smith, John   MRN: 00123   Page 2 of 2", "Follow up with PCP in 1 week.", {
+      text: "Page 2 of 2",
+      y: 0.95,
+    }),
     page("SEPARATOR SHEET"),
     {
       lines: [
@@ -41,7 +44,15 @@ export function syntheticDocs(): Record<string, TextractDocument> {
         { text: "Date of Service: 06/02/2024", kv: true },
         "Assessment: stable",
       ],
-      tables: [{ y: 0.5, rows: [["Medication", "Dose"], ["Metformin", "500 mg"]] }],
+      tables: [
+        {
+          y: 0.5,
+          rows: [
+            ["Medication", "Dose"],
+            ["Metformin", "500 mg"],
+          ],
+        },
+      ],
       queries: [{ text: "What is the patient's MRN?", alias: "MRN", answer: "00987", confidence: 88 }],
     },
     page("MEDICATION LIST", "Patient: Jane Doe", "Aspirin 81 mg daily"),
@@ -56,7 +67,9 @@ export function syntheticDocs(): Record<string, TextractDocument> {
   ];
   // LINE blocks without WORD children (synthetic tokens), one page without a PAGE block.
   const noWords = buildDoc(stack);
-  noWords.Blocks = noWords.Blocks.filter((b) => b.BlockType !== "WORD" && !(b.BlockType === "PAGE" && b.Page === 2));
+  noWords.Blocks = noWords.Blocks.filter(
+    (b) => b.BlockType !== "WORD" && !(b.BlockType === "PAGE" && b.Page === 2),
+  );
   return {
     "repeat-all-40": repeatToPages(all, 40),
     "repeat-detect-25": repeatToPages(detect, 25),
@@ -66,4 +79,3 @@ export function syntheticDocs(): Record<string, TextractDocument> {
     "stack-no-words": noWords,
   };
 }
-

@@ -25,7 +25,6 @@ const GOLDEN = new URL("../../fixtures/extraction-golden/", import.meta.url);
 const UPDATE = process.env.UPDATE_EXTRACTION_GOLDEN === "1";
 const opts = { referenceDate: REF_DATE };
 
-
 /** Everything extraction says about a document, as plain JSON, through the public (fast) entry points. */
 function observe(doc: TextractDocument) {
   const ranges = splitDocument(doc, opts);

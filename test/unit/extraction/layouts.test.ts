@@ -21,7 +21,11 @@ describe("stacked labels (caption above the value, three cells per row, no colon
       { text: "Patient Name                  Date of Birth                     Gender", x: 0.1, y: 0.186 },
       { text: "Garfield Donnelly             December 12, 1990                 Male", x: 0.1, y: 0.199 },
       { text: "Medical Record No.            Date of Exam                      Physician", x: 0.1, y: 0.221 },
-      { text: "37406846                      January 29, 2024                  Dr. Alan Reyes, MD", x: 0.1, y: 0.234 },
+      {
+        text: "37406846                      January 29, 2024                  Dr. Alan Reyes, MD",
+        x: 0.1,
+        y: 0.234,
+      },
       { text: "REASON FOR CONSULTATION:", x: 0.09, y: 0.264 },
       { text: "Renal failure evaluation for possible dialysis therapy.", x: 0.09, y: 0.283 },
     ),
@@ -101,10 +105,10 @@ describe("provider labels and signatures", () => {
 
   it("prefers the header's provider over the signature", () => {
     const doc = buildDoc(
-      page(
-        "Attending: Dr. Alan Reyes, MD",
-        { text: "Electronically signed by: Dr. Grace Whitfield, MD on 05/06/2024 11:59", y: 0.8 },
-      ),
+      page("Attending: Dr. Alan Reyes, MD", {
+        text: "Electronically signed by: Dr. Grace Whitfield, MD on 05/06/2024 11:59",
+        y: 0.8,
+      }),
     );
     expect(values(doc).provider).toBe("Dr. Alan Reyes, MD");
   });
@@ -127,9 +131,15 @@ describe("date of service label variants", () => {
   it("reads a procedure date under a running header (patient line at the top, no labels on it)", () => {
     const doc = buildDoc(
       page(
-        { text: "O'CONNER, DOREEN  MRN: MRN-980982  DOB: 03-05-1942                     REPORT OF OPERATION", y: 0.046 },
+        {
+          text: "O'CONNER, DOREEN  MRN: MRN-980982  DOB: 03-05-1942                     REPORT OF OPERATION",
+          y: 0.046,
+        },
         { text: "Pt Name:            Doreen O'Conner        D.O.B.:           03-05-1942", y: 0.168 },
-        { text: "Procedure Date:     05-06-2024             Primary Surgeon:  Dr. Grace Whitfield, MD", y: 0.209 },
+        {
+          text: "Procedure Date:     05-06-2024             Primary Surgeon:  Dr. Grace Whitfield, MD",
+          y: 0.209,
+        },
       ),
     );
     expect(values(doc)).toMatchObject({

@@ -51,7 +51,8 @@ describe("subModel equals the model of subDocument", () => {
         [Math.min(2, n), n],
         [Math.ceil(n / 2), Math.ceil(n / 2)],
       ];
-      for (const r of ranges) expect(subModel(model, r), `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
+      for (const r of ranges)
+        expect(subModel(model, r), `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
     });
   }
 });

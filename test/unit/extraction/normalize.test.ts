@@ -7,7 +7,7 @@ import {
   normalizePatientName,
   normalizeProviderName,
 } from "../../../shared/extraction/normalize/names";
-import { normalizeSex } from "../../../shared/extraction/normalize/sex";
+import { misreadSex, normalizeSex } from "../../../shared/extraction/normalize/sex";
 import { REF_DATE } from "./build-blocks";
 
 const ref = { referenceDate: REF_DATE };
@@ -115,6 +115,20 @@ describe("normalizeSex", () => {
   });
 });
 
+describe("misreadSex", () => {
+  it.each([
+    ["Mule", "male"],
+    ["Mle", "male"],
+    ["Ma1e", "male"],
+    ["Femle", "female"],
+    ["FEMALF", "female"],
+  ])("%s → %s (one letter off, first letter right)", (raw, sex) => expect(misreadSex(raw)).toBe(sex));
+
+  it.each(["emale", "Fale", "Married", "Mo", "Mouse", "Fern"])("%s → nothing", (raw) =>
+    expect(misreadSex(raw)).toBeUndefined(),
+  );
+});
+
 describe("names", () => {
   it("collapses whitespace and strips trailing punctuation", () => {
     expect(cleanText("  Jane   Doe , ")).toBe("Jane Doe");
@@ -161,6 +175,11 @@ describe("normalizeMrn", () => {
     expect(normalizeMrn(["#", "00123"])).toEqual({ value: "00123", count: 2 });
     expect(normalizeMrn(["00123,", "Room", "4"])).toEqual({ value: "00123", count: 1 });
     expect(normalizeMrn(["A123456"])).toEqual({ value: "A123456", count: 1 });
+  });
+
+  it("skips a bracket a box corner left before the number", () => {
+    expect(normalizeMrn(["}", "44544092"])).toEqual({ value: "44544092", count: 2 });
+    expect(normalizeMrn(["[00123]"])).toEqual({ value: "00123", count: 1 });
   });
 
   it("requires a digit", () => {

@@ -2,32 +2,51 @@ import { App, type AppProps, Tags, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
 import { DEFAULT_ENV, parseConfig, type ChartbridgeConfig } from "./config";
 import { ChartbridgeStack } from "./stacks/chartbridge-stack";
+import { ChartbridgeReplicaStack } from "./stacks/replica-stack";
 
 export interface ChartbridgeApp {
   readonly app: App;
   readonly stack: ChartbridgeStack;
+  /** `Chartbridge-<env>-replica`, when the environment configures `replication`. */
+  readonly replicaStack?: ChartbridgeReplicaStack;
   readonly config: ChartbridgeConfig;
 }
 
 /**
- * Build the chartbridge CDK app: one environment-agnostic stack for the environment chosen with
- * `-c env=…` (default dev), checked by the cdk-nag AwsSolutions and HIPAA Security packs during synthesis.
- * Tests call this with the cdk.json context; infra/app.ts calls it with what the CLI passes.
+ * Build the chartbridge CDK app for the environment chosen with `-c env=…` (default dev): the
+ * environment-agnostic main stack and, with `replication`, the replica stack in the replica region (the
+ * main stack depends on it but never references it), checked by the cdk-nag AwsSolutions and HIPAA
+ * Security packs during synthesis. Tests call this with the cdk.json context; infra/app.ts calls it with
+ * what the CLI passes.
  */
 export function buildChartbridgeApp(props: AppProps = {}): ChartbridgeApp {
   const app = new App(props);
   const envName = String(app.node.tryGetContext("env") ?? DEFAULT_ENV);
   const config = parseConfig(app.node.tryGetContext("environments"), envName);
 
+  const replicaStack =
+    config.replication &&
+    new ChartbridgeReplicaStack(app, `Chartbridge-${envName}-replica`, {
+      description: `chartbridge (${envName}): cross-region replicas of scans, OCR output, access logs and records backups`,
+      config,
+      region: config.replication.region,
+      terminationProtection: config.production,
+    });
   const stack = new ChartbridgeStack(app, `Chartbridge-${envName}`, {
     description: `chartbridge (${envName}): scanned medical charts → records`,
     config,
+    replica: replicaStack?.targets,
     terminationProtection: config.production,
   });
-  Tags.of(stack).add("application", "chartbridge");
-  Tags.of(stack).add("environment", envName);
-  Tags.of(stack).add("data-classification", "phi");
+  // Replication and backup copies need the replica buckets and vault to exist first.
+  if (replicaStack) stack.addStackDependency(replicaStack, "replicates into its buckets and backup vault");
+
+  for (const tagged of [stack, replicaStack].filter((s) => s !== undefined)) {
+    Tags.of(tagged).add("application", "chartbridge");
+    Tags.of(tagged).add("environment", envName);
+    Tags.of(tagged).add("data-classification", "phi");
+  }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
-  return { app, stack, config };
+  return { app, stack, replicaStack, config };
 }

@@ -8,12 +8,12 @@ import { z } from "zod";
  * receive typed values and never read context themselves.
  */
 
-/** The values CloudWatch Logs accepts for a retention period (RetentionDays), in days. */
 /** Production refuses an Object Lock default shorter than this (originals are the legal record). */
 export const PRODUCTION_MIN_OBJECT_LOCK_DAYS = 365;
 /** Production refuses log retention shorter than this (logs are the audit trail). */
 export const PRODUCTION_MIN_LOG_DAYS = 365;
 
+/** The values CloudWatch Logs accepts for a retention period (RetentionDays), in days. */
 const LOG_RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter((v): v is number => typeof v === "number" && v > 0),
 );
@@ -79,6 +79,43 @@ const bucketLifecycleSchema = z.strictObject({
   /** Versions replaced by a newer upload of the same key. */
   noncurrentTransitions: transitionListSchema,
 });
+
+/**
+ * Cross-region replication: the PHI buckets replicate to buckets in `region` (stack
+ * `Chartbridge-<env>-replica`), and records backups are copied to a vault there.
+ */
+const replicationSchema = z.strictObject({
+  /** The second region; the main stack must be deployed to a different one. */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: "must be an AWS region such as us-west-2" }),
+});
+
+/** AWS Backup of the records table (on top of point-in-time recovery): retention of each rule, in days. */
+const backupSchema = z
+  .strictObject({
+    dailyRetentionDays: positiveInt,
+    weeklyRetentionDays: positiveInt,
+    monthlyRetentionDays: positiveInt,
+    /**
+     * Vault Lock (governance mode): no recovery point can be deleted, nor its retention shortened, before
+     * this many days. At most the shortest rule retention, or backup jobs into the vault fail.
+     */
+    vaultLockMinRetentionDays: positiveInt.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.weeklyRetentionDays < b.dailyRetentionDays || b.monthlyRetentionDays < b.weeklyRetentionDays) {
+      ctx.addIssue({
+        code: "custom",
+        message: "retention must not shrink from daily to weekly to monthly backups",
+      });
+    }
+    if (b.vaultLockMinRetentionDays !== undefined && b.vaultLockMinRetentionDays > b.dailyRetentionDays) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vaultLockMinRetentionDays"],
+        message: `must be at most dailyRetentionDays (${b.dailyRetentionDays}): the vault refuses shorter-lived recovery points`,
+      });
+    }
+  });
 
 const EnvironmentSchema = z
   .object({
@@ -147,6 +184,9 @@ const EnvironmentSchema = z
       wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
     }),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
+    /** Cross-region replication of the PHI buckets and backup copies; required in production. */
+    replication: replicationSchema.optional(),
+    backup: backupSchema,
   })
   .strict()
   .superRefine((env, ctx) => {
@@ -180,6 +220,18 @@ const EnvironmentSchema = z
       }
       if (env.search.dataNodes < 2 || env.search.dedicatedMasters === undefined) {
         refuse(["search"], "needs at least 2 data nodes (zone-aware) and dedicated master nodes");
+      }
+      if (env.replication === undefined) {
+        refuse(
+          ["replication"],
+          'needs cross-region replication ({ "region": … }): originals and backups must survive the loss of a region',
+        );
+      }
+      if (env.backup.vaultLockMinRetentionDays === undefined) {
+        refuse(
+          ["backup", "vaultLockMinRetentionDays"],
+          "needs a Vault Lock on the records backup vault (recovery points must not be deletable early)",
+        );
       }
     }
     const expiry = env.retention.ocrResultsDays;
@@ -218,6 +270,7 @@ export type EnvironmentSettings = z.infer<typeof EnvironmentSchema>;
 export type ScansLifecycle = EnvironmentSettings["lifecycle"]["scans"];
 export type OcrResultsLifecycle = EnvironmentSettings["lifecycle"]["ocrResults"];
 export type OcrFeatureSet = EnvironmentSettings["textract"]["features"];
+export type BackupSettings = EnvironmentSettings["backup"];
 
 /** Parsed settings for one environment, with CDK types resolved. */
 export interface ChartbridgeConfig {
@@ -237,6 +290,9 @@ export interface ChartbridgeConfig {
   readonly concurrency: EnvironmentSettings["concurrency"] & { readonly ingest: number };
   readonly api: EnvironmentSettings["api"];
   readonly logLevel: EnvironmentSettings["logLevel"];
+  /** Undefined: no replica region (never in production). */
+  readonly replication?: EnvironmentSettings["replication"];
+  readonly backup: BackupSettings;
 }
 
 export const DEFAULT_ENV = "dev";
@@ -289,5 +345,7 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     concurrency: { ...env.concurrency, ingest: ingestMaxConcurrency(env.textract.tpsBudget) },
     api: env.api,
     logLevel: env.logLevel,
+    replication: env.replication,
+    backup: env.backup,
   };
 }

@@ -21,6 +21,8 @@ export interface DataClassKeyProps {
   /** Environment name, for the alias `chartbridge/<env>/<class>`. */
   readonly envName: string;
   readonly removalPolicy: RemovalPolicy;
+  /** What the key encrypts, for its description; defaults to DATA_CLASSES[dataClass]. */
+  readonly purpose?: string;
 }
 
 /**
@@ -32,15 +34,18 @@ export interface DataClassKeyProps {
 export class DataClassKey extends Construct {
   readonly key: kms.Key;
   readonly dataClass: DataClass;
+  /** `alias/chartbridge/<env>/<class>`: the same in every region, so other stacks can name the key by it. */
+  readonly aliasName: string;
 
   constructor(scope: Construct, id: string, props: DataClassKeyProps) {
     super(scope, id);
     this.dataClass = props.dataClass;
+    this.aliasName = `alias/chartbridge/${props.envName}/${props.dataClass}`;
 
     this.key = new kms.Key(this, "Key", {
-      description: `chartbridge ${props.envName}: ${DATA_CLASSES[props.dataClass]}`,
+      description: `chartbridge ${props.envName}: ${props.purpose ?? DATA_CLASSES[props.dataClass]}`,
       enableKeyRotation: true,
-      alias: `chartbridge/${props.envName}/${props.dataClass}`,
+      alias: this.aliasName,
       removalPolicy: props.removalPolicy,
       pendingWindow: Duration.days(30),
     });

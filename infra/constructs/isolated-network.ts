@@ -53,13 +53,18 @@ export class IsolatedNetwork extends Construct {
       maxAzs: props.maxAzs,
       natGateways: 0,
       subnetConfiguration: [{ name: "isolated", subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      // true deploys a custom-resource Lambda to strip the default security group's rules; nothing here
-      // uses the default group. Closing it is tracked in the production-hardening issue (see stack).
+      // true deploys a custom-resource Lambda to strip the default security group's rules (see below).
       restrictDefaultSecurityGroup: false,
       gatewayEndpoints: {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
         DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
       },
+    });
+
+    Validations.of(this.vpc).acknowledge({
+      id: "HIPAA.Security-VPCDefaultSecurityGroupClosed",
+      reason:
+        "Nothing in the VPC uses the default security group (every ENI has its own group) and the subnets have no route out. CloudFormation cannot remove the default group's rules (SecurityGroupIngress/Egress resources only add rules); CDK's restrictDefaultSecurityGroup does it with a custom-resource Lambda outside the VPC holding ec2:Revoke* rights, a fifth function outside these controls. The rules are revoked once after deployment instead (infra/README.md).",
     });
 
     const flowLogGroup = new logs.LogGroup(this, "FlowLogs", {

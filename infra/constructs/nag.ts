@@ -30,6 +30,27 @@ export function wildcardResourceFinding(resource: IConstruct, suffix: string): s
   return `AwsSolutions-IAM5[Resource::<${logicalIdOf(resource)}.Arn>${suffix}]`;
 }
 
+/**
+ * `AwsSolutions-IAM5[Resource::<arn>]` for an ARN that is not a resource of this stack (e.g. one in the
+ * replica region, named by a formatted ARN), rendered as cdk-nag renders it: `Fn::Join` flattened, `Ref`
+ * as `<Name>`, `Fn::GetAtt` as `<LogicalId.Attr>`.
+ */
+export function wildcardArnFinding(scope: IConstruct, arn: string): string {
+  const flatten = (node: unknown): string => {
+    if (typeof node === "string") return node;
+    if (Array.isArray(node)) return node.map(flatten).join("");
+    const value = node as Record<string, unknown>;
+    if (Array.isArray(value["Fn::Join"])) {
+      const [delimiter, items] = value["Fn::Join"] as [string, unknown[]];
+      return items.map(flatten).join(delimiter);
+    }
+    if (typeof value.Ref === "string") return `<${value.Ref}>`;
+    if (Array.isArray(value["Fn::GetAtt"])) return `<${(value["Fn::GetAtt"] as string[]).join(".")}>`;
+    return JSON.stringify(node);
+  };
+  return `AwsSolutions-IAM5[Resource::${flatten(Stack.of(scope).resolve(arn))}]`;
+}
+
 /** `AwsSolutions-IAM5[Action::<action>]` */
 export function wildcardActionFinding(action: string): string {
   return `AwsSolutions-IAM5[Action::${action}]`;

@@ -30,7 +30,7 @@ export const USER_GROUPS = {
 } as const;
 
 export interface RecordsApiProps {
-  /** Names the WAF web ACL (`chartbridge-<env>-api`). */
+  /** Names the REST API (`chartbridge-<env>`) and the WAF web ACL (`chartbridge-<env>-api`). */
   readonly envName: string;
   readonly table: dynamodb.ITable;
   readonly uploadsBucket: s3.IBucket;
@@ -141,6 +141,8 @@ export class RecordsApi extends Construct {
       removalPolicy: defaults.removalPolicy,
     });
     this.api = new apigw.RestApi(this, "Api", {
+      // Distinct per environment: dev and prod can share an account.
+      restApiName: `chartbridge-${props.envName}`,
       description: "chartbridge records API",
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The account-level role API Gateway needs to write execution logs (one per account and region).

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import { Construct } from "constructs";
 import type { ChartbridgeConfig } from "../config";
 import { DataKeys } from "../constructs/data-class-key";
@@ -7,18 +7,26 @@ import { IsolatedNetwork } from "../constructs/isolated-network";
 import { OperationsMonitoring, textractOperationsFor } from "../constructs/operations-monitoring";
 import { ProcessingPipeline } from "../constructs/processing-pipeline";
 import { RecordsApi } from "../constructs/records-api";
+import { RecordsBackup } from "../constructs/records-backup";
 import { RecordsTable } from "../constructs/records-table";
 import { ResultsBucket } from "../constructs/results-bucket";
 import { ScanStorage } from "../constructs/scan-storage";
 import { SearchDomain } from "../constructs/search-domain";
+import type { ReplicaTargets } from "./replica-stack";
 
 export interface ChartbridgeStackProps extends StackProps {
   readonly config: ChartbridgeConfig;
+  /**
+   * The replica region's buckets and backup vault (ChartbridgeReplicaStack.targets), when the environment
+   * configures `replication`: the PHI buckets replicate there and records backups are copied there.
+   */
+  readonly replica?: ReplicaTargets;
 }
 
 /**
  * Everything chartbridge runs on, for one environment. Environment-agnostic (no account/region lookups),
- * so it synthesizes offline; see IsolatedNetwork for what that means for AZ count.
+ * so it synthesizes offline; see IsolatedNetwork for what that means for AZ count. Deploy it to a region
+ * other than the replica's.
  */
 export class ChartbridgeStack extends Stack {
   /** One customer-managed key per data class (scans, OCR output, records, logs). */
@@ -26,6 +34,7 @@ export class ChartbridgeStack extends Stack {
   readonly storage: ScanStorage;
   readonly results: ResultsBucket;
   readonly records: RecordsTable;
+  readonly recordsBackup: RecordsBackup;
   readonly network: IsolatedNetwork;
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
@@ -34,7 +43,7 @@ export class ChartbridgeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ChartbridgeStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, replica } = props;
 
     this.keys = new DataKeys(this, "Keys", { envName: config.envName, removalPolicy: config.removalPolicy });
     const { keys } = this;
@@ -45,6 +54,7 @@ export class ChartbridgeStack extends Stack {
       objectLockDays: config.objectLockDays,
       lifecycle: config.lifecycle.scans,
       accessLogRetentionDays: config.accessLogRetentionDays,
+      replication: replica && { uploads: replica.scans, accessLogs: replica.accessLogs },
     });
     this.results = new ResultsBucket(this, "OcrResults", {
       encryptionKey: keys.ocrOutput,
@@ -52,11 +62,19 @@ export class ChartbridgeStack extends Stack {
       removalPolicy: config.removalPolicy,
       retentionDays: config.ocrResultsRetentionDays,
       lifecycle: config.lifecycle.ocrResults,
+      replication: replica?.ocrResults,
     });
     this.records = new RecordsTable(this, "Records", {
       encryptionKey: keys.records,
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
+    });
+    this.recordsBackup = new RecordsBackup(this, "RecordsBackup", {
+      envName: config.envName,
+      table: this.records.table,
+      encryptionKey: keys.records,
+      settings: config.backup,
+      copyTo: replica?.recordsBackupVault,
     });
 
     this.network = new IsolatedNetwork(this, "Network", {
@@ -64,11 +82,6 @@ export class ChartbridgeStack extends Stack {
       logsKey: keys.logs,
       logRetention: config.logRetention,
       removalPolicy: config.removalPolicy,
-    });
-    Validations.of(this.network).acknowledge({
-      id: "HIPAA.Security-VPCDefaultSecurityGroupClosed",
-      reason:
-        "Nothing in the VPC uses the default security group: every ENI (functions, interface endpoints, search domain, admin shell) has its own group, and the subnets have no route out. Closing it needs CDK's custom-resource Lambda (restrictDefaultSecurityGroup), a fifth function outside these controls; still open in issue 4.",
     });
     this.search = new SearchDomain(this, "Search", {
       domainName: `chartbridge-${config.envName}`,
@@ -145,6 +158,9 @@ export class ChartbridgeStack extends Stack {
     new CfnOutput(this, "UploadsBucketName", { value: this.storage.uploadsBucket.bucketName });
     new CfnOutput(this, "ResultsBucketName", { value: this.results.bucket.bucketName });
     new CfnOutput(this, "RecordsTableName", { value: this.records.table.tableName });
+    new CfnOutput(this, "RecordsBackupVaultName", { value: this.recordsBackup.vault.backupVaultName });
+    // For closing the default security group after deployment (infra/README.md, "Network").
+    new CfnOutput(this, "VpcDefaultSecurityGroupId", { value: this.network.vpc.vpcDefaultSecurityGroup });
     new CfnOutput(this, "ApiUrl", { value: this.recordsApi.api.url });
     new CfnOutput(this, "UserPoolId", { value: this.recordsApi.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.recordsApi.userPoolClient.userPoolClientId });

@@ -203,9 +203,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("encrypts the Textract topic with a rotating CMK and requires TLS to publish", () => {
-    const [[topicId, topic]] = resourcesOfType(resources, "AWS::SNS::Topic") as [
-      [string, Record<string, unknown>],
-    ];
+    // Looked up by logical id: the stack has other topics (alarms), in no guaranteed order.
+    const topicId = logicalId(synth.stack.pipeline.textractTopic);
+    expect(resources[topicId]?.Type).toBe("AWS::SNS::Topic");
+    const topic = resources[topicId]?.Properties ?? {};
     expect(topic.KmsMasterKeyId).toEqual({
       "Fn::GetAtt": [logicalId(synth.stack.keys.ocrOutput), "Arn"],
     });
@@ -368,6 +369,8 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       template.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: group });
     }
     template.hasResourceProperties("AWS::Cognito::UserPool", { MfaConfiguration: "ON" });
+    // One name per environment: dev and prod may share an account.
+    template.hasResourceProperties("AWS::ApiGateway::RestApi", { Name: `chartbridge-${envName}` });
   });
 
   // ── Lifecycle ───────────────────────────────────────────────────────────────────────────────────

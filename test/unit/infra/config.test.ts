@@ -57,6 +57,49 @@ describe("infra config", () => {
     expect(parseConfig({ dev: { ...dev, objectLockDays: 1, network: { maxAzs: 1 } } }, "dev").maxAzs).toBe(1);
   });
 
+  it("refuses production without a replica region or a locked backup vault", () => {
+    const prod = environments.prod as Record<string, Record<string, unknown>>;
+    const withProd = (changes: Record<string, unknown>) => ({
+      ...environments,
+      prod: { ...prod, ...changes },
+    });
+    expect(parseConfig(environments, "prod").replication).toEqual({ region: "us-west-2" });
+    expect(() => parseConfig(withProd({ replication: undefined }), "prod")).toThrow(
+      /replication: production: needs cross-region replication/,
+    );
+    expect(() =>
+      parseConfig(withProd({ backup: { ...prod.backup, vaultLockMinRetentionDays: undefined } }), "prod"),
+    ).toThrow(/backup\.vaultLockMinRetentionDays: production: needs a Vault Lock/);
+    // Both are optional outside production.
+    const dev = parseConfig(environments, "dev");
+    expect(dev.replication).toBeUndefined();
+    expect(dev.backup.vaultLockMinRetentionDays).toBeUndefined();
+  });
+
+  it("validates the replica region and backup retention", () => {
+    const dev = environments.dev as Record<string, Record<string, unknown>>;
+    const withDev = (changes: Record<string, unknown>) => ({ dev: { ...dev, ...changes } });
+    expect(() => parseConfig(withDev({ replication: { region: "US West" } }), "dev")).toThrow(
+      /replication\.region: must be an AWS region/,
+    );
+    expect(() => parseConfig(withDev({ replication: { region: "us-west-2", bucket: "x" } }), "dev")).toThrow(
+      /Invalid settings/,
+    );
+    expect(parseConfig(withDev({ replication: { region: "eu-central-1" } }), "dev").replication).toEqual({
+      region: "eu-central-1",
+    });
+    const backup = dev.backup as Record<string, number>;
+    expect(() => parseConfig(withDev({ backup: { ...backup, weeklyRetentionDays: 1 } }), "dev")).toThrow(
+      /backup: retention must not shrink from daily to weekly to monthly/,
+    );
+    expect(() =>
+      parseConfig(
+        withDev({ backup: { ...backup, vaultLockMinRetentionDays: (backup.dailyRetentionDays ?? 0) + 1 } }),
+        "dev",
+      ),
+    ).toThrow(/backup\.vaultLockMinRetentionDays: must be at most dailyRetentionDays/);
+  });
+
   it("validates lifecycle transitions against S3's rules and the OCR results expiry", () => {
     const dev = environments.dev as Record<string, Record<string, Record<string, unknown>>>;
     const withScans = (transitions: unknown[]) => ({

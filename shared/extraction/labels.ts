@@ -264,10 +264,11 @@ export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): Lab
   const tokens = line.tokens;
   const h = lineHeight(line);
   const index = indexOf(labels);
+  const prose = isProse(tokens);
   const out: LabelMatch[] = [];
   let i = 0;
   while (i < tokens.length) {
-    const match = matchAt(tokens, i, labelsStartingAt((tokens[i] as Token).key, index), h);
+    const match = matchAt(tokens, i, labelsStartingAt((tokens[i] as Token).key, index), h, prose);
     if (match) {
       out.push(match);
       i = match.end;
@@ -279,12 +280,24 @@ export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): Lab
   return out;
 }
 
+/**
+ * A sentence rather than a row of fields: six words or more, most of them lower-case. In justified or dense
+ * text every word gap can be wider than the letters are tall, so gaps alone do not tell prose from columns.
+ */
+function isProse(tokens: readonly Token[]): boolean {
+  if (tokens.length < 6) return false;
+  let lower = 0;
+  for (const t of tokens) if (/^\p{Ll}/u.test(t.text)) lower++;
+  return lower * 2 > tokens.length;
+}
+
 /** The first label in `labels` (longest first) accepted at token `i`. */
 function matchAt(
   tokens: readonly Token[],
   i: number,
   labels: readonly CompiledLabel[],
   h: number,
+  prose: boolean,
 ): LabelMatch | undefined {
   for (const label of labels) {
     const n = label.keys.length;
@@ -341,7 +354,7 @@ function matchAt(
     // ("Date of Birth <gap> Gander", the value on the line below).
     const isolatedCaption = (!prev || wideGapBefore) && (end === tokens.length || wideGapAfter);
     if (fuzzy && !colon && !(isolatedCaption && (prev !== undefined || end < tokens.length))) continue;
-    if (label.def.generic && !colon && !wideGapAfter && !lastCellCaption) continue;
+    if (label.def.generic && !colon && ((!wideGapAfter && !lastCellCaption) || prose)) continue;
     return { label, start: i, end, colon, fuzzy, ...(hint ? { hint: hint.text } : {}) };
   }
   return undefined;

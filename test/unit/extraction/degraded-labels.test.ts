@@ -93,6 +93,23 @@ describe("grid captions on a worn scan (values on the line below)", () => {
   });
 });
 
+describe("dense prose", () => {
+  it("does not read 'The patient' in a justified sentence as a caption over the next heading", () => {
+    // Word gaps wider than the letters are tall (justified, small type), the next line a heading.
+    const doc = buildDoc(
+      page(
+        "PROGRESS NOTE",
+        {
+          text: "None.   The   patient   has   declined   use   of   chair   check   and   bed   check.",
+          y: 0.3,
+        },
+        { text: "INTERVAL HISTORY:", y: 0.325 },
+      ),
+    );
+    expect(values(doc).patientName).toBeUndefined();
+  });
+});
+
 describe("specks and skew", () => {
   it("skips a speck OCR read between 'Sex:' and the answer", () => {
     expect(values(buildDoc(page("Sex:  a    Female      Med Rec #:  MRN-980982"))).sex).toBe("female");

@@ -108,30 +108,25 @@ export function buildDocModel(doc: TextractDocument): DocModel {
   const groups = groupBlocks(doc.Blocks ?? []);
   if (!groups.groups.length) return { pageCount: declaredPages, pages: [], lines: [] };
 
-  // One parser document per page that needs it: the library indexes blocks in one plain object per document,
-  // and a 100-page index is ~4× slower to build and query than 100 one-page ones (bench:speed).
-  const structures = new Map<PageGroup, TrpPage>();
+  // One parser document per page that needs it, read and dropped before the next page: the library indexes
+  // blocks in one plain object per document (a 100-page index is ~4× slower to build and query than 100
+  // one-page ones), and its wrappers then die young instead of outliving garbage collections.
   const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";
-  for (const g of groups.groups) {
-    if (!g.complex) continue;
-    const trp = new TrpDocument({
-      DocumentMetadata: { Pages: 1 },
-      Blocks: parserBlocks(g, groups.byId) as unknown as ApiBlock[],
-      DetectDocumentTextModelVersion: version,
-    } as ApiResponsePage);
-    const trpPage = trp.listPages()[0];
-    if (trpPage) structures.set(g, trpPage);
-  }
-
   const pages: PageModel[] = [];
   const lines: OcrLine[] = [];
-  // A WORD is tokenized once: keys, values and cells reuse the tokens its line got.
-  const wordTokensById = new Map<string, Token[]>();
   groups.groups.forEach((g, i) => {
     const pageNumber = typeof g.key === "number" && g.key > 0 ? g.key : i + 1;
     const orientation = orientationOf(g.votes);
+    // A WORD is tokenized once: keys, values and cells (on the same page) reuse the tokens its line got.
+    const wordTokensById = g.complex ? new Map<string, Token[]>() : undefined;
     const pageLines = readLines(g, groups.byId, pageNumber, lines.length, orientation, wordTokensById);
-    const trpPage = structures.get(g);
+    const trpPage = g.complex
+      ? new TrpDocument({
+          DocumentMetadata: { Pages: 1 },
+          Blocks: parserBlocks(g, groups.byId) as unknown as ApiBlock[],
+          DetectDocumentTextModelVersion: version,
+        } as ApiResponsePage).listPages()[0]
+      : undefined;
     const graph: Pick<PageModel, "keyValues" | "tables" | "queries"> = trpPage
       ? readStructures(trpPage, pageNumber, orientation, wordTokensById)
       : { keyValues: [], tables: [], queries: [] };

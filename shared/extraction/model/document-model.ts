@@ -93,8 +93,9 @@ export interface DocModel {
 /**
  * Parse a (possibly multi-page, possibly DetectDocumentText-only) Textract result into the read model.
  *
- * One pass groups the blocks by page and indexes them by id; LINE/WORD text is read straight from the blocks
- * (a LINE's words are its CHILD WORD blocks, which is all the library does for them). Only pages that hold
+ * One pass groups the blocks by page; each page then indexes its own blocks by id while it is read (small
+ * short-lived indexes, not one for the whole file). LINE/WORD text is read straight from the blocks (a LINE's
+ * words are its CHILD WORD blocks, which is all the library does for them). Only pages that hold
  * other blocks (KEY_VALUE_SET, TABLE/CELL, QUERY/QUERY_RESULT, …) go through `amazon-textract-response-parser`,
  * one parse per page, for the key/value, table and query graph navigation. The result is the same model
  * `buildDocModelWithParser` builds (the equivalence is tested on every fixture).
@@ -119,11 +120,14 @@ export function buildDocModel(doc: TextractDocument): DocModel {
     const orientation = orientationOf(g.votes);
     // A WORD is tokenized once: keys, values and cells (on the same page) reuse the tokens its line got.
     const wordTokensById = g.complex ? new Map<string, Token[]>() : undefined;
-    const pageLines = readLines(g, groups.byId, pageNumber, lines.length, orientation, wordTokensById);
+    // Blocks by id, page by page: a page's relationships stay on the page (Textract's never cross pages).
+    const byId = new Map<string, TextractBlock>();
+    for (const b of g.rest) byId.set(b.Id, b);
+    const pageLines = readLines(g, byId, pageNumber, lines.length, orientation, wordTokensById);
     const trpPage = g.complex
       ? new TrpDocument({
           DocumentMetadata: { Pages: 1 },
-          Blocks: parserBlocks(g, groups.byId) as unknown as ApiBlock[],
+          Blocks: parserBlocks(g, byId) as unknown as ApiBlock[],
           DetectDocumentTextModelVersion: version,
         } as ApiResponsePage).listPages()[0]
       : undefined;
@@ -177,17 +181,12 @@ function orientationOf(votes: OrientationVotes): PageOrientation {
 }
 
 /** sanitizeBlocks' grouping without copying: pages in number order, each page's blocks in input order. */
-function groupBlocks(input: readonly TextractBlock[]): {
-  groups: PageGroup[];
-  byId: Map<string, TextractBlock>;
-} {
-  const byId = new Map<string, TextractBlock>();
+function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[] } {
   const byPage = new Map<number, PageGroup>();
   let currentPage = 0;
   let group: PageGroup | undefined;
   for (const raw of input) {
     if (!raw || typeof raw.Id !== "string") continue;
-    byId.set(raw.Id, raw);
     const isPage = raw.BlockType === "PAGE";
     if (isPage) currentPage = raw.Page ?? currentPage + 1;
     const key = raw.Page ?? Math.max(currentPage, 1);
@@ -208,7 +207,7 @@ function groupBlocks(input: readonly TextractBlock[]): {
     }
   }
   const groups = [...byPage.values()].sort((a, b) => a.key - b.key);
-  return { groups, byId };
+  return { groups };
 }
 
 /**

@@ -36,6 +36,17 @@ const SECTION_PATTERNS: readonly { kind: SectionKind; re: RegExp }[] = [
 const OTHER_HEADINGS =
   /^(?:chief complaint|cc|hpi|history of present illness|history|past medical history|pmh|past surgical history|psh|social history|family history|review of systems|ros|physical exam(?:ination)?|exam|vital signs|vitals|labs?|laboratory(?: data| results)?|results|findings|imaging|plan|recommendations?|hospital course|procedures?|procedure performed|follow[- ]?up|disposition|condition(?: at discharge)?|discharge instructions|instructions|diet|activity|subjective|objective|signature|comments?|notes?|reason for (?:visit|consultation|referral)|indications?|technique|comparison|operative findings|anesthesia|estimated blood loss|specimens?|complications|immunizations|vaccines)$/i;
 
+/**
+ * Matches the start of a line whose first words are one of the headings above (derived from those patterns):
+ * a cheap test before trying each prefix of the line.
+ */
+const HEADING_PREFIX = new RegExp(
+  `^(?:${[...SECTION_PATTERNS.map((p) => p.re), OTHER_HEADINGS]
+    .map((re) => re.source.replace(/^\^/, "").replace(/\$$/, ""))
+    .join("|")})(?=$|[\\s:\\-–—])`,
+  "i",
+);
+
 export interface Heading {
   line: OcrLine;
   /** Null for a heading that is not a list section (it only ends the previous section). */
@@ -69,8 +80,14 @@ function isAllCaps(text: string): boolean {
 export function classifyHeading(line: OcrLine): Heading | undefined {
   const tokens = line.tokens;
   if (!tokens.length) return undefined;
-  // Longest heading prefix (up to 6 words) that names a known section.
-  for (let k = Math.min(6, tokens.length); k >= 1; k--) {
+  // Longest heading prefix (up to 6 words) that names a known section; most lines start with none.
+  const startsWithHeading = HEADING_PREFIX.test(
+    tokens
+      .slice(0, 6)
+      .map((t) => t.text)
+      .join(" "),
+  );
+  for (let k = startsWithHeading ? Math.min(6, tokens.length) : 0; k >= 1; k--) {
     const head = tokens.slice(0, k);
     const text = headingText(head);
     const known = SECTION_PATTERNS.find((p) => p.re.test(text));

@@ -1,10 +1,11 @@
 import type { BuildOptions } from "esbuild";
 
 /**
- * How the CDK app bundles a chartbridge Lambda function, as esbuild options. Mirrors `bundling` in
+ * How the CDK app bundles a chartbridge Lambda function, as esbuild options. Mirrors `LAMBDA_BUNDLING` in
  * infra/constructs/chartbridge-function.ts (NodejsFunction turns those props into these esbuild flags:
  * `--bundle --platform=node --target=node22 --format=esm --minify --sourcemap --sources-content=false
- * --main-fields=module,main --banner:js=…`, no `--external` because `externalModules: []`). Keep the two in step.
+ * --main-fields=module,main --banner:js=… --alias:…`, no `--external` because `externalModules: []`). Keep the
+ * two in step (test/unit/bench/lambda-bundle-sync.test.ts compares them).
  */
 export const LAMBDA_ESBUILD_OPTIONS = {
   bundle: true,
@@ -19,6 +20,9 @@ export const LAMBDA_ESBUILD_OPTIONS = {
   banner: {
     js: "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
   },
+  // The SDK's default credential chain → the environment credentials Lambda provides (see that module).
+  // Relative to the working directory (the project root), as esbuild resolves alias targets.
+  alias: { "@aws-sdk/credential-provider-node": "./functions/lambda-credential-provider.ts" },
   external: [],
 } as const satisfies BuildOptions;
 

@@ -9,9 +9,9 @@ import { fromItem, isRecordItem } from "../../shared/adapters/dynamodb/record-re
 import { loadConfig } from "../../shared/config";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
+import { createIndexerDeps } from "../../shared/pipeline/create-indexer-deps";
 import { indexRecordChange, type RecordChange } from "../../shared/pipeline/index-record";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import type { IndexerDeps } from "../../shared/pipeline/pipeline-deps";
 
 /** Turns a stream record into a record change; other item kinds (content claims) are not indexed. */
 export function toRecordChange(streamRecord: DynamoDBRecord): RecordChange | undefined {
@@ -30,7 +30,7 @@ export function toRecordChange(streamRecord: DynamoDBRecord): RecordChange | und
   return { kind: "upsert", record: fromItem(item) };
 }
 
-export function createIndexRecordsHandler(getDeps: () => PipelineDeps) {
+export function createIndexRecordsHandler(getDeps: () => IndexerDeps) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return middy(async (event: DynamoDBStreamEvent, context: Context) => {
     const deps = getDeps();
@@ -47,7 +47,7 @@ export function createIndexRecordsHandler(getDeps: () => PipelineDeps) {
   }).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: PipelineDeps | undefined;
+let deps: IndexerDeps | undefined;
 export const handler = createIndexRecordsHandler(
-  () => (deps ??= createPipelineDeps(loadConfig(), createLogger("chartbridge-index-records"))),
+  () => (deps ??= createIndexerDeps(loadConfig(), createLogger("chartbridge-index-records"))),
 );

@@ -1,8 +1,8 @@
-import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { AssetStaging, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import type { IsolatedNetwork } from "./isolated-network";
@@ -38,6 +38,34 @@ export interface ChartbridgeFunctionProps {
    */
   readonly invokedBy: string;
 }
+
+/**
+ * How every chartbridge function is bundled: esbuild, locally, into one minified ESM file with a mappings-only
+ * source map. bench/bundles/lambda-bundle.ts holds the same options as esbuild sees them (kept in step by
+ * test/unit/bench/lambda-bundle-sync.test.ts).
+ */
+export const LAMBDA_BUNDLING: BundlingOptions = {
+  forceDockerBundling: false,
+  minify: true,
+  sourceMap: true,
+  // Mappings only: NODE_OPTIONS=--enable-source-maps parses the map at init; embedded sources triple it.
+  sourcesContent: false,
+  format: OutputFormat.ESM,
+  mainFields: ["module", "main"],
+  target: "node22",
+  // CommonJS dependencies bundled into an ESM file still call require() for Node built-ins.
+  banner:
+    "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
+  externalModules: [],
+  esbuildArgs: {
+    // The SDK's default credential chain (SSO, INI, process, web identity, IMDS… ~110–140 kB per bundle) →
+    // the environment credentials Lambda provides: see functions/lambda-credential-provider.ts. esbuild
+    // resolves an alias target from its working directory: the project root when bundling locally…
+    "--alias:@aws-sdk/credential-provider-node": "./functions/lambda-credential-provider.ts",
+  },
+  // …and the mounted project when it falls back to Docker.
+  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
+};
 
 /**
  * A chartbridge Lambda function: Node.js 22 on arm64, ESM bundle built locally by esbuild (minified, with
@@ -88,18 +116,7 @@ export class ChartbridgeFunction extends Construct {
         NODE_OPTIONS: "--enable-source-maps",
       },
       bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        // Mappings only: NODE_OPTIONS=--enable-source-maps parses the map at init; embedded sources triple it.
-        sourcesContent: false,
-        format: OutputFormat.ESM,
-        mainFields: ["module", "main"],
-        target: "node22",
-        // CommonJS dependencies bundled into an ESM file still call require() for Node built-ins.
-        banner:
-          "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
-        externalModules: [],
+        ...LAMBDA_BUNDLING,
         ...(props.runtimeFiles?.length
           ? {
               commandHooks: {

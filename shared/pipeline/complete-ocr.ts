@@ -1,4 +1,4 @@
-import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
+import { newRecord, transition, type ChartRecord, type OcrReference } from "../domain/chart-record";
 import { partDocumentId } from "../domain/document-id";
 import { extractModel } from "../extraction/extract-document";
 import { buildDocModel, type DocModel } from "../extraction/model/document-model";
@@ -7,7 +7,9 @@ import { needsReview } from "../extraction/review";
 import { splitModel, subModel } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
+import { safeError } from "../observability/logger";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
+import { isRetryableError } from "./retryable-error";
 
 export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["status"] | "IGNORED" };
 
@@ -40,13 +42,27 @@ export async function fetchOcrResult(
     Blocks: blocks,
     JobStatus: status!,
     StatusMessage: statusMessage,
-    ...(features === "text" ? { DetectDocumentTextModelVersion: modelVersion } : { AnalyzeDocumentModelVersion: modelVersion }),
+    ...(features === "text"
+      ? { DetectDocumentTextModelVersion: modelVersion }
+      : { AnalyzeDocumentModelVersion: modelVersion }),
   };
 }
 
+/** The fixed message logged (WARN) for every Textract job that ends FAILED or ERROR. */
+export const OCR_JOB_FAILED_MESSAGE = "Textract job failed";
+/** The fixed message logged (ERROR) when a document's completion fails for good and the record is FAILED. */
+export const OCR_COMPLETION_FAILED_MESSAGE = "OCR completion failed; record marked FAILED";
+
+/** Where a completion was when it failed, for the FAILED record's detail and the log line. */
+type CompletionStep = "fetch" | "store" | "extraction" | "save";
+
 /**
  * Handles an OCR job's completion: keep the raw result, extract fields, and move the record to EXTRACTED,
- * NEEDS_REVIEW or FAILED. Re-delivered or stale notifications change nothing.
+ * NEEDS_REVIEW or FAILED. Re-delivered or stale notifications change nothing. Errors worth retrying
+ * (isRetryableError: throttling, network, AWS 5xx, a concurrent write, the deployment's permissions)
+ * propagate, so the message is retried; any other error fails the same way on every delivery, so the record
+ * is marked FAILED with PROCESSING_ERROR (the step and the error's class name, never its message) instead of
+ * staying OCR_PENDING while the message goes round to the dead-letter queue.
  */
 export async function completeOcr(
   notification: OcrCompletionNotification,
@@ -60,69 +76,172 @@ export async function completeOcr(
   }
 
   if (notification.Status === "FAILED" || notification.Status === "ERROR") {
-    await deps.records.save(
-      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_FAILED", detail: `status=${notification.Status}` }),
-    );
-    return { documentId, status: "FAILED" };
+    return failOcrJob(record, notification.JobId, notification.Status, undefined, deps);
   }
 
-  const features = (record.ocr.features as PipelineDeps["ocrFeatures"] | undefined) ?? deps.ocrFeatures;
-  const result = await fetchOcrResult(deps, notification.JobId, features);
-  if (result.JobStatus === "FAILED") {
-    await deps.records.save(
-      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_FAILED", detail: "status=FAILED" }),
-    );
+  let step: CompletionStep = "fetch";
+  try {
+    const features = (record.ocr.features as PipelineDeps["ocrFeatures"] | undefined) ?? deps.ocrFeatures;
+    const result = await fetchOcrResult(deps, notification.JobId, features);
+    if (result.JobStatus === "FAILED") {
+      step = "save";
+      return await failOcrJob(record, notification.JobId, "FAILED", result.StatusMessage, deps);
+    }
+
+    step = "store";
+    await deps.objects.putJson(deps.resultsBucket, ocrResultKey(documentId), result);
+
+    // Everything that interprets the OCR output runs before anything is written, so a document whose
+    // extraction throws leaves no part records behind.
+    step = "extraction";
+    const now = deps.now();
+    const documents = extractDocuments(record, record.ocr, result, deps, now);
+
+    // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
+    // The other parts are written first (idempotently), the upload's own record last, so a retry after a
+    // crash finds the upload still OCR_PENDING and completes the missing parts.
+    step = "save";
+    for (const [i, { record: next, text }] of [...documents.entries()].reverse()) {
+      await deps.objects.putText(deps.resultsBucket, ocrTextKey(next.id), text);
+      deps.logger.info("Document extracted", {
+        documentId: next.id,
+        documentType: next.documentType,
+        fieldsFound: Object.keys(next.fields).length,
+        review: next.status === "NEEDS_REVIEW" ? next.statusReason : undefined,
+      });
+      if (i === 0) await deps.records.save(next);
+      else await deps.records.createIfAbsent(next);
+    }
+    const outcome = documents[0]!.record.status;
+    deps.logger.info("Extraction finished", { documentId, status: outcome, documents: documents.length });
+    return { documentId, status: outcome };
+  } catch (err) {
+    if (isRetryableError(err)) throw err;
+    const { errorName } = safeError(err);
+    await deps.records.save({
+      ...transition(record, "FAILED", {
+        now: deps.now(),
+        reasonCode: "PROCESSING_ERROR",
+        detail: `step=${step} error=${errorName}`,
+      }),
+      // Keep where the raw OCR output is (when it was stored) so the failure can be reproduced.
+      ...(step === "extraction" || step === "save"
+        ? { ocr: { ...record.ocr, resultBucket: deps.resultsBucket, resultKey: ocrResultKey(documentId) } }
+        : {}),
+    });
+    deps.logger.error(OCR_COMPLETION_FAILED_MESSAGE, {
+      documentId,
+      jobId: notification.JobId,
+      step,
+      errorName,
+    });
     return { documentId, status: "FAILED" };
   }
+}
 
-  await deps.objects.putJson(deps.resultsBucket, ocrResultKey(documentId), result);
+/** Records a Textract job that ended FAILED/ERROR: the record becomes FAILED (OCR_FAILED) and a WARN is logged. */
+async function failOcrJob(
+  record: ChartRecord,
+  jobId: string,
+  jobStatus: string,
+  statusMessage: string | undefined,
+  deps: OcrPipelineDeps,
+): Promise<CompleteOcrOutcome> {
+  await deps.records.save(
+    transition(record, "FAILED", {
+      now: deps.now(),
+      reasonCode: "OCR_FAILED",
+      detail: `status=${jobStatus}`,
+    }),
+  );
+  // Counted by the OCR failure-rate alarm's log metric filter: keep the message fixed and the fields PHI-free.
+  deps.logger.warn(OCR_JOB_FAILED_MESSAGE, {
+    documentId: record.id,
+    jobId,
+    jobStatus,
+    statusMessageCode: statusMessageCode(statusMessage),
+  });
+  return { documentId: record.id, status: "FAILED" };
+}
 
-  // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
-  // The other parts are written first (idempotently), the upload's own record last, so a retry after a
-  // crash finds the upload still OCR_PENDING and completes the missing parts.
+/**
+ * Textract's StatusMessage is free text; only a code-shaped value (e.g. `INTERNAL_ERROR`) is logged, anything
+ * else as OTHER, so nothing from the document can reach the logs through it.
+ */
+export function statusMessageCode(statusMessage: string | undefined): string | undefined {
+  if (statusMessage === undefined || statusMessage === "") return undefined;
+  return /^[A-Z][A-Z0-9_]{1,63}$/.test(statusMessage) ? statusMessage : "OTHER";
+}
+
+/**
+ * Splits the OCR output into logical documents and extracts each into its record (index 0: the upload's own
+ * record), with its plain text. Pure: writes nothing.
+ */
+function extractDocuments(
+  record: ChartRecord,
+  ocr: OcrReference,
+  result: TextractDocument,
+  deps: OcrPipelineDeps,
+  now: string,
+): { record: ChartRecord; text: string }[] {
+  const documentId = record.id;
   // One block model for splitting and every part's extraction (building it dominates extraction time).
   const model = buildDocModel(result);
   const ranges = splitModel(model);
-  const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, result.DocumentMetadata.Pages)] as [number, number] }];
+  const parts =
+    ranges.length > 1
+      ? ranges
+      : [{ pages: [1, Math.max(1, result.DocumentMetadata.Pages)] as [number, number] }];
   const partIds = parts.map((_, i) => partDocumentId(documentId, i + 1));
-  const now = deps.now();
-  let outcome: ChartRecord["status"] = "EXTRACTED";
-  for (const [i, part] of [...parts.entries()].reverse()) {
+  return parts.map((part, i) => {
     const id = partIds[i]!;
     const sub = parts.length > 1 ? subModel(model, part.pages) : model;
     const split =
       parts.length > 1
-        ? { fileRecordId: documentId, part: i + 1, of: parts.length, pages: part.pages, ...(i === 0 ? { partIds } : {}) }
+        ? {
+            fileRecordId: documentId,
+            part: i + 1,
+            of: parts.length,
+            pages: part.pages,
+            ...(i === 0 ? { partIds } : {}),
+          }
         : undefined;
     const base =
       i === 0
         ? record
         : transition(
             {
-              ...newRecord({ id, sha256: record.sha256, source: record.source, fileType: record.fileType, now }),
-              history: [{ from: null, to: "RECEIVED", at: now, detail: `split from ${documentId} pages ${part.pages.join("-")}` }],
+              ...newRecord({
+                id,
+                sha256: record.sha256,
+                source: record.source,
+                fileType: record.fileType,
+                now,
+              }),
+              history: [
+                {
+                  from: null,
+                  to: "RECEIVED",
+                  at: now,
+                  detail: `split from ${documentId} pages ${part.pages.join("-")}`,
+                },
+              ],
             },
             "OCR_PENDING",
             { now },
           );
-    const next = await extractInto({ ...base, ocr: record.ocr, ...(split ? { split } : {}) }, sub, deps, now);
-    if (i === 0) await deps.records.save(next);
-    else await deps.records.createIfAbsent(next);
-    if (i === 0) outcome = next.status;
-  }
-  deps.logger.info("Extraction finished", { documentId, status: outcome, documents: parts.length });
-  return { documentId, status: outcome };
+    return extractInto({ ...base, ocr, ...(split ? { split } : {}) }, sub, deps, now);
+  });
 }
 
-/** Extracts one logical document into its record: fields, type, plain text beside the raw OCR output. */
-async function extractInto(
+/** Extracts one logical document into its record: fields, type, and the plain text kept beside the raw OCR output. */
+function extractInto(
   record: ChartRecord,
   doc: DocModel,
   deps: OcrPipelineDeps,
   now: string,
-): Promise<ChartRecord> {
+): { record: ChartRecord; text: string } {
   const text = plainText(doc);
-  await deps.objects.putText(deps.resultsBucket, ocrTextKey(record.id), text);
   const extraction = extractModel(doc, { reviewThreshold: deps.reviewThreshold });
   const lineCount = doc.lines.length;
   const review =
@@ -145,17 +264,12 @@ async function extractInto(
       lineCount,
     },
   };
-  deps.logger.info("Document extracted", {
-    documentId: record.id,
-    documentType: extracted.documentType,
-    fieldsFound: Object.keys(extracted.fields).length,
-    review: review?.reasonCode,
-  });
-  return review
+  const next = review
     ? transition(extracted, "NEEDS_REVIEW", {
         now,
         reasonCode: review.reasonCode,
         detail: review.fields.length ? `fields=${review.fields.join(",")}` : undefined,
       })
     : transition(extracted, "EXTRACTED", { now });
+  return { record: next, text };
 }

@@ -3,20 +3,22 @@ import { createDocumentClient, createDynamoDbClient } from "../adapters/dynamodb
 import { RecordRepository } from "../adapters/dynamodb/record-repository";
 import type { ApiDeps } from "../api/records-api";
 import type { Config } from "../config";
-import { createSearchIndex } from "./create-search-index";
-import { lazy } from "./lazy";
+import { lazySearchIndex } from "./lazy";
 
 /** What the api Lambda uses: the records table, the search index and its logger. */
 export type ApiHandlerDeps = ApiDeps & { logger: Logger };
 
 /**
  * The production wiring of the api Lambda: the same table and search adapters createPipelineDeps builds,
- * without the S3 and Textract clients the API never calls (so its bundle leaves them out).
+ * without the S3 and Textract clients the API never calls (so its bundle leaves them out). The OpenSearch
+ * client is imported on the first search: /health and /records/{id} never evaluate it.
  */
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   return {
     records: new RecordRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME),
-    search: lazy(() => createSearchIndex(config)),
+    search: lazySearchIndex("opensearch", async () =>
+      (await import("./create-search-index")).createSearchIndex(config),
+    ),
     logger,
   };
 }

@@ -1,11 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { createDocumentClient, createDynamoDbClient } from "../adapters/dynamodb/dynamodb-client";
-import { RecordRepository } from "../adapters/dynamodb/record-repository";
-import { ObjectStore } from "../adapters/s3/object-store";
-import { createS3Client } from "../adapters/s3/s3-client";
 import { TextractOcrEngine } from "../adapters/textract/textract-ocr-engine";
 import type { Config } from "../config";
 import type { OcrEngine } from "../ocr/ocr-engine";
+import { createStorageDeps } from "./create-storage-deps";
 import { lazy } from "./lazy";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
@@ -19,11 +16,8 @@ export function createOcrPipelineDeps(
   logger: Logger,
   overrides: { ocr?: OcrEngine } = {},
 ): OcrPipelineDeps {
-  const records = new RecordRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME);
-  const objects = new ObjectStore(createS3Client(config));
   return {
-    records,
-    objects,
+    ...createStorageDeps(config),
     ocr: overrides.ocr ?? lazy(() => createTextract(config)),
     resultsBucket: config.RESULTS_BUCKET,
     ocrFeatures: config.OCR_FEATURES,

@@ -14,9 +14,9 @@ export interface PipelineOverrides {
 }
 
 /**
- * Builds the pipeline's adapters from configuration: the production wiring of the index-records Lambda and
- * the local runtime's. The other Lambdas build only what they use, so their bundles leave the rest out:
- * createOcrPipelineDeps (ingest, ocr-complete: no search index) and createApiDeps (api: table and index).
+ * Builds every pipeline adapter from configuration: the local runtime's wiring. The Lambdas build only what
+ * they use, so their bundles leave the rest out: createOcrPipelineDeps (ingest, ocr-complete: no search
+ * index), createIndexerDeps (index-records: no OCR engine) and createApiDeps (api: table and index).
  */
 export function createPipelineDeps(
   config: Config,

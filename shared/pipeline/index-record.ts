@@ -1,7 +1,7 @@
 import { transition, type ChartRecord } from "../domain/chart-record";
 import { VersionConflictError } from "../adapters/dynamodb/record-repository";
 import { toSearchDocument } from "../search/to-search-document";
-import type { PipelineDeps } from "./pipeline-deps";
+import type { IndexerDeps } from "./pipeline-deps";
 
 export type RecordChange =
   | { kind: "upsert"; record: ChartRecord }
@@ -12,7 +12,7 @@ export type RecordChange =
  * been EXTRACTED then moves to INDEXED; that write comes back through the stream as an INDEXED record,
  * which is indexed (its status changed) but triggers no further write, so there is no loop.
  */
-export async function indexRecordChange(change: RecordChange, deps: PipelineDeps): Promise<"applied" | "stale"> {
+export async function indexRecordChange(change: RecordChange, deps: IndexerDeps): Promise<"applied" | "stale"> {
   if (change.kind === "remove") return deps.search.remove(change.id, change.lastVersion + 1);
 
   const { record } = change;

@@ -19,3 +19,6 @@ export interface PipelineDeps {
 
 /** What the OCR half of the pipeline (ingest, OCR completion) uses: everything but the search index. */
 export type OcrPipelineDeps = Omit<PipelineDeps, "search">;
+
+/** What the indexer (index-records) uses: the table, the OCR text in S3 and the search index; no OCR engine. */
+export type IndexerDeps = Pick<PipelineDeps, "records" | "objects" | "search" | "logger" | "now">;

@@ -4,15 +4,15 @@
  * bench/bundles/lambda-bundle.ts), copies its runtime files beside it, then imports each bundle in fresh
  * Node processes with the function's Lambda environment (dummy names and credentials; no network):
  *
- *   npx tsx bench/bundles.ts [--runs 5] [--json] [--verbose] [--external '@aws-sdk/*'] [--no-source-maps] [--keep]
+ *   npx tsx bench/bundles.ts [--runs 5] [--json] [--verbose] [--external '@aws-sdk/*'] [--source-maps] [--keep]
  *
  * Init time is the median over --runs spawns of the in-process time to `import()` the bundle, minus the
  * median for an empty module (Node's ESM loader start-up), as wall-clock and as CPU time (user + system of
  * every thread: steadier on a busy machine, but it counts parallel work such as WebAssembly compilation
  * several times). Spawns are interleaved across bundles so load changes hit them alike; "(min)" is the
  * fastest spawn minus the fastest empty module, a lower bound that other work on the machine disturbs less
- * than the median. NODE_OPTIONS is `--enable-source-maps` as in Lambda (--no-source-maps measures without:
- * with it, Node scans the whole bundle for line lengths at import, whatever the map's size). Lambda runs Node 22 on arm64
+ * than the median. Lambda runs without `--enable-source-maps` (--source-maps measures with it: Node then scans
+ * the whole bundle for line lengths at import, whatever the map's size). Lambda runs Node 22 on arm64
  * with a share of a vCPU proportional to memory, so absolute numbers there differ; compare bundles here.
  * Lambda's Init Duration also includes starting Node and the runtime client, which the baseline removes.
  *
@@ -53,7 +53,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
     external: { type: "string", multiple: true, default: [] },
-    "no-source-maps": { type: "boolean", default: false },
+    "source-maps": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
   },
 });
@@ -61,7 +61,7 @@ const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1)
   throw new Error(`--runs must be a positive integer, not ${values.runs}`);
 const EXTERNAL = values.external;
-const SOURCE_MAPS = !values["no-source-maps"];
+const SOURCE_MAPS = values["source-maps"];
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FUNCTIONS = readdirSync(path.join(ROOT, "functions"))

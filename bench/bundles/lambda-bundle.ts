@@ -61,7 +61,6 @@ export function lambdaEnvironment(name: string): Record<string, string> {
     // ChartbridgeFunction
     POWERTOOLS_SERVICE_NAME: `chartbridge-${name}`,
     LOG_LEVEL: "INFO",
-    NODE_OPTIONS: "--enable-source-maps",
     // ProcessingPipeline / RecordsApi (the union: each handler reads what it needs)
     TABLE_NAME: "chartbridge-bench-records",
     UPLOAD_BUCKET: "chartbridge-bench-uploads",

@@ -10,6 +10,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { OCR_JOB_FAILED_MESSAGE } from "../../shared/observability/log-messages";
 import type { OcrFeatureSet } from "../config";
 
 /** A Lambda function to watch. */
@@ -138,8 +139,8 @@ export function textractOperationsFor(features: OcrFeatureSet): string[] {
  *   - errors per function: Lambda `Errors` plus ERROR lines the handler logs (partial batch failures);
  *   - Textract `ThrottledCount` per operation used;
  *   - the age of the oldest ingest-queue message;
- *   - the OCR failure rate: ocr-complete errors (as above) over invocations. The code publishes no metric for
- *     Textract jobs that end FAILED (the record moves to FAILED without a log line), so those are not counted;
+ *   - the OCR failure rate: ocr-complete errors (as above) plus Textract jobs that ended FAILED (the WARN line
+ *     ocr-complete logs for each, OCR_JOB_FAILED_MESSAGE) over invocations;
  *   - the API 5xx rate on the stage.
  *
  * Alarm notifications carry alarm names, metric names and values only: no PHI.
@@ -317,19 +318,41 @@ export class OperationsMonitoring extends Construct {
     const ocr = this.settings.ocrFailureRatePercent;
     const ocrName = ocrEntry.name;
     const ocrLogged = loggedErrors[ocrName];
+    // Textract jobs that end FAILED are not handler errors: ocr-complete logs one fixed WARN line for each.
+    const ocrLogGroup = ocrEntry.logGroup;
+    const jobsFailed = ocrLogGroup
+      ? new logs.MetricFilter(this, "TextractJobsFailed", {
+          logGroup: ocrLogGroup,
+          filterPattern: logs.FilterPattern.all(
+            logs.FilterPattern.stringValue("$.level", "=", "WARN"),
+            logs.FilterPattern.stringValue("$.message", "=", OCR_JOB_FAILED_MESSAGE),
+            logs.FilterPattern.exists("$.service"),
+          ),
+          metricNamespace: namespace,
+          metricName: "TextractJobsFailed",
+          metricValue: "1",
+          unit: cloudwatch.Unit.COUNT,
+        }).metric({ statistic: "Sum", period: ocr.period })
+      : undefined;
+    const failures = [
+      "FILL(lambdaErrors, 0)",
+      ...(ocrLogged ? ["FILL(loggedErrors, 0)"] : []),
+      ...(jobsFailed ? ["FILL(jobsFailed, 0)"] : []),
+    ].join(" + ");
     const ocrFailureRate = new cloudwatch.MathExpression({
-      expression: `IF(invocations >= ${ocr.minimumSamples}, 100 * (FILL(lambdaErrors, 0)${ocrLogged ? " + FILL(loggedErrors, 0)" : ""}) / invocations, 0)`,
+      expression: `IF(invocations >= ${ocr.minimumSamples}, 100 * (${failures}) / invocations, 0)`,
       usingMetrics: {
         invocations: ocrEntry.function.metricInvocations({ statistic: "Sum", period: ocr.period }),
         lambdaErrors: ocrEntry.function.metricErrors({ statistic: "Sum", period: ocr.period }),
         ...(ocrLogged ? { loggedErrors: ocrLogged.with({ period: ocr.period }) } : {}),
+        ...(jobsFailed ? { jobsFailed } : {}),
       },
       period: ocr.period,
       label: "OCR completion failure rate (%)",
     });
     this.ocrFailureRateAlarm = this.alarm("OcrFailureRate", {
       alarmName: "ocr-failure-rate",
-      description: `At least ${ocr.threshold}% of OCR completions failed (${ocrName} errors / invocations, periods with at least ${ocr.minimumSamples} invocations). Textract jobs that end FAILED are not counted: no metric is published for them.`,
+      description: `At least ${ocr.threshold}% of OCR completions failed (${ocrName} errors / invocations, periods with at least ${ocr.minimumSamples} invocations), counting Textract jobs that ended FAILED.`,
       metric: ocrFailureRate,
       settings: ocr,
     });

@@ -7,6 +7,7 @@ import { needsReview } from "../extraction/review";
 import { splitModel, subModel } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
+import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
 import { safeError } from "../observability/logger";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
 import { isRetryableError } from "./retryable-error";
@@ -48,10 +49,7 @@ export async function fetchOcrResult(
   };
 }
 
-/** The fixed message logged (WARN) for every Textract job that ends FAILED or ERROR. */
-export const OCR_JOB_FAILED_MESSAGE = "Textract job failed";
-/** The fixed message logged (ERROR) when a document's completion fails for good and the record is FAILED. */
-export const OCR_COMPLETION_FAILED_MESSAGE = "OCR completion failed; record marked FAILED";
+export { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE };
 
 /** Where a completion was when it failed, for the FAILED record's detail and the log line. */
 type CompletionStep = "fetch" | "store" | "extraction" | "save";

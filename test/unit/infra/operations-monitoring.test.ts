@@ -12,6 +12,7 @@ import {
   type OperationsMonitoringProps,
   textractOperationsFor,
 } from "../../../infra/constructs/operations-monitoring";
+import { OCR_JOB_FAILED_MESSAGE } from "../../../shared/observability/log-messages";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -112,7 +113,11 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
     const filters = ofType(resources, "AWS::Logs::MetricFilter");
     for (const [fnId, fn] of functions) {
       const logGroup = (fn.LoggingConfig as { LogGroup: unknown }).LogGroup;
-      const filter = filters.find(([, f]) => JSON.stringify(f.LogGroupName) === JSON.stringify(logGroup));
+      const filter = filters.find(
+        ([, f]) =>
+          JSON.stringify(f.LogGroupName) === JSON.stringify(logGroup) &&
+          String(f.FilterPattern).includes('"ERROR"'),
+      );
       expect(filter, `${fnId} has a logged-errors metric filter`).toBeDefined();
       const [, filterProps] = filter!;
       expect(filterProps.FilterPattern).toBe('{ ($.level = "ERROR") && ($.service = "*") }');
@@ -216,9 +221,25 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
     ];
     const ocrExpression = (ocr.Metrics as MetricDataQuery[]).find((q) => q.Expression)?.Expression;
     expect(ocrExpression).toBe(
-      "IF(invocations >= 5, 100 * (FILL(lambdaErrors, 0) + FILL(loggedErrors, 0)) / invocations, 0)",
+      "IF(invocations >= 5, 100 * (FILL(lambdaErrors, 0) + FILL(loggedErrors, 0) + FILL(jobsFailed, 0)) / invocations, 0)",
     );
     expect(ocr.Threshold).toBe(10);
+    // Textract jobs that end FAILED count through the fixed WARN line ocr-complete logs for each.
+    const jobsFailed = (ocr.Metrics as MetricDataQuery[]).find((q) => q.Id === "jobsFailed")?.MetricStat
+      ?.Metric;
+    const ocrLogGroup = (
+      resources[logicalId(synth.stack.pipeline.ocrCompleteFunction.function)]?.Properties?.LoggingConfig as {
+        LogGroup: unknown;
+      }
+    ).LogGroup;
+    const jobsFilter = ofType(resources, "AWS::Logs::MetricFilter").find(
+      ([, f]) =>
+        JSON.stringify(f.LogGroupName) === JSON.stringify(ocrLogGroup) &&
+        (f.MetricTransformations as { MetricName: string }[])[0]?.MetricName === jobsFailed?.MetricName,
+    );
+    expect(jobsFilter?.[1].FilterPattern).toBe(
+      `{ ($.level = "WARN") && ($.message = "${OCR_JOB_FAILED_MESSAGE}") && ($.service = "*") }`,
+    );
 
     const [[, api]] = alarms.filter(([, a]) =>
       alarmMetrics(a).some((m) => m.namespace === "AWS/ApiGateway" && m.name === "5XXError"),

@@ -21,6 +21,7 @@ import { normalizePatientName } from "./normalize/names";
 import { IDENTITY_FIELDS, type IdentityField } from "./review";
 import { ALL_LABELS, FIELD_RULES, letterheadCandidates, RULES_BY_TARGET } from "./rules";
 import { dateOfServiceRule, signatureDates } from "./rules/dates";
+import { providerRule, signatureBlockProviders } from "./rules/provider";
 import {
   CERTAINTY,
   type Candidate,
@@ -54,6 +55,9 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   const stay = raw.some((c) => c.target === "admissionDate" || c.target === "dischargeDate");
   for (const signed of stay ? [] : signatureDates(model.lines, ctx)) {
     raw.push(candidate(dateOfServiceRule, signed, CERTAINTY.signatureDate, "signature"));
+  }
+  for (const signer of signatureBlockProviders(model.lines, ctx)) {
+    raw.push(candidate(providerRule, signer, CERTAINTY.signatureBlock, "signature"));
   }
   const scoped = raw.filter(
     (c) => !(RULES_BY_TARGET.get(c.target)?.patientScoped && inNonPatientContext(c, model)),

@@ -72,8 +72,10 @@ export function letterheadCandidates(firstPageLines: readonly OcrLine[]): Candid
     const text = cleanText(line.text);
     if (!FACILITY_WORDS.test(text) || NOT_A_FACILITY.test(text) || /:/.test(text) || text.length > 80)
       continue;
-    // Leading words only: "Mercy Hospital  123 Main St" → "Mercy Hospital".
-    const used = takeWhile(line.tokens, (t) => !/^\d/.test(t.text));
+    // Leading words only: "Mercy Hospital  123 Main St" → "Mercy Hospital"; a logo read as a short word
+    // with next to no confidence before the name ("Ne Maplewood General Hospital") is not part of it.
+    const start = line.tokens.findIndex((t) => !(t.text.length <= 3 && t.confidence < 40));
+    const used = takeWhile(line.tokens.slice(Math.max(0, start)), (t) => !/^\d/.test(t.text));
     const value = cleanText(used.map((t) => t.text).join(" "));
     if (!FACILITY_WORDS.test(value) || !isTitleCased(value)) continue;
     const prominent = median > 0 && line.box.height >= median * 1.15;

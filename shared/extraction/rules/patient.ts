@@ -16,6 +16,9 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
   { text: "Pt", generic: true, weight: 0.95 },
   // Bare "Name:" may be anyone's name (a contact, the provider): weaker than a patient-specific label.
   { text: "Name", generic: true, weight: 0.85 },
+  // A letter's subject line names the patient it is about ("RE: Carson Ernser"); only with its colon.
+  { text: "RE", generic: true, weight: 0.85 },
+  { text: "Regarding", generic: true, weight: 0.85 },
 ];
 
 /** A name is letters: stop at the first word with a digit or bracket ("Jane Doe (62 y/o)", "Jane Doe 62F"). */

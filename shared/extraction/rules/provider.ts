@@ -1,7 +1,8 @@
 /** The clinician responsible for the document. */
 import { isNameParticle, normalizeProviderName } from "../normalize/names";
+import type { OcrLine } from "../model/document-model";
 import type { Token } from "../model/tokens";
-import { takeWhile, type FieldRule } from "./types";
+import { takeWhile, type FieldRule, type ParsedValue, type RuleContext } from "./types";
 
 export const providerRule: FieldRule = {
   target: "provider",
@@ -43,6 +44,10 @@ export const providerRule: FieldRule = {
       tokens,
       (t, i) => i < 8 && !/[\d()[\]@/\\|]/.test(t.text) && !(i > 0 && isProseWord(t.text)),
     );
+    // One capitalized word running on into lower-case words is a sentence, not a name ("Medications
+    // Prescribed: Therapeutic trial of Inderal…" read through a misspelled "Prescriber:" label).
+    const next = tokens[used.length];
+    if (used.length === 1 && next && isProseWord(next.text)) return undefined;
     const value = normalizeProviderName(used.map((t) => t.text).join(" "));
     return value ? { value, tokens: used } : undefined;
   },
@@ -56,4 +61,33 @@ export const providerRule: FieldRule = {
 function isProseWord(text: string): boolean {
   const bare = text.replace(/[,.;:]+$/, "");
   return /^\p{Ll}/u.test(bare) && !isNameParticle(bare);
+}
+
+const CLOSING =
+  /^(?:sincerely|respectfully|regards|best regards|kind regards|warm regards|yours (?:truly|sincerely)|cordially|thank you)[,.]?$/i;
+const SIGNATURE_FOLLOWS = /\b(?:NPI|signed|signature|electronically)\b/i;
+const TITLED = /^(?:dr\.?\s|doctor\s)|,\s*[A-Z][A-Za-z-]{1,5}\.?$/;
+
+/**
+ * The typed name of a signature block, unlabeled: a line that is only a provider's name with "Dr." or a
+ * credential ("Dr. Naomi Sato, DO"), under a closing ("Sincerely,") within three lines (a scrawled signature
+ * may sit between), or right above an NPI / "Signed …" line.
+ */
+export function signatureBlockProviders(lines: readonly OcrLine[], ctx: RuleContext): ParsedValue[] {
+  const out: ParsedValue[] = [];
+  lines.forEach((line, i) => {
+    const text = line.text.trim();
+    if (!TITLED.test(text)) return;
+    const samePage = (l: OcrLine | undefined) => l !== undefined && l.page === line.page;
+    const afterClosing = lines
+      .slice(Math.max(0, i - 3), i)
+      .some((l) => samePage(l) && CLOSING.test(l.text.trim()));
+    const next = lines[i + 1];
+    const aboveSignature = samePage(next) && SIGNATURE_FOLLOWS.test((next as OcrLine).text);
+    if (!afterClosing && !aboveSignature) return;
+    const parsed = providerRule.parse(line.tokens, ctx);
+    // The whole line must be the name: a sentence that starts with "Dr. Lee" is not a signature.
+    if (parsed && parsed.tokens.length === line.tokens.length) out.push(parsed);
+  });
+  return out;
 }

@@ -81,6 +81,8 @@ export const CERTAINTY = {
   repairedFactor: 0.85,
   /** The date a note was signed, as a fallback date of service. */
   signatureDate: 0.7,
+  /** The typed name under a letter's closing or above its NPI / "Signed" line, as the provider. */
+  signatureBlock: 0.8,
   /** An unlabeled name starting a running-header line ("Jane Doe   MRN: 00123"); check-only. */
   runningHeaderName: 0.75,
   /**

@@ -227,3 +227,40 @@ describe("signature date fallback", () => {
     expect(values(d).dateOfService).toBeUndefined();
   });
 });
+
+describe("letters and signature blocks", () => {
+  it("reads the patient from a letter's RE: line and the provider from the typed name under the closing", () => {
+    const doc = buildDoc(
+      page(
+        "October 11, 2023",
+        "Dr. Rosa Delgado",
+        "Riverside Primary Care",
+        "RE: Carson Ernser",
+        "Dear Dr. Rosa Delgado:",
+        "Thank you for referring this patient.",
+        { text: "Sincerely,", y: 0.8 },
+        { text: "P Nzarajar", y: 0.83 }, // the scrawled signature, read as letters
+        { text: "Dr. Priya Natarajan, MD", y: 0.86 },
+      ),
+    );
+    expect(values(doc)).toMatchObject({ patientName: "Carson Ernser", provider: "Dr. Priya Natarajan, MD" });
+  });
+
+  it("takes the typed name above an NPI / Signed line, but not a sentence that starts with a doctor's name", () => {
+    const signed = buildDoc(
+      page("CONSULTATION NOTE", { text: "Dr. Naomi Sato, DO", y: 0.82 }, "NPI 1498381733 Signed 09/19/2024"),
+    );
+    expect(values(signed).provider).toBe("Dr. Naomi Sato, DO");
+    const prose = buildDoc(
+      page("PROGRESS NOTE", { text: "Dr. Lee will see the patient again", y: 0.82 }, "Signed 09/19/2024"),
+    );
+    expect(values(prose).provider).toBeUndefined();
+  });
+
+  it("does not take a capitalized word opening a sentence as the provider", () => {
+    const doc = buildDoc(
+      page("COMMENTS:", "Medications Prescribed: Therapeutic trial of Inderal 40mg daily"),
+    );
+    expect(values(doc).provider).toBeUndefined();
+  });
+});

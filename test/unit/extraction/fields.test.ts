@@ -380,6 +380,13 @@ describe("facility letterhead", () => {
     expect(values(inColumns).facility).toBe("Saltmarsh Family Health Clinic");
   });
 
+  it("drops a logo read as a short, unsure word before the letterhead's name", () => {
+    const doc = buildDoc(
+      page({ text: "Ne Maplewood General Hospital", conf: [13, 95, 96, 96] }, "OPERATIVE REPORT"),
+    );
+    expect(values(doc).facility).toBe("Maplewood General Hospital");
+  });
+
   it("prefers an explicit Facility: label", () => {
     const doc = buildDoc(page("Springfield Health System", "Facility: Lakeside Clinic"));
     expect(values(doc).facility).toBe("Lakeside Clinic");

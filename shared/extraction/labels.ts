@@ -257,6 +257,9 @@ function labelsStartingAt(key: string, index: LabelIndex): readonly CompiledLabe
 /** Lines are immutable once built, and split + extraction + section finding all ask about the same ones. */
 const matchesByLine = new WeakMap<OcrLine, { labels: readonly CompiledLabel[]; matches: LabelMatch[] }>();
 
+/** Fields whose values are free text (names): any capitalized word would parse. */
+const FREE_TEXT_TARGETS = new Set(["patientName", "givenName", "familyName", "provider", "facility"]);
+
 /** Find every accepted label occurrence in a line, left to right, non-overlapping. */
 export function findLabels(line: OcrLine, labels: readonly CompiledLabel[]): LabelMatch[] {
   const cached = matchesByLine.get(line);
@@ -354,7 +357,11 @@ function matchAt(
     // ("Date of Birth <gap> Gander", the value on the line below).
     const isolatedCaption = (!prev || wideGapBefore) && (end === tokens.length || wideGapAfter);
     if (fuzzy && !colon && !(isolatedCaption && (prev !== undefined || end < tokens.length))) continue;
-    if (label.def.generic && !colon && ((!wideGapAfter && !lastCellCaption) || prose)) continue;
+    // A generic word that is its line's only text is a caption with its value below (stacked labels:
+    // "Gender" over "Female"), for values with a shape to check (sex, dates, ids): a free-text caption
+    // alone ("Name" heading a drug column) would take whatever word is below.
+    const wholeLine = i === 0 && end === tokens.length && !FREE_TEXT_TARGETS.has(label.target ?? "");
+    if (label.def.generic && !colon && ((!wideGapAfter && !lastCellCaption && !wholeLine) || prose)) continue;
     return { label, start: i, end, colon, fuzzy, ...(hint ? { hint: hint.text } : {}) };
   }
   return undefined;

@@ -264,3 +264,27 @@ describe("letters and signature blocks", () => {
     expect(values(doc).provider).toBeUndefined();
   });
 });
+
+describe("stacked labels (each caption alone on its line, its value below)", () => {
+  it("reads generic captions that stand alone over their values", () => {
+    const doc = buildDoc(
+      page(
+        "CLINICAL LABORATORY RESULTS",
+        { text: "Patient Name", x: 0.1, y: 0.186 },
+        { text: "Steffanie O'Keefe", x: 0.1, y: 0.199 },
+        { text: "Gender", x: 0.64, y: 0.186 },
+        { text: "Female", x: 0.64, y: 0.199 },
+        { text: "Collected", x: 0.37, y: 0.221 },
+        { text: "January 26, 2022", x: 0.37, y: 0.234 },
+      ),
+    );
+    expect(values(doc)).toMatchObject({ sex: "female", dateOfService: "2022-01-26" });
+  });
+
+  it("does not take a drug under a lone 'Name' column header as the patient", () => {
+    const doc = buildDoc(
+      page("MEDICATION LIST", { text: "Name", x: 0.1 }, { text: "Lisinopril 10 mg daily", x: 0.1 }),
+    );
+    expect(values(doc).patientName).toBeUndefined();
+  });
+});

@@ -1,5 +1,6 @@
 import { AssetStaging, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
@@ -68,15 +69,31 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
 };
 
 /**
+ * The ec2 network-interface actions Lambda needs to attach a function to a VPC: the ec2 part of the
+ * AWS-managed AWSLambdaVPCAccessExecutionRole (policy v3), without its logs:* on `*`.
+ */
+export const LAMBDA_VPC_ENI_ACTIONS: readonly string[] = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+];
+
+/**
  * A chartbridge Lambda function: Node.js 22 on arm64, ESM bundle built locally by esbuild (minified, with
  * source maps, AWS SDK bundled so the deployed version is the locked one), X-Ray tracing, its own
  * KMS-encrypted log group with retention, and a place in the VPC's isolated subnets with its own security
  * group (HTTPS to the interface endpoints; other resources open their ports to it with `connections`).
+ * Its execution role has no managed policies: log writes to its own log group only, the VPC
+ * network-interface actions, and (added by CDK for Tracing.ACTIVE) the X-Ray write actions.
  */
 export class ChartbridgeFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly securityGroup: ec2.SecurityGroup;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: ChartbridgeFunctionProps) {
     super(scope, id);
@@ -96,10 +113,28 @@ export class ChartbridgeFunction extends Construct {
       allowAllOutbound: true,
     });
 
+    // The function's own execution role instead of CDK's default one (which attaches the AWS-managed
+    // AWSLambdaBasicExecutionRole / AWSLambdaVPCAccessExecutionRole, logs:* on every log group).
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `chartbridge ${props.serviceName} function execution role`,
+    });
+    // CreateLogStream + PutLogEvents on this function's log group only (it exists: no CreateLogGroup).
+    this.logGroup.grantWrite(this.role);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: "LambdaVpcNetworkInterfaces",
+        actions: [...LAMBDA_VPC_ENI_ACTIONS],
+        // ec2:Describe* only work on "*", and Lambda creates/deletes the ENIs itself, by ids unknown here.
+        resources: ["*"],
+      }),
+    );
+
     this.function = new NodejsFunction(this, "Function", {
       entry: props.entry,
       handler: "handler",
       description: props.description,
+      role: this.role,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
@@ -138,12 +173,8 @@ export class ChartbridgeFunction extends Construct {
     // cdk-nag findings every chartbridge function has, acknowledged here once for all of them.
     const ack = (id: string, reason: string): void => Validations.of(this).acknowledge({ id, reason });
     ack(
-      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-      "AWS-managed basic execution policy: logs:CreateLogGroup/CreateLogStream/PutLogEvents only. Replacing it with a policy scoped to this function's log group is in the production-hardening issue.",
-    );
-    ack(
       "AwsSolutions-IAM5[Resource::*]",
-      "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions (CDK adds them for Tracing.ACTIVE). Textract job actions, where granted, likewise only accept Resource '*'.",
+      "Actions without resource-level permissions: the VPC network-interface actions Lambda uses to attach the function to its subnets (ec2:DescribeNetworkInterfaces/DescribeSubnets only work on '*'; Lambda creates and deletes the ENIs itself, by ids unknown at synthesis), the X-Ray write actions xray:PutTraceSegments/PutTelemetryRecords (CDK adds them for Tracing.ACTIVE) and, where granted, the Textract job actions.",
     );
     ack(
       "AwsSolutions-L1",
@@ -156,10 +187,6 @@ export class ChartbridgeFunction extends Construct {
     ack(
       "HIPAA.Security-LambdaDLQ",
       `Invoked synchronously by ${props.invokedBy}; an asynchronous-invocation DLQ would never receive an event. Failed events go to the event source's own DLQ / on-failure destination.`,
-    );
-    ack(
-      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]",
-      "AWS-managed policy with the ec2 network-interface actions Lambda needs to attach to the VPC; those actions do not support resource-level restriction.",
     );
   }
 }

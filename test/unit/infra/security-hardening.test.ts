@@ -2,6 +2,10 @@ import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LAMBDA_VPC_ENI_ACTIONS,
+  type ChartbridgeFunction,
+} from "../../../infra/constructs/chartbridge-function";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
 
 /**
@@ -187,6 +191,76 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
           }
         }
         expect([...used].sort(), fn.node.path).toEqual([...expectedKeys].sort());
+      }
+    });
+  });
+
+  // ── 1b. Function execution roles ────────────────────────────────────────────────────────────────
+  describe("function execution roles", () => {
+    const functions = (): ChartbridgeFunction[] => [
+      synth.stack.pipeline.ingestFunction,
+      synth.stack.pipeline.ocrCompleteFunction,
+      synth.stack.pipeline.indexRecordsFunction,
+      synth.stack.recordsApi.apiFunction,
+    ];
+    const statementsOf = (roleId: string): Statement[] =>
+      ofType(resources, "AWS::IAM::Policy")
+        .filter(([, p]) => referencedIds(p.Roles).has(roleId))
+        .flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
+
+    it("attaches no AWS-managed Lambda execution policy to any role", () => {
+      for (const [id, p] of ofType(resources, "AWS::IAM::Role")) {
+        expect(JSON.stringify(p.ManagedPolicyArns ?? []), id).not.toMatch(
+          /AWSLambdaBasicExecutionRole|AWSLambdaVPCAccessExecutionRole/,
+        );
+      }
+    });
+
+    it("gives each function its own Lambda role without managed policies", () => {
+      const roles = new Set<string>();
+      for (const fn of functions()) {
+        const roleId = logicalId(fn.role);
+        expect(props(fn.function).Role, fn.node.path).toEqual(getAttArn(roleId));
+        const role = resources[roleId]?.Properties ?? {};
+        expect(role.ManagedPolicyArns, fn.node.path).toBeUndefined();
+        expect(role.AssumeRolePolicyDocument, fn.node.path).toMatchObject({
+          Statement: [
+            { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+          ],
+        });
+        roles.add(roleId);
+      }
+      expect(roles.size).toBe(functions().length);
+    });
+
+    it("scopes each function's log permissions to its own log group", () => {
+      for (const fn of functions()) {
+        const logStatements = statementsOf(logicalId(fn.role)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith("logs:")),
+        );
+        expect(logStatements, fn.node.path).toHaveLength(1);
+        const [statement] = logStatements as [Statement];
+        expect(statement.Effect).toBe("Allow");
+        expect(actionsOf(statement).sort(), fn.node.path).toEqual([
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+        ]);
+        expect(statement.Resource, fn.node.path).toEqual(getAttArn(logicalId(fn.logGroup)));
+      }
+    });
+
+    it("grants the VPC network-interface and X-Ray write actions (Resource '*': no resource-level permissions)", () => {
+      for (const fn of functions()) {
+        const onStar = statementsOf(logicalId(fn.role))
+          .filter((s) => s.Resource === "*")
+          .flatMap(actionsOf);
+        for (const action of [
+          ...LAMBDA_VPC_ENI_ACTIONS,
+          "xray:PutTraceSegments",
+          "xray:PutTelemetryRecords",
+        ]) {
+          expect(onStar, fn.node.path).toContain(action);
+        }
       }
     });
   });

@@ -8,6 +8,7 @@ import type {
 } from "../../ocr/ocr-engine";
 import type { TextractDocument } from "../../ocr/textract-blocks";
 import { PageRenderer, type SupportedMimeType } from "./render-pages";
+import { rereadSlantedWords } from "./reread-slanted";
 import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
 import { pagesToTextractBlocks, type OcrPage } from "./to-textract-blocks";
 
@@ -26,6 +27,8 @@ export interface RecognizeDocumentOptions {
   onPage?: (done: number, total: number) => void;
   /** Skip format sniffing. */
   mimeType?: SupportedMimeType;
+  /** Re-read unsure words with digits straightened (handwritten dates; see reread-slanted.ts). Default true. */
+  rereadSlanted?: boolean;
 }
 
 /** Lets queued worker messages run between synchronous renders, so finished pages are collected promptly. */
@@ -35,7 +38,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * OCRs every page of a PDF/TIFF/PNG/JPEG. Rendering is synchronous WASM on this thread; it stays at most
  * one page ahead of each worker, so the pool never starves and rendered pages don't pile up in memory.
  */
-export async function recognizeDocument(bytes: Uint8Array, opts: RecognizeDocumentOptions = {}): Promise<TextractDocument> {
+export async function recognizeDocument(
+  bytes: Uint8Array,
+  opts: RecognizeDocumentOptions = {},
+): Promise<TextractDocument> {
   const ownPool = opts.pool ? undefined : new TesseractPool();
   const pool: RecognizerPool = opts.pool ?? ownPool!;
   let doc: PageRenderer | undefined;
@@ -55,7 +61,10 @@ export async function recognizeDocument(bytes: Uint8Array, opts: RecognizeDocume
       // Tasks never reject (failures are recorded), so an early exit leaves no unhandled rejections behind.
       const task: Promise<void> = pool
         .recognize(png)
-        .then(({ lines }) => {
+        .then(({ lines }) =>
+          opts.rereadSlanted === false ? lines : rereadSlantedWords(png, { width, height }, lines, pool),
+        )
+        .then((lines) => {
           pages.push({ pageNumber: n, width, height, lines });
           opts.onPage?.(++done, total);
         })
@@ -150,7 +159,11 @@ export class LocalOcrEngine implements OcrEngine {
   async getResultPage(jobId: string, _features: OcrFeatureSet, nextToken?: string): Promise<OcrResultPage> {
     const record = await this.store.get(jobId);
     if (!record) throw new InvalidJobIdError(`unknown job ${jobId}`);
-    const base = { jobStatus: record.status, statusMessage: record.statusMessage, modelVersion: LOCAL_MODEL_VERSION };
+    const base = {
+      jobStatus: record.status,
+      statusMessage: record.statusMessage,
+      modelVersion: LOCAL_MODEL_VERSION,
+    };
     if (record.status !== "SUCCEEDED" || !record.document) return { ...base, pageCount: 0, blocks: [] };
     const all = record.document.Blocks;
     const offset = nextToken === undefined ? 0 : decodeToken(jobId, nextToken);
@@ -206,7 +219,12 @@ export class LocalOcrEngine implements OcrEngine {
       done = { ...record, status: "SUCCEEDED", document, completedAt: this.now() };
     } catch (err) {
       // Error messages come from mupdf/tesseract/S3, never from recognized text, so they are safe to keep.
-      done = { ...record, status: "FAILED", statusMessage: (err as Error)?.message ?? String(err), completedAt: this.now() };
+      done = {
+        ...record,
+        status: "FAILED",
+        statusMessage: (err as Error)?.message ?? String(err),
+        completedAt: this.now(),
+      };
     }
     try {
       await this.store.set(record.jobId, done);
@@ -248,7 +266,10 @@ function encodeToken(jobId: string, offset: number): string {
 
 function decodeToken(jobId: string, token: string): number {
   try {
-    const { j, o } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { j: unknown; o: unknown };
+    const { j, o } = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as {
+      j: unknown;
+      o: unknown;
+    };
     if (j === jobId && Number.isInteger(o) && (o as number) >= 0) return o as number;
   } catch {
     // fall through

@@ -18,10 +18,10 @@ import { buildDocModel, buildDocModelWithParser } from "../shared/extraction/mod
 import { plainText } from "../shared/extraction/plain-text";
 import {
   extractDocumentsFromModel,
+  extractPart,
   splitDocument,
   splitModel,
   subDocument,
-  subModel,
 } from "../shared/extraction/split-document";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
@@ -44,7 +44,9 @@ const labels = readdirSync(path.join(FIXTURES, "labels"))
   .sort()
   .map((f) => JSON.parse(readFileSync(path.join(FIXTURES, "labels", f), "utf8")) as { fixture?: string })
   .filter((l) => l.fixture && existsSync(path.join(FIXTURES, l.fixture)));
-const sources = labels.map((l) => parseTextractJson(readFileSync(path.join(FIXTURES, l.fixture as string), "utf8")));
+const sources = labels.map((l) =>
+  parseTextractJson(readFileSync(path.join(FIXTURES, l.fixture as string), "utf8")),
+);
 const DETECT = new Set(["PAGE", "LINE", "WORD"]);
 /** The same pages as DetectDocumentText (or the local engine) returns them: PAGE/LINE/WORD blocks only. */
 const detectSources = sources.map((d): TextractDocument => {
@@ -53,7 +55,12 @@ const detectSources = sources.map((d): TextractDocument => {
   return {
     ...d,
     Blocks: blocks.map((b) =>
-      b.Relationships ? { ...b, Relationships: b.Relationships.map((r) => ({ ...r, Ids: r.Ids.filter((id) => ids.has(id)) })) } : b,
+      b.Relationships
+        ? {
+            ...b,
+            Relationships: b.Relationships.map((r) => ({ ...r, Ids: r.Ids.filter((id) => ids.has(id)) })),
+          }
+        : b,
     ),
   };
 });
@@ -81,7 +88,10 @@ function time(fn: () => unknown): { ms: number; cpuMs: number; runs: number[] } 
 /** What shared/pipeline/complete-ocr.ts does today: split, then extract each part from its own sub-document. */
 function pipelineToday(doc: TextractDocument): void {
   const ranges = splitDocument(doc, ref);
-  const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
+  const parts =
+    ranges.length > 1
+      ? ranges
+      : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
   for (const part of parts) extractDocument(parts.length > 1 ? subDocument(doc, part.pages) : doc, ref);
 }
 
@@ -89,19 +99,28 @@ function pipelineToday(doc: TextractDocument): void {
 function pipelineOneModel(doc: TextractDocument): void {
   const model = buildDocModel(doc);
   const ranges = splitModel(model, ref);
-  const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
+  const parts =
+    ranges.length > 1
+      ? ranges
+      : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
   for (const part of parts) {
-    const sub = parts.length > 1 ? subModel(model, part.pages) : model;
-    extractModel(sub, ref);
-    plainText(sub);
+    // As shared/pipeline/complete-ocr.ts does it: each part read in place.
+    const pages = parts.length > 1 ? part.pages : undefined;
+    if (pages) extractPart(model, pages, ref);
+    else extractModel(model, ref);
+    plainText(model, pages);
   }
 }
 
 /** Before the speed work every model was built by the parser alone (buildDocModelWithParser). */
 function pipelineParserOnly(doc: TextractDocument): void {
   const ranges = splitModel(buildDocModelWithParser(doc), ref);
-  const parts = ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
-  for (const part of parts) extractModel(buildDocModelWithParser(parts.length > 1 ? subDocument(doc, part.pages) : doc), ref);
+  const parts =
+    ranges.length > 1
+      ? ranges
+      : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
+  for (const part of parts)
+    extractModel(buildDocModelWithParser(parts.length > 1 ? subDocument(doc, part.pages) : doc), ref);
 }
 
 const out: Record<string, Record<string, number>> = {};
@@ -122,7 +141,10 @@ for (const [name, srcs] of [
     [`pipeline today, parser models (before; ${parts} parts)`, () => pipelineParserOnly(doc)],
     [`pipeline today (split + per-part extract)`, () => pipelineToday(doc)],
     [`pipeline, one model (+ plainText per part)`, () => pipelineOneModel(doc)],
-    [`extractDocumentsFromModel(buildDocModel(doc))`, () => extractDocumentsFromModel(buildDocModel(doc), ref)],
+    [
+      `extractDocumentsFromModel(buildDocModel(doc))`,
+      () => extractDocumentsFromModel(buildDocModel(doc), ref),
+    ],
   ];
   out[name] = {};
   if (!values.json) {

@@ -6,11 +6,14 @@ import { buildDocModel, type DocModel } from "./model/document-model";
  * pages. Pages are numbered 1…pageCount; a page without lines contributes an empty string, so the n-th
  * "\f"-separated chunk is always page n.
  */
-export function plainText(doc: TextractDocument | DocModel): string {
+export function plainText(doc: TextractDocument | DocModel, range?: readonly [number, number]): string {
   const model = "Blocks" in doc ? buildDocModel(doc) : doc;
-  const count = Math.max(model.pageCount, ...model.pages.map((p) => p.number), 0);
+  // With a range, pages first..last of the model (e.g. a page-range view of one part of a split file).
+  const first = range?.[0] ?? 1;
+  const last = range?.[1] ?? Math.max(model.pageCount, ...model.pages.map((p) => p.number), 0);
   const byNumber = new Map(model.pages.map((p) => [p.number, p]));
   const pages: string[] = [];
-  for (let n = 1; n <= count; n++) pages.push((byNumber.get(n)?.lines ?? []).map((l) => l.text).join("\n"));
+  for (let n = first; n <= last; n++)
+    pages.push((byNumber.get(n)?.lines ?? []).map((l) => l.text).join("\n"));
   return pages.join("\f");
 }

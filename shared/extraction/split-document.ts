@@ -189,12 +189,20 @@ export function extractDocumentsFromModel(
   if (ranges.length === 1 && ranges[0]?.pages[0] === 1 && ranges[0].pages[1] >= model.pageCount) {
     return [{ ...ranges[0], result: extractModel(model, opts) }];
   }
-  // Each part is read through a view of the model (no copy) and its pages renumbered afterwards: the same
-  // result as extracting subModel(model, r.pages), without copying every token of the file.
-  return ranges.map((r) => ({
-    ...r,
-    result: shiftResultPages(extractModel(pageRangeView(model, r.pages), opts), r.pages[0] - 1),
-  }));
+  return ranges.map((r) => ({ ...r, result: extractPart(model, r.pages, opts) }));
+}
+
+/**
+ * Extraction of pages first..last of a file's model, pages numbered from 1 as the part's own: the same result
+ * as `extractModel(subModel(model, pages))`, but the part is read through a view of the model (no copy of
+ * every token) and its pages are renumbered in the result.
+ */
+export function extractPart(
+  model: DocModel,
+  pages: readonly [number, number],
+  opts: ExtractOptions = {},
+): ExtractionResult {
+  return shiftResultPages(extractModel(pageRangeView(model, pages), opts), pages[0] - 1);
 }
 
 /** A result read from pages offset+1… of a file, with its pages numbered from 1 as the part's own. */

@@ -2,9 +2,10 @@ import { newRecord, transition, type ChartRecord, type OcrReference } from "../d
 import { partDocumentId } from "../domain/document-id";
 import { extractModel } from "../extraction/extract-document";
 import { buildDocModel, type DocModel } from "../extraction/model/document-model";
+import { pageRangeView } from "../extraction/model/sub-model";
 import { plainText } from "../extraction/plain-text";
 import { needsReview } from "../extraction/review";
-import { splitModel, subModel } from "../extraction/split-document";
+import { extractPart, splitModel } from "../extraction/split-document";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
@@ -193,7 +194,7 @@ function extractDocuments(
   const partIds = parts.map((_, i) => partDocumentId(documentId, i + 1));
   return parts.map((part, i) => {
     const id = partIds[i]!;
-    const sub = parts.length > 1 ? subModel(model, part.pages) : model;
+    const pages = parts.length > 1 ? part.pages : undefined;
     const split =
       parts.length > 1
         ? {
@@ -228,20 +229,23 @@ function extractDocuments(
             "OCR_PENDING",
             { now },
           );
-    return extractInto({ ...base, ocr, ...(split ? { split } : {}) }, sub, deps, now);
+    return extractInto({ ...base, ocr, ...(split ? { split } : {}) }, model, pages, deps, now);
   });
 }
 
 /** Extracts one logical document into its record: fields, type, and the plain text kept beside the raw OCR output. */
 function extractInto(
   record: ChartRecord,
-  doc: DocModel,
+  model: DocModel,
+  pages: readonly [number, number] | undefined,
   deps: OcrPipelineDeps,
   now: string,
 ): { record: ChartRecord; text: string } {
-  const text = plainText(doc);
-  const extraction = extractModel(doc, { reviewThreshold: deps.reviewThreshold });
-  const lineCount = doc.lines.length;
+  const opts = { reviewThreshold: deps.reviewThreshold };
+  // A part of a split file is read in place (pages renumbered in the result), not copied out of the model.
+  const text = plainText(model, pages);
+  const extraction = pages ? extractPart(model, pages, opts) : extractModel(model, opts);
+  const lineCount = (pages ? pageRangeView(model, pages) : model).lines.length;
   const review =
     lineCount === 0
       ? { reasonCode: "NO_TEXT_FOUND" as const, fields: [] }

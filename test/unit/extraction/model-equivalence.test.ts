@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { buildDocModel, buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
 import { extractDocument, extractModel } from "../../../shared/extraction/extract-document";
 import { subModel } from "../../../shared/extraction/model/sub-model";
+import { plainText } from "../../../shared/extraction/plain-text";
 import {
   extractDocuments,
   extractDocumentsFromModel,
+  extractPart,
   splitDocument,
   subDocument,
 } from "../../../shared/extraction/split-document";
@@ -51,8 +53,15 @@ describe("subModel equals the model of subDocument", () => {
         [Math.min(2, n), n],
         [Math.ceil(n / 2), Math.ceil(n / 2)],
       ];
-      for (const r of ranges)
-        expect(subModel(model, r), `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
+      for (const r of ranges) {
+        const sub = subModel(model, r);
+        expect(sub, `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
+        // Read in place (the pipeline's way), a part gives what its copy gives.
+        expect(extractPart(model, r, { referenceDate: REF_DATE }), `${r.join("-")}`).toEqual(
+          extractModel(sub, { referenceDate: REF_DATE }),
+        );
+        expect(plainText(model, r), `${r.join("-")}`).toBe(plainText(sub));
+      }
     });
   }
 });

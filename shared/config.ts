@@ -1,26 +1,27 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 
 /**
  * Runtime configuration from the environment. The same handlers run in Lambda and locally; only these
- * values differ (local endpoints point at DynamoDB Local and s3rver).
+ * values differ (local endpoints point at DynamoDB Local and s3rver). zod/mini (zod's tree-shakable API):
+ * every handler loads this at cold start.
  */
 const ConfigSchema = z.object({
-  AWS_REGION: z.string().default("us-east-1"),
-  TABLE_NAME: z.string().default("chartbridge-records"),
-  UPLOAD_BUCKET: z.string().default("chartbridge-uploads"),
-  RESULTS_BUCKET: z.string().default("chartbridge-results"),
+  AWS_REGION: z._default(z.string(), "us-east-1"),
+  TABLE_NAME: z._default(z.string(), "chartbridge-records"),
+  UPLOAD_BUCKET: z._default(z.string(), "chartbridge-uploads"),
+  RESULTS_BUCKET: z._default(z.string(), "chartbridge-results"),
   /** Set locally: DynamoDB Local and s3rver. Unset in AWS. */
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  S3_ENDPOINT: z.string().url().optional(),
-  OCR_ENGINE: z.enum(["textract", "local"]).default("textract"),
-  OCR_FEATURES: z.enum(["text", "forms", "queries"]).default("text"),
-  TEXTRACT_SNS_TOPIC_ARN: z.string().optional(),
-  TEXTRACT_ROLE_ARN: z.string().optional(),
-  SEARCH_ENGINE: z.enum(["opensearch", "embedded"]).default("opensearch"),
-  SEARCH_ENDPOINT: z.string().optional(),
-  SEARCH_INDEX: z.string().default("chart-records"),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  S3_ENDPOINT: z.optional(z.url()),
+  OCR_ENGINE: z._default(z.enum(["textract", "local"]), "textract"),
+  OCR_FEATURES: z._default(z.enum(["text", "forms", "queries"]), "text"),
+  TEXTRACT_SNS_TOPIC_ARN: z.optional(z.string()),
+  TEXTRACT_ROLE_ARN: z.optional(z.string()),
+  SEARCH_ENGINE: z._default(z.enum(["opensearch", "embedded"]), "opensearch"),
+  SEARCH_ENDPOINT: z.optional(z.string()),
+  SEARCH_INDEX: z._default(z.string(), "chart-records"),
   /** Identity fields below this confidence send a record to NEEDS_REVIEW. */
-  REVIEW_THRESHOLD: z.coerce.number().min(0).max(1).default(0.8),
+  REVIEW_THRESHOLD: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.8),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,11 +1,12 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+// zod/mini (zod's tree-shakable API): this runs in every ingest / ocr-complete cold start.
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 
 const NotificationSchema = z.object({
-  JobId: z.string().min(1),
+  JobId: z.string().check(z.minLength(1)),
   Status: z.enum(["SUCCEEDED", "FAILED", "ERROR", "PARTIAL_SUCCESS"]),
   API: z.string(),
-  JobTag: z.string().optional(),
+  JobTag: z.optional(z.string()),
   Timestamp: z.number(),
   DocumentLocation: z.object({ S3ObjectName: z.string(), S3Bucket: z.string() }),
 });

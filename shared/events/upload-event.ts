@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+// zod/mini (zod's tree-shakable API): this runs in every ingest / ocr-complete cold start.
 
 /** One uploaded object, from either an S3 event notification or an EventBridge "Object Created" event. */
 export interface UploadedObject {
@@ -17,9 +18,9 @@ const S3NotificationSchema = z.object({
         bucket: z.object({ name: z.string() }),
         object: z.object({
           key: z.string(),
-          size: z.number().optional(),
-          versionId: z.string().optional(),
-          eTag: z.string().optional(),
+          size: z.optional(z.number()),
+          versionId: z.optional(z.string()),
+          eTag: z.optional(z.string()),
         }),
       }),
     }),
@@ -33,9 +34,9 @@ const EventBridgeObjectCreatedSchema = z.object({
     bucket: z.object({ name: z.string() }),
     object: z.object({
       key: z.string(),
-      size: z.number().optional(),
-      etag: z.string().optional(),
-      "version-id": z.string().optional(),
+      size: z.optional(z.number()),
+      etag: z.optional(z.string()),
+      "version-id": z.optional(z.string()),
     }),
   }),
 });
@@ -64,7 +65,15 @@ export function parseUploadEvent(body: string): UploadedObject[] {
   const eventBridge = EventBridgeObjectCreatedSchema.safeParse(json);
   if (eventBridge.success) {
     const { bucket, object } = eventBridge.data.detail;
-    return [{ bucket: bucket.name, key: object.key, size: object.size, etag: object.etag, versionId: object["version-id"] }];
+    return [
+      {
+        bucket: bucket.name,
+        key: object.key,
+        size: object.size,
+        etag: object.etag,
+        versionId: object["version-id"],
+      },
+    ];
   }
   const s3 = S3NotificationSchema.safeParse(json);
   if (s3.success) {

@@ -2,6 +2,12 @@ import * as z from "zod";
 import { DOCUMENT_TYPES, type DocumentType } from "../domain/document-types";
 import { STATUSES } from "../domain/status";
 import type { SearchQuery } from "./search-index";
+import { CURSOR_MESSAGE, decodeCursor } from "./search-cursor";
+
+// Cursors and MRN keys live in their own zod-classic-free modules: the indexer's bundle needs them, not the
+// request parsing below.
+export { normalizeMrn } from "./search-keys";
+export { decodeCursor, encodeCursor, InvalidCursorError, type SearchCursor } from "./search-cursor";
 
 /**
  * Parsing of the search API's query string into a SearchQuery. Pure.
@@ -43,7 +49,7 @@ export const MESSAGES = {
   to: "to must be a date YYYY-MM-DD",
   range: "from must not be after to",
   limit: `limit must be an integer from 1 to ${MAX_LIMIT}`,
-  cursor: "cursor is not valid",
+  cursor: CURSOR_MESSAGE,
 } as const;
 
 const MRN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9 ./-]{0,38}[A-Za-z0-9])?$/;
@@ -133,57 +139,4 @@ export function isIsoDate(value: string): boolean {
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const d = new Date(Date.UTC(year, month - 1, day));
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
-
-/** MRNs compare ignoring case, spaces and punctuation: "mr-00 123" and "MR00123" are the same. */
-export function normalizeMrn(mrn: string): string {
-  return mrn.replace(/[^0-9A-Za-z]/g, "").toUpperCase();
-}
-
-/**
- * A page cursor. Offset cursors come from the embedded index; search_after cursors (the last hit's sort
- * values) from OpenSearch. On the wire: base64url of compact JSON. Opaque to API callers.
- */
-export type SearchCursor =
-  | { k: "o"; o: number }
-  /** `n`: hits returned on earlier pages, so the last page can omit nextCursor. */
-  | { k: "sa"; sa: Array<string | number>; n?: number };
-
-const MAX_CURSOR_LENGTH = 512;
-
-const CursorSchema = z.union([
-  z.strictObject({ k: z.literal("o"), o: z.number().int().min(0).max(1_000_000) }),
-  z.strictObject({
-    k: z.literal("sa"),
-    sa: z
-      .array(z.union([z.string().max(256), z.number().refine(Number.isFinite)]))
-      .min(1)
-      .max(4),
-    n: z.number().int().min(0).optional(),
-  }),
-]);
-
-export function encodeCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
-}
-
-/** The cursor, or undefined when the string is not a cursor this service issued. Never throws. */
-export function decodeCursor(value: string): SearchCursor | undefined {
-  if (value.length === 0 || value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value))
-    return undefined;
-  try {
-    const json: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    const parsed = CursorSchema.safeParse(json);
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Thrown by a SearchIndex given a cursor it cannot use (forged, or issued by the other engine). */
-export class InvalidCursorError extends Error {
-  constructor(message = MESSAGES.cursor) {
-    super(message);
-    this.name = "InvalidCursorError";
-  }
 }

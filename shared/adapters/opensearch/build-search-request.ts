@@ -1,4 +1,5 @@
-import { decodeCursor, InvalidCursorError, normalizeMrn } from "../../search/parse-search-params";
+import { decodeCursor, InvalidCursorError } from "../../search/search-cursor";
+import { normalizeMrn } from "../../search/search-keys";
 import { TEXT_SEARCH_FIELDS, type SearchQuery } from "../../search/search-index";
 
 /**
@@ -15,7 +16,9 @@ import { TEXT_SEARCH_FIELDS, type SearchQuery } from "../../search/search-index"
  * - Only the fields a hit shows are fetched (`_source`), not the OCR text; fragments come from `highlight`.
  */
 
-export const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field, boost }) => (boost === 1 ? field : `${field}^${boost}`));
+export const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field, boost }) =>
+  boost === 1 ? field : `${field}^${boost}`,
+);
 
 export const HIT_SOURCE_FIELDS = [
   "id",

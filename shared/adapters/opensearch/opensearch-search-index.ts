@@ -1,5 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { decodeCursor } from "../../search/parse-search-params";
+import { decodeCursor } from "../../search/search-cursor";
 import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from "../../search/search-index";
 import { buildSearchRequest } from "./build-search-request";
 import { CHART_RECORDS_ALIAS, CHART_RECORDS_INDEX, createIndexBody } from "./index-mapping";

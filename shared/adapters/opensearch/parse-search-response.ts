@@ -1,6 +1,6 @@
 import type { DocumentType } from "../../domain/document-types";
 import type { DocumentStatus } from "../../domain/status";
-import { encodeCursor } from "../../search/parse-search-params";
+import { encodeCursor } from "../../search/search-cursor";
 import type { SearchHit, SearchResult } from "../../search/search-index";
 
 /** The parts of an OpenSearch `_search` response this adapter reads. */

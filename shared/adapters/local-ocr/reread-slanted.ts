@@ -1,5 +1,5 @@
 import * as mupdf from "mupdf";
-import type { RecognizerPool } from "./tesseract-pool";
+import type { RecognizedPage, RecognizerPool } from "./tesseract-pool";
 import type { OcrBbox, OcrLine, OcrWord } from "./to-textract-blocks";
 
 /**
@@ -107,7 +107,16 @@ export async function rereadSlantedWords(
       const original = lines[line] as OcrLine;
       const first = original.words[word] as OcrWord;
       const region = rereadRegion(original, word, size.width, size.height);
-      const reread = await pool.recognize(deslantedCrop(page, region, shear));
+      // Overlapping word boxes can leave no room between the neighbours: nothing to crop.
+      if (region.x1 - region.x0 < 2 || region.y1 - region.y0 < 2) continue;
+      let reread: RecognizedPage;
+      try {
+        reread = await pool.recognize(deslantedCrop(page, region, shear));
+      } catch {
+        // A second look that fails (a worker timing out on a crop) keeps the first reading: the page is
+        // already read, and losing it over an optional re-read would fail the whole document.
+        continue;
+      }
       const better = singleWord(reread.lines);
       if (
         better &&

@@ -104,4 +104,21 @@ describe("reread-slanted", () => {
       expect(kept?.words[1]?.text).toBe("471");
     }
   });
+
+  it("keeps the first reading when the re-read fails, and skips a word with no room between its neighbours", async () => {
+    const png = pagePng();
+    const size = { width: 400, height: 200 };
+    const failing: RecognizerPool = { size: 1, recognize: async () => Promise.reject(new Error("timeout")) };
+    const [kept] = await rereadSlantedWords(png, size, [line], failing);
+    expect(kept?.words.map((w) => w.text)).toEqual(["Birth:", "471", "Sex"]);
+
+    // The neighbours' boxes overlap the word's: the widened region is empty, nothing is recognized.
+    const squeezed: OcrLine = {
+      words: [word("Birth:", 95, 100, 260), word("471", 44, 230, 290), word("Sex", 30, 240, 380)],
+    };
+    const pool = stubPool(() => reading(word("5/4/71", 95, 10, 90)));
+    const [same] = await rereadSlantedWords(png, size, [squeezed], pool);
+    expect(pool.crops).toHaveLength(0);
+    expect(same?.words[1]?.text).toBe("471");
+  });
 });

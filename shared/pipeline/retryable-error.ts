@@ -1,69 +1,30 @@
+import { isClockSkewError, isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import { VersionConflictError } from "../adapters/dynamodb/record-repository";
 
 /**
  * Whether a failed pipeline step should be retried (the message goes back to the queue) rather than the
  * document being marked FAILED. Retried: what may succeed on a later attempt without anyone changing the
- * document: AWS throttling, timeouts, network errors and 5xx (the classes the SDK's own retry strategy
- * uses), a concurrent writer winning the record (the retry re-reads it), and errors of the environment rather
- * than the document (permissions, credentials, KMS, a missing table or bucket): those reach the dead-letter
- * queue and its alarm, and a redrive after the fix completes the documents. Everything else (our own code
- * throwing on this document's OCR output, a response we cannot interpret, a request AWS rejects as invalid
- * for this document) fails the same way on every attempt.
+ * document: AWS throttling, timeouts, network errors, clock skew and 5xx (the SDK's own retry classifiers,
+ * `@smithy/core/retry`), a concurrent writer winning the record (the retry re-reads it), and errors of the
+ * environment rather than the document (permissions, credentials, KMS, a missing table or bucket): those
+ * reach the dead-letter queue and its alarm, and a redrive after the fix completes the documents. Everything
+ * else (our own code throwing on this document's OCR output, a response we cannot interpret, a request AWS
+ * rejects as invalid for this document) fails the same way on every attempt.
  */
 export function isRetryableError(err: unknown, depth = 0): boolean {
   if (typeof err !== "object" || err === null) return false;
-  const e = err as AwsLikeError;
-  const name = e.name ?? "";
   if (err instanceof VersionConflictError) return true;
+  const e = err as SdkLikeError;
+  const name = typeof e.name === "string" ? e.name : "";
   if (name === "AbortError") return false;
-  if (e.$retryable !== undefined || e.$fault === "server") return true;
-  const status = e.$metadata?.httpStatusCode;
-  if (status === 429 || (status !== undefined && status >= 500)) return true;
-  if (THROTTLING.has(name) || TRANSIENT.has(name) || ENVIRONMENT.has(name) || name.startsWith("KMS"))
-    return true;
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
+  if (isThrottlingError(e) || isTransientError(e) || isServerError(e) || isClockSkewError(e)) return true;
+  if (e.$fault === "server") return true;
+  if (ENVIRONMENT.has(name) || name.startsWith("KMS")) return true;
   return e.cause !== undefined && depth < 5 && isRetryableError(e.cause, depth + 1);
 }
 
-interface AwsLikeError {
-  name?: string;
-  code?: unknown;
-  cause?: unknown;
-  $retryable?: unknown;
-  $fault?: unknown;
-  $metadata?: { httpStatusCode?: number };
-}
-
-/** @smithy/service-error-classification's throttling codes. */
-const THROTTLING = new Set([
-  "BandwidthLimitExceeded",
-  "EC2ThrottledException",
-  "LimitExceededException",
-  "PriorRequestNotComplete",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-  "ThrottledException",
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "TransactionInProgressException",
-]);
-
-const TRANSIENT = new Set([
-  "TimeoutError",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "InternalServerError",
-  "InternalFailure",
-  "InternalError",
-  "ServiceUnavailable",
-  "ServiceUnavailableException",
-  "RequestExpired",
-  "RequestTimeTooSkewed",
-]);
+/** The shape the SDK classifiers read (an SdkError's name, $metadata, $retryable, code, cause). */
+type SdkLikeError = Parameters<typeof isTransientError>[0] & { $fault?: unknown; cause?: unknown };
 
 /** The deployment, not the document: fixed by an operator, then the dead-letter queue is redriven. */
 const ENVIRONMENT = new Set([
@@ -80,16 +41,4 @@ const ENVIRONMENT = new Set([
   "InvalidKMSKeyException",
   "ResourceNotFoundException",
   "NoSuchBucket",
-]);
-
-/** Node.js socket errors (@smithy/service-error-classification's timeout and network codes). */
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
 ]);

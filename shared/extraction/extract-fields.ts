@@ -17,6 +17,7 @@ import {
 import { bottom, centerX, EMPTY_BOX, right, unionBoxes } from "./model/geometry";
 import { evidence, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
 import { makeTokens, type Token } from "./model/tokens";
+import { withinOneEdit } from "./normalize/edit-distance";
 import { normalizePatientName } from "./normalize/names";
 import { IDENTITY_FIELDS, type IdentityField } from "./review";
 import { ALL_LABELS, FIELD_RULES, letterheadCandidates, RULES_BY_TARGET } from "./rules";
@@ -279,7 +280,7 @@ function findLabelForKeys(keys: readonly string[]): { label: CompiledLabel; fuzz
       (l) =>
         l.keys.length === ks.length &&
         l.keys.join(" ").length >= 5 &&
-        editDistance(l.keys.join(" "), ks.join(" ")) <= 1,
+        withinOneEdit(l.keys.join(" "), ks.join(" ")),
     );
     return fuzzy ? { label: fuzzy, fuzzy: true } : undefined;
   };
@@ -526,22 +527,4 @@ function candidate(
     source,
     ...(parsed.repaired ? { repaired: true } : {}),
   };
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0] as number;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j] as number;
-      dp[j] = Math.min(
-        (dp[j] as number) + 1,
-        (dp[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return dp[b.length] as number;
 }

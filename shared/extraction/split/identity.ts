@@ -7,6 +7,7 @@ import { collectCandidates, selectFields } from "../extract-fields";
 import { findLabels } from "../labels";
 import type { DocModel, KeyValue, OcrLine, PageModel } from "../model/document-model";
 import { bottom } from "../model/geometry";
+import { withinOneEdit } from "../normalize/edit-distance";
 import { normalizePatientName } from "../normalize/names";
 import { ALL_LABELS } from "../rules";
 
@@ -246,7 +247,7 @@ export function sameName(a: string, b: string): boolean {
     let best = -1;
     let bestD = Number.POSITIVE_INFINITY;
     pool.forEach((p, i) => {
-      const d = w === p ? 0 : w.length >= 4 && p.length >= 4 ? editDistanceAtMost(w, p, 1) : 99;
+      const d = w === p ? 0 : w.length >= 4 && p.length >= 4 && withinOneEdit(w, p) ? 1 : 99;
       if (d < bestD) {
         bestD = d;
         best = i;
@@ -265,26 +266,4 @@ export function sameName(a: string, b: string): boolean {
   if (edits > 2) return false;
   // Left over in the longer name: middle names or initials are fine, a generational suffix is not.
   return pool.every((p) => !/^(?:JR|SR|II|III|IV)$/.test(p));
-}
-
-/** Levenshtein distance, or `max + 1` as soon as it must exceed `max`. */
-function editDistanceAtMost(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(
-        (prev[j] as number) + 1,
-        (cur[j - 1] as number) + 1,
-        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) return max + 1;
-    prev = cur;
-  }
-  return Math.min(prev[b.length] as number, max + 1);
 }

@@ -50,8 +50,6 @@ export async function fetchOcrResult(
   };
 }
 
-export { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE };
-
 /** Where a completion was when it failed, for the FAILED record's detail and the log line. */
 type CompletionStep = "fetch" | "store" | "extraction" | "save";
 
@@ -94,7 +92,7 @@ export async function completeOcr(
     // extraction throws leaves no part records behind.
     step = "extraction";
     const now = deps.now();
-    const documents = extractDocuments(record, record.ocr, result, deps, now);
+    const documents = extractRecords(record, record.ocr, result, deps, now);
 
     // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
     // The other parts are written first (idempotently), the upload's own record last, so a retry after a
@@ -176,7 +174,7 @@ export function statusMessageCode(statusMessage: string | undefined): string | u
  * Splits the OCR output into logical documents and extracts each into its record (index 0: the upload's own
  * record), with its plain text. Pure: writes nothing.
  */
-function extractDocuments(
+function extractRecords(
   record: ChartRecord,
   ocr: OcrReference,
   result: TextractDocument,

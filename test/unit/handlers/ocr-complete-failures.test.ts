@@ -6,7 +6,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createOcrCompleteHandler } from "../../../functions/ocr-complete/handler";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
-import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../../../shared/pipeline/complete-ocr";
+import {
+  OCR_COMPLETION_FAILED_MESSAGE,
+  OCR_JOB_FAILED_MESSAGE,
+} from "../../../shared/observability/log-messages";
 import { context, RECORD_ID, recordItem, sqsEvent, testDeps } from "./fakes";
 
 // Extraction is pure code over the OCR output: a bug there throws the same way on every delivery.

@@ -36,19 +36,24 @@ export function wildcardResourceFinding(resource: IConstruct, suffix: string): s
  * as `<Name>`, `Fn::GetAtt` as `<LogicalId.Attr>`.
  */
 export function wildcardArnFinding(scope: IConstruct, arn: string): string {
-  const flatten = (node: unknown): string => {
-    if (typeof node === "string") return node;
-    if (Array.isArray(node)) return node.map(flatten).join("");
-    const value = node as Record<string, unknown>;
-    if (Array.isArray(value["Fn::Join"])) {
-      const [delimiter, items] = value["Fn::Join"] as [string, unknown[]];
-      return items.map(flatten).join(delimiter);
-    }
-    if (typeof value.Ref === "string") return `<${value.Ref}>`;
-    if (Array.isArray(value["Fn::GetAtt"])) return `<${(value["Fn::GetAtt"] as string[]).join(".")}>`;
-    return JSON.stringify(node);
-  };
-  return `AwsSolutions-IAM5[Resource::${flatten(Stack.of(scope).resolve(arn))}]`;
+  return `AwsSolutions-IAM5[Resource::${flattenTemplateValue(Stack.of(scope).resolve(arn))}]`;
+}
+
+/**
+ * A resolved template value as cdk-nag prints it in finding ids: `Fn::Join` flattened, `Ref` as `<Name>`,
+ * `Fn::GetAtt` as `<LogicalId.Attr>`.
+ */
+export function flattenTemplateValue(node: unknown): string {
+  if (typeof node === "string") return node;
+  if (Array.isArray(node)) return node.map(flattenTemplateValue).join("");
+  const value = node as Record<string, unknown>;
+  if (Array.isArray(value["Fn::Join"])) {
+    const [delimiter, items] = value["Fn::Join"] as [string, unknown[]];
+    return items.map(flattenTemplateValue).join(delimiter);
+  }
+  if (typeof value.Ref === "string") return `<${value.Ref}>`;
+  if (Array.isArray(value["Fn::GetAtt"])) return `<${(value["Fn::GetAtt"] as string[]).join(".")}>`;
+  return JSON.stringify(node);
 }
 
 /** `AwsSolutions-IAM5[Action::<action>]` */

@@ -1,48 +1,10 @@
-import { Stack, Validations } from "aws-cdk-lib";
+import { Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
-
-type Resources = Record<
-  string,
-  { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string }
->;
-
-function logicalId(construct: IConstruct): string {
-  const cfn = construct.node.defaultChild ?? construct;
-  return Stack.of(construct).resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
-}
-
-function resourcesOfType(resources: Resources, type: string): [string, Record<string, unknown>][] {
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => [id, r.Properties ?? {}]);
-}
-
-/** Logical ids referenced anywhere inside `value` (Ref / Fn::GetAtt). */
-function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
-  else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === "Ref" && typeof v === "string") out.add(v);
-      else if (k === "Fn::GetAtt" && Array.isArray(v) && typeof v[0] === "string") out.add(v[0]);
-      else referencedIds(v, out);
-    }
-  }
-  return out;
-}
-
-/** True when a resource policy has the deny-non-TLS statement `enforceSSL` adds. */
-function deniesInsecureTransport(policyDocument: unknown): boolean {
-  const statements = (policyDocument as { Statement?: Record<string, unknown>[] }).Statement ?? [];
-  return statements.some(
-    (s) =>
-      s.Effect === "Deny" &&
-      JSON.stringify(s.Condition ?? {}) === JSON.stringify({ Bool: { "aws:SecureTransport": "false" } }),
-  );
-}
+import { deniesInsecureTransport, logicalId, ofType, referencedIds, type Resources } from "./template";
 
 const ENVIRONMENTS = ["dev", "prod"] as const;
 /** One synthesis (no Lambda bundling) per environment, shared by its tests; ~5–15 s on a busy machine. */
@@ -110,7 +72,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       [logicalId(synth.stack.storage.uploadsBucket)]: logicalId(synth.stack.keys.scans),
       [logicalId(synth.stack.results.bucket)]: logicalId(synth.stack.keys.ocrOutput),
     };
-    const buckets = resourcesOfType(resources, "AWS::S3::Bucket");
+    const buckets = ofType(resources, "AWS::S3::Bucket");
     expect(buckets).toHaveLength(3);
     for (const [id, props] of buckets) {
       const rule = (
@@ -134,8 +96,8 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("has a TLS-only bucket policy on every bucket", () => {
-    const buckets = resourcesOfType(resources, "AWS::S3::Bucket").map(([id]) => id);
-    const tlsOnly = resourcesOfType(resources, "AWS::S3::BucketPolicy")
+    const buckets = ofType(resources, "AWS::S3::Bucket").map(([id]) => id);
+    const tlsOnly = ofType(resources, "AWS::S3::BucketPolicy")
       .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
       .flatMap(([, p]) => [...referencedIds(p.Bucket)]);
     expect(new Set(tlsOnly)).toEqual(new Set(buckets));
@@ -210,11 +172,11 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     expect(topic.KmsMasterKeyId).toEqual({
       "Fn::GetAtt": [logicalId(synth.stack.keys.ocrOutput), "Arn"],
     });
-    const policies = resourcesOfType(resources, "AWS::SNS::TopicPolicy").filter(([, p]) =>
+    const policies = ofType(resources, "AWS::SNS::TopicPolicy").filter(([, p]) =>
       referencedIds(p.Topics).has(topicId),
     );
     expect(policies.some(([, p]) => deniesInsecureTransport(p.PolicyDocument))).toBe(true);
-    for (const [, key] of resourcesOfType(resources, "AWS::KMS::Key")) {
+    for (const [, key] of ofType(resources, "AWS::KMS::Key")) {
       expect(key.EnableKeyRotation).toBe(true);
     }
   });
@@ -228,10 +190,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       [logicalId(pipeline.ocrCompleteDeadLetterQueue)]: logicalId(keys.ocrOutput),
       [logicalId(pipeline.indexFailureQueue)]: logicalId(keys.records),
     };
-    const queues = resourcesOfType(resources, "AWS::SQS::Queue");
+    const queues = ofType(resources, "AWS::SQS::Queue");
     expect(queues).toHaveLength(5);
     const tlsOnly = new Set(
-      resourcesOfType(resources, "AWS::SQS::QueuePolicy")
+      ofType(resources, "AWS::SQS::QueuePolicy")
         .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
         .flatMap(([, p]) => [...referencedIds(p.Queues)]),
     );
@@ -243,10 +205,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("gives every work queue a DLQ; the rest are DLQs or failure destinations", () => {
-    const queues = resourcesOfType(resources, "AWS::SQS::Queue");
+    const queues = ofType(resources, "AWS::SQS::Queue");
     const deadLetterTargets = new Set<string>();
     for (const [, props] of queues) referencedIds(props.RedrivePolicy, deadLetterTargets);
-    for (const [, props] of resourcesOfType(resources, "AWS::Lambda::EventSourceMapping")) {
+    for (const [, props] of ofType(resources, "AWS::Lambda::EventSourceMapping")) {
       referencedIds(props.DestinationConfig, deadLetterTargets);
     }
     const workQueues = queues.filter(([id]) => !deadLetterTargets.has(id));
@@ -260,7 +222,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
 
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
-    const functions = resourcesOfType(resources, "AWS::Lambda::Function");
+    const functions = ofType(resources, "AWS::Lambda::Function");
     expect(functions).toHaveLength(4); // no custom-resource Lambdas sneak in
     for (const [id, props] of functions) {
       expect(props.Runtime, id).toBe("nodejs22.x");
@@ -276,7 +238,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
 
   it("encrypts every log group with the logs key and applies the configured retention", () => {
     const logsKey = logicalId(synth.stack.keys.logs);
-    for (const [id, props] of resourcesOfType(resources, "AWS::Logs::LogGroup")) {
+    for (const [id, props] of ofType(resources, "AWS::Logs::LogGroup")) {
       expect(props.KmsKeyId, id).toEqual({ "Fn::GetAtt": [logsKey, "Arn"] });
       expect(props.RetentionInDays, id).toBe(synth.config.logRetention);
     }
@@ -351,7 +313,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("protects every API method with the Cognito authorizer and logs/throttles the stage", () => {
-    const methods = resourcesOfType(resources, "AWS::ApiGateway::Method");
+    const methods = ofType(resources, "AWS::ApiGateway::Method");
     expect(methods.length).toBeGreaterThan(0);
     for (const [id, props] of methods) expect(props.AuthorizationType, id).toBe("COGNITO_USER_POOLS");
     template.hasResourceProperties("AWS::ApiGateway::Stage", {

@@ -4,7 +4,6 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
-import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEFAULT_ALARM_SETTINGS,
@@ -14,24 +13,13 @@ import {
 } from "../../../infra/constructs/operations-monitoring";
 import { OCR_JOB_FAILED_MESSAGE } from "../../../shared/observability/log-messages";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
+import { logicalId, ofType, type Resource } from "./template";
 
-type Resource = { Type: string; Properties?: Record<string, unknown> };
 type MetricDataQuery = {
   Id: string;
   Expression?: string;
   MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions?: unknown[] } };
 };
-
-function logicalId(construct: IConstruct): string {
-  const cfn = construct.node.defaultChild ?? construct;
-  return Stack.of(construct).resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
-}
-
-function ofType(resources: Record<string, Resource>, type: string): [string, Record<string, unknown>][] {
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => [id, r.Properties ?? {}]);
-}
 
 /** The metrics an alarm reads: its single metric, or every MetricStat of its metric-math query. */
 function alarmMetrics(alarm: Record<string, unknown>): { namespace: string; name: string; dims: string }[] {

@@ -4,55 +4,22 @@ import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildChartbridgeApp } from "../../../infra/chartbridge-app";
 import { cdkJsonContext, synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
+import {
+  actionsOf,
+  deniesInsecureTransport,
+  flat,
+  getAttArn,
+  logicalId,
+  ofType,
+  type Resources,
+  type Statement,
+} from "./template";
 
 /**
  * Issue 4: cross-region replication of the PHI buckets into the replica stack, and the AWS Backup plan of
  * the records table with copies in the replica region.
  */
 
-type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
-type Resources = Record<string, Resource>;
-type Statement = {
-  Effect: string;
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-};
-
-function logicalId(construct: IConstruct): string {
-  const cfn = construct.node.defaultChild ?? construct;
-  return Stack.of(construct).resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
-}
-
-function ofType(resources: Resources, type: string): [string, Record<string, unknown>][] {
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => [id, r.Properties ?? {}]);
-}
-
-/** A template value as one string: Fn::Join flattened, Ref as <Name>, GetAtt as <Id.Attr>. */
-function flat(value: unknown): string {
-  if (typeof value === "string") return value;
-  const v = value as Record<string, unknown>;
-  if (Array.isArray(v["Fn::Join"])) {
-    const [delimiter, items] = v["Fn::Join"] as [string, unknown[]];
-    return items.map(flat).join(delimiter);
-  }
-  if (typeof v.Ref === "string") return `<${v.Ref}>`;
-  if (Array.isArray(v["Fn::GetAtt"])) return `<${(v["Fn::GetAtt"] as string[]).join(".")}>`;
-  return JSON.stringify(value);
-}
-
-/** True when a bucket policy has the deny-non-TLS statement `enforceSSL` adds. */
-function deniesInsecureTransport(policyDocument: unknown): boolean {
-  const statements = (policyDocument as { Statement?: Statement[] }).Statement ?? [];
-  return statements.some(
-    (s) => s.Effect === "Deny" && JSON.stringify(s.Condition) === '{"Bool":{"aws:SecureTransport":"false"}}',
-  );
-}
-
-const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const getAttArn = (id: string): unknown => ({ "Fn::GetAtt": [id, "Arn"] });
 const SYNTH_TIMEOUT_MS = 60_000;
 
 describe("cross-region replication and backup (prod)", () => {

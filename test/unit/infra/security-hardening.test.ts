@@ -1,4 +1,3 @@
-import { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,48 +6,20 @@ import {
   type ChartbridgeFunction,
 } from "../../../infra/constructs/chartbridge-function";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
+import {
+  actionsOf,
+  getAttArn,
+  logicalId,
+  ofType,
+  referencedIds,
+  type Resources,
+  type Statement,
+} from "./template";
 
 /**
  * Issue 4 hardening: a KMS key per data class, S3 lifecycle tiers, VPC placement and interface endpoints,
  * OpenSearch fine-grained access control and audit logs, and the WAF web ACL on the API stage.
  */
-
-type Resource = {
-  Type: string;
-  Properties?: Record<string, unknown>;
-  DependsOn?: string[];
-};
-type Resources = Record<string, Resource>;
-
-function logicalId(construct: IConstruct): string {
-  const cfn = construct.node.defaultChild ?? construct;
-  return Stack.of(construct).resolve((cfn as unknown as { logicalId: string }).logicalId) as string;
-}
-
-function ofType(resources: Resources, type: string): [string, Record<string, unknown>][] {
-  return Object.entries(resources)
-    .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => [id, r.Properties ?? {}]);
-}
-
-/** Logical ids referenced anywhere inside `value` (Ref / Fn::GetAtt), pseudo parameters left out. */
-function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
-  else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === "Ref" && typeof v === "string") {
-        if (!v.startsWith("AWS::")) out.add(v);
-      } else if (k === "Fn::GetAtt" && Array.isArray(v) && typeof v[0] === "string") out.add(v[0]);
-      else referencedIds(v, out);
-    }
-  }
-  return out;
-}
-
-const getAttArn = (id: string): unknown => ({ "Fn::GetAtt": [id, "Arn"] });
-
-type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown };
-const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 const ENVIRONMENTS = ["dev", "prod"] as const;
 const SYNTH_TIMEOUT_MS = 60_000;

@@ -1,16 +1,8 @@
 import type { GrayImage } from "../../../shared/adapters/local-ocr/remove-rule-lines";
+import { mulberry32 } from "../../../samples/generator/chart-spec";
 
-/** Deterministic PRNG (mulberry32) so fixtures are identical on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (the sample generator's mulberry32) so fixtures are identical on every run. */
+export const prng = mulberry32;
 
 export interface TextPageOptions {
   width?: number;

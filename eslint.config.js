@@ -19,7 +19,10 @@ export default tseslint.config(
     // Domain code stays pure: no AWS SDK in shared/domain, shared/extraction, shared/search (query side).
     files: ["shared/domain/**/*.ts", "shared/extraction/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: ["@aws-sdk/*", "aws-cdk-lib*", "@opensearch-project/*"] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["@aws-sdk/*", "aws-cdk-lib*", "@opensearch-project/*"] },
+      ],
     },
   },
 );

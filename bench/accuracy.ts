@@ -24,9 +24,30 @@ import { FIELD_NAMES, type FieldName } from "../shared/domain/fields";
 import { extractDocument, extractWithReview } from "../shared/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
-import { buildCorpus, type CorpusItem, type TruthDocument, type TruthFields } from "../samples/generator/corpus";
-import { evaluate, pairByPages, withDroppedSeparators, type EvaluatedDocument, type EvaluatedSplit, type FieldValues, type Report, type Scores } from "./accuracy/metrics";
-import { loadSplitter, pageCountOf, predictRanges, repeatToPages, slicePages, type LoadedSplitter } from "./accuracy/textract-tools";
+import {
+  buildCorpus,
+  type CorpusItem,
+  type TruthDocument,
+  type TruthFields,
+} from "../samples/generator/corpus";
+import {
+  evaluate,
+  pairByPages,
+  withDroppedSeparators,
+  type EvaluatedDocument,
+  type EvaluatedSplit,
+  type FieldValues,
+  type Report,
+  type Scores,
+} from "./accuracy/metrics";
+import {
+  loadSplitter,
+  pageCountOf,
+  predictRanges,
+  repeatToPages,
+  slicePages,
+  type LoadedSplitter,
+} from "./accuracy/textract-tools";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = path.join(ROOT, "test/fixtures");
@@ -84,13 +105,18 @@ const toValues = (fields: TruthFields | Partial<Record<FieldName, { value: strin
   for (const f of FIELD_NAMES) {
     const v = (fields as Record<string, unknown>)[f];
     if (typeof v === "string") out[f] = v;
-    else if (v && typeof v === "object" && typeof (v as { value?: unknown }).value === "string") out[f] = (v as { value: string }).value;
+    else if (v && typeof v === "object" && typeof (v as { value?: unknown }).value === "string")
+      out[f] = (v as { value: string }).value;
   }
   return out;
 };
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   const run = async () => {
@@ -116,7 +142,11 @@ function evaluateFile(
     const { result, review } = extractWithReview(slicePages(doc, pages));
     return { pages, result, review };
   });
-  const evalDoc = (id: string, p: (typeof predicted)[number] | undefined, t: (typeof truth)[number] | undefined): EvaluatedDocument => ({
+  const evalDoc = (
+    id: string,
+    p: (typeof predicted)[number] | undefined,
+    t: (typeof truth)[number] | undefined,
+  ): EvaluatedDocument => ({
     id,
     predicted: p ? toValues(p.result.fields) : {},
     truth: t ? toValues(t.fields) : {},
@@ -134,10 +164,14 @@ function evaluateFile(
     for (const [p, t] of pairs) documents.push(evalDoc(label(t.pages), p, t));
     for (const t of unmatchedTruth) documents.push(evalDoc(label(t.pages), undefined, t));
     // A prediction with a wrong range is a split error; it still must not carry another patient's identity.
-    const overlap = (a: [number, number], b: [number, number]) => Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]) + 1);
+    const overlap = (a: [number, number], b: [number, number]) =>
+      Math.max(0, Math.min(a[1], b[1]) - Math.max(a[0], b[0]) + 1);
     for (const p of unmatchedPredicted) {
       const best = [...truth].sort((a, b) => overlap(p.pages, b.pages) - overlap(p.pages, a.pages))[0];
-      documents.push({ ...evalDoc(`${file.id}[pred p${p.pages[0]}-${p.pages[1]}]`, p, best), splitOnly: true });
+      documents.push({
+        ...evalDoc(`${file.id}[pred p${p.pages[0]}-${p.pages[1]}]`, p, best),
+        splitOnly: true,
+      });
     }
   }
   const split = { id: file.id, predicted: ranges, truth: truth.map((t) => t.pages) };
@@ -176,7 +210,16 @@ async function runSet(
   const seconds = (performance.now() - t0) / 1000;
   // Stable order regardless of completion order.
   documents.sort((a, b) => a.id.localeCompare(b.id));
-  return { name, files: files.length - skipped.length, pages, seconds, skipped, synthetic, report: evaluate(documents, splits), ocrDocs };
+  return {
+    name,
+    files: files.length - skipped.length,
+    pages,
+    seconds,
+    skipped,
+    synthetic,
+    report: evaluate(documents, splits),
+    ocrDocs,
+  };
 }
 
 // ---------- sources ----------
@@ -202,7 +245,11 @@ interface LabelFile {
 function truthFromLabel(label: LabelFile): LabeledFile["truth"] {
   const type = (t: string | undefined) => (t !== undefined && isDocumentType(t) ? t : undefined);
   if (label.documents?.length) {
-    return label.documents.map((d) => ({ pages: d.pages, documentType: type(d.documentType) ?? "other", fields: d.fields }));
+    return label.documents.map((d) => ({
+      pages: d.pages,
+      documentType: type(d.documentType) ?? "other",
+      fields: d.fields,
+    }));
   }
   const documentType = type(label.documentType);
   return [{ ...(documentType ? { documentType } : {}), fields: label.fields ?? {} }];
@@ -213,7 +260,10 @@ function readLabels(dir: string): { name: string; label: LabelFile }[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
-    .map((f) => ({ name: f.replace(/\.json$/, ""), label: JSON.parse(readFileSync(path.join(dir, f), "utf8")) as LabelFile }));
+    .map((f) => ({
+      name: f.replace(/\.json$/, ""),
+      label: JSON.parse(readFileSync(path.join(dir, f), "utf8")) as LabelFile,
+    }));
 }
 
 function textractFiles(skipped: string[]): LabeledFile[] {
@@ -225,7 +275,11 @@ function textractFiles(skipped: string[]): LabeledFile[] {
       skipped.push(`${name}: fixture missing`);
       continue;
     }
-    out.push({ id: name, truth: truthFromLabel(label), load: () => Promise.resolve(parseTextractJson(readFileSync(file, "utf8"))) });
+    out.push({
+      id: name,
+      truth: truthFromLabel(label),
+      load: () => Promise.resolve(parseTextractJson(readFileSync(file, "utf8"))),
+    });
   }
   return out;
 }
@@ -240,7 +294,11 @@ function imageFiles(pool: TesseractPool, skipped: string[]): LabeledFile[] {
       skipped.push(`${name}: image not found`);
       continue;
     }
-    out.push({ id: name, truth: truthFromLabel(label), load: () => recognizeDocument(new Uint8Array(readFileSync(src)), { pool }) });
+    out.push({
+      id: name,
+      truth: truthFromLabel(label),
+      load: () => recognizeDocument(new Uint8Array(readFileSync(src)), { pool }),
+    });
   }
   return out;
 }
@@ -251,36 +309,53 @@ const pct = (x: number) => x.toFixed(3);
 
 function printReport(r: SetResult): void {
   const rep = r.report;
-  console.log(`\n=== ${r.name}: ${r.files} file(s), ${rep.documents} document(s), ${r.pages} page(s), ${r.seconds.toFixed(1)} s, ${(r.pages / Math.max(r.seconds, 1e-9)).toFixed(2)} pages/s`);
+  console.log(
+    `\n=== ${r.name}: ${r.files} file(s), ${rep.documents} document(s), ${r.pages} page(s), ${r.seconds.toFixed(1)} s, ${(r.pages / Math.max(r.seconds, 1e-9)).toFixed(2)} pages/s`,
+  );
   if (r.skipped.length) console.log(`skipped: ${r.skipped.join("; ")}`);
   const row = (name: string, s: Scores) =>
     `${name.padEnd(14)} ${String(s.tp).padStart(4)} ${String(s.fp).padStart(4)} ${String(s.fn).padStart(4)}   ${pct(s.precision)}  ${pct(s.recall)}  ${pct(s.f1)}`;
-  console.log(`${"field".padEnd(14)} ${"TP".padStart(4)} ${"FP".padStart(4)} ${"FN".padStart(4)}   prec   recall  F1`);
+  console.log(
+    `${"field".padEnd(14)} ${"TP".padStart(4)} ${"FP".padStart(4)} ${"FN".padStart(4)}   prec   recall  F1`,
+  );
   for (const f of FIELD_NAMES) {
     const s = rep.perField[f];
     if (s.tp + s.fp + s.fn > 0) console.log(row(f, s));
   }
   console.log(row("overall(micro)", rep.overall));
-  console.log(`document type accuracy: ${pct(rep.documentType.accuracy)} (${rep.documentType.correct}/${rep.documentType.total})`);
+  console.log(
+    `document type accuracy: ${pct(rep.documentType.accuracy)} (${rep.documentType.correct}/${rep.documentType.total})`,
+  );
   console.log(`split accuracy:         ${pct(rep.split.accuracy)} (${rep.split.correct}/${rep.split.total})`);
   const a = rep.autoAccept;
   console.log(
     `auto-accepted: ${rep.autoAccepted}/${rep.documents} (review rate ${pct(rep.reviewRate)}); precision when auto-accepted: mrn ${pct(a.mrn.precision)} (${a.mrn.tp}/${a.mrn.tp + a.mrn.fp}), dateOfBirth ${pct(a.dateOfBirth.precision)} (${a.dateOfBirth.tp}/${a.dateOfBirth.tp + a.dateOfBirth.fp})`,
   );
-  console.log(`wrong-patient (auto-accepted with a wrong identity field): ${rep.wrongPatient}${rep.wrongPatient ? ` [${rep.wrongPatientIds.join(", ")}]` : ""}`);
+  console.log(
+    `wrong-patient (auto-accepted with a wrong identity field): ${rep.wrongPatient}${rep.wrongPatient ? ` [${rep.wrongPatientIds.join(", ")}]` : ""}`,
+  );
   if (values.verbose && r.synthetic && rep.mismatches.length) {
     console.log("mismatches (synthetic data only):");
-    for (const m of rep.mismatches) console.log(`  ${m.id}  ${m.field}: expected ${JSON.stringify(m.expected ?? null)} got ${JSON.stringify(m.got ?? null)}`);
+    for (const m of rep.mismatches)
+      console.log(
+        `  ${m.id}  ${m.field}: expected ${JSON.stringify(m.expected ?? null)} got ${JSON.stringify(m.got ?? null)}`,
+      );
   } else if (!r.synthetic && rep.mismatches.length) {
     // Real documents: name the fields that missed, never the values.
     const byField = new Map<string, string[]>();
-    for (const m of rep.mismatches) byField.set(m.field, [...(byField.get(m.field) ?? []), `${m.id}${m.expected === undefined ? "(FP)" : m.got === undefined ? "(FN)" : "(wrong)"}`]);
+    for (const m of rep.mismatches)
+      byField.set(m.field, [
+        ...(byField.get(m.field) ?? []),
+        `${m.id}${m.expected === undefined ? "(FP)" : m.got === undefined ? "(FN)" : "(wrong)"}`,
+      ]);
     console.log("misses (values not shown):");
     for (const [f, ids] of byField) console.log(`  ${f}: ${ids.join(", ")}`);
   }
   if (rep.typeMismatches.length) {
     // Document types are not PHI: shown for every set.
-    console.log(`document type misses: ${rep.typeMismatches.map((m) => `${m.id} ${m.expected}→${m.got}`).join("; ")}`);
+    console.log(
+      `document type misses: ${rep.typeMismatches.map((m) => `${m.id} ${m.expected}→${m.got}`).join("; ")}`,
+    );
   }
 }
 
@@ -306,7 +381,9 @@ const pool = needsOcr ? new TesseractPool({ size: workers }) : undefined;
 const results: SetResult[] = [];
 try {
   if (!values.json) {
-    console.log(`accuracy benchmark: sets ${sets.join(",")}, count ${count}, seed ${seed}, workers ${workers}`);
+    console.log(
+      `accuracy benchmark: sets ${sets.join(",")}, count ${count}, seed ${seed}, workers ${workers}`,
+    );
     console.log(`splitter: ${splitter ? splitter.source : "none (one document per file)"}`);
   }
   const concurrency = Math.max(2, workers);
@@ -314,12 +391,19 @@ try {
     const skipped: string[] = [];
     if (set === "clean" || set === "degraded") {
       const items = buildCorpus({ seed, count, degraded: set === "degraded", stacks });
-      if (!values.json) console.log(`${set}: ${items.length} synthetic item(s) (${stacks} stack(s)) from samples/generator/corpus.ts`);
-      results.push(await runSet(set, syntheticFiles(items, pool as TesseractPool), skipped, splitter, true, concurrency));
+      if (!values.json)
+        console.log(
+          `${set}: ${items.length} synthetic item(s) (${stacks} stack(s)) from samples/generator/corpus.ts`,
+        );
+      results.push(
+        await runSet(set, syntheticFiles(items, pool as TesseractPool), skipped, splitter, true, concurrency),
+      );
     } else if (set === "textract") {
       results.push(await runSet(set, textractFiles(skipped), skipped, splitter, false, 1));
     } else {
-      results.push(await runSet(set, imageFiles(pool as TesseractPool, skipped), skipped, splitter, false, concurrency));
+      results.push(
+        await runSet(set, imageFiles(pool as TesseractPool, skipped), skipped, splitter, false, concurrency),
+      );
     }
     const last = results[results.length - 1];
     if (last && !values.json) printReport(last);
@@ -334,7 +418,9 @@ const speedSources = ocrPages.length
   ? ocrPages
   : readLabels(path.join(FIXTURES, "labels"))
       .filter(({ label }) => label.fixture && existsSync(path.join(FIXTURES, label.fixture)))
-      .map(({ label }) => parseTextractJson(readFileSync(path.join(FIXTURES, label.fixture as string), "utf8")));
+      .map(({ label }) =>
+        parseTextractJson(readFileSync(path.join(FIXTURES, label.fixture as string), "utf8")),
+      );
 const timing = speedSources.length ? speed(speedSources) : undefined;
 
 if (values.json) {
@@ -350,7 +436,9 @@ if (values.json) {
       skipped: r.skipped,
       ...r.report,
       // Values of real documents stay out of the output.
-      mismatches: r.synthetic ? r.report.mismatches : r.report.mismatches.map(({ id, field }) => ({ id, field })),
+      mismatches: r.synthetic
+        ? r.report.mismatches
+        : r.report.mismatches.map(({ id, field }) => ({ id, field })),
     })),
     extraction100PagesMs: timing?.ms ?? null,
   };

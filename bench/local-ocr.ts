@@ -34,7 +34,12 @@ const sample = Number(values.sample);
 const inputs =
   positionals.length > 0
     ? positionals.map((file) => ({ name: path.basename(file), bytes: new Uint8Array(readFileSync(file)) }))
-    : [{ name: `synthetic chart (${values.pages} pages)`, bytes: makeSampleChartPdf({ pages: Number(values.pages) }) }];
+    : [
+        {
+          name: `synthetic chart (${values.pages} pages)`,
+          bytes: makeSampleChartPdf({ pages: Number(values.pages) }),
+        },
+      ];
 
 const secs = (ms: number) => ms / 1000;
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
@@ -64,10 +69,16 @@ for (const input of inputs) {
   }
 }
 const totalPages = rendered.length;
-const px = rendered[0] ? `${rendered[0].width}x${rendered[0].height} px @ ${Math.round(rendered[0].dpi)} DPI` : "no pages";
+const px = rendered[0]
+  ? `${rendered[0].width}x${rendered[0].height} px @ ${Math.round(rendered[0].dpi)} DPI`
+  : "no pages";
 console.log(`inputs: ${inputs.map((i) => i.name).join(", ")} — ${totalPages} page(s), first page ${px}`);
 // Timings on a busy machine are meaningless; say how busy it was.
-console.log(`cpus: ${availableParallelism()}, load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `cpus: ${availableParallelism()}, load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 
 // 2. One worker, pages in sequence: the per-worker cost (worker start-up excluded, reported separately).
 const single = new TesseractPool({ size: 1 });
@@ -82,7 +93,12 @@ try {
     const [result, ms] = await time(() => single.recognize(page.png));
     if (i === 0) coldMs = ms;
     else [singleMs, singleCpuMs] = [singleMs + ms, singleCpuMs + cpuMs() - cpu0];
-    ocrPages.push({ pageNumber: page.pageNumber, width: page.width, height: page.height, lines: result.lines });
+    ocrPages.push({
+      pageNumber: page.pageNumber,
+      width: page.width,
+      height: page.height,
+      lines: result.lines,
+    });
   }
   // The first call includes starting the worker; time that page again warm.
   const cpu0 = cpuMs();
@@ -131,7 +147,10 @@ const rows: [string, string][] = [
   [`OCR, one worker, s/page (${ocrPages.length} pages)`, perWorker.toFixed(3)],
   ["  CPU, s/page", (secs(singleCpuMs) / ocrPages.length).toFixed(3)],
   [`OCR worker start-up, s (once per worker)`, secs(coldMs).toFixed(3)],
-  [`to Textract blocks, s/page (${Math.round(blockCount / ocrPages.length)} blocks/page)`, (secs(convertMs) / ocrPages.length).toFixed(4)],
+  [
+    `to Textract blocks, s/page (${Math.round(blockCount / ocrPages.length)} blocks/page)`,
+    (secs(convertMs) / ocrPages.length).toFixed(4),
+  ],
   ["extraction + classification, s/page", (secs(extractMs) / rounds / totalPages).toFixed(4)],
   [`recognizeDocument wall-clock, ${workers} worker(s), s/page`, wallPerPage.toFixed(3)],
   ["  CPU (render + OCR, all threads), s/page", (secs(poolCpuMs) / totalPages).toFixed(3)],

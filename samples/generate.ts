@@ -17,10 +17,30 @@ interface Sample {
 }
 
 export const SAMPLES: Sample[] = [
-  { file: "discharge-summary.pdf", options: { seed: 7, documentType: "discharge_summary" }, dpi: 200, render: (s, dpi) => toPdf(s, { dpi }) },
-  { file: "progress-note.tiff", options: { seed: 2, documentType: "progress_note" }, dpi: 200, render: (s, dpi) => toTiff(s, { dpi }) },
-  { file: "lab-report.png", options: { seed: 67, documentType: "lab_report" }, dpi: 300, render: (s, dpi) => toPng(s, { dpi }) },
-  { file: "radiology-report.jpg", options: { seed: 5, documentType: "radiology_report" }, dpi: 200, render: (s, dpi) => toJpeg(s, { dpi }) },
+  {
+    file: "discharge-summary.pdf",
+    options: { seed: 7, documentType: "discharge_summary" },
+    dpi: 200,
+    render: (s, dpi) => toPdf(s, { dpi }),
+  },
+  {
+    file: "progress-note.tiff",
+    options: { seed: 2, documentType: "progress_note" },
+    dpi: 200,
+    render: (s, dpi) => toTiff(s, { dpi }),
+  },
+  {
+    file: "lab-report.png",
+    options: { seed: 67, documentType: "lab_report" },
+    dpi: 300,
+    render: (s, dpi) => toPng(s, { dpi }),
+  },
+  {
+    file: "radiology-report.jpg",
+    options: { seed: 5, documentType: "radiology_report" },
+    dpi: 200,
+    render: (s, dpi) => toJpeg(s, { dpi }),
+  },
 ];
 
 /** Ground truth for one bundled file, in the shape extraction tests compare against. */
@@ -88,7 +108,7 @@ function readme(truth: GroundTruth[]): string {
   );
   const details = truth.map(
     (t) =>
-      `### ${t.file}\n\n- Facility: ${t.facility}\n- Diagnoses: ${t.diagnoses.map((d) => `${d.text} (${d.code})`).join("; ")}\n- Medications: ${t.medications.join("; ")}\n- Allergies: ${t.allergies.length ? t.allergies.join("; ") : "none (printed as \"No known drug allergies.\")"}\n- Generated from seed ${t.seed}, note ${t.source.noteId ?? "(none)"}, ${t.dpi} DPI\n`,
+      `### ${t.file}\n\n- Facility: ${t.facility}\n- Diagnoses: ${t.diagnoses.map((d) => `${d.text} (${d.code})`).join("; ")}\n- Medications: ${t.medications.join("; ")}\n- Allergies: ${t.allergies.length ? t.allergies.join("; ") : 'none (printed as "No known drug allergies.")'}\n- Generated from seed ${t.seed}, note ${t.source.noteId ?? "(none)"}, ${t.dpi} DPI\n`,
   );
   return `# Sample scanned charts
 

@@ -23,11 +23,17 @@ import { FIELD_NAMES, type FieldName } from "../../shared/domain/fields";
 
 export type FieldValues = Partial<Record<FieldName, string>>;
 
-export const DATE_FIELDS = ["dateOfBirth", "dateOfService", "admissionDate", "dischargeDate"] as const satisfies readonly FieldName[];
+export const DATE_FIELDS = [
+  "dateOfBirth",
+  "dateOfService",
+  "admissionDate",
+  "dischargeDate",
+] as const satisfies readonly FieldName[];
 export const NAME_FIELDS = ["patientName", "provider", "facility"] as const satisfies readonly FieldName[];
 
 /** Degrees and credentials after a comma ("Alan Reyes, MD") are not a first name. */
-const CREDENTIALS = /^\s*((MD|DO|PHD|RN|NP|PA|PA-C|DDS|DMD|MBBS|FACP|FACS|APRN|CNP|JR|SR|II|III|IV)\.?[\s,]*)+$/i;
+const CREDENTIALS =
+  /^\s*((MD|DO|PHD|RN|NP|PA|PA-C|DDS|DMD|MBBS|FACP|FACS|APRN|CNP|JR|SR|II|III|IV)\.?[\s,]*)+$/i;
 
 /**
  * Accent-, case- and punctuation-insensitive form of a name; "LAST, FIRST" is reordered to "first last"
@@ -37,7 +43,12 @@ export function normalizeName(value: string): string {
   let s = value.normalize("NFKD").replace(/\p{M}+/gu, "");
   const parts = s.split(",");
   // Exactly one comma with words on both sides: "LAST, FIRST MIDDLE" → "FIRST MIDDLE LAST".
-  if (parts.length === 2 && /\p{L}/u.test(parts[0] ?? "") && /\p{L}/u.test(parts[1] ?? "") && !CREDENTIALS.test(parts[1] ?? "")) {
+  if (
+    parts.length === 2 &&
+    /\p{L}/u.test(parts[0] ?? "") &&
+    /\p{L}/u.test(parts[1] ?? "") &&
+    !CREDENTIALS.test(parts[1] ?? "")
+  ) {
     s = `${parts[1]} ${parts[0]}`;
   }
   return s
@@ -53,10 +64,12 @@ export function fieldsMatch(field: FieldName, predicted: string, truth: string):
     const a = normalizeName(predicted).split(" ");
     const b = normalizeName(truth).split(" ");
     if (a.join(" ") === b.join(" ")) return true;
-    const dropInitials = (w: string[]) => [w[0], ...w.slice(1, -1).filter((x) => x.length > 1), w.at(-1)].join(" ");
+    const dropInitials = (w: string[]) =>
+      [w[0], ...w.slice(1, -1).filter((x) => x.length > 1), w.at(-1)].join(" ");
     return a.length >= 2 && b.length >= 2 && dropInitials(a) === dropInitials(b);
   }
-  if ((NAME_FIELDS as readonly FieldName[]).includes(field)) return normalizeName(predicted) === normalizeName(truth);
+  if ((NAME_FIELDS as readonly FieldName[]).includes(field))
+    return normalizeName(predicted) === normalizeName(truth);
   if (field === "mrn") return predicted.trim() === truth.trim();
   return predicted === truth; // dates, sex
 }
@@ -64,7 +77,11 @@ export function fieldsMatch(field: FieldName, predicted: string, truth: string):
 export type Outcome = "tp" | "fp" | "fn" | "fp+fn" | "tn";
 
 /** One field of one document: how it counts. */
-export function classifyField(field: FieldName, predicted: string | undefined, truth: string | undefined): Outcome {
+export function classifyField(
+  field: FieldName,
+  predicted: string | undefined,
+  truth: string | undefined,
+): Outcome {
   const p = predicted === undefined || predicted === "" ? undefined : predicted;
   const t = truth === undefined || truth === "" ? undefined : truth;
   if (p === undefined) return t === undefined ? "tn" : "fn";
@@ -155,8 +172,14 @@ function add(c: Counts, o: Outcome): void {
 }
 
 /** Did the split predict exactly the true boundaries (same ranges, same order)? */
-export function splitMatches(predicted: readonly [number, number][], truth: readonly [number, number][]): boolean {
-  return predicted.length === truth.length && predicted.every((r, i) => r[0] === truth[i]?.[0] && r[1] === truth[i]?.[1]);
+export function splitMatches(
+  predicted: readonly [number, number][],
+  truth: readonly [number, number][],
+): boolean {
+  return (
+    predicted.length === truth.length &&
+    predicted.every((r, i) => r[0] === truth[i]?.[0] && r[1] === truth[i]?.[1])
+  );
 }
 
 /** A record is filed under the wrong patient when it is auto-accepted and an identity field it carries is wrong. */
@@ -170,8 +193,14 @@ export function isWrongPatient(doc: EvaluatedDocument): boolean {
   });
 }
 
-export function evaluate(documents: readonly EvaluatedDocument[], splits: readonly EvaluatedSplit[] = []): Report {
-  const perFieldCounts = Object.fromEntries(FIELD_NAMES.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) as Record<FieldName, Counts>;
+export function evaluate(
+  documents: readonly EvaluatedDocument[],
+  splits: readonly EvaluatedSplit[] = [],
+): Report {
+  const perFieldCounts = Object.fromEntries(FIELD_NAMES.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) as Record<
+    FieldName,
+    Counts
+  >;
   const auto = { mrn: { tp: 0, fp: 0, fn: 0 }, dateOfBirth: { tp: 0, fp: 0, fn: 0 } };
   const mismatches: Mismatch[] = [];
   const typeMismatches: Report["typeMismatches"] = [];
@@ -207,9 +236,16 @@ export function evaluate(documents: readonly EvaluatedDocument[], splits: readon
     if (isWrongPatient(doc)) wrongPatientIds.push(doc.id);
   }
 
-  const perField = Object.fromEntries(FIELD_NAMES.map((f) => [f, scores(perFieldCounts[f])])) as Record<FieldName, Scores>;
+  const perField = Object.fromEntries(FIELD_NAMES.map((f) => [f, scores(perFieldCounts[f])])) as Record<
+    FieldName,
+    Scores
+  >;
   const total = FIELD_NAMES.reduce(
-    (acc, f) => ({ tp: acc.tp + perFieldCounts[f].tp, fp: acc.fp + perFieldCounts[f].fp, fn: acc.fn + perFieldCounts[f].fn }),
+    (acc, f) => ({
+      tp: acc.tp + perFieldCounts[f].tp,
+      fp: acc.fp + perFieldCounts[f].fp,
+      fn: acc.fn + perFieldCounts[f].fn,
+    }),
     { tp: 0, fp: 0, fn: 0 },
   );
   const splitCorrect = splits.filter((s) => splitMatches(s.predicted, s.truth)).length;
@@ -254,7 +290,10 @@ export function pairByPages<P extends { pages: [number, number] }, T extends { p
  * at the end of the preceding document. Give each dropped separator page back to the range just before it, so
  * both conventions compare equal; a separator page a prediction kept stays where it is.
  */
-export function withDroppedSeparators(ranges: [number, number][], separators: readonly number[]): [number, number][] {
+export function withDroppedSeparators(
+  ranges: [number, number][],
+  separators: readonly number[],
+): [number, number][] {
   const covered = (page: number) => ranges.some(([a, b]) => page >= a && page <= b);
   return ranges.map(([a, b]) => {
     let end = b;

@@ -41,7 +41,9 @@ export function repeatToPages(sources: readonly TextractDocument[], pages: numbe
         ...b,
         Id: id(b.Id),
         Page: page,
-        ...(b.Relationships ? { Relationships: b.Relationships.map((r) => ({ ...r, Ids: r.Ids.map(id) })) } : {}),
+        ...(b.Relationships
+          ? { Relationships: b.Relationships.map((r) => ({ ...r, Ids: r.Ids.map(id) })) }
+          : {}),
       });
     }
   }
@@ -71,7 +73,10 @@ export async function loadSplitter(): Promise<LoadedSplitter | undefined> {
 }
 
 /** Predicted document boundaries for one file. */
-export function predictRanges(doc: TextractDocument, splitter: LoadedSplitter | undefined): [number, number][] {
+export function predictRanges(
+  doc: TextractDocument,
+  splitter: LoadedSplitter | undefined,
+): [number, number][] {
   const all: [number, number] = [1, pageCountOf(doc)];
   if (!splitter) return [all];
   try {

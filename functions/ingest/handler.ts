@@ -18,7 +18,10 @@ export function createIngestHandler(getDeps: () => OcrPipelineDeps) {
     const handleRecord = loggedRecordHandler(deps.logger, "Ingest", async (record: SQSRecord) => {
       for (const upload of parseUploadEvent(record.body)) await ingestUpload(upload, deps);
     });
-    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    return processPartialResponse(event, handleRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
   }).use(injectLambdaContext(getDeps().logger));
 }
 

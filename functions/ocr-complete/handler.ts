@@ -18,7 +18,10 @@ export function createOcrCompleteHandler(getDeps: () => OcrPipelineDeps) {
     const handleRecord = loggedRecordHandler(deps.logger, "OCR completion", (record: SQSRecord) =>
       completeOcr(parseOcrNotification(record.body), deps),
     );
-    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    return processPartialResponse(event, handleRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
   }).use(injectLambdaContext(getDeps().logger));
 }
 

@@ -2,7 +2,9 @@ import { readRuntimeInfo, type RuntimeInfo } from "../runtime/runtime-file";
 
 export class StackNotRunningError extends Error {
   constructor(dataDir: string) {
-    super(`No chartbridge stack is running for data directory ${dataDir}. Start it with: npm start (or npx chartbridge start)`);
+    super(
+      `No chartbridge stack is running for data directory ${dataDir}. Start it with: npm start (or npx chartbridge start)`,
+    );
     this.name = "StackNotRunningError";
   }
 }

@@ -30,7 +30,9 @@ export function collectFiles(paths: string[]): string[] {
 
 function walk(dir: string): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...walk(full));
     else if (entry.isFile() && SCAN_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(full);

@@ -15,11 +15,15 @@ const positiveInt = (value: string) => {
 };
 
 const dataDirOption = () =>
-  new Option("--data-dir <dir>", "where the local stack keeps its data").default(".chartbridge").argParser((d) => resolve(d));
+  new Option("--data-dir <dir>", "where the local stack keeps its data")
+    .default(".chartbridge")
+    .argParser((d) => resolve(d));
 
 const program = new Command()
   .name("chartbridge")
-  .description("Turn scanned paper charts into searchable electronic health records (local pipeline and tools)")
+  .description(
+    "Turn scanned paper charts into searchable electronic health records (local pipeline and tools)",
+  )
   .showHelpAfterError();
 
 program
@@ -30,7 +34,15 @@ program
   .option("--workers <n>", "OCR worker threads (default: one per core)", positiveInt)
   .option("--no-samples", "do not ingest the bundled samples on a first start")
   .option("--verbose", "print the handlers' structured logs", false)
-  .action((o) => startCommand({ dataDir: o.dataDir, port: o.port, workers: o.workers, samples: o.samples, verbose: o.verbose }));
+  .action((o) =>
+    startCommand({
+      dataDir: o.dataDir,
+      port: o.port,
+      workers: o.workers,
+      samples: o.samples,
+      verbose: o.verbose,
+    }),
+  );
 
 program
   .command("ingest")
@@ -42,7 +54,13 @@ program
   .option("--timeout <seconds>", "how long to wait for results", positiveInt, 600)
   .option("--json", "print a JSON array", false)
   .action(async (paths: string[], o) => {
-    process.exitCode = await ingestCommand(paths, { dataDir: o.dataDir, vendor: o.vendor, batch: o.batch, json: o.json, timeout: o.timeout });
+    process.exitCode = await ingestCommand(paths, {
+      dataDir: o.dataDir,
+      vendor: o.vendor,
+      batch: o.batch,
+      json: o.json,
+      timeout: o.timeout,
+    });
   });
 
 program
@@ -78,7 +96,11 @@ program
   .option("--workers <n>", "OCR worker threads", positiveInt)
   .option("--json", "print exactly one JSON object", false)
   .action(async (file: string | undefined, o) => {
-    process.exitCode = await extractCommand(file, { textractJson: o.textractJson, json: o.json, workers: o.workers });
+    process.exitCode = await extractCommand(file, {
+      textractJson: o.textractJson,
+      json: o.json,
+      workers: o.workers,
+    });
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -19,7 +19,9 @@ export interface FileOutcome extends UploadedFile {
   partIds?: string[];
 }
 
-export type StatusLookup = (id: string) => Promise<
+export type StatusLookup = (
+  id: string,
+) => Promise<
   | { status: DocumentStatus; statusReason?: string; duplicateOf?: string; split?: { partIds?: string[] } }
   | undefined
 >;
@@ -35,7 +37,11 @@ export async function uploadFiles(
   for (const file of files) {
     const key = `${prefix}/${basename(file)}`;
     const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: readFileSync(file) }));
-    uploaded.push({ file, key, id: documentIdFor({ bucket, key, versionId: out.VersionId, etag: out.ETag }) });
+    uploaded.push({
+      file,
+      key,
+      id: documentIdFor({ bucket, key, versionId: out.VersionId, etag: out.ETag }),
+    });
   }
   return uploaded;
 }
@@ -47,7 +53,10 @@ export async function waitForOutcomes(
   opts: { timeoutMs: number; progress: boolean },
 ): Promise<FileOutcome[]> {
   const bar = opts.progress
-    ? new SingleBar({ format: "  processing [{bar}] {value}/{total} files | {duration}s", hideCursor: true }, Presets.shades_classic)
+    ? new SingleBar(
+        { format: "  processing [{bar}] {value}/{total} files | {duration}s", hideCursor: true },
+        Presets.shades_classic,
+      )
     : undefined;
   bar?.start(uploads.length, 0);
   const outcomes = new Map<string, FileOutcome>();
@@ -85,5 +94,12 @@ export function formatOutcomes(outcomes: FileOutcome[]): string {
   const rows = outcomes.map((o) => [basename(o.file), o.id, o.status, note(o)]);
   const header = ["FILE", "RECORD ID", "STATUS", "REASON"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }

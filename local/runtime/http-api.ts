@@ -4,7 +4,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** Turns a local HTTP request into an API Gateway REST proxy event, as API Gateway would. */
-export function toApiGatewayEvent(method: string, url: URL, headers: Record<string, string>): APIGatewayProxyEvent {
+export function toApiGatewayEvent(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+): APIGatewayProxyEvent {
   const query: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [k, v] of url.searchParams) {
@@ -58,7 +62,11 @@ export function toApiGatewayEvent(method: string, url: URL, headers: Record<stri
 }
 
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
-export async function startHttpApi(handler: ApiGatewayHandler, port: number, host = "127.0.0.1"): Promise<Server> {
+export async function startHttpApi(
+  handler: ApiGatewayHandler,
+  port: number,
+  host = "127.0.0.1",
+): Promise<Server> {
   const server = createServer((req, res) => {
     let url: URL;
     try {

@@ -24,7 +24,12 @@ import { createApiHandler } from "../../functions/api/handler";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
 import { createIngestHandler } from "../../functions/ingest/handler";
 import { createOcrCompleteHandler } from "../../functions/ocr-complete/handler";
-import { ensureRecordsTable, startDynamoDbLocal, waitForDynamoDb, type DynamoDbLocal } from "../services/dynamodb-local";
+import {
+  ensureRecordsTable,
+  startDynamoDbLocal,
+  waitForDynamoDb,
+  type DynamoDbLocal,
+} from "../services/dynamodb-local";
 import { encodeKeyLikeS3, ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
 import { startHttpApi } from "./http-api";
 import { lambdaContext } from "./lambda-context";
@@ -44,7 +49,9 @@ export interface LocalStackOptions {
   inMemoryDb?: boolean;
 }
 
-type S3Event = { Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[] };
+type S3Event = {
+  Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
+};
 
 /**
  * The whole pipeline on one machine, wired the way AWS wires it: s3rver plays S3 (object-created events →
@@ -87,7 +94,11 @@ export class LocalStack {
     const ingest = createIngestHandler(() => this.deps);
     const ocrComplete = createOcrCompleteHandler(() => this.deps);
     const onDeadLetter = (queue: string) => (m: { id: string; receiveCount: number }) =>
-      logger.error("Message moved to dead-letter queue", { queue, messageId: m.id, receiveCount: m.receiveCount });
+      logger.error("Message moved to dead-letter queue", {
+        queue,
+        messageId: m.id,
+        receiveCount: m.receiveCount,
+      });
     this.ingestQueue = new LocalQueue(
       "chartbridge-ingest",
       (event: SQSEvent) => ingest(event, lambdaContext("chartbridge-ingest")),
@@ -104,7 +115,8 @@ export class LocalStack {
     const dataDir = resolve(options.dataDir ?? ".chartbridge");
     mkdirSync(dataDir, { recursive: true });
     const apiPort = options.apiPort ?? 4000;
-    const [dynamoPort, s3Port] = apiPort === 0 ? [await freePort(), await freePort()] : [apiPort + 1, apiPort + 2];
+    const [dynamoPort, s3Port] =
+      apiPort === 0 ? [await freePort(), await freePort()] : [apiPort + 1, apiPort + 2];
     const actualApiPort = apiPort === 0 ? await freePort() : apiPort;
     const logger = new Logger({ serviceName: "chartbridge-local", logLevel: options.logLevel ?? "WARN" });
 
@@ -142,7 +154,18 @@ export class LocalStack {
         onComplete: (notification) => late.stack!.publishOcrCompletion(notification),
         pool: ocrPool,
       });
-      const stack = new LocalStack(dataDir, dynamo, s3Local, dynamoClient, ocrPool, search, ocr, config, actualApiPort, logger);
+      const stack = new LocalStack(
+        dataDir,
+        dynamo,
+        s3Local,
+        dynamoClient,
+        ocrPool,
+        search,
+        ocr,
+        config,
+        actualApiPort,
+        logger,
+      );
       late.stack = stack;
       stack.tableCreated = tableCreated;
       cleanup.length = 0;
@@ -171,7 +194,10 @@ export class LocalStack {
       for (const record of event.Records) {
         if (!record.eventName.startsWith("ObjectCreated")) continue;
         if (record.s3.bucket.name !== this.config.UPLOAD_BUCKET) continue;
-        const encoded = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeKeyLikeS3(record.s3.object.key) } } };
+        const encoded = {
+          ...record,
+          s3: { ...record.s3, object: { ...record.s3.object, key: encodeKeyLikeS3(record.s3.object.key) } },
+        };
         this.ingestQueue.send(JSON.stringify({ Records: [encoded] }));
       }
     });
@@ -183,7 +209,8 @@ export class LocalStack {
       streamArn,
       handler: (event) => indexRecords(event, lambdaContext("chartbridge-index-records")),
       startAt: freshTable ? "TRIM_HORIZON" : "LATEST",
-      onRecordDropped: (seq) => this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
+      onRecordDropped: (seq) =>
+        this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
     });
     await this.poller.start();
 

@@ -72,7 +72,8 @@ export class StreamPoller {
     try {
       if (Date.now() - this.lastDescribe > 5000) await this.discoverShards("TRIM_HORIZON");
       let sawRecords = false;
-      for (const [shardId, state] of this.shards) sawRecords = (await this.pollShard(shardId, state)) || sawRecords;
+      for (const [shardId, state] of this.shards)
+        sawRecords = (await this.pollShard(shardId, state)) || sawRecords;
       if (!sawRecords) this.idleWaiters.splice(0).forEach((r) => r());
     } catch {
       // Transient (e.g. DynamoDB Local restarting): try again next tick.
@@ -87,7 +88,10 @@ export class StreamPoller {
     let exclusiveStartShardId: string | undefined;
     do {
       const out = await this.streams.send(
-        new DescribeStreamCommand({ StreamArn: this.options.streamArn, ExclusiveStartShardId: exclusiveStartShardId }),
+        new DescribeStreamCommand({
+          StreamArn: this.options.streamArn,
+          ExclusiveStartShardId: exclusiveStartShardId,
+        }),
       );
       for (const shard of out.StreamDescription?.Shards ?? []) {
         if (!shard.ShardId || this.shards.has(shard.ShardId)) continue;
@@ -129,7 +133,9 @@ export class StreamPoller {
     }
     // As Lambda does: resume from the earliest failed record; an identifier matching no record fails the
     // whole batch.
-    const indexes = failures.map((f) => records.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
+    const indexes = failures.map((f) =>
+      records.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier),
+    );
     const from = indexes.includes(-1) ? 0 : Math.min(...indexes);
     const wholeBatch = indexes.includes(-1);
     state.attempts += 1;
@@ -174,14 +180,15 @@ export class StreamPoller {
       },
     };
   }
-
 }
 
 /**
  * The Streams client deserializes an empty map attribute (`{"M":{}}`) to `{}`, which unmarshall rejects
  * and Lambda never sends. Put the `M` back, recursively, so handlers see what Lambda would give them.
  */
-export function repairEmptyMaps(image: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+export function repairEmptyMaps(
+  image: Record<string, unknown> | undefined,
+): Record<string, unknown> | undefined {
   if (!image) return image;
   const fix = (value: unknown): unknown => {
     if (!value || typeof value !== "object") return value;
@@ -196,5 +203,9 @@ export function repairEmptyMaps(image: Record<string, unknown> | undefined): Rec
 }
 
 export function createStreamsClient(endpoint: string, region: string): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  return new DynamoDBStreamsClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 }

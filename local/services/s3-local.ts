@@ -9,7 +9,11 @@ export interface S3Local {
 }
 
 /** An S3-compatible server (s3rver) persisting objects under `directory`. */
-export async function startS3Local(opts: { directory: string; port: number; host?: string }): Promise<S3Local> {
+export async function startS3Local(opts: {
+  directory: string;
+  port: number;
+  host?: string;
+}): Promise<S3Local> {
   mkdirSync(opts.directory, { recursive: true });
   const host = opts.host ?? "127.0.0.1";
   const server = new S3rver({ address: host, port: opts.port, silent: true, directory: opts.directory });

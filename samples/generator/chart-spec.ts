@@ -118,11 +118,46 @@ export function sampleData(): { patients: PatientData[]; notes: NoteData[] } {
 
 // Fictitious facilities, providers and labs (any resemblance to a real one is accidental).
 const FACILITIES: Facility[] = [
-  { name: "Cedar Hollow Regional Hospital", street: "1200 Lantern Mill Road", city: "Worcester", state: "MA", zip: "01608", phone: "(508) 555-0142" },
-  { name: "Maplewood General Hospital", street: "77 Quarry Hill Avenue", city: "Framingham", state: "MA", zip: "01702", phone: "(508) 555-0187" },
-  { name: "Brookfield Valley Medical Center", street: "450 Tannery Street", city: "Lowell", state: "MA", zip: "01852", phone: "(978) 555-0119" },
-  { name: "Saltmarsh Family Health Clinic", street: "18 Dory Lane, Suite 200", city: "Plymouth", state: "MA", zip: "02360", phone: "(508) 555-0163" },
-  { name: "North Orchard Community Hospital", street: "905 Beacon Orchard Way", city: "Springfield", state: "MA", zip: "01103", phone: "(413) 555-0171" },
+  {
+    name: "Cedar Hollow Regional Hospital",
+    street: "1200 Lantern Mill Road",
+    city: "Worcester",
+    state: "MA",
+    zip: "01608",
+    phone: "(508) 555-0142",
+  },
+  {
+    name: "Maplewood General Hospital",
+    street: "77 Quarry Hill Avenue",
+    city: "Framingham",
+    state: "MA",
+    zip: "01702",
+    phone: "(508) 555-0187",
+  },
+  {
+    name: "Brookfield Valley Medical Center",
+    street: "450 Tannery Street",
+    city: "Lowell",
+    state: "MA",
+    zip: "01852",
+    phone: "(978) 555-0119",
+  },
+  {
+    name: "Saltmarsh Family Health Clinic",
+    street: "18 Dory Lane, Suite 200",
+    city: "Plymouth",
+    state: "MA",
+    zip: "02360",
+    phone: "(508) 555-0163",
+  },
+  {
+    name: "North Orchard Community Hospital",
+    street: "905 Beacon Orchard Way",
+    city: "Springfield",
+    state: "MA",
+    zip: "01103",
+    phone: "(413) 555-0171",
+  },
 ];
 
 const PROVIDERS = [
@@ -136,7 +171,11 @@ const PROVIDERS = [
   "Dr. Naomi Sato, DO",
 ];
 
-const FALLBACK_MEDICATIONS = ["Acetaminophen 500 MG Oral Tablet", "Ibuprofen 400 MG Oral Tablet", "Loratadine 10 MG Oral Tablet"];
+const FALLBACK_MEDICATIONS = [
+  "Acetaminophen 500 MG Oral Tablet",
+  "Ibuprofen 400 MG Oral Tablet",
+  "Loratadine 10 MG Oral Tablet",
+];
 
 /** Lab panel: test, units, reference low/high, decimals. Values are drawn around the reference range. */
 const LAB_PANEL: [string, string, number, number, number][] = [
@@ -170,7 +209,8 @@ const REPLACED_HEADINGS = new Set([
 ]);
 
 /** Where the structured DIAGNOSES/MEDICATIONS/ALLERGIES blocks go: before the first of these headings. */
-const EXAM_OR_LATER = /EXAM|OBJECTIVE|IMPRESSION|ASSESSMENT|PLAN|HOSPITAL COURSE|PROCEDURE|FINDINGS|INTERPRETATION|LABORATORY|DATA/;
+const EXAM_OR_LATER =
+  /EXAM|OBJECTIVE|IMPRESSION|ASSESSMENT|PLAN|HOSPITAL COURSE|PROCEDURE|FINDINGS|INTERPRETATION|LABORATORY|DATA/;
 
 function pick<T>(rng: () => number, items: readonly T[]): T {
   const item = items[Math.floor(rng() * items.length)];
@@ -215,19 +255,29 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
   const documentType = options.documentType ?? pick(rng, DOCUMENT_TYPE_NAMES);
 
   const noteType = noteTypeFor(documentType);
-  const note = noteType ? pick(rng, notes.filter((n) => n.documentType === noteType)) : undefined;
+  const note = noteType
+    ? pick(
+        rng,
+        notes.filter((n) => n.documentType === noteType),
+      )
+    : undefined;
   const eligible = patients.map((p, i) => ({ p, i })).filter(({ p }) => !note?.sex || p.sex === note.sex);
   const { p, i: patientIndex } = pick(rng, eligible);
 
   // A date of service between 2022-01-03 and 2025-06-30, never before the patient turns 18.
-  const start = Math.max(Date.UTC(2022, 0, 3), Date.parse(`${Number(p.birthDate.slice(0, 4)) + 18}${p.birthDate.slice(4)}`));
+  const start = Math.max(
+    Date.UTC(2022, 0, 3),
+    Date.parse(`${Number(p.birthDate.slice(0, 4)) + 18}${p.birthDate.slice(4)}`),
+  );
   const end = Date.UTC(2025, 5, 30);
   let serviceMs = start + Math.floor(rng() * Math.max(1, (end - start) / DAY)) * DAY;
   const weekday = new Date(serviceMs).getUTCDay();
   if (weekday === 0 || weekday === 6) serviceMs += (weekday === 6 ? 2 : 1) * DAY; // clinics see patients on weekdays
   const dateOfService = isoDate(serviceMs);
   const admissionDate =
-    documentType === "discharge_summary" ? isoDate(Date.parse(dateOfService) - (2 + Math.floor(rng() * 6)) * DAY) : undefined;
+    documentType === "discharge_summary"
+      ? isoDate(Date.parse(dateOfService) - (2 + Math.floor(rng() * 6)) * DAY)
+      : undefined;
 
   const number = Math.floor(rng() * 1e8);
   const mrn = rng() < 0.5 ? `MRN-${String(number % 1e6).padStart(6, "0")}` : String(number).padStart(8, "0");
@@ -240,11 +290,14 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
   const age = ageOn(p.birthDate, dateOfService);
 
   const diagnoses = [...(note?.diagnoses ?? [])];
-  for (const d of p.diagnoses) if (!diagnoses.some((x) => x.code === d.code) && diagnoses.length < 6) diagnoses.push(d);
-  const medications = p.medications.length > 0 ? [...p.medications] : FALLBACK_MEDICATIONS.slice(0, 1 + Math.floor(rng() * 3));
+  for (const d of p.diagnoses)
+    if (!diagnoses.some((x) => x.code === d.code) && diagnoses.length < 6) diagnoses.push(d);
+  const medications =
+    p.medications.length > 0 ? [...p.medications] : FALLBACK_MEDICATIONS.slice(0, 1 + Math.floor(rng() * 3));
   const allergies = [...p.allergies];
 
-  const fill = (text: string) => text.replaceAll("{{age}}", String(age)).replaceAll("{{consultant}}", consultant);
+  const fill = (text: string) =>
+    text.replaceAll("{{age}}", String(age)).replaceAll("{{consultant}}", consultant);
   const noteSections: ChartSection[] = (note?.sections ?? [])
     .filter((s) => !REPLACED_HEADINGS.has(s.heading))
     .map((s) => ({ kind: "text", heading: s.heading, paragraphs: s.paragraphs.map(fill) }));
@@ -261,7 +314,9 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
         {
           kind: "text",
           heading: "FOLLOW-UP",
-          paragraphs: [`Follow up with ${provider.replace(/, (MD|DO)$/, "")} in ${1 + Math.floor(rng() * 3)} weeks. Return to the emergency department for worsening symptoms.`],
+          paragraphs: [
+            `Follow up with ${provider.replace(/, (MD|DO)$/, "")} in ${1 + Math.floor(rng() * 3)} weeks. Return to the emergency department for worsening symptoms.`,
+          ],
         },
       ];
       break;
@@ -270,13 +325,31 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
         const v = lo + (hi - lo) * (rng() * 1.3 - 0.15);
         const value = v.toFixed(decimals);
         const flag = Number(value) > hi ? "H" : Number(value) < lo ? "L" : undefined;
-        return { test, value, units, range: `${lo.toFixed(decimals)} - ${hi.toFixed(decimals)}`, ...(flag ? { flag } : {}) };
+        return {
+          test,
+          value,
+          units,
+          range: `${lo.toFixed(decimals)} - ${hi.toFixed(decimals)}`,
+          ...(flag ? { flag } : {}),
+        };
       });
       sections = [
-        { kind: "text", heading: "SPECIMEN", paragraphs: [`Venous blood, collected ${usDate(dateOfService)} 0${6 + Math.floor(rng() * 4)}:${String(Math.floor(rng() * 60)).padStart(2, "0")}. Received in good condition.`] },
+        {
+          kind: "text",
+          heading: "SPECIMEN",
+          paragraphs: [
+            `Venous blood, collected ${usDate(dateOfService)} 0${6 + Math.floor(rng() * 4)}:${String(Math.floor(rng() * 60)).padStart(2, "0")}. Received in good condition.`,
+          ],
+        },
         { kind: "diagnoses", heading: "CLINICAL INDICATION" },
         { kind: "labs", heading: "RESULTS" },
-        { kind: "text", heading: "COMMENTS", paragraphs: ["Results flagged H or L fall outside the reference range. Reference ranges are for adults."] },
+        {
+          kind: "text",
+          heading: "COMMENTS",
+          paragraphs: [
+            "Results flagged H or L fall outside the reference range. Reference ranges are for adults.",
+          ],
+        },
       ];
       break;
     case "medication_list":
@@ -289,7 +362,10 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
     case "operative_report":
     case "radiology_report":
       sections = [
-        { kind: "diagnoses", heading: documentType === "operative_report" ? "DIAGNOSES" : "CLINICAL INDICATION" },
+        {
+          kind: "diagnoses",
+          heading: documentType === "operative_report" ? "DIAGNOSES" : "CLINICAL INDICATION",
+        },
         ...noteSections,
         { kind: "allergies", heading: "ALLERGIES" },
       ];
@@ -301,13 +377,29 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
       sections = [
         ...(noteSections.some((s) => /CHIEF COMPLAINT|REASON FOR/.test(s.heading)) || !note
           ? []
-          : [{ kind: "text" as const, heading: "CHIEF COMPLAINT", paragraphs: [`Follow-up of ${diagnoses[0]?.text.toLowerCase() ?? "chronic conditions"}.`] }]),
+          : [
+              {
+                kind: "text" as const,
+                heading: "CHIEF COMPLAINT",
+                paragraphs: [`Follow-up of ${diagnoses[0]?.text.toLowerCase() ?? "chronic conditions"}.`],
+              },
+            ]),
         ...noteSections.slice(0, split),
         { kind: "medications", heading: "MEDICATIONS" },
         { kind: "allergies", heading: "ALLERGIES" },
         ...noteSections.slice(split),
         { kind: "diagnoses", heading: "DIAGNOSES" },
-        ...(hasPlan ? [] : [{ kind: "text" as const, heading: "PLAN", paragraphs: ["Continue current medications. Return to clinic in 3 months or sooner as needed."] }]),
+        ...(hasPlan
+          ? []
+          : [
+              {
+                kind: "text" as const,
+                heading: "PLAN",
+                paragraphs: [
+                  "Continue current medications. Return to clinic in 3 months or sooner as needed.",
+                ],
+              },
+            ]),
       ];
     }
   }
@@ -315,7 +407,14 @@ export function buildChartSpec(options: BuildChartSpecOptions): ChartSpec {
   return {
     seed: options.seed,
     documentType,
-    patient: { name: `${p.firstName} ${p.lastName}`, firstName: p.firstName, lastName: p.lastName, dob: p.birthDate, sex: p.sex, mrn },
+    patient: {
+      name: `${p.firstName} ${p.lastName}`,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      dob: p.birthDate,
+      sex: p.sex,
+      mrn,
+    },
     dateOfService,
     ...(admissionDate ? { admissionDate, dischargeDate: dateOfService } : {}),
     provider,

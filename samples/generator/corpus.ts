@@ -97,7 +97,12 @@ function typeFor(layout: Layout, index: number): DocumentType {
 }
 
 /** A spec of `documentType` for the same patient as `like` (same MRN and facility), or for a different patient. */
-function specFor(seed: number, documentType: DocumentType, like: ChartSpec | undefined, samePatient: boolean): ChartSpec {
+function specFor(
+  seed: number,
+  documentType: DocumentType,
+  like: ChartSpec | undefined,
+  samePatient: boolean,
+): ChartSpec {
   if (!like) return buildChartSpec({ seed, documentType });
   for (let k = 0; k < 400; k++) {
     const spec = buildChartSpec({ seed: hash(seed, k), documentType });
@@ -128,7 +133,10 @@ let backCache: { seed: number; page: GrayImage } | undefined;
 function backPage(seed: number): GrayImage {
   if (backCache?.seed !== seed) {
     const spec = buildChartSpec({ seed: hash(seed, 0xb4c), documentType: "progress_note" });
-    const page = renderLayoutDocument({ spec, layout: layoutByName("classic-table") }, { dpi: 150, maxPages: 1 }).pages[0];
+    const page = renderLayoutDocument(
+      { spec, layout: layoutByName("classic-table") },
+      { dpi: 150, maxPages: 1 },
+    ).pages[0];
     if (!page) throw new Error("back page did not render");
     backCache = { seed, page };
   }
@@ -186,7 +194,12 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
         pages.push(renderSeparatorPage(separator, dpi, hash(seed, i)));
         separatorPages.push(pages.length);
       }
-      documents.push({ pages: [start, pages.length], documentType: spec.documentType, fields: rendered.fields, printed: rendered.printed });
+      documents.push({
+        pages: [start, pages.length],
+        documentType: spec.documentType,
+        fields: rendered.fields,
+        printed: rendered.printed,
+      });
     });
 
     // ---- degrade
@@ -198,15 +211,25 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
       finalPages = pages.map((page, n) => {
         const pageRng = mulberry32(hash(seed, i, n, 0xde));
         // Each sheet feeds with its own skew, within ±3°.
-        const rotation = Math.max(-3, Math.min(3, p.rotation * (0.6 + 0.4 * pageRng()) + (pageRng() - 0.5) * 0.4));
+        const rotation = Math.max(
+          -3,
+          Math.min(3, p.rotation * (0.6 + 0.4 * pageRng()) + (pageRng() - 0.5) * 0.4),
+        );
         const back = pages[n + 1] ?? pages[n - 1] ?? backPage(seed);
-        return applyDegradation(page, { ...p, rotation }, pageRng, separatorPages.includes(n + 1) ? undefined : back);
+        return applyDegradation(
+          page,
+          { ...p, rotation },
+          pageRng,
+          separatorPages.includes(n + 1) ? undefined : back,
+        );
       });
     }
 
     // ---- encode
     const single = finalPages.length === 1;
-    const format: CorpusItem["format"] = single ? pick(rng, ["png", "jpeg", "tiff"] as const) : pick(rng, ["pdf", "pdf", "tiff"] as const);
+    const format: CorpusItem["format"] = single
+      ? pick(rng, ["png", "jpeg", "tiff"] as const)
+      : pick(rng, ["pdf", "pdf", "tiff"] as const);
     const quality = degraded ? 70 : 85;
     const first = finalPages[0] as GrayPage;
     const file =

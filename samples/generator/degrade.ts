@@ -22,7 +22,11 @@ const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v));
  * By default the canvas keeps its size (a skewed sheet on the scanner glass) and uncovered corners get
  * `background`; with `expand` the canvas grows to hold the whole rotated page.
  */
-export function rotate(img: GrayImage, degrees: number, options: { background?: number; expand?: boolean } = {}): GrayImage {
+export function rotate(
+  img: GrayImage,
+  degrees: number,
+  options: { background?: number; expand?: boolean } = {},
+): GrayImage {
   const bg = options.background ?? 255;
   const rad = (degrees * Math.PI) / 180;
   const cos = Math.cos(rad);
@@ -117,7 +121,16 @@ export function blur(img: GrayImage, sigma: number): GrayImage {
 }
 
 /** Area-averaging 1-D resample of `n` samples (stride `step`, from `base`) to `m` samples. */
-function resampleLine(src: ArrayLike<number>, base: number, step: number, n: number, m: number, dst: Float32Array, dBase: number, dStep: number) {
+function resampleLine(
+  src: ArrayLike<number>,
+  base: number,
+  step: number,
+  n: number,
+  m: number,
+  dst: Float32Array,
+  dBase: number,
+  dStep: number,
+) {
   const scale = n / m;
   for (let i = 0; i < m; i++) {
     const a = i * scale;
@@ -138,7 +151,9 @@ export function resize(img: GrayImage, width: number, height: number, dpi = img.
   if (width > w || height > h) {
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++)
-        out.pixels[y * width + x] = img.pixels[Math.min(h - 1, Math.floor((y * h) / height)) * w + Math.min(w - 1, Math.floor((x * w) / width))] as number;
+        out.pixels[y * width + x] = img.pixels[
+          Math.min(h - 1, Math.floor((y * h) / height)) * w + Math.min(w - 1, Math.floor((x * w) / width))
+        ] as number;
     return out;
   }
   const mid = new Float32Array(width * h);
@@ -218,7 +233,10 @@ export function otsuThreshold(img: GrayImage): number {
  * Fax-like binarization: every pixel becomes 0 or 255. `threshold` defaults to Otsu's; `jitter` (with `rng`)
  * perturbs it per pixel so stroke edges come out ragged, as on a thermal fax.
  */
-export function binarize(img: GrayImage, options: { threshold?: number; jitter?: number; rng?: () => number } = {}): GrayImage {
+export function binarize(
+  img: GrayImage,
+  options: { threshold?: number; jitter?: number; rng?: () => number } = {},
+): GrayImage {
   const t = options.threshold ?? otsuThreshold(img);
   const jitter = options.rng ? (options.jitter ?? 0) : 0;
   const rng = options.rng;
@@ -236,7 +254,11 @@ export function binarize(img: GrayImage, options: { threshold?: number; jitter?:
  * Speckle noise: dust specks (dark dots, radius 0–`maxRadius` px) and toner drop-outs (white dots that only show
  * on ink). `density` is specks per square inch.
  */
-export function speckle(img: GrayImage, rng: () => number, options: { density?: number; maxRadius?: number; dropouts?: boolean } = {}): GrayImage {
+export function speckle(
+  img: GrayImage,
+  rng: () => number,
+  options: { density?: number; maxRadius?: number; dropouts?: boolean } = {},
+): GrayImage {
   const out = { ...img, pixels: img.pixels.slice() };
   const { width: w, height: h } = img;
   const area = (w / img.dpi) * (h / img.dpi);
@@ -296,7 +318,8 @@ export function jpegRoundTrip(img: GrayImage, quality: number): GrayImage {
       const n = back.getNumberOfComponents() + back.getAlpha();
       const out = blank(img.width, img.height, img.dpi, 0);
       for (let y = 0; y < img.height; y++)
-        for (let x = 0; x < img.width; x++) out.pixels[y * img.width + x] = data[y * stride + x * n] as number;
+        for (let x = 0; x < img.width; x++)
+          out.pixels[y * img.width + x] = data[y * stride + x * n] as number;
       return out;
     } finally {
       back.destroy();
@@ -359,7 +382,8 @@ export interface DegradeProfile {
 /** Draws a realistic combination of degradations. */
 export function degradeProfile(rng: () => number): DegradeProfile {
   const r = rng();
-  const kind: DegradeProfile["kind"] = r < 0.4 ? "office-scanner" : r < 0.65 ? "old-copier" : r < 0.85 ? "fax" : "low-quality-jpeg";
+  const kind: DegradeProfile["kind"] =
+    r < 0.4 ? "office-scanner" : r < 0.65 ? "old-copier" : r < 0.85 ? "fax" : "low-quality-jpeg";
   const between = (a: number, b: number) => a + (b - a) * rng();
   const sign = rng() < 0.5 ? -1 : 1;
   switch (kind) {
@@ -420,7 +444,12 @@ export function degradeProfile(rng: () => number): DegradeProfile {
  * Applies a profile: resolution, bleed-through, scan levels, skew, optics blur, grain, fax binarization, dust,
  * JPEG compression. `back` is the page behind this one (for bleed-through).
  */
-export function applyDegradation(img: GrayImage, profile: DegradeProfile, rng: () => number, back?: GrayImage): GrayImage {
+export function applyDegradation(
+  img: GrayImage,
+  profile: DegradeProfile,
+  rng: () => number,
+  back?: GrayImage,
+): GrayImage {
   let out = img;
   // Resolution first: a 200 DPI scan sees the page at 200 DPI (and everything after is cheaper).
   if (profile.dpi && profile.dpi < out.dpi) out = downsample(out, profile.dpi);
@@ -433,7 +462,12 @@ export function applyDegradation(img: GrayImage, profile: DegradeProfile, rng: (
     if (profile.fax.standardResolution) out = faxLines(out);
     out = binarize(out, { jitter: profile.fax.jitter, rng });
   }
-  if (profile.speckles > 0) out = speckle(out, rng, { density: profile.speckles, maxRadius: profile.fax ? 1.5 : 1.2, dropouts: !profile.fax });
+  if (profile.speckles > 0)
+    out = speckle(out, rng, {
+      density: profile.speckles,
+      maxRadius: profile.fax ? 1.5 : 1.2,
+      dropouts: !profile.fax,
+    });
   if (profile.jpegQuality) out = jpegRoundTrip(out, profile.jpegQuality);
   return out;
 }

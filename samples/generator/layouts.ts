@@ -100,7 +100,11 @@ const base: Omit<Layout, "name" | "description"> = {
 
 /** The named layouts, in corpus cycling order. */
 export const LAYOUTS: readonly Layout[] = [
-  { ...base, name: "classic-table", description: "Centered letterhead, bordered 2×N patient table, serif, typed e-signature." },
+  {
+    ...base,
+    name: "classic-table",
+    description: "Centered letterhead, bordered 2×N patient table, serif, typed e-signature.",
+  },
   {
     ...base,
     name: "stacked-labels",
@@ -116,7 +120,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "dense-line",
-    description: "Transcription service: no letterhead, one dense monospace line 'Pt: DOE, JANE  DOB 3/14/62  MRN# 0012345', no sex, dictation footer with D:/T: dates.",
+    description:
+      "Transcription service: no letterhead, one dense monospace line 'Pt: DOE, JANE  DOB 3/14/62  MRN# 0012345', no sex, dictation footer with D:/T: dates.",
     font: "monospace",
     fontSize: 9.5,
     letterhead: "none",
@@ -135,7 +140,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "two-column",
-    description: "Two-column body under an unbordered header, sans, dates 14-Mar-1962, 'Name:' / 'Birth Date:'.",
+    description:
+      "Two-column body under an unbordered header, sans, dates 14-Mar-1962, 'Name:' / 'Birth Date:'.",
     font: "sans-serif",
     fontSize: 9,
     header: "inline",
@@ -148,7 +154,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "running-header",
-    description: "Patient name + MRN header and footer on every page; 'Pt Name', 'D.O.B.', 'Med Rec #', dates 03-14-1962.",
+    description:
+      "Patient name + MRN header and footer on every page; 'Pt Name', 'D.O.B.', 'Med Rec #', dates 03-14-1962.",
     header: "inline",
     labels: { name: "Pt Name:", dob: "D.O.B.:", mrn: "Med Rec #:", sex: "Sex:" },
     dateStyle: "MM-DD-YYYY",
@@ -159,7 +166,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "logo-letterhead",
-    description: "Letterhead with a logo block (initials on black), 'Name' / 'Birth Date' / 'Medical Record No.', dates March 14, 1962, provider without 'Dr.'.",
+    description:
+      "Letterhead with a logo block (initials on black), 'Name' / 'Birth Date' / 'Medical Record No.', dates March 14, 1962, provider without 'Dr.'.",
     font: "sans-serif",
     letterhead: "logo",
     header: "inline",
@@ -173,7 +181,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "received-stamp",
-    description: "Shaded-label grid, 'Patient:' / 'MR#:', a rotated RECEIVED date stamp over the text (distractor date).",
+    description:
+      "Shaded-label grid, 'Patient:' / 'MR#:', a rotated RECEIVED date stamp over the text (distractor date).",
     header: "boxed",
     labels: { name: "Patient:", dob: "DOB:", mrn: "MR#:", sex: "Sex:" },
     stamp: "RECEIVED",
@@ -182,7 +191,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "copy-stamp-account",
-    description: "'Chart #' with an 'Account #' right next to it (distractor), 'Doe, Jane' order, dates 3/14/1962, COPY stamp.",
+    description:
+      "'Chart #' with an 'Account #' right next to it (distractor), 'Doe, Jane' order, dates 3/14/1962, COPY stamp.",
     font: "sans-serif",
     header: "table",
     labels: { name: "Patient:", dob: "Birth Date:", mrn: "Chart #:", sex: "Sex:" },
@@ -196,7 +206,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "signature-block",
-    description: "Provider only in a signature block (handwritten signature over a rule, typed name, NPI, date); MRN label 'Medical Record No.'.",
+    description:
+      "Provider only in a signature block (handwritten signature over a rule, typed name, NPI, date); MRN label 'Medical Record No.'.",
     letterhead: "left",
     header: "inline",
     labels: { name: "Patient Name:", dob: "Date of Birth:", mrn: "Medical Record No.:", sex: "Sex:" },
@@ -207,7 +218,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "handwritten-form",
-    description: "Pre-printed form, blanks filled in by hand (emulated handwriting), 'Name (Last, First)', dates 3/14/62, 'Chart #'.",
+    description:
+      "Pre-printed form, blanks filled in by hand (emulated handwriting), 'Name (Last, First)', dates 3/14/62, 'Chart #'.",
     font: "sans-serif",
     letterhead: "left",
     header: "form",
@@ -219,12 +231,19 @@ export const LAYOUTS: readonly Layout[] = [
     signature: "handwritten",
     labelVariant: 1,
     footer: "page",
-    documentTypes: ["patient_intake_form", "progress_note", "history_and_physical", "medication_list", "consult_note"],
+    documentTypes: [
+      "patient_intake_form",
+      "progress_note",
+      "history_and_physical",
+      "medication_list",
+      "consult_note",
+    ],
   },
   {
     ...base,
     name: "fax-cover",
-    description: "Fax transmission line on every page, capitals ('PATIENT:', 'DOB:', 'MRN:'), FAXED stamp, dates 03/14/1962.",
+    description:
+      "Fax transmission line on every page, capitals ('PATIENT:', 'DOB:', 'MRN:'), FAXED stamp, dates 03/14/1962.",
     font: "sans-serif",
     header: "dense",
     labels: { name: "PATIENT:", dob: "DOB:", mrn: "MRN:", sex: "SEX:" },
@@ -239,7 +258,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "ehr-printout",
-    description: "EHR printout: shaded grid, ISO dates, 'Encounter #' distractor, 'printed on' footer date, sex as a letter.",
+    description:
+      "EHR printout: shaded grid, ISO dates, 'Encounter #' distractor, 'printed on' footer date, sex as a letter.",
     font: "sans-serif",
     fontSize: 9,
     letterhead: "left",
@@ -256,7 +276,8 @@ export const LAYOUTS: readonly Layout[] = [
   {
     ...base,
     name: "clinic-letter",
-    description: "Letter to the referring physician: letterhead with logo, date line, 'RE: Jane Doe  DOB: 03/14/1962', no MRN, no sex, 'Sincerely' signature.",
+    description:
+      "Letter to the referring physician: letterhead with logo, date line, 'RE: Jane Doe  DOB: 03/14/1962', no MRN, no sex, 'Sincerely' signature.",
     letterhead: "logo",
     header: "letter",
     labels: { name: "RE:", dob: "DOB:", mrn: "" },
@@ -292,7 +313,11 @@ export const CORPUS_DOCUMENT_TYPES: readonly DocumentType[] = [
 /** Title variants per document type; a layout's labelVariant picks one. */
 export const TITLE_VARIANTS: Record<DocumentType, readonly [string, string, string]> = {
   discharge_summary: ["Discharge Summary", "Hospital Discharge Summary", "Discharge Summary Report"],
-  history_and_physical: ["History and Physical", "Admission History and Physical", "History & Physical Examination"],
+  history_and_physical: [
+    "History and Physical",
+    "Admission History and Physical",
+    "History & Physical Examination",
+  ],
   progress_note: ["Progress Note", "Office Visit Note", "Clinic Progress Note"],
   consult_note: ["Consultation Note", "Consultation Report", "Consultation"],
   operative_report: ["Operative Report", "Operative Note", "Report of Operation"],
@@ -300,7 +325,11 @@ export const TITLE_VARIANTS: Record<DocumentType, readonly [string, string, stri
   radiology_report: ["Radiology Report", "Diagnostic Imaging Report", "Imaging Report"],
   medication_list: ["Medication List", "Current Medication List", "Medication Reconciliation"],
   patient_intake_form: ["Patient Intake Form", "New Patient Registration", "Patient Information Form"],
-  authorization_form: ["Authorization for Release of Information", "Authorization to Disclose Health Information", "Release of Information"],
+  authorization_form: [
+    "Authorization for Release of Information",
+    "Authorization to Disclose Health Information",
+    "Release of Information",
+  ],
   insurance_claim: ["Insurance Claim Summary", "Claim Summary", "Statement of Claim"],
   other: ["Clinical Document", "Correspondence", "Clinical Record"],
 };
@@ -349,7 +378,20 @@ export function titleFor(layout: Layout, type: DocumentType): string {
   return layout.titleStyle === "upper" ? title.toUpperCase() : title;
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 
 /** Prints a YYYY-MM-DD date in `style`. */
 export function formatDate(iso: string, style: DateStyle): string {
@@ -378,7 +420,11 @@ export function formatDate(iso: string, style: DateStyle): string {
 }
 
 /** The name as printed, and the truth value ("First Last" order, in the case it was printed). */
-export function formatName(first: string, last: string, format: NameFormat): { printed: string; truth: string } {
+export function formatName(
+  first: string,
+  last: string,
+  format: NameFormat,
+): { printed: string; truth: string } {
   switch (format) {
     case "First Last":
       return { printed: `${first} ${last}`, truth: `${first} ${last}` };

@@ -47,7 +47,11 @@ const TITLES: Record<ChartSpec["documentType"], string> = {
 const BODY_FONTS = ["serif", "sans-serif", "serif", "monospace", "sans-serif"];
 
 export function esc(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
 }
 
 function fontFor(spec: ChartSpec): string {
@@ -57,7 +61,8 @@ function fontFor(spec: ChartSpec): string {
 }
 
 function providerLabel(spec: ChartSpec): string {
-  if (spec.documentType === "lab_report" || spec.documentType === "radiology_report") return "Ordering Physician:";
+  if (spec.documentType === "lab_report" || spec.documentType === "radiology_report")
+    return "Ordering Physician:";
   if (spec.documentType === "operative_report") return "Surgeon:";
   return "Attending:";
 }
@@ -72,7 +77,9 @@ function headerBlock(spec: ChartSpec): string {
     row("Date of Service:", usDate(spec.dateOfService), providerLabel(spec), spec.provider),
   ];
   if (spec.admissionDate && spec.dischargeDate)
-    rows.push(row("Admission Date:", usDate(spec.admissionDate), "Discharge Date:", usDate(spec.dischargeDate)));
+    rows.push(
+      row("Admission Date:", usDate(spec.admissionDate), "Discharge Date:", usDate(spec.dischargeDate)),
+    );
   return `<table class="hdr">${rows.join("")}</table>`;
 }
 
@@ -83,14 +90,27 @@ export function sectionHtml(spec: ChartSpec, section: ChartSection): string {
     case "text":
       return h + section.paragraphs.map((p) => `<p>${esc(p)}</p>`).join("");
     case "diagnoses":
-      return h + spec.diagnoses.map((d, i) => `<p class="li">${i + 1}. ${esc(d.text)} (ICD-10: ${esc(d.code)})</p>`).join("");
+      return (
+        h +
+        spec.diagnoses
+          .map((d, i) => `<p class="li">${i + 1}. ${esc(d.text)} (ICD-10: ${esc(d.code)})</p>`)
+          .join("")
+      );
     case "medications":
       return h + spec.medications.map((m, i) => `<p class="li">${i + 1}. ${esc(m)}</p>`).join("");
     case "allergies":
-      return h + (spec.allergies.length ? `<p>${esc(spec.allergies.join(", "))}</p>` : "<p>No known drug allergies.</p>");
+      return (
+        h +
+        (spec.allergies.length
+          ? `<p>${esc(spec.allergies.join(", "))}</p>`
+          : "<p>No known drug allergies.</p>")
+      );
     case "labs": {
       const rows = (spec.labResults ?? [])
-        .map((r) => `<tr><td>${esc(r.test)}</td><td class="n">${esc(r.value)}</td><td>${r.flag ?? ""}</td><td>${esc(r.units)}</td><td>${esc(r.range)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.test)}</td><td class="n">${esc(r.value)}</td><td>${r.flag ?? ""}</td><td>${esc(r.units)}</td><td>${esc(r.range)}</td></tr>`,
+        )
         .join("");
       return `${h}<table class="labs"><tr><th>Test</th><th class="n">Result</th><th>Flag</th><th>Units</th><th>Reference Range</th></tr>${rows}</table>`;
     }
@@ -142,7 +162,10 @@ export function chartHtml(spec: ChartSpec, chunks = 1): string[] {
   const doc = (inner: string) =>
     `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>${css}</style></head><body>${inner}</body></html>`;
   return runs.map((run, i) => {
-    const head = i === 0 ? `${letterhead}<h1>${TITLES[spec.documentType]}</h1>${headerBlock(spec)}` : `<p class="cont">${TITLES[spec.documentType]} (continued)</p>`;
+    const head =
+      i === 0
+        ? `${letterhead}<h1>${TITLES[spec.documentType]}</h1>${headerBlock(spec)}`
+        : `<p class="cont">${TITLES[spec.documentType]} (continued)</p>`;
     const tail = i === runs.length - 1 ? signature(spec) : "";
     return doc(head + run.join("") + tail);
   });
@@ -171,7 +194,15 @@ function layOut(spec: ChartSpec): LaidOutPage[] {
 
 let helvetica: mupdf.Font | undefined;
 
-function drawString(dev: mupdf.Device, ctm: mupdf.Matrix, str: string, x: number, y: number, size: number, align: "left" | "right" | "center") {
+function drawString(
+  dev: mupdf.Device,
+  ctm: mupdf.Matrix,
+  str: string,
+  x: number,
+  y: number,
+  size: number,
+  align: "left" | "right" | "center",
+) {
   helvetica ??= new mupdf.Font("Helvetica");
   const probe = new mupdf.Text();
   const width = probe.showString(helvetica, [size, 0, 0, -size, 0, 0], str)[4];
@@ -210,10 +241,26 @@ export function scanChart(spec: ChartSpec, options: RenderOptions = {}): Scanned
     doc.loadPage(index).run(dev, mupdf.Matrix.concat(mupdf.Matrix.translate(MARGIN_X, BODY_TOP), ctm));
     const p = spec.patient;
     if (pageIndex > 0) {
-      drawString(dev, ctm, `${p.lastName.toUpperCase()}, ${p.firstName}   MRN: ${p.mrn}   DOB: ${usDate(p.dob)}`, MARGIN_X, 40, 8.5, "left");
+      drawString(
+        dev,
+        ctm,
+        `${p.lastName.toUpperCase()}, ${p.firstName}   MRN: ${p.mrn}   DOB: ${usDate(p.dob)}`,
+        MARGIN_X,
+        40,
+        8.5,
+        "left",
+      );
       drawString(dev, ctm, TITLES[spec.documentType], PAGE_W - MARGIN_X, 40, 8.5, "right");
     }
-    drawString(dev, ctm, `${spec.facility.name} - CONFIDENTIAL PATIENT INFORMATION`, MARGIN_X, PAGE_H - 34, 7.5, "left");
+    drawString(
+      dev,
+      ctm,
+      `${spec.facility.name} - CONFIDENTIAL PATIENT INFORMATION`,
+      MARGIN_X,
+      PAGE_H - 34,
+      7.5,
+      "left",
+    );
     drawString(dev, ctm, `Page ${pageIndex + 1} of ${total}`, PAGE_W - MARGIN_X, PAGE_H - 34, 8.5, "right");
     dev.close();
 
@@ -248,7 +295,8 @@ function degrade(px: Uint8Array, width: number, height: number, rng: () => numbe
     const tone = 60 + Math.floor(rng() * 120);
     for (let y = cy - r; y <= cy + r; y++)
       for (let x = cx - r; x <= cx + r; x++)
-        if (x >= 0 && y >= 0 && x < width && y < height && (x - cx) ** 2 + (y - cy) ** 2 <= r * r) px[y * width + x] = tone;
+        if (x >= 0 && y >= 0 && x < width && y < height && (x - cx) ** 2 + (y - cy) ** 2 <= r * r)
+          px[y * width + x] = tone;
   }
 }
 
@@ -274,7 +322,10 @@ export function toPng(spec: ChartSpec, options: RenderOptions & { page?: number 
 }
 
 /** One page (default the first) as a grayscale JPEG. */
-export function toJpeg(spec: ChartSpec, options: RenderOptions & { page?: number; quality?: number } = {}): Uint8Array {
+export function toJpeg(
+  spec: ChartSpec,
+  options: RenderOptions & { page?: number; quality?: number } = {},
+): Uint8Array {
   return encodePage(pickPage(scanChart(spec, options), options.page), "jpeg", options.quality ?? 75);
 }
 

@@ -50,9 +50,9 @@ export interface RenderLayoutOptions {
   minPages?: number;
 }
 
-
 const DAY = 86_400_000;
-const addDays = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10);
+const addDays = (iso: string, days: number) =>
+  new Date(Date.parse(iso) + days * DAY).toISOString().slice(0, 10);
 
 interface HandSlot {
   text: string;
@@ -120,15 +120,28 @@ function build(doc: LayoutDocument): Built {
   const provider = formatProvider(spec.provider, layout);
   const entries: Entry[] = [];
   entries.push({ label: layout.labels.name, value: name.printed, field: "patientName", truth: name.truth });
-  entries.push({ label: layout.labels.dob, value: formatDate(p.dob, layout.dobStyle ?? layout.dateStyle), field: "dateOfBirth", truth: p.dob });
+  entries.push({
+    label: layout.labels.dob,
+    value: formatDate(p.dob, layout.dobStyle ?? layout.dateStyle),
+    field: "dateOfBirth",
+    truth: p.dob,
+  });
   if (layout.sexStyle !== "none" && layout.labels.sex) {
     const word = p.sex === "female" ? "Female" : "Male";
-    entries.push({ label: layout.labels.sex, value: up(layout.sexStyle === "word" ? word : word[0] ?? ""), field: "sex", truth: p.sex });
+    entries.push({
+      label: layout.labels.sex,
+      value: up(layout.sexStyle === "word" ? word : (word[0] ?? "")),
+      field: "sex",
+      truth: p.sex,
+    });
   }
   if (layout.labels.mrn) entries.push({ label: layout.labels.mrn, value: p.mrn, field: "mrn", truth: p.mrn });
   if (layout.distractor) {
     const n = String(Math.floor(rng() * 1e9)).padStart(9, "0");
-    entries.push({ label: layout.distractor, value: layout.distractor.startsWith("Account") ? n : `E${n.slice(0, 7)}` });
+    entries.push({
+      label: layout.distractor,
+      value: layout.distractor.startsWith("Account") ? n : `E${n.slice(0, 7)}`,
+    });
   }
   if (spec.admissionDate && spec.dischargeDate) {
     const [a, d] = [
@@ -136,10 +149,25 @@ function build(doc: LayoutDocument): Built {
       ["Admitted:", "Discharged:"],
       ["Adm Date:", "Disch Date:"],
     ][layout.labelVariant] as [string, string];
-    entries.push({ label: a, value: date(spec.admissionDate), field: "admissionDate", truth: spec.admissionDate });
-    entries.push({ label: d, value: date(spec.dischargeDate), field: "dischargeDate", truth: spec.dischargeDate });
+    entries.push({
+      label: a,
+      value: date(spec.admissionDate),
+      field: "admissionDate",
+      truth: spec.admissionDate,
+    });
+    entries.push({
+      label: d,
+      value: date(spec.dischargeDate),
+      field: "dischargeDate",
+      truth: spec.dischargeDate,
+    });
   } else {
-    entries.push({ label: serviceLabel(layout, type), value: date(spec.dateOfService), field: "dateOfService", truth: spec.dateOfService });
+    entries.push({
+      label: serviceLabel(layout, type),
+      value: date(spec.dateOfService),
+      field: "dateOfService",
+      truth: spec.dateOfService,
+    });
   }
   const intake = type === "patient_intake_form";
   if (layout.provider !== "signature" && !intake)
@@ -189,13 +217,19 @@ function build(doc: LayoutDocument): Built {
       const cls = layout.header === "form" ? "hdr form" : `hdr ${layout.header}`;
       // Keep the distractor right after the MRN, on the same row.
       header = `<table class="${cls}">${pairs(entries, 2)
-        .map((row) => `<tr>${row.map((e) => `<td class="l">${esc(e.label)}</td><td class="v">${val(e)}</td>`).join("")}${row.length < 2 ? '<td class="l"></td><td class="v"></td>' : ""}</tr>`)
+        .map(
+          (row) =>
+            `<tr>${row.map((e) => `<td class="l">${esc(e.label)}</td><td class="v">${val(e)}</td>`).join("")}${row.length < 2 ? '<td class="l"></td><td class="v"></td>' : ""}</tr>`,
+        )
         .join("")}</table>`;
       break;
     }
     case "stacked":
       header = `<table class="hdr stacked">${pairs(entries, 3)
-        .map((row) => `<tr>${row.map((e) => `<td><div class="sl">${esc(e.label.replace(/:$/, ""))}</div><div class="sv">${val(e)}</div></td>`).join("")}</tr>`)
+        .map(
+          (row) =>
+            `<tr>${row.map((e) => `<td><div class="sl">${esc(e.label.replace(/:$/, ""))}</div><div class="sv">${val(e)}</div></td>`).join("")}</tr>`,
+        )
         .join("")}</table>`;
       break;
     case "dense": {
@@ -206,27 +240,42 @@ function build(doc: LayoutDocument): Built {
       break;
     }
     case "letter": {
-      const ref = entries.filter((e) => e.field === "patientName" || e.field === "dateOfBirth" || e.field === "mrn");
+      const ref = entries.filter(
+        (e) => e.field === "patientName" || e.field === "dateOfBirth" || e.field === "mrn",
+      );
       const rest = entries.filter((e) => !ref.includes(e) && e.field !== "provider");
-      const referrer = ["Dr. Lydia Carver", "Dr. Martin Oyelaran", "Dr. Rosa Delgado", "Dr. Henry Pak"][Math.floor(rng() * 4)] ?? "";
+      const referrer =
+        ["Dr. Lydia Carver", "Dr. Martin Oyelaran", "Dr. Rosa Delgado", "Dr. Henry Pak"][
+          Math.floor(rng() * 4)
+        ] ?? "";
       header =
         `<p class="ldate">${esc(formatDate(spec.dischargeDate ?? spec.dateOfService, "Month D, YYYY"))}</p>` +
         `<p>${esc(referrer)}<br/>${esc(["Family Medicine Associates", "Harborview Internal Medicine", "Riverside Primary Care"][Math.floor(rng() * 3)] ?? "")}</p>` +
         `<table class="re">${ref.map((e) => `<tr><td class="l">${esc(e.label)}</td><td>${esc(e.value)}</td></tr>`).join("")}${rest
-          .map((e) => `<tr><td class="l">${esc(e.label.replace(/^Date of Consultation:$/, "Date of Visit:"))}</td><td>${esc(e.value)}</td></tr>`)
+          .map(
+            (e) =>
+              `<tr><td class="l">${esc(e.label.replace(/^Date of Consultation:$/, "Date of Visit:"))}</td><td>${esc(e.value)}</td></tr>`,
+          )
           .join("")}</table>` +
         `<p>Dear ${esc(referrer)}:</p><p>Thank you for referring ${esc(name.printed)} for evaluation. My ${esc(title.toLowerCase())} follows.</p>`;
       break;
     }
   }
-  const titleHtml = layout.header === "letter" ? `<p class="subj">${esc(title)}</p>` : `<h1>${esc(title)}</h1>`;
-  const top = layout.header === "letter" ? letterhead + header.replace("</table>", `</table>${titleHtml}`) : letterhead + titleHtml + header;
+  const titleHtml =
+    layout.header === "letter" ? `<p class="subj">${esc(title)}</p>` : `<h1>${esc(title)}</h1>`;
+  const top =
+    layout.header === "letter"
+      ? letterhead + header.replace("</table>", `</table>${titleHtml}`)
+      : letterhead + titleHtml + header;
 
   // ---- signature / tail
   const signDate = date(spec.dischargeDate ?? spec.dateOfService);
   const time = `${String(8 + Math.floor(rng() * 9)).padStart(2, "0")}:${String(Math.floor(rng() * 60)).padStart(2, "0")}`;
   const scribble = (who: string) => {
-    const parts = who.replace(/^Dr\.\s+/, "").replace(/,.*$/, "").split(" ");
+    const parts = who
+      .replace(/^Dr\.\s+/, "")
+      .replace(/,.*$/, "")
+      .split(" ");
     return `${parts[0]?.[0] ?? ""}. ${parts[parts.length - 1] ?? ""}`;
   };
   let tail: string;
@@ -255,7 +304,9 @@ function build(doc: LayoutDocument): Built {
 
   // ---- running header, footer, fax line, stamp
   const last = formatName(p.firstName, p.lastName, "LAST, FIRST").printed;
-  const running = layout.runningHeader ? `${last}   MRN: ${p.mrn}   DOB: ${formatDate(p.dob, layout.dobStyle ?? layout.dateStyle)}` : undefined;
+  const running = layout.runningHeader
+    ? `${last}   MRN: ${p.mrn}   DOB: ${formatDate(p.dob, layout.dobStyle ?? layout.dateStyle)}`
+    : undefined;
   let footerLeft: string | undefined;
   switch (layout.footer) {
     case "facility":
@@ -279,7 +330,11 @@ function build(doc: LayoutDocument): Built {
   const stamp = layout.stamp
     ? layout.stamp === "COPY"
       ? { word: "COPY" }
-      : { word: layout.stamp, date: stampDate, sub: layout.stamp === "RECEIVED" ? "HEALTH INFORMATION MGMT" : "" }
+      : {
+          word: layout.stamp,
+          date: stampDate,
+          sub: layout.stamp === "RECEIVED" ? "HEALTH INFORMATION MGMT" : "",
+        }
     : undefined;
 
   const css = `
@@ -342,17 +397,59 @@ function build(doc: LayoutDocument): Built {
   };
 }
 
-const HISTORY = ["Diabetes", "High blood pressure", "Asthma / COPD", "Heart disease", "High cholesterol", "Depression / anxiety", "Thyroid disease", "Kidney disease", "Cancer", "Arthritis"];
-const HISTORY_MATCH = [/diabet/i, /hypertens|blood pressure/i, /asthma|copd|pulmonary/i, /heart|coronary|cardiac|atrial/i, /lipid|cholest/i, /depress|anxiety/i, /thyroid/i, /kidney|renal/i, /cancer|neoplasm|carcinoma/i, /arthritis|osteoarth/i];
+const HISTORY = [
+  "Diabetes",
+  "High blood pressure",
+  "Asthma / COPD",
+  "Heart disease",
+  "High cholesterol",
+  "Depression / anxiety",
+  "Thyroid disease",
+  "Kidney disease",
+  "Cancer",
+  "Arthritis",
+];
+const HISTORY_MATCH = [
+  /diabet/i,
+  /hypertens|blood pressure/i,
+  /asthma|copd|pulmonary/i,
+  /heart|coronary|cardiac|atrial/i,
+  /lipid|cholest/i,
+  /depress|anxiety/i,
+  /thyroid/i,
+  /kidney|renal/i,
+  /cancer|neoplasm|carcinoma/i,
+  /arthritis|osteoarth/i,
+];
 
-function intakeHtml(spec: ChartSpec, layout: Layout, hw: (t: string, k?: HandSlot["kind"], rule?: number) => string, rng: () => number): string {
-  const hand = (t: string) => (layout.handwritten ? hw(t.length > 42 ? `${t.slice(0, 40)}.` : t, "value", 0) : esc(t));
+function intakeHtml(
+  spec: ChartSpec,
+  layout: Layout,
+  hw: (t: string, k?: HandSlot["kind"], rule?: number) => string,
+  rng: () => number,
+): string {
+  const hand = (t: string) =>
+    layout.handwritten ? hw(t.length > 42 ? `${t.slice(0, 40)}.` : t, "value", 0) : esc(t);
   const dx = spec.diagnoses.map((d) => d.text).join(" ");
-  const checks = HISTORY.map((h, i) => `${HISTORY_MATCH[i]?.test(dx) ? (layout.handwritten ? `[${hw("X")}]` : "[X]") : "[&#160;&#160;]"} ${esc(h)}`);
+  const checks = HISTORY.map(
+    (h, i) =>
+      `${HISTORY_MATCH[i]?.test(dx) ? (layout.handwritten ? `[${hw("X")}]` : "[X]") : "[&#160;&#160;]"} ${esc(h)}`,
+  );
   const rows: string[] = [];
-  for (let i = 0; i < checks.length; i += 2) rows.push(`<tr><td>${checks[i]}</td><td>${checks[i + 1] ?? ""}</td></tr>`);
-  const contact = ["Maria Alvarez (sister)", "John Whitaker (spouse)", "Dana Brooks (daughter)", "Luis Romero (son)", "Ellen Park (friend)"][Math.floor(rng() * 5)] ?? "";
-  const carrier = ["Blue Harbor Health Plan", "Commonwealth Care Alliance", "Medicare Part B", "Pioneer Mutual Health"][Math.floor(rng() * 4)] ?? "";
+  for (let i = 0; i < checks.length; i += 2)
+    rows.push(`<tr><td>${checks[i]}</td><td>${checks[i + 1] ?? ""}</td></tr>`);
+  const contact =
+    [
+      "Maria Alvarez (sister)",
+      "John Whitaker (spouse)",
+      "Dana Brooks (daughter)",
+      "Luis Romero (son)",
+      "Ellen Park (friend)",
+    ][Math.floor(rng() * 5)] ?? "";
+  const carrier =
+    ["Blue Harbor Health Plan", "Commonwealth Care Alliance", "Medicare Part B", "Pioneer Mutual Health"][
+      Math.floor(rng() * 4)
+    ] ?? "";
   const member = `${String.fromCharCode(65 + Math.floor(rng() * 26))}${String.fromCharCode(65 + Math.floor(rng() * 26))}${String(Math.floor(rng() * 1e9)).padStart(9, "0")}`;
   return [
     `<h2>REASON FOR TODAY'S VISIT:</h2><p>${hand(`Follow-up ${spec.diagnoses[0]?.text.toLowerCase() ?? "annual physical"}`)}</p>`,
@@ -366,7 +463,6 @@ function intakeHtml(spec: ChartSpec, layout: Layout, hw: (t: string, k?: HandSlo
     `<h2>INSURANCE:</h2><p>Carrier: ${hand(carrier)} &#160;&#160; Member ID: ${hand(member)}</p>`,
   ].join("");
 }
-
 
 const xhtml = (css: string, inner: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><html xmlns="http://www.w3.org/1999/xhtml"><head><style>${css}</style></head><body>${inner}</body></html>`;
@@ -399,8 +495,15 @@ function contentHeight(doc: mupdf.Document): number {
 }
 
 /** Lays the document out; returns one list of placements per physical page. */
-function plan(built: Built, layout: Layout, sections: ChartSection[], spec: ChartSpec, minPages: number): Placement[][] {
-  const bodyParts = built.intakeBody !== undefined ? [built.intakeBody] : sections.map((s) => sectionHtml(spec, s));
+function plan(
+  built: Built,
+  layout: Layout,
+  sections: ChartSection[],
+  spec: ChartSpec,
+  minPages: number,
+): Placement[][] {
+  const bodyParts =
+    built.intakeBody !== undefined ? [built.intakeBody] : sections.map((s) => sectionHtml(spec, s));
   if (layout.columns === 2) {
     const topDoc = openHtml(xhtml(built.css, built.top), BODY_W, 2000, layout.fontSize);
     const topH = contentHeight(topDoc) + 10;
@@ -433,7 +536,12 @@ function plan(built: Built, layout: Layout, sections: ChartSection[], spec: Char
     const title = titleFor(layout, spec.documentType);
     runs.forEach((run, i) => {
       const head = i === 0 ? built.top : `<p class="cont">${esc(title)} (continued)</p>`;
-      const doc = openHtml(xhtml(built.css, head + run.join("") + (i === runs.length - 1 ? built.tail : "")), BODY_W, BODY_H, layout.fontSize);
+      const doc = openHtml(
+        xhtml(built.css, head + run.join("") + (i === runs.length - 1 ? built.tail : "")),
+        BODY_W,
+        BODY_H,
+        layout.fontSize,
+      );
       for (let k = 0; k < doc.countPages(); k++) pages.push([{ doc, index: k, x: MARGIN_X, y: BODY_TOP }]);
     });
     if (pages.length >= minPages || n >= bodyParts.length) return pages;
@@ -477,10 +585,23 @@ function font(name: string): mupdf.Font {
 }
 
 function overlayFont(layout: Layout): mupdf.Font {
-  return font(layout.font === "monospace" ? "Courier" : layout.font === "serif" ? "Times-Roman" : "Helvetica");
+  return font(
+    layout.font === "monospace" ? "Courier" : layout.font === "serif" ? "Times-Roman" : "Helvetica",
+  );
 }
 
-function drawString(dev: mupdf.Device, ctm: mupdf.Matrix, f: mupdf.Font, str: string, x: number, y: number, size: number, align: "left" | "right" | "center", gray = 0, alpha = 1) {
+function drawString(
+  dev: mupdf.Device,
+  ctm: mupdf.Matrix,
+  f: mupdf.Font,
+  str: string,
+  x: number,
+  y: number,
+  size: number,
+  align: "left" | "right" | "center",
+  gray = 0,
+  alpha = 1,
+) {
   const probe = new mupdf.Text();
   const width = probe.showString(f, [size, 0, 0, -size, 0, 0], str)[4];
   const left = align === "left" ? x : align === "right" ? x - width : x - width / 2;
@@ -490,7 +611,16 @@ function drawString(dev: mupdf.Device, ctm: mupdf.Matrix, f: mupdf.Font, str: st
 }
 
 /** Emulated handwriting: Nimbus Roman Italic, glyph by glyph, with jitter, extra slant and a pen-weight stroke. */
-function drawHandwriting(dev: mupdf.Device, ctm: mupdf.Matrix, str: string, x: number, baseline: number, size: number, rng: () => number, signature: boolean) {
+function drawHandwriting(
+  dev: mupdf.Device,
+  ctm: mupdf.Matrix,
+  str: string,
+  x: number,
+  baseline: number,
+  size: number,
+  rng: () => number,
+  signature: boolean,
+) {
   const f = font("Times-Italic");
   const text = new mupdf.Text();
   const slant = signature ? 0.35 : 0.22;
@@ -511,19 +641,36 @@ function drawHandwriting(dev: mupdf.Device, ctm: mupdf.Matrix, str: string, x: n
     cx += f.advanceGlyph(gid) * s * (signature ? 0.82 : 0.98) + (rng() - 0.3) * 0.6;
   }
   const ink: mupdf.Color = [0.1 + rng() * 0.15];
-  const pen = new mupdf.StrokeState({ lineCap: "Round", lineJoin: "Round", lineWidth: signature ? 0.7 : 0.45, miterLimit: 10 });
+  const pen = new mupdf.StrokeState({
+    lineCap: "Round",
+    lineJoin: "Round",
+    lineWidth: signature ? 0.7 : 0.45,
+    miterLimit: 10,
+  });
   dev.fillText(text, ctm, mupdf.ColorSpace.DeviceGray, ink, 1);
   dev.strokeText(text, pen, ctm, mupdf.ColorSpace.DeviceGray, ink, 1);
   if (signature) {
     // A flourish under the name.
     const path = new mupdf.Path();
     path.moveTo(x - 4, baseline + 4);
-    path.curveTo(x + (cx - x) * 0.3, baseline + 9, x + (cx - x) * 0.7, baseline + 1, cx + 8, baseline + 3 + rng() * 3);
+    path.curveTo(
+      x + (cx - x) * 0.3,
+      baseline + 9,
+      x + (cx - x) * 0.7,
+      baseline + 1,
+      cx + 8,
+      baseline + 3 + rng() * 3,
+    );
     dev.strokePath(path, pen, ctm, mupdf.ColorSpace.DeviceGray, ink, 1);
   }
 }
 
-function drawStamp(dev: mupdf.Device, ctm: mupdf.Matrix, stamp: NonNullable<Built["stamp"]>, rng: () => number) {
+function drawStamp(
+  dev: mupdf.Device,
+  ctm: mupdf.Matrix,
+  stamp: NonNullable<Built["stamp"]>,
+  rng: () => number,
+) {
   const bold = font("Helvetica-Bold");
   const cx = 330 + rng() * 170;
   const cy = 150 + rng() * 200;
@@ -543,13 +690,21 @@ function drawStamp(dev: mupdf.Device, ctm: mupdf.Matrix, stamp: NonNullable<Buil
   if (stamp.word !== "COPY") {
     const inner = new mupdf.Path();
     inner.rect(-width / 2 + 3, -height / 2 + 3, width / 2 - 3, height / 2 - 3);
-    dev.strokePath(inner, new mupdf.StrokeState({ lineCap: "Butt", lineJoin: "Miter", lineWidth: 0.8, miterLimit: 10 }), local, mupdf.ColorSpace.DeviceGray, gray, alpha);
+    dev.strokePath(
+      inner,
+      new mupdf.StrokeState({ lineCap: "Butt", lineJoin: "Miter", lineWidth: 0.8, miterLimit: 10 }),
+      local,
+      mupdf.ColorSpace.DeviceGray,
+      gray,
+      alpha,
+    );
   }
   const textY = stamp.date ? -height / 2 + big + 5 : big / 2 - 4;
   drawString(dev, local, bold, stamp.word, 0, textY, big, "center", gray[0], alpha);
   if (stamp.date) {
     drawString(dev, local, bold, stamp.date, 0, textY + 14, 11, "center", gray[0], alpha);
-    if (stamp.sub) drawString(dev, local, font("Helvetica"), stamp.sub, 0, textY + 24, 6.5, "center", gray[0], alpha);
+    if (stamp.sub)
+      drawString(dev, local, font("Helvetica"), stamp.sub, 0, textY + 24, 6.5, "center", gray[0], alpha);
   }
 }
 
@@ -590,7 +745,10 @@ function handRuns(doc: mupdf.Document, index: number): HandRun[] {
 }
 
 /** Typesets, lays out and rasterizes one document in its layout (clean: no skew, white paper). */
-export function renderLayoutDocument(doc: LayoutDocument, options: RenderLayoutOptions = {}): RenderedDocument {
+export function renderLayoutDocument(
+  doc: LayoutDocument,
+  options: RenderLayoutOptions = {},
+): RenderedDocument {
   const dpi = options.dpi ?? 200;
   const { spec, layout } = doc;
   const built = build(doc);
@@ -628,21 +786,66 @@ export function renderLayoutDocument(doc: LayoutDocument, options: RenderLayoutO
           const rule = new mupdf.Path();
           rule.moveTo(run.x0 - 2, run.baseline + 2.5);
           rule.lineTo(Math.max(run.x1 + 6, run.x0 + slot.rule), run.baseline + 2.5);
-          dev.strokePath(rule, new mupdf.StrokeState({ lineCap: "Butt", lineJoin: "Miter", lineWidth: 0.6, miterLimit: 10 }), at, mupdf.ColorSpace.DeviceGray, [0], 1);
+          dev.strokePath(
+            rule,
+            new mupdf.StrokeState({ lineCap: "Butt", lineJoin: "Miter", lineWidth: 0.6, miterLimit: 10 }),
+            at,
+            mupdf.ColorSpace.DeviceGray,
+            [0],
+            1,
+          );
         }
-        drawHandwriting(dev, at, run.text, run.x0 + 1, run.baseline - (kind === "value" && slot?.rule ? 1 : 0), run.size, rng, kind === "signature");
+        drawHandwriting(
+          dev,
+          at,
+          run.text,
+          run.x0 + 1,
+          run.baseline - (kind === "value" && slot?.rule ? 1 : 0),
+          run.size,
+          rng,
+          kind === "signature",
+        );
       }
     }
-    if (built.faxLine) drawString(dev, ctm, font("Courier"), `${built.faxLine}  P.${String(pageIndex + 1).padStart(3, "0")}/${String(total).padStart(3, "0")}`, 30, 20, 8, "left");
+    if (built.faxLine)
+      drawString(
+        dev,
+        ctm,
+        font("Courier"),
+        `${built.faxLine}  P.${String(pageIndex + 1).padStart(3, "0")}/${String(total).padStart(3, "0")}`,
+        30,
+        20,
+        8,
+        "left",
+      );
     if (built.running) {
       drawString(dev, ctm, of, built.running, MARGIN_X, 42, 8.5, "left");
       drawString(dev, ctm, of, titleFor(layout, spec.documentType), PAGE_W - MARGIN_X, 42, 8.5, "right");
     } else if (pageIndex > 0 && layout.header !== "letter") {
       const p = spec.patient;
-      drawString(dev, ctm, of, `${formatName(p.firstName, p.lastName, layout.nameFormat).printed}   ${layout.labels.mrn ? `${layout.labels.mrn} ${p.mrn}` : ""}`, MARGIN_X, 42, 8.5, "left");
+      drawString(
+        dev,
+        ctm,
+        of,
+        `${formatName(p.firstName, p.lastName, layout.nameFormat).printed}   ${layout.labels.mrn ? `${layout.labels.mrn} ${p.mrn}` : ""}`,
+        MARGIN_X,
+        42,
+        8.5,
+        "left",
+      );
     }
     if (built.footerLeft) drawString(dev, ctm, of, built.footerLeft, MARGIN_X, PAGE_H - 32, 7.5, "left");
-    if (layout.footer !== "none") drawString(dev, ctm, of, `Page ${pageIndex + 1} of ${total}`, PAGE_W - MARGIN_X, PAGE_H - 32, 8.5, "right");
+    if (layout.footer !== "none")
+      drawString(
+        dev,
+        ctm,
+        of,
+        `Page ${pageIndex + 1} of ${total}`,
+        PAGE_W - MARGIN_X,
+        PAGE_H - 32,
+        8.5,
+        "right",
+      );
     if (pageIndex === 0 && built.stamp) drawStamp(dev, ctm, built.stamp, rng);
     dev.close();
     const pixels = new Uint8Array(pix.getPixels());
@@ -663,7 +866,16 @@ export function renderSeparatorPage(kind: "blank" | "separator", dpi: number, se
     const ctm = mupdf.Matrix.scale(dpi / 72, dpi / 72);
     const dev = new mupdf.DrawDevice(mupdf.Matrix.identity, pix);
     drawString(dev, ctm, font("Helvetica-Bold"), "DOCUMENT SEPARATOR", PAGE_W / 2, 300, 30, "center");
-    drawString(dev, ctm, font("Helvetica"), "Scan this sheet between documents. Do not remove.", PAGE_W / 2, 330, 12, "center");
+    drawString(
+      dev,
+      ctm,
+      font("Helvetica"),
+      "Scan this sheet between documents. Do not remove.",
+      PAGE_W / 2,
+      330,
+      12,
+      "center",
+    );
     // A barcode-like band of bars.
     let x = 156;
     while (x < 456) {
@@ -673,7 +885,16 @@ export function renderSeparatorPage(kind: "blank" | "separator", dpi: number, se
       dev.fillPath(bar, false, ctm, mupdf.ColorSpace.DeviceGray, [0], 1);
       x += w + 1 + Math.floor(rng() * 3);
     }
-    drawString(dev, ctm, font("Courier"), `*SEP-${String(100000 + Math.floor(rng() * 900000))}*`, PAGE_W / 2, 468, 11, "center");
+    drawString(
+      dev,
+      ctm,
+      font("Courier"),
+      `*SEP-${String(100000 + Math.floor(rng() * 900000))}*`,
+      PAGE_W / 2,
+      468,
+      11,
+      "center",
+    );
     dev.close();
   }
   const pixels = new Uint8Array(pix.getPixels());

@@ -37,7 +37,8 @@ export async function handleApiRequest(req: ApiRequest, deps: ApiDeps): Promise<
     try {
       return { statusCode: 200, body: await deps.search.search(parsed.query) };
     } catch (err) {
-      if (err instanceof InvalidCursorError) return error(400, "BadRequest", "cursor is not valid for this search");
+      if (err instanceof InvalidCursorError)
+        return error(400, "BadRequest", "cursor is not valid for this search");
       throw err;
     }
   }
@@ -45,7 +46,8 @@ export async function handleApiRequest(req: ApiRequest, deps: ApiDeps): Promise<
   const recordMatch = /^\/records\/([^/]+)$/.exec(path);
   if (recordMatch) {
     const id = decodeURIComponent(recordMatch[1] ?? "");
-    if (!isDocumentId(id)) return error(400, "BadRequest", "record id must look like doc_ followed by 32 hex digits");
+    if (!isDocumentId(id))
+      return error(400, "BadRequest", "record id must look like doc_ followed by 32 hex digits");
     const record = await deps.records.get(id);
     if (!record) return error(404, "NotFound", `no record with id ${id}`);
     return { statusCode: 200, body: record };

@@ -5,7 +5,12 @@ import { createHash } from "node:crypto";
  * bucket is unversioned), so a re-delivered event maps to the same id and registers nothing new.
  * It is also the Textract ClientRequestToken/JobTag, hence only [a-z0-9_] and 36 characters.
  */
-export function documentIdFor(source: { bucket: string; key: string; versionId?: string; etag?: string }): string {
+export function documentIdFor(source: {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  etag?: string;
+}): string {
   const version = source.versionId ?? source.etag?.replaceAll('"', "") ?? "";
   const digest = createHash("sha256").update(`${source.bucket}\n${source.key}\n${version}`).digest("hex");
   return `doc_${digest.slice(0, 32)}`;

@@ -68,13 +68,14 @@ function errorKind(error: unknown): string {
 }
 
 type StructureResult =
-  | { ok: true; maxPixelSide?: number }
-  | { ok: false; reasonCode: "UNREADABLE"; detail: string };
+  { ok: true; maxPixelSide?: number } | { ok: false; reasonCode: "UNREADABLE"; detail: string };
 
 function checkStructure(bytes: Uint8Array, fileType: FileType): StructureResult {
   switch (fileType) {
     case "pdf":
-      return tailContains(bytes, "%%EOF") ? { ok: true } : unreadable("no %%EOF marker at end of file (truncated)");
+      return tailContains(bytes, "%%EOF")
+        ? { ok: true }
+        : unreadable("no %%EOF marker at end of file (truncated)");
     case "png":
       return tailContains(bytes, "IEND") ? { ok: true } : unreadable("no IEND chunk (truncated)");
     case "jpeg":
@@ -119,7 +120,8 @@ function checkTiff(bytes: Uint8Array): StructureResult {
     seen.add(ifd);
     if (ifd + 2 > bytes.length) return unreadable(`TIFF IFD ${pages + 1} beyond end of file (truncated)`);
     const count = u16(ifd);
-    if (ifd + 2 + count * 12 + 4 > bytes.length) return unreadable(`TIFF IFD ${pages + 1} beyond end of file (truncated)`);
+    if (ifd + 2 + count * 12 + 4 > bytes.length)
+      return unreadable(`TIFF IFD ${pages + 1} beyond end of file (truncated)`);
     const tags = new Map<number, number[]>();
     for (let e = 0; e < count; e++) {
       const at = ifd + 2 + e * 12;
@@ -129,7 +131,8 @@ function checkTiff(bytes: Uint8Array): StructureResult {
       const size = typeSize[type];
       if (![256, 257, 273, 279, 324, 325].includes(tag) || size === undefined || size > 4) continue;
       const dataAt = n * size <= 4 ? at + 8 : u32(at + 8);
-      if (dataAt + n * size > bytes.length) return unreadable(`TIFF tag ${tag} data beyond end of file (truncated)`);
+      if (dataAt + n * size > bytes.length)
+        return unreadable(`TIFF tag ${tag} data beyond end of file (truncated)`);
       const values: number[] = [];
       for (let k = 0; k < n; k++) {
         const p = dataAt + k * size;
@@ -144,7 +147,8 @@ function checkTiff(bytes: Uint8Array): StructureResult {
     maxSide = Math.max(maxSide, width, height);
     const offsets = tags.get(273) ?? tags.get(324) ?? [];
     const counts = tags.get(279) ?? tags.get(325) ?? [];
-    if (offsets.length === 0 || offsets.length !== counts.length) return unreadable(`TIFF page ${pages} has no image data`);
+    if (offsets.length === 0 || offsets.length !== counts.length)
+      return unreadable(`TIFF page ${pages} has no image data`);
     for (let k = 0; k < offsets.length; k++) {
       if ((offsets[k] as number) + (counts[k] as number) > bytes.length)
         return unreadable(`TIFF page ${pages} image data beyond end of file (truncated)`);

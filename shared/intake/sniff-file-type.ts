@@ -26,7 +26,8 @@ export function pdfHeaderOffset(bytes: Uint8Array): number {
 export function sniffFileType(bytes: Uint8Array): FileType | undefined {
   if (startsWith(bytes, PNG_MAGIC)) return "png";
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "tiff";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a]))
+    return "tiff";
   if (pdfHeaderOffset(bytes) >= 0) return "pdf";
   return undefined;
 }

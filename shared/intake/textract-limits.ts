@@ -32,8 +32,10 @@ export interface LimitInput {
 /** Returns the first limit the file breaks (size, then pages, then pixels), or undefined. Limits are inclusive. */
 export function checkLimits(input: LimitInput): LimitReasonCode | undefined {
   const image = input.fileType === "png" || input.fileType === "jpeg";
-  if (input.size > (image ? TEXTRACT_LIMITS.imageMaxBytes : TEXTRACT_LIMITS.documentMaxBytes)) return "TOO_LARGE";
+  if (input.size > (image ? TEXTRACT_LIMITS.imageMaxBytes : TEXTRACT_LIMITS.documentMaxBytes))
+    return "TOO_LARGE";
   if (input.pageCount !== undefined && input.pageCount > TEXTRACT_LIMITS.maxPages) return "TOO_MANY_PAGES";
-  if (input.maxPixelSide !== undefined && input.maxPixelSide > TEXTRACT_LIMITS.maxPixelSide) return "IMAGE_TOO_LARGE";
+  if (input.maxPixelSide !== undefined && input.maxPixelSide > TEXTRACT_LIMITS.maxPixelSide)
+    return "IMAGE_TOO_LARGE";
   return undefined;
 }

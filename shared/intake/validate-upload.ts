@@ -18,14 +18,17 @@ export function validateUpload(bytes: Uint8Array): ValidationResult {
   if (!fileType) return { ok: false, reasonCode: "UNSUPPORTED_TYPE" };
 
   const size = bytes.length;
-  if (checkLimits({ fileType, size })) return { ok: false, reasonCode: "TOO_LARGE", detail: `bytes=${size}`, fileType };
+  if (checkLimits({ fileType, size }))
+    return { ok: false, reasonCode: "TOO_LARGE", detail: `bytes=${size}`, fileType };
 
   const inspection = inspectDocument(bytes, fileType);
   if (!inspection.ok) return { ...inspection, fileType };
 
   const { pageCount, maxPixelSide } = inspection;
   const limit = checkLimits({ fileType, size, pageCount, maxPixelSide });
-  if (limit === "TOO_MANY_PAGES") return { ok: false, reasonCode: limit, detail: `pages=${pageCount}`, fileType, pageCount };
-  if (limit) return { ok: false, reasonCode: limit, detail: `maxPixelSide=${maxPixelSide}`, fileType, pageCount };
+  if (limit === "TOO_MANY_PAGES")
+    return { ok: false, reasonCode: limit, detail: `pages=${pageCount}`, fileType, pageCount };
+  if (limit)
+    return { ok: false, reasonCode: limit, detail: `maxPixelSide=${maxPixelSide}`, fileType, pageCount };
   return { ok: true, fileType, pageCount, ...(maxPixelSide !== undefined ? { maxPixelSide } : {}) };
 }

@@ -11,8 +11,15 @@ export function createLogger(serviceName: string): Logger {
 /** Error details safe to log: the class name and our own message for errors we raise, never SDK payloads. */
 export function safeError(err: unknown): { errorName: string; errorMessage?: string } {
   if (err instanceof Error) {
-    const ours = ["VersionConflictError", "InvalidTransitionError", "ObjectNotFoundError", "UnrecognizedEventError"];
-    return ours.includes(err.name) ? { errorName: err.name, errorMessage: err.message } : { errorName: err.name };
+    const ours = [
+      "VersionConflictError",
+      "InvalidTransitionError",
+      "ObjectNotFoundError",
+      "UnrecognizedEventError",
+    ];
+    return ours.includes(err.name)
+      ? { errorName: err.name, errorMessage: err.message }
+      : { errorName: err.name };
   }
   return { errorName: typeof err };
 }

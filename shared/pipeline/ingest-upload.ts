@@ -61,7 +61,11 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
     ? ({ ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` } as const)
     : (await loadValidation()).validateUpload(object.bytes);
   if (!validation.ok) {
-    const rejected = transition(base, "REJECTED", { now, reasonCode: validation.reasonCode, detail: validation.detail });
+    const rejected = transition(base, "REJECTED", {
+      now,
+      reasonCode: validation.reasonCode,
+      detail: validation.detail,
+    });
     await deps.records.createIfAbsent(rejected);
     deps.logger.info("Upload rejected", { documentId: id, reasonCode: validation.reasonCode });
     return { documentId: id, status: "REJECTED" };
@@ -90,7 +94,13 @@ async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<Ing
   const { bucket, key, versionId } = record.source;
   let jobId: string;
   try {
-    ({ jobId } = await deps.ocr.startJob({ documentId: record.id, bucket, key, versionId, features: deps.ocrFeatures }));
+    ({ jobId } = await deps.ocr.startJob({
+      documentId: record.id,
+      bucket,
+      key,
+      versionId,
+      features: deps.ocrFeatures,
+    }));
   } catch (err) {
     const name = (err as Error).name;
     // Throttling and other transient errors propagate: the message is retried and the record stays RECEIVED.

@@ -40,7 +40,8 @@ describe("pipeline, end to end", () => {
     expect(original.source).toMatchObject({ vendor: "vendor-a", batch: "batch-1" });
     expect(original.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(original.history.map((h) => h.to).slice(0, 2)).toEqual(["RECEIVED", "OCR_PENDING"]);
-    if (original.status === "INDEXED") expect(original.history.map((h) => h.to).slice(2)).toEqual(["EXTRACTED", "INDEXED"]);
+    if (original.status === "INDEXED")
+      expect(original.history.map((h) => h.to).slice(2)).toEqual(["EXTRACTED", "INDEXED"]);
   });
 
   it("finds the record by patient name, even misspelled, by MRN and by a word of its text", async () => {
@@ -48,9 +49,14 @@ describe("pipeline, end to end", () => {
     const byName = await stack.searchUntil({ q: lastName }, original.id);
     expect(byName.hits.map((h) => h.id)).toContain(original.id);
     const hit = byName.hits.find((h) => h.id === original.id)!;
-    expect(hit.fields).toMatchObject({ patientName: spec.patient.name, mrn: spec.patient.mrn, dateOfBirth: spec.patient.dob });
+    expect(hit.fields).toMatchObject({
+      patientName: spec.patient.name,
+      mrn: spec.patient.mrn,
+      dateOfBirth: spec.patient.dob,
+    });
 
-    const typo = lastName.length > 4 ? lastName.slice(0, 2) + lastName[3] + lastName[2] + lastName.slice(4) : lastName;
+    const typo =
+      lastName.length > 4 ? lastName.slice(0, 2) + lastName[3] + lastName[2] + lastName.slice(4) : lastName;
     expect((await stack.search({ q: typo })).hits.map((h) => h.id)).toContain(original.id);
 
     expect((await stack.search({ mrn: spec.patient.mrn })).hits.map((h) => h.id)).toEqual([original.id]);

@@ -39,10 +39,16 @@ describe("local stack restart", () => {
     let before: Awaited<ReturnType<typeof settle>>;
     try {
       const key = "vendor-r/b/progress.png";
-      const out = await first.s3.send(new PutObjectCommand({ Bucket: first.config.UPLOAD_BUCKET, Key: key, Body: toPng(spec) }));
+      const out = await first.s3.send(
+        new PutObjectCommand({ Bucket: first.config.UPLOAD_BUCKET, Key: key, Body: toPng(spec) }),
+      );
       id = documentIdFor({ bucket: first.config.UPLOAD_BUCKET, key, etag: out.ETag });
       before = await settle(first, id);
-      for (let i = 0; i < 40 && (await first.search.search({ q: spec.patient.lastName, limit: 5 })).total === 0; i++) {
+      for (
+        let i = 0;
+        i < 40 && (await first.search.search({ q: spec.patient.lastName, limit: 5 })).total === 0;
+        i++
+      ) {
         await new Promise((r) => setTimeout(r, 250));
       }
     } finally {

@@ -39,7 +39,8 @@ export function stackClient() {
       for (;;) {
         const record = await this.record(id);
         if (record && isTerminal(record.status)) return record;
-        if (Date.now() > deadline) throw new Error(`record ${id} did not settle (last: ${record?.status ?? "none"})`);
+        if (Date.now() > deadline)
+          throw new Error(`record ${id} did not settle (last: ${record?.status ?? "none"})`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },

@@ -23,7 +23,11 @@ export function parseTextractJson(raw: string): TextractDocument {
     throw new ExtractInputError("The Textract JSON file is not valid JSON");
   }
   const pages = (Array.isArray(json) ? json : [json]) as unknown[];
-  if (!pages.every((p): p is Partial<TextractDocument> => typeof p === "object" && p !== null && !Array.isArray(p))) {
+  if (
+    !pages.every(
+      (p): p is Partial<TextractDocument> => typeof p === "object" && p !== null && !Array.isArray(p),
+    )
+  ) {
     throw new ExtractInputError("The Textract JSON must be a response object or an array of them");
   }
   if (!pages.every((p) => p.Blocks === undefined || Array.isArray(p.Blocks))) {
@@ -80,9 +84,12 @@ export async function extractCommand(
     for (const [name, f] of Object.entries(output.fields)) {
       console.log(`  ${name.padEnd(14)} ${f.value}  (confidence ${f.confidence.toFixed(2)}, page ${f.page})`);
     }
-    if (output.diagnoses.length) console.log(`  diagnoses:   ${output.diagnoses.map((d) => d.code ?? d.text).join("; ")}`);
-    if (output.medications.length) console.log(`  medications: ${output.medications.map((m) => m.text).join("; ")}`);
-    if (output.allergies.length) console.log(`  allergies:   ${output.allergies.map((a) => a.text).join("; ")}`);
+    if (output.diagnoses.length)
+      console.log(`  diagnoses:   ${output.diagnoses.map((d) => d.code ?? d.text).join("; ")}`);
+    if (output.medications.length)
+      console.log(`  medications: ${output.medications.map((m) => m.text).join("; ")}`);
+    if (output.allergies.length)
+      console.log(`  allergies:   ${output.allergies.map((a) => a.text).join("; ")}`);
   }
   return 0;
 }

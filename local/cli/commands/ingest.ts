@@ -20,7 +20,8 @@ export async function ingestCommand(paths: string[], opts: IngestOptions): Promi
   if (files.length === 0) throw new Error("No scan files (PDF, TIFF, PNG, JPEG) found in the given paths");
   const batch = opts.batch ?? new Date().toISOString().replace(/[:.]/g, "-");
   const s3 = createS3Client({ AWS_REGION: "us-east-1", S3_ENDPOINT: runtime.s3Endpoint });
-  if (!opts.json) console.log(`Uploading ${files.length} file(s) to s3://${runtime.uploadBucket}/${opts.vendor}/${batch}/`);
+  if (!opts.json)
+    console.log(`Uploading ${files.length} file(s) to s3://${runtime.uploadBucket}/${opts.vendor}/${batch}/`);
   const uploads = await uploadFiles(s3, runtime.uploadBucket, files, `${opts.vendor}/${batch}`);
   const outcomes = await waitForOutcomes(
     uploads,

@@ -18,7 +18,10 @@ const SAMPLES_DIR = fileURLToPath(new URL("../../../samples/charts", import.meta
 /** `chartbridge start`: run the local pipeline until Ctrl-C; on a first start, ingest the bundled samples. */
 export async function startCommand(opts: StartOptions): Promise<void> {
   const running = readRuntimeInfo(opts.dataDir);
-  if (running) throw new Error(`A chartbridge stack (pid ${running.pid}) already uses ${opts.dataDir}: ${running.apiUrl}`);
+  if (running)
+    throw new Error(
+      `A chartbridge stack (pid ${running.pid}) already uses ${opts.dataDir}: ${running.apiUrl}`,
+    );
 
   console.log(`Starting chartbridge (data in ${opts.dataDir}) …`);
   const stack = await LocalStack.start({
@@ -47,7 +50,9 @@ export async function startCommand(opts: StartOptions): Promise<void> {
 
   if (stack.tableCreated && opts.samples && existsSync(SAMPLES_DIR)) {
     const files = collectFiles([SAMPLES_DIR]);
-    console.log(`\nFirst start: ingesting ${files.length} bundled sample charts (local OCR, ~1–2 s a page) …`);
+    console.log(
+      `\nFirst start: ingesting ${files.length} bundled sample charts (local OCR, ~1–2 s a page) …`,
+    );
     const uploads = await uploadFiles(stack.s3, stack.config.UPLOAD_BUCKET, files, "samples/bundled");
     const outcomes = await waitForOutcomes(uploads, (id) => stack.records.get(id), {
       timeoutMs: 600_000,

@@ -20,7 +20,10 @@ import {
 
 /** Another writer changed the record since it was read. */
 export class VersionConflictError extends Error {
-  constructor(readonly id: string, readonly expectedVersion: number) {
+  constructor(
+    readonly id: string,
+    readonly expectedVersion: number,
+  ) {
     super(`Record ${id} changed since version ${expectedVersion} was read`);
     this.name = "VersionConflictError";
   }
@@ -65,7 +68,11 @@ export class RecordRepository {
 
   async get(id: string): Promise<ChartRecord | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: recordPk(id), sk: RECORD_SK }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: recordPk(id), sk: RECORD_SK },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? fromItem(out.Item) : undefined;
   }
@@ -89,7 +96,12 @@ export class RecordRepository {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: contentPk(record.sha256), sk: CONTENT_SK, entity: "ContentClaim", originalId: record.id },
+                Item: {
+                  pk: contentPk(record.sha256),
+                  sk: CONTENT_SK,
+                  entity: "ContentClaim",
+                  originalId: record.id,
+                },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
@@ -123,7 +135,11 @@ export class RecordRepository {
   async createIfAbsent(record: ChartRecord): Promise<boolean> {
     try {
       await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: toItem(record), ConditionExpression: "attribute_not_exists(pk)" }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
       );
       return true;
     } catch (err) {
@@ -146,7 +162,8 @@ export class RecordRepository {
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw new VersionConflictError(record.id, expectedVersion);
+      if (err instanceof ConditionalCheckFailedException)
+        throw new VersionConflictError(record.id, expectedVersion);
       throw err;
     }
   }

@@ -44,7 +44,9 @@ import {
  */
 
 const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field }) => field);
-const BOOSTS = Object.fromEntries(TEXT_SEARCH_FIELDS.filter((f) => f.boost !== 1).map((f) => [f.field, f.boost]));
+const BOOSTS = Object.fromEntries(
+  TEXT_SEARCH_FIELDS.filter((f) => f.boost !== 1).map((f) => [f.field, f.boost]),
+);
 const SNAPSHOT_FORMAT = "chartbridge-embedded-search";
 const SNAPSHOT_VERSION = 1;
 

@@ -26,7 +26,8 @@ const FRINGE = 235;
 export function removeRuleLines(image: GrayImage, dpi: number): number {
   const minRun = Math.max(24, Math.round(dpi / 3));
   const { pixels, width, height, stride } = image;
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= width || y >= height ? 255 : pixels[y * stride + x]!);
+  const at = (x: number, y: number) =>
+    x < 0 || y < 0 || x >= width || y >= height ? 255 : pixels[y * stride + x]!;
   const erase = new Uint8Array(width * height);
   const mark = (x: number, y: number) => {
     if (at(x, y) < FRINGE) erase[y * width + x] = 1;
@@ -39,7 +40,8 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = x < width && Math.min(at(x, y - 1), at(x, y), at(x, y + 1)) < DARK;
       if (dark && start < 0) start = x;
       else if (!dark && start >= 0) {
-        if (x - start >= minRun) for (let xx = start; xx < x; xx++) for (let dy = -1; dy <= 1; dy++) mark(xx, y + dy);
+        if (x - start >= minRun)
+          for (let xx = start; xx < x; xx++) for (let dy = -1; dy <= 1; dy++) mark(xx, y + dy);
         start = -1;
       }
     }
@@ -51,7 +53,8 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = y < height && Math.min(at(x - 1, y), at(x, y), at(x + 1, y)) < DARK;
       if (dark && start < 0) start = y;
       else if (!dark && start >= 0) {
-        if (y - start >= minRun) for (let yy = start; yy < y; yy++) for (let dx = -1; dx <= 1; dx++) mark(x + dx, yy);
+        if (y - start >= minRun)
+          for (let yy = start; yy < y; yy++) for (let dx = -1; dx <= 1; dx++) mark(x + dx, yy);
         start = -1;
       }
     }

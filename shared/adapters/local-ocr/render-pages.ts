@@ -48,7 +48,10 @@ export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined
   if (b(0) === 0x25 && b(1) === 0x50 && b(2) === 0x44 && b(3) === 0x46) return "application/pdf"; // %PDF
   if (b(0) === 0x89 && b(1) === 0x50 && b(2) === 0x4e && b(3) === 0x47) return "image/png";
   if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return "image/jpeg";
-  if ((b(0) === 0x49 && b(1) === 0x49 && b(2) === 0x2a && b(3) === 0) || (b(0) === 0x4d && b(1) === 0x4d && b(2) === 0 && b(3) === 0x2a))
+  if (
+    (b(0) === 0x49 && b(1) === 0x49 && b(2) === 0x2a && b(3) === 0) ||
+    (b(0) === 0x4d && b(1) === 0x4d && b(2) === 0 && b(3) === 0x2a)
+  )
     return "image/tiff";
   // Some scanners prepend junk before %PDF; PDF readers accept it within the first 1 KiB.
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
@@ -151,7 +154,11 @@ function nativeImageDpi(page: mupdf.Page): number | undefined {
 }
 
 /** Opens a document, runs `fn`, and always frees the WASM memory. */
-export function withPages<T>(bytes: Uint8Array, fn: (doc: PageRenderer) => T, mimeType?: SupportedMimeType): T {
+export function withPages<T>(
+  bytes: Uint8Array,
+  fn: (doc: PageRenderer) => T,
+  mimeType?: SupportedMimeType,
+): T {
   const doc = new PageRenderer(bytes, mimeType);
   try {
     return fn(doc);

@@ -86,7 +86,9 @@ export class TesseractPool implements RecognizerPool {
     if (this.terminated) return Promise.reject(new Error("TesseractPool is terminated"));
     return new Promise<RecognizedPage>((resolve, reject) => {
       // tesseract.js only passes Buffers through untouched; wrap (no copy) rather than let it re-copy.
-      const buf = Buffer.isBuffer(image) ? image : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+      const buf = Buffer.isBuffer(image)
+        ? image
+        : Buffer.from(image.buffer, image.byteOffset, image.byteLength);
       this.queue.push({ image: buf, resolve, reject });
       this.dispatch();
     });
@@ -164,7 +166,10 @@ export class TesseractPool implements RecognizerPool {
       timer = setTimeout(() => reject(new JobTimeoutError(this.jobTimeoutMs)), this.jobTimeoutMs);
     });
     try {
-      const result = await Promise.race([worker.recognize(job.image, {}, { blocks: true, text: false }), abandoned]);
+      const result = await Promise.race([
+        worker.recognize(job.image, {}, { blocks: true, text: false }),
+        abandoned,
+      ]);
       job.resolve(toRecognizedPage(result.data));
     } catch (err) {
       if (err instanceof JobTimeoutError) {

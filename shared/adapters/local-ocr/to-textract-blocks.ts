@@ -57,7 +57,12 @@ function normalize(box: OcrBbox, width: number, height: number): TextractBlock["
   const x1 = clamp(box.x1, x0, width);
   const y1 = clamp(box.y1, y0, height);
   const [left, top, right, bottom] = [x0 / width, y0 / height, x1 / width, y1 / height];
-  const BoundingBox: TextractBoundingBox = { Left: left, Top: top, Width: (x1 - x0) / width, Height: (y1 - y0) / height };
+  const BoundingBox: TextractBoundingBox = {
+    Left: left,
+    Top: top,
+    Width: (x1 - x0) / width,
+    Height: (y1 - y0) / height,
+  };
   // Clockwise from top-left in image coordinates (y grows downwards), as Textract orders polygon points.
   const Polygon = [
     { X: left, Y: top },
@@ -91,9 +96,7 @@ export function pageToTextractBlocks(page: OcrPage): TextractBlock[] {
   const lines: TextractBlock[] = [];
   const words: TextractBlock[] = [];
   for (const line of page.lines) {
-    const kept = line.words
-      .map((w) => ({ ...w, text: w.text.trim() }))
-      .filter((w) => w.text.length > 0);
+    const kept = line.words.map((w) => ({ ...w, text: w.text.trim() })).filter((w) => w.text.length > 0);
     if (kept.length === 0) continue;
     const l = lines.length + 1;
     const wordIds = kept.map((w, i) => {

@@ -3,7 +3,10 @@ import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client 
 import type { Readable } from "node:stream";
 
 export class ObjectNotFoundError extends Error {
-  constructor(readonly bucket: string, readonly key: string) {
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+  ) {
     super("The uploaded object no longer exists");
     this.name = "ObjectNotFoundError";
   }
@@ -32,7 +35,9 @@ export class ObjectStore {
     opts: { versionId?: string; maxBytes?: number } = {},
   ): Promise<FetchedObject & { truncatedAt?: number }> {
     try {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }));
+      const out = await this.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }),
+      );
       const hash = createHash("sha256");
       const chunks: Buffer[] = [];
       let size = 0;
@@ -58,7 +63,11 @@ export class ObjectStore {
         truncatedAt,
       };
     } catch (err) {
-      if (err instanceof NoSuchKey || err instanceof NotFound || (err as { name?: string }).name === "NoSuchKey") {
+      if (
+        err instanceof NoSuchKey ||
+        err instanceof NotFound ||
+        (err as { name?: string }).name === "NoSuchKey"
+      ) {
         throw new ObjectNotFoundError(bucket, key);
       }
       throw err;
@@ -82,7 +91,12 @@ export class ObjectStore {
 
   async putText(bucket: string, key: string, text: string): Promise<void> {
     await this.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: text, ContentType: "text/plain; charset=utf-8" }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: text,
+        ContentType: "text/plain; charset=utf-8",
+      }),
     );
   }
 

@@ -39,12 +39,15 @@ export class TextractOcrEngine implements OcrEngine {
 
   constructor(private readonly options: TextractOcrEngineOptions) {
     // Adaptive retries back off on ThrottlingException / ProvisionedThroughputExceededException.
-    this.client = options.client ?? new TextractClient({ region: options.region, retryMode: "adaptive", maxAttempts: 6 });
+    this.client =
+      options.client ?? new TextractClient({ region: options.region, retryMode: "adaptive", maxAttempts: 6 });
   }
 
   async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {
     const common = {
-      DocumentLocation: { S3Object: { Bucket: request.bucket, Name: request.key, Version: request.versionId } },
+      DocumentLocation: {
+        S3Object: { Bucket: request.bucket, Name: request.key, Version: request.versionId },
+      },
       // Same token → same job: a retried start after a timeout never runs (or bills) OCR twice.
       ClientRequestToken: request.documentId,
       JobTag: request.documentId,
@@ -70,7 +73,8 @@ export class TextractOcrEngine implements OcrEngine {
       features === "text"
         ? await this.client.send(new GetDocumentTextDetectionCommand(input))
         : await this.client.send(new GetDocumentAnalysisCommand(input));
-    const modelVersion = (out as { AnalyzeDocumentModelVersion?: string }).AnalyzeDocumentModelVersion ??
+    const modelVersion =
+      (out as { AnalyzeDocumentModelVersion?: string }).AnalyzeDocumentModelVersion ??
       (out as { DetectDocumentTextModelVersion?: string }).DetectDocumentTextModelVersion;
     return {
       jobStatus: out.JobStatus ?? "FAILED",

@@ -15,7 +15,12 @@ const engine = () =>
     snsTopicArn: "arn:aws:sns:us-east-1:123456789012:textract-done",
     roleArn: "arn:aws:iam::123456789012:role/textract-publish",
   });
-const request = { documentId: "doc_0123456789abcdef0123456789abcdef", bucket: "uploads", key: "v/b/chart.pdf", versionId: "v1" };
+const request = {
+  documentId: "doc_0123456789abcdef0123456789abcdef",
+  bucket: "uploads",
+  key: "v/b/chart.pdf",
+  versionId: "v1",
+};
 
 describe("Textract OCR engine", () => {
   beforeEach(() => textract.reset());
@@ -60,7 +65,12 @@ describe("Textract OCR engine", () => {
       MaxResults: 1000,
       NextToken: "t1",
     });
-    expect(page).toMatchObject({ jobStatus: "SUCCEEDED", pageCount: 3, nextToken: "t2", modelVersion: "1.0" });
+    expect(page).toMatchObject({
+      jobStatus: "SUCCEEDED",
+      pageCount: 3,
+      nextToken: "t2",
+      modelVersion: "1.0",
+    });
     expect(page.blocks).toHaveLength(1);
   });
 

@@ -49,7 +49,9 @@ describe("comparison rules", () => {
     // A comma before credentials is not "LAST, FIRST": OCR reading it as a period still matches.
     expect(fieldsMatch("provider", "Dr. Alan Reyes. MD", "Dr. Alan Reyes, MD")).toBe(true);
     expect(normalizeName("Mateo Jackson, PhD")).toBe("mateo jackson phd");
-    expect(fieldsMatch("facility", "Cedar Hollow  Regional Hospital.", "cedar hollow regional hospital")).toBe(true);
+    expect(
+      fieldsMatch("facility", "Cedar Hollow  Regional Hospital.", "cedar hollow regional hospital"),
+    ).toBe(true);
   });
 
   it("dates and sex are exact", () => {
@@ -84,7 +86,11 @@ describe("aggregates", () => {
 
   it("a wrong value counts as both FP and FN; overall is micro-averaged", () => {
     const report = evaluate([
-      doc({ id: "a", predicted: { mrn: "1", dateOfBirth: "2000-01-01" }, truth: { mrn: "1", dateOfBirth: "2000-01-02" } }),
+      doc({
+        id: "a",
+        predicted: { mrn: "1", dateOfBirth: "2000-01-01" },
+        truth: { mrn: "1", dateOfBirth: "2000-01-02" },
+      }),
       doc({ id: "b", predicted: { sex: "male" }, truth: { mrn: "9", sex: "male" } }),
     ]);
     expect(report.perField.mrn).toMatchObject({ tp: 1, fp: 0, fn: 1 });
@@ -104,7 +110,11 @@ describe("aggregates", () => {
 
   it("auto-accept precision only counts records the review rule did not flag", () => {
     const report = evaluate([
-      doc({ id: "ok", predicted: { mrn: "1", dateOfBirth: "2000-01-01" }, truth: { mrn: "1", dateOfBirth: "2000-01-01" } }),
+      doc({
+        id: "ok",
+        predicted: { mrn: "1", dateOfBirth: "2000-01-01" },
+        truth: { mrn: "1", dateOfBirth: "2000-01-01" },
+      }),
       doc({ id: "reviewed", needsReview: true, predicted: { mrn: "X" }, truth: { mrn: "1" } }),
       doc({ id: "bad", predicted: { dateOfBirth: "1999-01-01" }, truth: { dateOfBirth: "2000-01-01" } }),
     ]);
@@ -121,10 +131,19 @@ describe("aggregates", () => {
     expect(isWrongPatient(doc({ predicted: { ...truth, mrn: "2" }, truth, needsReview: true }))).toBe(false);
     // Missing is not wrong; a value where none is printed is.
     expect(isWrongPatient(doc({ predicted: { patientName: "Jane Doe" }, truth }))).toBe(false);
-    expect(isWrongPatient(doc({ predicted: { patientName: "Jane Doe", mrn: "7" }, truth: { patientName: "Jane Doe" } }))).toBe(true);
+    expect(
+      isWrongPatient(
+        doc({ predicted: { patientName: "Jane Doe", mrn: "7" }, truth: { patientName: "Jane Doe" } }),
+      ),
+    ).toBe(true);
     // Non-identity fields never make a wrong patient.
-    expect(isWrongPatient(doc({ predicted: { ...truth, sex: "male" }, truth: { ...truth, sex: "female" } }))).toBe(false);
-    const report = evaluate([doc({ id: "x", predicted: { ...truth, dateOfBirth: "2000-01-10" }, truth }), doc({ id: "y", predicted: truth, truth })]);
+    expect(
+      isWrongPatient(doc({ predicted: { ...truth, sex: "male" }, truth: { ...truth, sex: "female" } })),
+    ).toBe(false);
+    const report = evaluate([
+      doc({ id: "x", predicted: { ...truth, dateOfBirth: "2000-01-10" }, truth }),
+      doc({ id: "y", predicted: truth, truth }),
+    ]);
     expect(report.wrongPatient).toBe(1);
     expect(report.wrongPatientIds).toEqual(["x"]);
   });
@@ -143,19 +162,55 @@ describe("aggregates", () => {
 
   it("split accuracy: exact page ranges only", () => {
     expect(splitMatches([[1, 3]], [[1, 3]])).toBe(true);
-    expect(splitMatches([[1, 3]], [[1, 2], [3, 3]])).toBe(false);
-    expect(splitMatches([[1, 2], [3, 4]], [[1, 2], [3, 3]])).toBe(false);
-    const report = evaluate([], [
-      { id: "a", predicted: [[1, 2]], truth: [[1, 2]] },
-      { id: "b", predicted: [[1, 4]], truth: [[1, 2], [3, 4]] },
-    ]);
+    expect(
+      splitMatches(
+        [[1, 3]],
+        [
+          [1, 2],
+          [3, 3],
+        ],
+      ),
+    ).toBe(false);
+    expect(
+      splitMatches(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [1, 2],
+          [3, 3],
+        ],
+      ),
+    ).toBe(false);
+    const report = evaluate(
+      [],
+      [
+        { id: "a", predicted: [[1, 2]], truth: [[1, 2]] },
+        {
+          id: "b",
+          predicted: [[1, 4]],
+          truth: [
+            [1, 2],
+            [3, 4],
+          ],
+        },
+      ],
+    );
     expect(report.split).toEqual({ correct: 1, total: 2, accuracy: 0.5 });
   });
 
   it("pairs predicted and true documents by identical page range", () => {
     const { pairs, unmatchedTruth, unmatchedPredicted } = pairByPages(
-      [{ pages: [1, 2] as [number, number], n: "p1" }, { pages: [3, 5] as [number, number], n: "p2" }],
-      [{ pages: [1, 2] as [number, number], n: "t1" }, { pages: [3, 4] as [number, number], n: "t2" }, { pages: [5, 5] as [number, number], n: "t3" }],
+      [
+        { pages: [1, 2] as [number, number], n: "p1" },
+        { pages: [3, 5] as [number, number], n: "p2" },
+      ],
+      [
+        { pages: [1, 2] as [number, number], n: "t1" },
+        { pages: [3, 4] as [number, number], n: "t2" },
+        { pages: [5, 5] as [number, number], n: "t3" },
+      ],
     );
     expect(pairs.map(([p, t]) => `${p.n}=${t.n}`)).toEqual(["p1=t1"]);
     expect(unmatchedTruth.map((t) => t.n)).toEqual(["t2", "t3"]);
@@ -165,14 +220,69 @@ describe("aggregates", () => {
 
 describe("withDroppedSeparators", () => {
   it("gives a blank sheet the splitter left out back to the document before it", () => {
-    expect(withDroppedSeparators([[1, 1], [3, 3]], [2])).toEqual([[1, 2], [3, 3]]);
-    expect(withDroppedSeparators([[1, 2], [5, 6]], [3, 4])).toEqual([[1, 4], [5, 6]]);
+    expect(
+      withDroppedSeparators(
+        [
+          [1, 1],
+          [3, 3],
+        ],
+        [2],
+      ),
+    ).toEqual([
+      [1, 2],
+      [3, 3],
+    ]);
+    expect(
+      withDroppedSeparators(
+        [
+          [1, 2],
+          [5, 6],
+        ],
+        [3, 4],
+      ),
+    ).toEqual([
+      [1, 4],
+      [5, 6],
+    ]);
   });
 
   it("leaves ranges alone when the splitter kept the separator or there is none", () => {
-    expect(withDroppedSeparators([[1, 2], [3, 3]], [2])).toEqual([[1, 2], [3, 3]]);
-    expect(withDroppedSeparators([[1, 1], [2, 3]], [])).toEqual([[1, 1], [2, 3]]);
+    expect(
+      withDroppedSeparators(
+        [
+          [1, 2],
+          [3, 3],
+        ],
+        [2],
+      ),
+    ).toEqual([
+      [1, 2],
+      [3, 3],
+    ]);
+    expect(
+      withDroppedSeparators(
+        [
+          [1, 1],
+          [2, 3],
+        ],
+        [],
+      ),
+    ).toEqual([
+      [1, 1],
+      [2, 3],
+    ]);
     // A real document missing from the prediction is not papered over.
-    expect(withDroppedSeparators([[1, 1], [4, 4]], [2])).toEqual([[1, 2], [4, 4]]);
+    expect(
+      withDroppedSeparators(
+        [
+          [1, 1],
+          [4, 4],
+        ],
+        [2],
+      ),
+    ).toEqual([
+      [1, 2],
+      [4, 4],
+    ]);
   });
 });

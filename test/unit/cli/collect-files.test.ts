@@ -38,7 +38,15 @@ describe("collectFiles", () => {
   it("expands a folder recursively to its scan files only (any case of extension), in a stable order", () => {
     const files = collectFiles([join(root, "batch")]);
     expect(rel(files).sort()).toEqual(
-      ["batch/a.pdf", "batch/B.TIF", "batch/c.tiff", "batch/sub/d.png", "batch/sub/e.JPG", "batch/sub/f.jpeg", "batch/sub/deeper/g.pdf"].sort(),
+      [
+        "batch/a.pdf",
+        "batch/B.TIF",
+        "batch/c.tiff",
+        "batch/sub/d.png",
+        "batch/sub/e.JPG",
+        "batch/sub/f.jpeg",
+        "batch/sub/deeper/g.pdf",
+      ].sort(),
     );
     expect(collectFiles([join(root, "batch")])).toEqual(files);
   });

@@ -56,7 +56,10 @@ describe("parseTextractJson", () => {
 
   it("counts pages from PAGE blocks when DocumentMetadata is missing", () => {
     const doc = parseTextractJson(
-      JSON.stringify([{ Blocks: [block("p1", "PAGE", 1), block("p2", "PAGE", 2)] }, { Blocks: [block("p3", "PAGE", 3)] }]),
+      JSON.stringify([
+        { Blocks: [block("p1", "PAGE", 1), block("p2", "PAGE", 2)] },
+        { Blocks: [block("p3", "PAGE", 3)] },
+      ]),
     );
     expect(doc.DocumentMetadata.Pages).toBe(3);
   });
@@ -72,7 +75,10 @@ describe("parseTextractJson", () => {
   });
 
   it.each([
-    ["a response without Blocks", JSON.stringify({ DocumentMetadata: { Pages: 1 }, JobStatus: "IN_PROGRESS" })],
+    [
+      "a response without Blocks",
+      JSON.stringify({ DocumentMetadata: { Pages: 1 }, JobStatus: "IN_PROGRESS" }),
+    ],
     ["a response with empty Blocks", JSON.stringify({ DocumentMetadata: { Pages: 1 }, Blocks: [] })],
     ["an empty array", "[]"],
     ["an array of pages without Blocks", JSON.stringify([{ JobStatus: "FAILED" }, { JobStatus: "FAILED" }])],
@@ -81,9 +87,12 @@ describe("parseTextractJson", () => {
     expect(() => parseTextractJson(raw)).toThrow(/no Blocks/);
   });
 
-  it.each(["null", "[null]", '{"Blocks": "nope"}', "[[1]]"])("throws ExtractInputError for the non-response %s", (raw) => {
-    expect(() => parseTextractJson(raw)).toThrow(ExtractInputError);
-  });
+  it.each(["null", "[null]", '{"Blocks": "nope"}', "[[1]]"])(
+    "throws ExtractInputError for the non-response %s",
+    (raw) => {
+      expect(() => parseTextractJson(raw)).toThrow(ExtractInputError);
+    },
+  );
 
   it("throws ExtractInputError for invalid JSON", () => {
     expect(() => parseTextractJson("{ not json")).toThrow(ExtractInputError);
@@ -110,7 +119,14 @@ describe("toExtractOutput", () => {
 
   it("prints exactly the documented keys, with list items reduced to text (and code when present)", () => {
     const out = toExtractOutput(result);
-    expect(Object.keys(out)).toEqual(["documentType", "pageCount", "fields", "diagnoses", "medications", "allergies"]);
+    expect(Object.keys(out)).toEqual([
+      "documentType",
+      "pageCount",
+      "fields",
+      "diagnoses",
+      "medications",
+      "allergies",
+    ]);
     expect(out).toStrictEqual({
       documentType: "discharge_summary",
       pageCount: 3,
@@ -125,13 +141,21 @@ describe("toExtractOutput", () => {
 
   it("keeps empty lists as empty arrays", () => {
     const out = toExtractOutput({ ...result, fields: {}, diagnoses: [], medications: [], allergies: [] });
-    expect(out).toStrictEqual({ documentType: "discharge_summary", pageCount: 3, fields: {}, diagnoses: [], medications: [], allergies: [] });
+    expect(out).toStrictEqual({
+      documentType: "discharge_summary",
+      pageCount: 3,
+      fields: {},
+      diagnoses: [],
+      medications: [],
+      allergies: [],
+    });
   });
 });
 
 describe.concurrent("chartbridge extract (real CLI)", () => {
   const run = promisify(execFile);
-  const cli = (...args: string[]) => run("node", ["bin/chartbridge.js", "extract", ...args], { cwd: ROOT, timeout: 60_000 });
+  const cli = (...args: string[]) =>
+    run("node", ["bin/chartbridge.js", "extract", ...args], { cwd: ROOT, timeout: 60_000 });
 
   it("prints exactly one JSON object for a saved Textract response", async () => {
     const { stdout } = await cli("--textract-json", INTAKE_FIXTURE, "--json");
@@ -140,7 +164,14 @@ describe.concurrent("chartbridge extract (real CLI)", () => {
     expect(Array.isArray(output)).toBe(false);
     expect(output.documentType).toBe("patient_intake_form");
     expect(output.fields.dateOfBirth?.value).toBe("1982-10-10");
-    expect(Object.keys(output)).toEqual(["documentType", "pageCount", "fields", "diagnoses", "medications", "allergies"]);
+    expect(Object.keys(output)).toEqual([
+      "documentType",
+      "pageCount",
+      "fields",
+      "diagnoses",
+      "medications",
+      "allergies",
+    ]);
   }, 60_000);
 
   it("refuses a file that is not a scan: non-zero exit, UNSUPPORTED_TYPE on stderr, nothing on stdout", async () => {

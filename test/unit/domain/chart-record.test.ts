@@ -50,10 +50,20 @@ describe("transition", () => {
   });
 
   it("records the reason code and detail on the history entry and as the status reason", () => {
-    const r = transition(record(), "REJECTED", { now: T1, reasonCode: "TOO_MANY_PAGES", detail: "pages=3120" });
+    const r = transition(record(), "REJECTED", {
+      now: T1,
+      reasonCode: "TOO_MANY_PAGES",
+      detail: "pages=3120",
+    });
     expect(r.status).toBe("REJECTED");
     expect(r.statusReason).toBe("TOO_MANY_PAGES");
-    expect(r.history.at(-1)).toEqual({ from: "RECEIVED", to: "REJECTED", at: T1, reasonCode: "TOO_MANY_PAGES", detail: "pages=3120" });
+    expect(r.history.at(-1)).toEqual({
+      from: "RECEIVED",
+      to: "REJECTED",
+      at: T1,
+      reasonCode: "TOO_MANY_PAGES",
+      detail: "pages=3120",
+    });
   });
 
   it("clears the previous status reason when the next transition gives none", () => {
@@ -99,7 +109,10 @@ describe("transition", () => {
   });
 
   it.each(["REJECTED", "DUPLICATE"] as const)("a %s record cannot be moved again", (final) => {
-    const r = transition(record(), final, { now: T1, reasonCode: final === "DUPLICATE" ? "DUPLICATE_CONTENT" : "EMPTY_FILE" });
+    const r = transition(record(), final, {
+      now: T1,
+      reasonCode: final === "DUPLICATE" ? "DUPLICATE_CONTENT" : "EMPTY_FILE",
+    });
     for (const to of ["OCR_PENDING", "FAILED", "RECEIVED", "EXTRACTED"] as const) {
       expect(() => transition(r, to, { now: T2 })).toThrow(InvalidTransitionError);
     }

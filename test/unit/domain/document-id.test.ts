@@ -5,7 +5,11 @@ import { documentIdFor, isDocumentId } from "../../../shared/domain/document-id"
 const CLIENT_REQUEST_TOKEN = /^[a-zA-Z0-9-_]+$/;
 
 describe("documentIdFor", () => {
-  const base = { bucket: "scans", key: "acme/batch-1/chart 1.pdf", etag: '"9b2cf535f27731c974343645a3985328"' };
+  const base = {
+    bucket: "scans",
+    key: "acme/batch-1/chart 1.pdf",
+    etag: '"9b2cf535f27731c974343645a3985328"',
+  };
 
   it("gives the same id for the same bucket, key and ETag (a re-delivered event)", () => {
     expect(documentIdFor(base)).toBe(documentIdFor({ ...base }));
@@ -16,12 +20,22 @@ describe("documentIdFor", () => {
   });
 
   it("gives a different id for a different ETag (the key was overwritten)", () => {
-    expect(documentIdFor({ ...base, etag: '"0000f535f27731c974343645a3985328"' })).not.toBe(documentIdFor(base));
+    expect(documentIdFor({ ...base, etag: '"0000f535f27731c974343645a3985328"' })).not.toBe(
+      documentIdFor(base),
+    );
   });
 
   it("gives a different id for a different versionId", () => {
-    const v1 = documentIdFor({ bucket: "scans", key: "a.pdf", versionId: "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" });
-    const v2 = documentIdFor({ bucket: "scans", key: "a.pdf", versionId: "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHZ" });
+    const v1 = documentIdFor({
+      bucket: "scans",
+      key: "a.pdf",
+      versionId: "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY",
+    });
+    const v2 = documentIdFor({
+      bucket: "scans",
+      key: "a.pdf",
+      versionId: "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHZ",
+    });
     expect(v1).not.toBe(v2);
   });
 

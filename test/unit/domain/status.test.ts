@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { canTransition, InvalidTransitionError, STATUSES, type DocumentStatus } from "../../../shared/domain/status";
+import {
+  canTransition,
+  InvalidTransitionError,
+  STATUSES,
+  type DocumentStatus,
+} from "../../../shared/domain/status";
 
 describe("document status transitions", () => {
   it.each<[DocumentStatus, DocumentStatus]>([

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { parseUploadEvent, UnrecognizedEventError, vendorAndBatch } from "../../../shared/events/upload-event";
+import {
+  parseUploadEvent,
+  UnrecognizedEventError,
+  vendorAndBatch,
+} from "../../../shared/events/upload-event";
 
-function s3Notification(records: { eventName?: string; key: string; versionId?: string; eTag?: string; size?: number }[]): string {
+function s3Notification(
+  records: { eventName?: string; key: string; versionId?: string; eTag?: string; size?: number }[],
+): string {
   return JSON.stringify({
     Records: records.map((r) => ({
       eventVersion: "2.1",
@@ -12,7 +18,13 @@ function s3Notification(records: { eventName?: string; key: string; versionId?: 
       s3: {
         s3SchemaVersion: "1.0",
         bucket: { name: "chart-scans", arn: "arn:aws:s3:::chart-scans" },
-        object: { key: r.key, size: r.size, versionId: r.versionId, eTag: r.eTag, sequencer: "0055AED6DCD90281E5" },
+        object: {
+          key: r.key,
+          size: r.size,
+          versionId: r.versionId,
+          eTag: r.eTag,
+          sequencer: "0055AED6DCD90281E5",
+        },
       },
     })),
   });
@@ -35,10 +47,21 @@ function eventBridgeObjectCreated(object: Record<string, unknown>): string {
 describe("parseUploadEvent: S3 event notifications", () => {
   it("returns the bucket, decoded key, size, version and ETag of each created object", () => {
     const body = s3Notification([
-      { key: "acme/batch+7/John+Smith%2C+chart.pdf", size: 2048, versionId: "v1", eTag: "d41d8cd98f00b204e9800998ecf8427e" },
+      {
+        key: "acme/batch+7/John+Smith%2C+chart.pdf",
+        size: 2048,
+        versionId: "v1",
+        eTag: "d41d8cd98f00b204e9800998ecf8427e",
+      },
     ]);
     expect(parseUploadEvent(body)).toEqual([
-      { bucket: "chart-scans", key: "acme/batch 7/John Smith, chart.pdf", size: 2048, versionId: "v1", etag: "d41d8cd98f00b204e9800998ecf8427e" },
+      {
+        bucket: "chart-scans",
+        key: "acme/batch 7/John Smith, chart.pdf",
+        size: 2048,
+        versionId: "v1",
+        etag: "d41d8cd98f00b204e9800998ecf8427e",
+      },
     ]);
   });
 
@@ -113,7 +136,12 @@ describe("parseUploadEvent: garbage", () => {
     ["an empty object", "{}"],
     ["a JSON array", "[1,2]"],
     ["null", "null"],
-    ["an S3 record without an object key", JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: {} } }] })],
+    [
+      "an S3 record without an object key",
+      JSON.stringify({
+        Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "b" }, object: {} } }],
+      }),
+    ],
     ["an SNS envelope", JSON.stringify({ Type: "Notification", Message: "{}" })],
   ])("throws UnrecognizedEventError for %s", (_what, body) => {
     expect(() => parseUploadEvent(body)).toThrow(UnrecognizedEventError);
@@ -126,7 +154,10 @@ describe("vendorAndBatch", () => {
   });
 
   it("keeps nested folders below the vendor as the batch", () => {
-    expect(vendorAndBatch("acme/2024/05/box-3/chart.pdf")).toEqual({ vendor: "acme", batch: "2024/05/box-3" });
+    expect(vendorAndBatch("acme/2024/05/box-3/chart.pdf")).toEqual({
+      vendor: "acme",
+      batch: "2024/05/box-3",
+    });
   });
 
   it("gives only a vendor for <vendor>/<file>", () => {

@@ -55,13 +55,21 @@ describe("api handler", () => {
 
   it("returns 404 for an unknown record and 400 for a malformed id", async () => {
     ddb.on(GetCommand).resolves({});
-    expect((await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context)).statusCode).toBe(404);
+    expect((await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context)).statusCode).toBe(
+      404,
+    );
     expect((await api()(event("/records/not-an-id"), context)).statusCode).toBe(400);
   });
 
   it("returns the full record without table keys", async () => {
     ddb.on(GetCommand).resolves({
-      Item: { pk: "DOC#x", sk: "RECORD", entity: "ChartRecord", id: "doc_0123456789abcdef0123456789abcdef", status: "INDEXED" },
+      Item: {
+        pk: "DOC#x",
+        sk: "RECORD",
+        entity: "ChartRecord",
+        id: "doc_0123456789abcdef0123456789abcdef",
+        status: "INDEXED",
+      },
     });
     const res = await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context);
     expect(res.statusCode).toBe(200);

@@ -7,7 +7,11 @@ import type { PipelineDeps } from "../../../shared/pipeline/pipeline-deps";
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
 
-export const context = { functionName: "test", awsRequestId: "req-1", getRemainingTimeInMillis: () => 60_000 } as Context;
+export const context = {
+  functionName: "test",
+  awsRequestId: "req-1",
+  getRemainingTimeInMillis: () => 60_000,
+} as Context;
 
 export function silentLogger(): Logger {
   return new Logger({ serviceName: "test", logLevel: "SILENT" });

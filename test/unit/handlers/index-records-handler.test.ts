@@ -18,11 +18,26 @@ const recordItem = (status: string, version: number) =>
   baseRecordItem({
     status,
     version,
-    fields: { patientName: { value: "Maria Lopez", confidence: 0.97, page: 1, bbox: { left: 0.1, top: 0.1, width: 0.2, height: 0.02 } } },
-    ocr: { engine: "textract", jobId: "j", resultBucket: "results", resultKey: `ocr/${ID}/textract.json`, textKey: `ocr/${ID}/text.txt` },
+    fields: {
+      patientName: {
+        value: "Maria Lopez",
+        confidence: 0.97,
+        page: 1,
+        bbox: { left: 0.1, top: 0.1, width: 0.2, height: 0.02 },
+      },
+    },
+    ocr: {
+      engine: "textract",
+      jobId: "j",
+      resultBucket: "results",
+      resultKey: `ocr/${ID}/textract.json`,
+      textKey: `ocr/${ID}/text.txt`,
+    },
   });
 
-function streamEvent(...records: { name: "INSERT" | "MODIFY" | "REMOVE"; newImage?: object; oldImage?: object }[]): DynamoDBStreamEvent {
+function streamEvent(
+  ...records: { name: "INSERT" | "MODIFY" | "REMOVE"; newImage?: object; oldImage?: object }[]
+): DynamoDBStreamEvent {
   return {
     Records: records.map((r, i) => ({
       eventName: r.name,
@@ -65,9 +80,17 @@ describe("index-records handler", () => {
   const handler = () => createIndexRecordsHandler(() => testDeps({ search }));
 
   it("indexes an EXTRACTED record with its OCR text, then moves it to INDEXED", async () => {
-    const result = await handler()(streamEvent({ name: "MODIFY", newImage: recordItem("EXTRACTED", 3) }), context);
+    const result = await handler()(
+      streamEvent({ name: "MODIFY", newImage: recordItem("EXTRACTED", 3) }),
+      context,
+    );
     expect(result.batchItemFailures).toEqual([]);
-    expect(search.upserts[0]).toMatchObject({ id: ID, version: 3, status: "EXTRACTED", patientName: "Maria Lopez" });
+    expect(search.upserts[0]).toMatchObject({
+      id: ID,
+      version: 3,
+      status: "EXTRACTED",
+      patientName: "Maria Lopez",
+    });
     expect(search.upserts[0]!.text).toContain("chest pain");
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
     expect((put.Item as unknown as ChartRecord).status).toBe("INDEXED");
@@ -87,7 +110,10 @@ describe("index-records handler", () => {
 
   it("ignores content-claim items", async () => {
     await handler()(
-      streamEvent({ name: "INSERT", newImage: { pk: "SHA256#ab", sk: "CONTENT", entity: "ContentClaim", originalId: ID } }),
+      streamEvent({
+        name: "INSERT",
+        newImage: { pk: "SHA256#ab", sk: "CONTENT", entity: "ContentClaim", originalId: ID },
+      }),
       context,
     );
     expect(search.upserts).toHaveLength(0);
@@ -95,14 +121,20 @@ describe("index-records handler", () => {
 
   it("accepts that a newer version won the race to update the record", async () => {
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: "x", $metadata: {} }));
-    const result = await handler()(streamEvent({ name: "MODIFY", newImage: recordItem("EXTRACTED", 3) }), context);
+    const result = await handler()(
+      streamEvent({ name: "MODIFY", newImage: recordItem("EXTRACTED", 3) }),
+      context,
+    );
     expect(result.batchItemFailures).toEqual([]);
   });
 
   it("reports the failing stream record so Lambda retries from it", async () => {
     s3.on(GetObjectCommand).rejects(Object.assign(new Error("boom"), { name: "InternalError" }));
     const result = await handler()(
-      streamEvent({ name: "MODIFY", newImage: recordItem("INDEXED", 4) }, { name: "MODIFY", newImage: recordItem("INDEXED", 5) }),
+      streamEvent(
+        { name: "MODIFY", newImage: recordItem("INDEXED", 4) },
+        { name: "MODIFY", newImage: recordItem("INDEXED", 5) },
+      ),
       context,
     );
     expect(result.batchItemFailures[0]).toEqual({ itemIdentifier: "100" });

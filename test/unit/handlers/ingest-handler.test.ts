@@ -1,6 +1,11 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
-import { StartDocumentTextDetectionCommand, TextractClient, ThrottlingException, InvalidS3ObjectException } from "@aws-sdk/client-textract";
+import {
+  StartDocumentTextDetectionCommand,
+  TextractClient,
+  ThrottlingException,
+  InvalidS3ObjectException,
+} from "@aws-sdk/client-textract";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,7 +17,8 @@ const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
 const textract = mockClient(TextractClient);
 
-const putItems = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
+const putItems = () =>
+  ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
 
 describe("ingest handler", () => {
   beforeEach(() => {
@@ -33,7 +39,10 @@ describe("ingest handler", () => {
     const result = await handler()(sqsEvent(s3Notification("acme/batch-7/chart 1.png")), context);
     expect(result).toEqual({ batchItemFailures: [] });
     const start = textract.commandCalls(StartDocumentTextDetectionCommand)[0]!.args[0].input;
-    expect(start.DocumentLocation?.S3Object).toMatchObject({ Bucket: "uploads", Name: "acme/batch-7/chart 1.png" });
+    expect(start.DocumentLocation?.S3Object).toMatchObject({
+      Bucket: "uploads",
+      Name: "acme/batch-7/chart 1.png",
+    });
     expect(start.ClientRequestToken).toMatch(/^doc_[0-9a-f]{32}$/);
     expect(start.JobTag).toBe(start.ClientRequestToken);
     const saved = putItems().at(-1)!;
@@ -50,14 +59,21 @@ describe("ingest handler", () => {
   });
 
   it("keeps the record RECEIVED and retries the message when Textract throttles", async () => {
-    textract.on(StartDocumentTextDetectionCommand).rejects(new ThrottlingException({ message: "slow down", $metadata: {} }));
-    const result = await handler()(sqsEvent(s3Notification("acme/b/a.png"), s3Notification("acme/b/b.png", "def")), context);
+    textract
+      .on(StartDocumentTextDetectionCommand)
+      .rejects(new ThrottlingException({ message: "slow down", $metadata: {} }));
+    const result = await handler()(
+      sqsEvent(s3Notification("acme/b/a.png"), s3Notification("acme/b/b.png", "def")),
+      context,
+    );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["m1", "m2"]);
     expect(putItems().every((r) => r.status !== "FAILED")).toBe(true);
   });
 
   it("marks the record FAILED when Textract refuses the document for good", async () => {
-    textract.on(StartDocumentTextDetectionCommand).rejects(new InvalidS3ObjectException({ message: "bad", $metadata: {} }));
+    textract
+      .on(StartDocumentTextDetectionCommand)
+      .rejects(new InvalidS3ObjectException({ message: "bad", $metadata: {} }));
     const result = await handler()(sqsEvent(s3Notification("acme/b/a.png")), context);
     expect(result.batchItemFailures).toEqual([]);
     const saved = putItems().at(-1)!;
@@ -79,9 +95,11 @@ describe("ingest handler", () => {
         CancellationReasons: [{ Code: "None" }, { Code: "ConditionalCheckFailed" }],
       }),
     );
-    ddb.on(GetCommand).callsFake((input: { Key: { sk: string } }) =>
-      input.Key.sk === "CONTENT" ? { Item: { originalId: "doc_00000000000000000000000000000001" } } : {},
-    );
+    ddb
+      .on(GetCommand)
+      .callsFake((input: { Key: { sk: string } }) =>
+        input.Key.sk === "CONTENT" ? { Item: { originalId: "doc_00000000000000000000000000000001" } } : {},
+      );
     const result = await handler()(sqsEvent(s3Notification("acme/b/copy.png")), context);
     expect(result.batchItemFailures).toEqual([]);
     const saved = putItems().at(-1)!;
@@ -100,7 +118,9 @@ describe("ingest handler", () => {
   });
 
   it("does nothing for a re-delivered event whose record is past RECEIVED", async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: "x", sk: "RECORD", id: "doc_x", status: "OCR_PENDING", version: 2 } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: "x", sk: "RECORD", id: "doc_x", status: "OCR_PENDING", version: 2 } });
     const result = await handler()(sqsEvent(s3Notification("acme/b/a.png")), context);
     expect(result.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);

@@ -65,21 +65,33 @@ describe("ocr-complete handler", () => {
 
   it("fetches every result page, keeps the raw JSON, and records the extracted fields", async () => {
     const page1 = [
-      { Id: "p1", BlockType: "PAGE", Page: 1, Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 } } },
+      {
+        Id: "p1",
+        BlockType: "PAGE",
+        Page: 1,
+        Geometry: { BoundingBox: { Left: 0, Top: 0, Width: 1, Height: 1 } },
+      },
       ...line("l1", "DISCHARGE SUMMARY", 0.05),
       ...line("l2", "Patient Name: Maria Lopez", 0.1),
     ];
     const page2 = [...line("l3", "DOB: 03/14/1962", 0.15), ...line("l4", "MRN: 00451287", 0.2)];
     textract
       .on(GetDocumentTextDetectionCommand, { JobId: "job-1", NextToken: undefined })
-      .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: page1 as never, NextToken: "t2" })
+      .resolves({
+        JobStatus: "SUCCEEDED",
+        DocumentMetadata: { Pages: 1 },
+        Blocks: page1 as never,
+        NextToken: "t2",
+      })
       .on(GetDocumentTextDetectionCommand, { JobId: "job-1", NextToken: "t2" })
       .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: page2 as never });
 
     const result = await handler()(sqsEvent(notification("SUCCEEDED")), context);
     expect(result.batchItemFailures).toEqual([]);
     expect(textract.commandCalls(GetDocumentTextDetectionCommand)).toHaveLength(2);
-    const raw = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === `ocr/${ID}/textract.json`);
+    const raw = s3
+      .commandCalls(PutObjectCommand)
+      .find((c) => c.args[0].input.Key === `ocr/${ID}/textract.json`);
     expect(JSON.parse(raw!.args[0].input.Body as string).Blocks).toHaveLength(page1.length + page2.length);
     const record = saved().at(-1)!;
     expect(["EXTRACTED", "NEEDS_REVIEW"]).toContain(record.status);
@@ -114,8 +126,10 @@ describe("ocr-complete handler", () => {
     expect(result.batchItemFailures).toEqual([]);
 
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    const created = puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!.Item as unknown as ChartRecord;
-    const upload = puts.find((p) => p.ConditionExpression === "#v = :expected")!.Item as unknown as ChartRecord;
+    const created = puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!
+      .Item as unknown as ChartRecord;
+    const upload = puts.find((p) => p.ConditionExpression === "#v = :expected")!
+      .Item as unknown as ChartRecord;
     expect(upload.id).toBe(ID);
     expect(upload.fields.mrn?.value).toBe("00451287");
     expect(upload.split).toMatchObject({ part: 1, of: 2, pages: [1, 1], partIds: [ID, created.id] });
@@ -126,9 +140,9 @@ describe("ocr-complete handler", () => {
     expect(created.split).toMatchObject({ fileRecordId: ID, part: 2, of: 2, pages: [2, 2] });
     expect(created.history.map((h) => h.to).slice(0, 2)).toEqual(["RECEIVED", "OCR_PENDING"]);
     // Part records are written before the upload's own record, so a crash in between is retried safely.
-    expect(puts.indexOf(puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!)).toBeLessThan(
-      puts.indexOf(puts.find((p) => p.ConditionExpression === "#v = :expected")!),
-    );
+    expect(
+      puts.indexOf(puts.find((p) => p.ConditionExpression === "attribute_not_exists(pk)")!),
+    ).toBeLessThan(puts.indexOf(puts.find((p) => p.ConditionExpression === "#v = :expected")!));
     const texts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
     expect(texts).toContain(`ocr/${created.id}/text.txt`);
   });
@@ -149,7 +163,9 @@ describe("ocr-complete handler", () => {
   });
 
   it("sends a record with no text at all to NEEDS_REVIEW with NO_TEXT_FOUND", async () => {
-    textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: [] });
+    textract
+      .on(GetDocumentTextDetectionCommand)
+      .resolves({ JobStatus: "SUCCEEDED", DocumentMetadata: { Pages: 1 }, Blocks: [] });
     await handler()(sqsEvent(notification("SUCCEEDED")), context);
     const record = saved().at(-1)!;
     expect(record.status).toBe("NEEDS_REVIEW");
@@ -157,7 +173,9 @@ describe("ocr-complete handler", () => {
   });
 
   it("retries the message when results cannot be fetched yet", async () => {
-    textract.on(GetDocumentTextDetectionCommand).rejects(Object.assign(new Error("throttled"), { name: "ThrottlingException" }));
+    textract
+      .on(GetDocumentTextDetectionCommand)
+      .rejects(Object.assign(new Error("throttled"), { name: "ThrottlingException" }));
     const result = await handler()(sqsEvent(notification("SUCCEEDED")), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);

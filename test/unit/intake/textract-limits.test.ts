@@ -28,13 +28,21 @@ describe("checkLimits", () => {
 
   it("allows up to 10,000 pixels on a side", () => {
     expect(checkLimits({ fileType: "png", size: 1, pageCount: 1, maxPixelSide: 10_000 })).toBeUndefined();
-    expect(checkLimits({ fileType: "png", size: 1, pageCount: 1, maxPixelSide: 10_001 })).toBe("IMAGE_TOO_LARGE");
-    expect(checkLimits({ fileType: "tiff", size: 1, pageCount: 2, maxPixelSide: 10_001 })).toBe("IMAGE_TOO_LARGE");
+    expect(checkLimits({ fileType: "png", size: 1, pageCount: 1, maxPixelSide: 10_001 })).toBe(
+      "IMAGE_TOO_LARGE",
+    );
+    expect(checkLimits({ fileType: "tiff", size: 1, pageCount: 2, maxPixelSide: 10_001 })).toBe(
+      "IMAGE_TOO_LARGE",
+    );
   });
 
   it("reports size before pages before pixels", () => {
-    expect(checkLimits({ fileType: "tiff", size: 500 * MiB + 1, pageCount: 3001, maxPixelSide: 20_000 })).toBe("TOO_LARGE");
-    expect(checkLimits({ fileType: "tiff", size: 1, pageCount: 3001, maxPixelSide: 20_000 })).toBe("TOO_MANY_PAGES");
+    expect(
+      checkLimits({ fileType: "tiff", size: 500 * MiB + 1, pageCount: 3001, maxPixelSide: 20_000 }),
+    ).toBe("TOO_LARGE");
+    expect(checkLimits({ fileType: "tiff", size: 1, pageCount: 3001, maxPixelSide: 20_000 })).toBe(
+      "TOO_MANY_PAGES",
+    );
   });
 
   it("ignores unknown page count and pixel size", () => {

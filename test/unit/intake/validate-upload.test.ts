@@ -29,12 +29,22 @@ describe("validateUpload on generated charts", () => {
   });
 
   it("accepts a multi-page TIFF with its page count and pixel size", () => {
-    expect(validateUpload(tiff)).toEqual({ ok: true, fileType: "tiff", pageCount: 3, maxPixelSide: 11 * DPI });
+    expect(validateUpload(tiff)).toEqual({
+      ok: true,
+      fileType: "tiff",
+      pageCount: 3,
+      maxPixelSide: 11 * DPI,
+    });
   });
 
   it("accepts PNG and JPEG pages", () => {
     expect(validateUpload(png)).toEqual({ ok: true, fileType: "png", pageCount: 1, maxPixelSide: 11 * DPI });
-    expect(validateUpload(jpeg)).toEqual({ ok: true, fileType: "jpeg", pageCount: 1, maxPixelSide: 11 * DPI });
+    expect(validateUpload(jpeg)).toEqual({
+      ok: true,
+      fileType: "jpeg",
+      pageCount: 1,
+      maxPixelSide: 11 * DPI,
+    });
   });
 
   it("accepts a PDF with junk before the header", () => {
@@ -46,7 +56,11 @@ describe("validateUpload on generated charts", () => {
     const bytes = { png, jpeg, tiff }[type];
     for (const cut of [0.5, 0.9, 0.99]) {
       const result = validateUpload(bytes.slice(0, Math.floor(bytes.length * cut)));
-      expect(result, `${type} cut at ${cut}`).toMatchObject({ ok: false, reasonCode: "UNREADABLE", fileType: type });
+      expect(result, `${type} cut at ${cut}`).toMatchObject({
+        ok: false,
+        reasonCode: "UNREADABLE",
+        fileType: type,
+      });
     }
   });
 
@@ -75,26 +89,41 @@ describe("validateUpload on bad files", () => {
     const pix = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, 10_001, 2], false);
     pix.clear(255);
     const png = new Uint8Array(pix.asPNG());
-    expect(validateUpload(png)).toMatchObject({ ok: false, reasonCode: "IMAGE_TOO_LARGE", detail: "maxPixelSide=10001" });
+    expect(validateUpload(png)).toMatchObject({
+      ok: false,
+      reasonCode: "IMAGE_TOO_LARGE",
+      detail: "maxPixelSide=10001",
+    });
   });
 
   it("rejects a TIFF with more than 3,000 pages", () => {
     const page = { width: 1, height: 1, dpi: 72, pixels: new Uint8Array([255]) };
     const tiff = encodeTiff(Array.from({ length: 3001 }, () => page));
-    expect(validateUpload(tiff)).toMatchObject({ ok: false, reasonCode: "TOO_MANY_PAGES", detail: "pages=3001" });
+    expect(validateUpload(tiff)).toMatchObject({
+      ok: false,
+      reasonCode: "TOO_MANY_PAGES",
+      detail: "pages=3001",
+    });
   });
 
   it("inspectDocument reports UNREADABLE for garbage with a valid magic number", () => {
-    expect(inspectDocument(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]), "jpeg")).toMatchObject({
+    expect(
+      inspectDocument(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]), "jpeg"),
+    ).toMatchObject({
       ok: false,
       reasonCode: "UNREADABLE",
     });
-    expect(inspectDocument(truncated(smallPdf(3)), "pdf")).toMatchObject({ ok: false, reasonCode: "UNREADABLE" });
+    expect(inspectDocument(truncated(smallPdf(3)), "pdf")).toMatchObject({
+      ok: false,
+      reasonCode: "UNREADABLE",
+    });
   });
 });
 
 describe("bundled samples/charts", () => {
-  const truth = JSON.parse(readFileSync(new URL("../../../samples/charts/ground-truth.json", import.meta.url), "utf8")) as {
+  const truth = JSON.parse(
+    readFileSync(new URL("../../../samples/charts/ground-truth.json", import.meta.url), "utf8"),
+  ) as {
     file: string;
     pageCount: number;
   }[];

@@ -9,7 +9,11 @@ import {
   type LocalOcrJobRecord,
 } from "../../../shared/adapters/local-ocr/local-ocr";
 import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
-import { TesseractPool, type RecognizedPage, type RecognizerPool } from "../../../shared/adapters/local-ocr/tesseract-pool";
+import {
+  TesseractPool,
+  type RecognizedPage,
+  type RecognizerPool,
+} from "../../../shared/adapters/local-ocr/tesseract-pool";
 
 const pool = new TesseractPool({ size: 1 });
 afterAll(() => pool.terminate());
@@ -76,7 +80,12 @@ function engineFor(bytes: Uint8Array, recognizer: RecognizerPool) {
   return { engine, notifications, store };
 }
 
-const request = { documentId: "doc-1", bucket: "uploads", key: "charts/doc-1.pdf", features: "text" as const };
+const request = {
+  documentId: "doc-1",
+  bucket: "uploads",
+  key: "charts/doc-1.pdf",
+  features: "text" as const,
+};
 
 describe("LocalOcrEngine", () => {
   it("runs in the background, notifies like Textract's SNS message, and pages results at 1,000 blocks", async () => {
@@ -122,18 +131,29 @@ describe("LocalOcrEngine", () => {
   });
 
   it("turns an unreadable upload into a FAILED notification, not an unhandled rejection", async () => {
-    const { engine, notifications } = engineFor(new TextEncoder().encode("garbage, not a chart"), stubPool(1));
+    const { engine, notifications } = engineFor(
+      new TextEncoder().encode("garbage, not a chart"),
+      stubPool(1),
+    );
     const { jobId } = await engine.startJob({ ...request, documentId: "doc-bad" });
     await engine.drain();
-    expect(notifications).toEqual([expect.objectContaining({ JobId: jobId, Status: "FAILED", JobTag: "doc-bad" })]);
+    expect(notifications).toEqual([
+      expect.objectContaining({ JobId: jobId, Status: "FAILED", JobTag: "doc-bad" }),
+    ]);
     const page = await engine.getResultPage(jobId, "text");
     expect(page).toMatchObject({ jobStatus: "FAILED", blocks: [], pageCount: 0 });
     expect(page.statusMessage).toMatch(/not a PDF, TIFF, PNG or JPEG/);
   });
 
   it("fails a job whose pages cannot be recognized", async () => {
-    const failing: RecognizerPool = { size: 1, recognize: async () => Promise.reject(new Error("worker crashed")) };
-    const { engine, notifications, store } = engineFor(makeSampleChartPdf({ pages: 4, lines: ["x"] }), failing);
+    const failing: RecognizerPool = {
+      size: 1,
+      recognize: async () => Promise.reject(new Error("worker crashed")),
+    };
+    const { engine, notifications, store } = engineFor(
+      makeSampleChartPdf({ pages: 4, lines: ["x"] }),
+      failing,
+    );
     await engine.startJob(request);
     await engine.drain();
     expect(notifications.map((n) => n.Status)).toEqual(["FAILED"]);

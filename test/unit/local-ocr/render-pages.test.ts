@@ -17,7 +17,12 @@ const isPng = (b: Uint8Array) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e
 function pngInfo(png: Uint8Array) {
   const img = new mupdf.Image(png);
   try {
-    return { width: img.getWidth(), height: img.getHeight(), components: img.getNumberOfComponents(), dpi: img.getXResolution() };
+    return {
+      width: img.getWidth(),
+      height: img.getHeight(),
+      components: img.getNumberOfComponents(),
+      dpi: img.getXResolution(),
+    };
   } finally {
     img.destroy();
   }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { TextractBlock } from "../../../shared/ocr/textract-blocks";
-import { blockId, pageToTextractBlocks, pagesToTextractBlocks, type OcrPage } from "../../../shared/adapters/local-ocr/to-textract-blocks";
+import {
+  blockId,
+  pageToTextractBlocks,
+  pagesToTextractBlocks,
+  type OcrPage,
+} from "../../../shared/adapters/local-ocr/to-textract-blocks";
 
 const word = (text: string, x0: number, y0: number, x1: number, y1: number, confidence = 90) => ({
   text,
@@ -14,10 +19,17 @@ const page: OcrPage = {
   width: 1000,
   height: 2000,
   lines: [
-    { words: [word("MRN:", 100, 200, 200, 240, 96.5), word("00123456", 220, 200, 400, 240, 91.5)], confidence: 94 },
+    {
+      words: [word("MRN:", 100, 200, 200, 240, 96.5), word("00123456", 220, 200, 400, 240, 91.5)],
+      confidence: 94,
+    },
     { words: [word("  ", 10, 10, 20, 20), word("", 0, 0, 1, 1)] }, // empty line: dropped
     {
-      words: [word("DOB:", 100, 300, 190, 340, 120), word(" ", 195, 300, 200, 340), word("03/14/1962", 210, 300, 1010, 345, -5)],
+      words: [
+        word("DOB:", 100, 300, 190, 340, 120),
+        word(" ", 195, 300, 200, 340),
+        word("03/14/1962", 210, 300, 1010, 345, -5),
+      ],
     },
   ],
 };
@@ -88,7 +100,8 @@ describe("pageToTextractBlocks", () => {
   it("uses deterministic UUID-shaped ids", () => {
     expect(pageBlock!.Id).toBe(blockId("PAGE", 2));
     expect(words[1]!.Id).toBe("00000002-0002-4000-8000-000001000002");
-    for (const b of blocks) expect(b.Id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const b of blocks)
+      expect(b.Id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(blocks.map((b) => b.Id)).size).toBe(blocks.length);
     expect(pageToTextractBlocks(page)).toEqual(blocks);
   });
@@ -98,7 +111,9 @@ describe("pageToTextractBlocks", () => {
     expect(blank).toHaveLength(1);
     expect(blank[0]).toMatchObject({ BlockType: "PAGE", Page: 1 });
     expect(blank[0]).not.toHaveProperty("Relationships");
-    expect(() => pageToTextractBlocks({ pageNumber: 1, width: 0, height: 10, lines: [] })).toThrow(/invalid pixel size/);
+    expect(() => pageToTextractBlocks({ pageNumber: 1, width: 0, height: 10, lines: [] })).toThrow(
+      /invalid pixel size/,
+    );
   });
 });
 

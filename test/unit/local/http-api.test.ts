@@ -14,7 +14,10 @@ describe("toApiGatewayEvent", () => {
     expect(event.path).toBe("/records/doc_abc");
     expect(event.pathParameters).toEqual({ proxy: "records/doc_abc" });
     expect(event.headers).toEqual({ accept: "application/json", "user-agent": "chartbridge-cli/0.1" });
-    expect(event.multiValueHeaders).toEqual({ accept: ["application/json"], "user-agent": ["chartbridge-cli/0.1"] });
+    expect(event.multiValueHeaders).toEqual({
+      accept: ["application/json"],
+      "user-agent": ["chartbridge-cli/0.1"],
+    });
     expect(event.requestContext.identity.userAgent).toBe("chartbridge-cli/0.1");
     expect(event.requestContext.httpMethod).toBe("GET");
     expect(event.body).toBeNull();
@@ -27,7 +30,9 @@ describe("toApiGatewayEvent", () => {
   });
 
   it("decodes single and repeated query parameters (last value wins in queryStringParameters)", () => {
-    const url = new URL("http://localhost/search?q=jane+doe&dob=1962-03-14&type=lab_report&type=progress_note&name=O%27Brien%2C%20Pat");
+    const url = new URL(
+      "http://localhost/search?q=jane+doe&dob=1962-03-14&type=lab_report&type=progress_note&name=O%27Brien%2C%20Pat",
+    );
     const event = toApiGatewayEvent("GET", url, {});
     expect(event.queryStringParameters).toEqual({
       q: "jane doe",
@@ -143,6 +148,8 @@ describe("startHttpApi", () => {
   it("rejects when the port is already taken", async () => {
     const base = await serve(async () => ({ statusCode: 200, body: "" }));
     const port = Number(new URL(base).port);
-    await expect(startHttpApi(async () => ({ statusCode: 200, body: "" }), port)).rejects.toThrow(/EADDRINUSE/);
+    await expect(startHttpApi(async () => ({ statusCode: 200, body: "" }), port)).rejects.toThrow(
+      /EADDRINUSE/,
+    );
   });
 });

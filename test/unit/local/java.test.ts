@@ -12,7 +12,7 @@ describe("Java check for DynamoDB Local", () => {
 
   it("refuses Java 11 and names the version it found", () => {
     const fake = join(mkdtempSync(join(tmpdir(), "java-")), "java");
-    writeFileSync(fake, '#!/bin/sh\necho \'openjdk version "11.0.20" 2023-07-18\' >&2\n');
+    writeFileSync(fake, "#!/bin/sh\necho 'openjdk version \"11.0.20\" 2023-07-18' >&2\n");
     chmodSync(fake, 0o755);
     expect(() => assertJava17(fake)).toThrow(/Java 11 was found/);
   });

@@ -12,9 +12,13 @@ function recorder(decide: (event: SQSEvent) => SQSBatchResponse | void | Promise
   return { handler, batches };
 }
 
-const failBodies = (bodies: string[]) => (event: SQSEvent): SQSBatchResponse => ({
-  batchItemFailures: event.Records.filter((r) => bodies.includes(r.body)).map((r) => ({ itemIdentifier: r.messageId })),
-});
+const failBodies =
+  (bodies: string[]) =>
+  (event: SQSEvent): SQSBatchResponse => ({
+    batchItemFailures: event.Records.filter((r) => bodies.includes(r.body)).map((r) => ({
+      itemIdentifier: r.messageId,
+    })),
+  });
 
 describe("LocalQueue", () => {
   const queues: LocalQueue[] = [];
@@ -57,8 +61,14 @@ describe("LocalQueue", () => {
     await q.idle();
 
     expect(g.batches()).toEqual([
-      [["a", 1], ["b", 1]],
-      [["c", 1], ["d", 1]],
+      [
+        ["a", 1],
+        ["b", 1],
+      ],
+      [
+        ["c", 1],
+        ["d", 1],
+      ],
       [["e", 1]],
     ]);
     const first = seen[0]!.Records[0]!;
@@ -85,7 +95,11 @@ describe("LocalQueue", () => {
     await q.idle();
 
     expect(g.batches()).toEqual([
-      [["ok-1", 1], ["bad", 1], ["ok-2", 1]],
+      [
+        ["ok-1", 1],
+        ["bad", 1],
+        ["ok-2", 1],
+      ],
       [["bad", 2]],
       [["bad", 3]],
     ]);
@@ -105,9 +119,15 @@ describe("LocalQueue", () => {
     await q.idle();
 
     const [first, ...retries] = g.batches();
-    expect(first).toEqual([["x", 1], ["y", 1]]);
+    expect(first).toEqual([
+      ["x", 1],
+      ["y", 1],
+    ]);
     // Each message comes back on its own visibility timeout, so the retries may arrive in separate batches.
-    expect(retries.flat().sort()).toEqual([["x", 2], ["y", 2]]);
+    expect(retries.flat().sort()).toEqual([
+      ["x", 2],
+      ["y", 2],
+    ]);
     expect(q.deadLetters).toEqual([]);
   });
 
@@ -119,7 +139,12 @@ describe("LocalQueue", () => {
     q.send("fine");
     await q.idle();
 
-    expect(batches.flat().filter(([b]) => b === "poison").map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect(
+      batches
+        .flat()
+        .filter(([b]) => b === "poison")
+        .map(([, n]) => n),
+    ).toEqual([1, 2, 3]);
     expect(batches.flat().filter(([b]) => b === "fine")).toHaveLength(1);
     const dead = { id: poisonId, body: "poison", receiveCount: 3 };
     expect(q.deadLetters).toEqual([dead]);
@@ -132,10 +157,14 @@ describe("LocalQueue", () => {
     await expect(q0.idle()).resolves.toBeUndefined();
 
     let attempts = 0;
-    const q = make("q", async (event) => {
-      attempts++;
-      return attempts < 3 ? failBodies(["m"])(event) : undefined;
-    }, { retryDelayMs: 10, maxReceiveCount: 10 });
+    const q = make(
+      "q",
+      async (event) => {
+        attempts++;
+        return attempts < 3 ? failBodies(["m"])(event) : undefined;
+      },
+      { retryDelayMs: 10, maxReceiveCount: 10 },
+    );
     q.send("m");
     expect(q.depth).toBeGreaterThan(0);
     await q.idle();

@@ -5,7 +5,8 @@ const WHITE = 255;
 
 function page(width: number, height: number, stride = width, padding = WHITE): GrayImage {
   const pixels = new Uint8Array(stride * height).fill(WHITE);
-  if (stride > width) for (let y = 0; y < height; y++) pixels.fill(padding, y * stride + width, (y + 1) * stride);
+  if (stride > width)
+    for (let y = 0; y < height; y++) pixels.fill(padding, y * stride + width, (y + 1) * stride);
   return { pixels, width, height, stride };
 }
 
@@ -15,7 +16,8 @@ function fill(img: GrayImage, x0: number, y0: number, w: number, h: number, valu
 
 function region(img: GrayImage, x0: number, y0: number, w: number, h: number): number[] {
   const out: number[] = [];
-  for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) out.push(img.pixels[y * img.stride + x]!);
+  for (let y = y0; y < y0 + h; y++)
+    for (let x = x0; x < x0 + w; x++) out.push(img.pixels[y * img.stride + x]!);
   return out;
 }
 

@@ -107,7 +107,10 @@ describe("StreamPoller", () => {
     streams.on(GetShardIteratorCommand).resolves({ ShardIterator: "iter-0" });
     streams
       .on(GetRecordsCommand)
-      .resolvesOnce({ Records: [streamRecord("100", "doc_a"), streamRecord("200", "doc_b", "MODIFY")], NextShardIterator: "iter-1" })
+      .resolvesOnce({
+        Records: [streamRecord("100", "doc_a"), streamRecord("200", "doc_b", "MODIFY")],
+        NextShardIterator: "iter-1",
+      })
       .resolves({ Records: [], NextShardIterator: "iter-2" });
   });
 
@@ -117,7 +120,10 @@ describe("StreamPoller", () => {
   });
 
   /** Starts a poller whose handler records the sequence numbers of every batch it receives. */
-  async function run(decide: (event: DynamoDBStreamEvent, call: number) => DynamoDBBatchResponse | void, opts: { maxAttempts?: number } = {}) {
+  async function run(
+    decide: (event: DynamoDBStreamEvent, call: number) => DynamoDBBatchResponse | void,
+    opts: { maxAttempts?: number } = {},
+  ) {
     const events: DynamoDBStreamEvent[] = [];
     const handler: StreamHandler = async (event) => {
       events.push(event);
@@ -167,7 +173,11 @@ describe("StreamPoller", () => {
     expect(second?.eventName).toBe("MODIFY");
     expect(second?.eventSourceARN).toBe(STREAM_ARN);
     // Handlers unmarshall the image as they would in Lambda.
-    expect(unmarshall(second!.dynamodb!.NewImage as never)).toEqual({ id: "doc_b", status: "RECEIVED", fields: {} });
+    expect(unmarshall(second!.dynamodb!.NewImage as never)).toEqual({
+      id: "doc_b",
+      status: "RECEIVED",
+      fields: {},
+    });
     expect(onRecordDropped).not.toHaveBeenCalled();
   });
 
@@ -183,14 +193,23 @@ describe("StreamPoller", () => {
     const { batches } = await run((_event, call) => {
       if (call === 1) throw new Error("index unavailable");
     });
-    expect(batches).toEqual([["100", "200"], ["100", "200"]]);
+    expect(batches).toEqual([
+      ["100", "200"],
+      ["100", "200"],
+    ]);
   });
 
   it("treats a failure naming no record of the batch as a whole-batch failure, then moves past it", async () => {
-    const { batches, onRecordDropped } = await run(() => ({ batchItemFailures: [{ itemIdentifier: "999" }] }), {
-      maxAttempts: 2,
-    });
-    expect(batches).toEqual([["100", "200"], ["100", "200"]]);
+    const { batches, onRecordDropped } = await run(
+      () => ({ batchItemFailures: [{ itemIdentifier: "999" }] }),
+      {
+        maxAttempts: 2,
+      },
+    );
+    expect(batches).toEqual([
+      ["100", "200"],
+      ["100", "200"],
+    ]);
     expect(onRecordDropped.mock.calls.map((c) => c[0])).toEqual(["100", "200"]);
   });
 
@@ -198,11 +217,17 @@ describe("StreamPoller", () => {
     const { batches } = await run((_e, call) =>
       call === 1 ? { batchItemFailures: [{ itemIdentifier: "200" }, { itemIdentifier: "100" }] } : undefined,
     );
-    expect(batches).toEqual([["100", "200"], ["100", "200"]]);
+    expect(batches).toEqual([
+      ["100", "200"],
+      ["100", "200"],
+    ]);
   });
 
   it("drops a record that keeps failing after maxAttempts and reports it", async () => {
-    const { batches, onRecordDropped } = await run(() => ({ batchItemFailures: [{ itemIdentifier: "200" }] }), { maxAttempts: 3 });
+    const { batches, onRecordDropped } = await run(
+      () => ({ batchItemFailures: [{ itemIdentifier: "200" }] }),
+      { maxAttempts: 3 },
+    );
     expect(batches).toEqual([["100", "200"], ["200"], ["200"]]);
     expect(onRecordDropped).toHaveBeenCalledTimes(1);
     expect(onRecordDropped).toHaveBeenCalledWith("200", "shardId-0001");
@@ -211,7 +236,9 @@ describe("StreamPoller", () => {
   it("after dropping a failing first record, still delivers the records behind it", async () => {
     const { batches, onRecordDropped } = await run(
       (event) =>
-        event.Records.some((r) => r.dynamodb?.SequenceNumber === "100") ? { batchItemFailures: [{ itemIdentifier: "100" }] } : undefined,
+        event.Records.some((r) => r.dynamodb?.SequenceNumber === "100")
+          ? { batchItemFailures: [{ itemIdentifier: "100" }] }
+          : undefined,
       { maxAttempts: 2 },
     );
     expect(batches).toEqual([["100", "200"], ["100", "200"], ["200"]]);

@@ -59,28 +59,31 @@ describe("layouts", () => {
     expect(formatName("Jane", "Doe", "Last, First")).toEqual({ printed: "Doe, Jane", truth: "Jane Doe" });
   });
 
-  it.each(LAYOUTS.map((l) => [l.name, l] as const))("renders %s with ink and a consistent truth", (_name, layout) => {
-    const type = layout.documentTypes?.[0] ?? "progress_note";
-    const spec = buildChartSpec({ seed: 11, documentType: type });
-    const doc = renderLayoutDocument({ spec, layout }, { dpi: 40, maxPages: 2 });
-    expect(doc.pages.length).toBeGreaterThanOrEqual(1);
-    expect(doc.pages.length).toBeLessThanOrEqual(2);
-    for (const page of doc.pages) {
-      expect(page).toMatchObject({ width: Math.round(8.5 * 40), height: 11 * 40, dpi: 40 });
-      expect(page.pixels.filter((v) => v < 200).length).toBeGreaterThan(300);
-    }
-    const f = doc.fields;
-    expect(f.patientName?.toLowerCase()).toBe(spec.patient.name.toLowerCase());
-    expect(f.dateOfBirth).toBe(spec.patient.dob);
-    if (f.sex) expect(f.sex).toBe(spec.patient.sex);
-    if (f.mrn) expect(f.mrn).toBe(spec.patient.mrn);
-    if (f.facility) expect(f.facility).toBe(spec.facility.name);
-    expect(f.dateOfService ?? f.dischargeDate).toBeDefined();
-    if (layout.sexStyle === "none") expect(f.sex).toBeUndefined();
-    if (!layout.labels.mrn) expect(f.mrn).toBeUndefined();
-    if (layout.letterhead === "none" && layout.footer !== "facility") expect(f.facility).toBeUndefined();
-    expect(Object.keys(doc.printed).sort()).toEqual(Object.keys(f).sort());
-  });
+  it.each(LAYOUTS.map((l) => [l.name, l] as const))(
+    "renders %s with ink and a consistent truth",
+    (_name, layout) => {
+      const type = layout.documentTypes?.[0] ?? "progress_note";
+      const spec = buildChartSpec({ seed: 11, documentType: type });
+      const doc = renderLayoutDocument({ spec, layout }, { dpi: 40, maxPages: 2 });
+      expect(doc.pages.length).toBeGreaterThanOrEqual(1);
+      expect(doc.pages.length).toBeLessThanOrEqual(2);
+      for (const page of doc.pages) {
+        expect(page).toMatchObject({ width: Math.round(8.5 * 40), height: 11 * 40, dpi: 40 });
+        expect(page.pixels.filter((v) => v < 200).length).toBeGreaterThan(300);
+      }
+      const f = doc.fields;
+      expect(f.patientName?.toLowerCase()).toBe(spec.patient.name.toLowerCase());
+      expect(f.dateOfBirth).toBe(spec.patient.dob);
+      if (f.sex) expect(f.sex).toBe(spec.patient.sex);
+      if (f.mrn) expect(f.mrn).toBe(spec.patient.mrn);
+      if (f.facility) expect(f.facility).toBe(spec.facility.name);
+      expect(f.dateOfService ?? f.dischargeDate).toBeDefined();
+      if (layout.sexStyle === "none") expect(f.sex).toBeUndefined();
+      if (!layout.labels.mrn) expect(f.mrn).toBeUndefined();
+      if (layout.letterhead === "none" && layout.footer !== "facility") expect(f.facility).toBeUndefined();
+      expect(Object.keys(doc.printed).sort()).toEqual(Object.keys(f).sort());
+    },
+  );
 
   it("leaves the provider out of an intake form's truth and keeps distractors out", () => {
     const layout = LAYOUTS.find((l) => l.distractor === "Account #:");
@@ -127,7 +130,9 @@ describe("degradations", () => {
     expect(bin.pixels.every((v) => v === 0 || v === 255)).toBe(true);
     const fx = faxLines(b);
     for (let y = 0; y + 1 < fx.height; y += 2)
-      expect(fx.pixels.subarray(y * fx.width, (y + 1) * fx.width)).toEqual(fx.pixels.subarray((y + 1) * fx.width, (y + 2) * fx.width));
+      expect(fx.pixels.subarray(y * fx.width, (y + 1) * fx.width)).toEqual(
+        fx.pixels.subarray((y + 1) * fx.width, (y + 2) * fx.width),
+      );
   });
 
   it("adds speckles, JPEG artifacts and a faint mirrored bleed-through", () => {
@@ -209,7 +214,8 @@ describe("buildCorpus", () => {
         for (const key of Object.keys(d.fields)) expect(FIELD_NAMES as readonly string[]).toContain(key);
         const f = d.fields;
         expect(f.patientName).toBeTruthy();
-        for (const date of [f.dateOfBirth, f.dateOfService, f.admissionDate, f.dischargeDate]) if (date) expect(date).toMatch(ISO);
+        for (const date of [f.dateOfBirth, f.dateOfService, f.admissionDate, f.dischargeDate])
+          if (date) expect(date).toMatch(ISO);
         if (f.sex) expect(["female", "male"]).toContain(f.sex);
         if (d.documentType === "discharge_summary") expect(f.admissionDate! < f.dischargeDate!).toBe(true);
       }

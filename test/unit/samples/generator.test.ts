@@ -27,7 +27,17 @@ describe("buildChartSpec", () => {
       for (let seed = 1; seed <= 25; seed++) {
         const spec = buildChartSpec({ seed, documentType });
         const p = spec.patient;
-        for (const value of [p.name, p.firstName, p.lastName, p.dob, p.sex, p.mrn, spec.dateOfService, spec.provider, spec.facility.name])
+        for (const value of [
+          p.name,
+          p.firstName,
+          p.lastName,
+          p.dob,
+          p.sex,
+          p.mrn,
+          spec.dateOfService,
+          spec.provider,
+          spec.facility.name,
+        ])
           expect(value.trim()).not.toBe("");
         expect(p.name).toBe(`${p.firstName} ${p.lastName}`);
         expect(p.name).not.toMatch(/\d/); // Synthea's numeric suffixes are stripped

@@ -51,8 +51,12 @@ describe("OpenSearchSearchIndex writes", () => {
     const { index, log } = setup(
       (req) => {
         if (req.method === "HEAD") return { status: 404, body: "" };
-        if (req.method === "PUT" && req.path === "/chart-records-v1") return { status: 200, body: { acknowledged: true } };
-        return { status: 201, body: { _index: "chart-records-v1", _id: "doc_1", _version: 1, result: "created" } };
+        if (req.method === "PUT" && req.path === "/chart-records-v1")
+          return { status: 200, body: { acknowledged: true } };
+        return {
+          status: 201,
+          body: { _index: "chart-records-v1", _id: "doc_1", _version: 1, result: "created" },
+        };
       },
       { ensureIndexOnFirstWrite: true },
     );
@@ -60,7 +64,9 @@ describe("OpenSearchSearchIndex writes", () => {
     await index.upsert(doc({ id: "doc_1", version: 2 }));
     const calls = log.map((r) => `${r.method} ${r.path}`);
     expect(calls.filter((c) => c === "PUT /chart-records-v1")).toHaveLength(1);
-    expect(calls.indexOf("PUT /chart-records-v1")).toBeLessThan(calls.indexOf("PUT /chart-records/_doc/doc_1"));
+    expect(calls.indexOf("PUT /chart-records-v1")).toBeLessThan(
+      calls.indexOf("PUT /chart-records/_doc/doc_1"),
+    );
     expect(calls.filter((c) => c === "PUT /chart-records/_doc/doc_1")).toHaveLength(2);
   });
 

@@ -16,9 +16,8 @@ import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { loadConfig, type Config } from "../../shared/config";
 import type { ChartRecord } from "../../shared/domain/chart-record";
 import type { OcrCompletionNotification } from "../../shared/ocr/ocr-engine";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
+import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { createApiHandler } from "../../functions/api/handler";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
@@ -61,7 +60,7 @@ type S3Event = {
  */
 export class LocalStack {
   readonly config: Config;
-  readonly deps: PipelineDeps;
+  readonly deps: LocalPipelineDeps;
   readonly records: RecordRepository;
   readonly s3: S3Client;
   readonly ingestQueue: LocalQueue;
@@ -153,6 +152,9 @@ export class LocalStack {
         readObject: (bucket, key, versionId) => late.stack!.deps.objects.getBytes(bucket, key, versionId),
         onComplete: (notification) => late.stack!.publishOcrCompletion(notification),
         pool: ocrPool,
+        // Class name only: a handler's error message could quote record contents.
+        onError: (err, jobId) =>
+          logger.error("Local OCR job failed after recognition", { jobId, errorName: (err as Error)?.name }),
       });
       const stack = new LocalStack(
         dataDir,

@@ -76,6 +76,9 @@ function engineFor(bytes: Uint8Array, recognizer: RecognizerPool) {
     pool: recognizer,
     resultStore: store,
     dpi: 36, // the stub ignores pixels: render small
+    onError: (err) => {
+      throw err;
+    },
   });
   return { engine, notifications, store };
 }

@@ -23,6 +23,9 @@ function block(id: string, type: TextractBlock["BlockType"], page: number, text?
   };
 }
 
+/** The keys `extract --json` prints, in order (README "CLI"). */
+const OUTPUT_KEYS = ["documentType", "pageCount", "fields", "diagnoses", "medications", "allergies"];
+
 describe("parseTextractJson", () => {
   it("accepts a single Analyze/Get response as-is", () => {
     const raw = readFileSync(join(ROOT, INTAKE_FIXTURE), "utf8");
@@ -119,14 +122,7 @@ describe("toExtractOutput", () => {
 
   it("prints exactly the documented keys, with list items reduced to text (and code when present)", () => {
     const out = toExtractOutput(result);
-    expect(Object.keys(out)).toEqual([
-      "documentType",
-      "pageCount",
-      "fields",
-      "diagnoses",
-      "medications",
-      "allergies",
-    ]);
+    expect(Object.keys(out)).toEqual(OUTPUT_KEYS);
     expect(out).toStrictEqual({
       documentType: "discharge_summary",
       pageCount: 3,
@@ -164,14 +160,7 @@ describe.concurrent("chartbridge extract (real CLI)", () => {
     expect(Array.isArray(output)).toBe(false);
     expect(output.documentType).toBe("patient_intake_form");
     expect(output.fields.dateOfBirth?.value).toBe("1982-10-10");
-    expect(Object.keys(output)).toEqual([
-      "documentType",
-      "pageCount",
-      "fields",
-      "diagnoses",
-      "medications",
-      "allergies",
-    ]);
+    expect(Object.keys(output)).toEqual(OUTPUT_KEYS);
   }, 60_000);
 
   it("refuses a file that is not a scan: non-zero exit, UNSUPPORTED_TYPE on stderr, nothing on stdout", async () => {

@@ -16,7 +16,7 @@ const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const EMPTY_SHA256 = createHash("sha256").digest("hex");
 
 /** node:crypto behind the SDK's hash interface (HMAC when given a key). */
-class NodeSha256 implements Checksum {
+export class NodeSha256 implements Checksum {
   private readonly hash;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));

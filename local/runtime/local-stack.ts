@@ -38,9 +38,9 @@ import { removeRuntimeInfo, writeRuntimeInfo } from "./runtime-file";
 import { createStreamsClient, StreamPoller } from "./stream-poller";
 
 export interface LocalStackOptions {
-  /** Where DynamoDB Local, s3rver and the search index persist. Default `.chartbridge`. */
+  /** Where DynamoDB Local, the local S3 and the search index persist. Default `.chartbridge`. */
   dataDir?: string;
-  /** HTTP API port (default 4000; 0 = any free port). DynamoDB Local and s3rver take the next two. */
+  /** HTTP API port (default 4000; 0 = any free port). DynamoDB Local and the local S3 take the next two. */
   apiPort?: number;
   ocrWorkers?: number;
   logLevel?: LogLevel;
@@ -48,12 +48,8 @@ export interface LocalStackOptions {
   inMemoryDb?: boolean;
 }
 
-type S3Event = {
-  Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
-};
-
 /**
- * The whole pipeline on one machine, wired the way AWS wires it: s3rver plays S3 (object-created events →
+ * The whole pipeline on one machine, wired the way AWS wires it: the local S3 plays S3 (object-created events →
  * an SQS-like queue → `ingest`), the local OCR engine plays Textract (completion → SNS-shaped message →
  * queue → `ocr-complete`), DynamoDB Local's stream is read through the Streams API (→ `index-records`), and
  * a loopback HTTP server plays API Gateway (→ `api`). The handlers are the same ones Lambda runs.
@@ -192,15 +188,11 @@ export class LocalStack {
 
   private async wire(streamArn: string, freshTable: boolean): Promise<void> {
     // S3 object-created → ingest queue (only for the upload bucket, as the EventBridge rule filters).
-    this.s3Local.server.on("event", (event: S3Event) => {
+    this.s3Local.server.on("event", (event) => {
       for (const record of event.Records) {
         if (!record.eventName.startsWith("ObjectCreated")) continue;
         if (record.s3.bucket.name !== this.config.UPLOAD_BUCKET) continue;
-        const encoded = {
-          ...record,
-          s3: { ...record.s3, object: { ...record.s3.object, key: encodeKeyLikeS3(record.s3.object.key) } },
-        };
-        this.ingestQueue.send(JSON.stringify({ Records: [encoded] }));
+        this.ingestQueue.send(JSON.stringify({ Records: [record] }));
       }
     });
 

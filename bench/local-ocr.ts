@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
 import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/render-pages";
-import { makeSampleChartPdf } from "../shared/adapters/local-ocr/sample-chart";
+import { makeSampleChartPdf } from "../test/support/sample-chart";
 import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
 import { extractDocument } from "../shared/extraction/extract-document";

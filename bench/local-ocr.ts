@@ -15,7 +15,7 @@ import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/re
 import { makeSampleChartPdf } from "../test/support/sample-chart";
 import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
-import { extractDocument } from "../shared/extraction/extract-document";
+import { extractDocument } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 
 const { values, positionals } = parseArgs({

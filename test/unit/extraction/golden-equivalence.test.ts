@@ -8,16 +8,16 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { classifyDocument, classifyModel } from "../../../shared/extraction/classify-document";
-import { extractDocument, extractModel } from "../../../shared/extraction/extract-document";
+import { buildModel, extractPart, plainText, splitDocuments } from "../../../shared/extraction";
+import { classifyModel } from "../../../shared/extraction/classify-document";
 import { buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
-import { plainText } from "../../../shared/extraction/plain-text";
 import {
+  classifyDocument,
+  extractDocument,
   extractDocuments,
   splitDocument,
-  splitModel,
   subDocument,
-} from "../../../shared/extraction/split-document";
+} from "../../support/extraction";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { REF_DATE } from "./build-blocks";
 import { fixtureNames, loadFixture as load, syntheticDocs } from "./equivalence-docs";
@@ -36,7 +36,7 @@ function observe(doc: TextractDocument) {
       split: ranges,
       perPart: ranges.map((r) => extractDocument(subDocument(doc, r.pages), opts)),
       documents: extractDocuments(doc, opts),
-      plainText: plainText(doc),
+      plainText: plainText(buildModel(doc)),
     }),
   ) as unknown;
 }
@@ -44,15 +44,16 @@ function observe(doc: TextractDocument) {
 /** The same through the old path: every DocModel built by the parser alone, parts cut with subDocument. */
 function observeLegacy(doc: TextractDocument) {
   const model = buildDocModelWithParser(doc);
-  const ranges = splitModel(model, opts);
-  const part = (r: [number, number]) => extractModel(buildDocModelWithParser(subDocument(doc, r)), opts);
+  const ranges = splitDocuments(model, opts);
+  const part = (r: [number, number]) =>
+    extractPart(buildDocModelWithParser(subDocument(doc, r)), undefined, opts);
   const documents =
     ranges.length === 1 && ranges[0]?.pages[0] === 1 && ranges[0].pages[1] >= model.pageCount
-      ? [{ ...ranges[0], result: extractModel(model, opts) }]
+      ? [{ ...ranges[0], result: extractPart(model, undefined, opts) }]
       : ranges.map((r) => ({ ...r, result: part(r.pages) }));
   return JSON.parse(
     JSON.stringify({
-      extract: extractModel(model, opts),
+      extract: extractPart(model, undefined, opts),
       classify: classifyModel(model),
       split: ranges,
       perPart: ranges.map((r) => part(r.pages)),

@@ -3,7 +3,7 @@
  * threshold), and an identity field the document gives two different values for is reviewed too.
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument, extractWithReview } from "../../../shared/extraction/extract-document";
+import { extractDocument, extractWithReview } from "../../support/extraction";
 import { sameIdentityValue } from "../../../shared/extraction/extract-fields";
 import { findDate, normalizeDate, repairDateText } from "../../../shared/extraction/normalize/dates";
 import { normalizeMrn } from "../../../shared/extraction/normalize/mrn";

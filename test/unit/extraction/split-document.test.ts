@@ -1,13 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
-import { buildDocModel } from "../../../shared/extraction/model/document-model";
-import {
-  extractDocuments,
-  splitDocument,
-  splitModel,
-  subDocument,
-} from "../../../shared/extraction/split-document";
+import { extractDocument } from "../../support/extraction";
+import { buildModel } from "../../../shared/extraction/model/document-model";
+import { splitDocuments } from "../../../shared/extraction";
+import { extractDocuments, splitDocument, subDocument } from "../../support/extraction";
 import { sameName, normalizeMrnKey } from "../../../shared/extraction/split/identity";
 import { numberingsOnLine } from "../../../shared/extraction/split/page-signals";
 import { titleTypeOf as titleType } from "../../../shared/extraction/classify-document";
@@ -348,7 +344,7 @@ describe("real Textract fixture", () => {
     const second = subDocument(doc, [2, 2]);
     expect(second.DocumentMetadata.Pages).toBe(1);
     expect(second.Blocks.every((b) => b.Page === 1)).toBe(true);
-    const model = buildDocModel(second);
+    const model = buildModel(second);
     expect(model.pageCount).toBe(1);
     expect(model.lines.some((l) => l.text === "Page (2)")).toBe(true);
     expect(model.lines.some((l) => l.text === "Page (1)")).toBe(false);
@@ -515,8 +511,8 @@ describe("long stacks", () => {
           : page(`${running}      Page ${n} of 5`, ...prose(i), footer(`Page ${n} of 5`)),
       );
     }
-    const model = buildDocModel(buildDoc(pages));
+    const model = buildModel(buildDoc(pages));
     const expected = Array.from({ length: 20 }, (_, k) => [k * 5 + 1, k * 5 + 5]);
-    expect(splitModel(model, { referenceDate: REF_DATE }).map((r) => r.pages)).toEqual(expected);
+    expect(splitDocuments(model, { referenceDate: REF_DATE }).map((r) => r.pages)).toEqual(expected);
   });
 });

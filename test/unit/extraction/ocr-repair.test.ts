@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractDocument, extractWithReview } from "../../support/extraction";
-import { sameIdentityValue } from "../../../shared/extraction/extract-fields";
+import { sameIdentityValue } from "../../../shared/extraction/select-fields";
 import { findDate, normalizeDate, repairDateText } from "../../../shared/extraction/normalize/dates";
 import { normalizeMrn } from "../../../shared/extraction/normalize/mrn";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";

@@ -1,5 +1,5 @@
 /**
- * Extraction accuracy benchmark (issue 3): runs OCR + extraction over labeled data and prints, per set,
+ * Extraction accuracy benchmark: runs OCR + extraction over labeled data and prints, per set,
  * per-field precision/recall/F1, overall micro F1, document-type accuracy, split accuracy, auto-accept
  * precision for mrn/dateOfBirth, review rate, wrong-patient count and pages/second; then the time to extract
  * a 100-page Textract response.

@@ -110,8 +110,8 @@ export function buildModel(doc: TextractDocument): DocModel {
   if (!groups.groups.length) return { pageCount: declaredPages, pages: [], lines: [] };
 
   // One parser document per page that needs it, read and dropped before the next page: the library indexes
-  // blocks in one plain object per document (a 100-page index is ~4× slower to build and query than 100
-  // one-page ones), and its wrappers then die young instead of outliving garbage collections.
+  // blocks in one plain object per document, which grows slower to build and query with the page count
+  // (README, extraction speed), and its wrappers then die young instead of outliving garbage collections.
   const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";
   const pages: PageModel[] = [];
   const lines: OcrLine[] = [];

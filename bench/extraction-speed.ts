@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { buildModel, extractPart, plainText, splitDocuments } from "../shared/extraction";
-import { buildDocModelWithParser } from "../shared/extraction/model/document-model";
+import { buildDocModelWithParser } from "../test/support/parser-model";
 import { extractDocument, extractDocuments, splitDocument, subDocument } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";

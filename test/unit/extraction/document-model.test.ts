@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../support/extraction";
-import { buildModel, sanitizeBlocks } from "../../../shared/extraction/model/document-model";
+import { buildModel } from "../../../shared/extraction/model/document-model";
+import { sanitizeBlocks } from "../../support/parser-model";
 import { splitWordText, tokenKey } from "../../../shared/extraction/model/tokens";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE } from "./build-blocks";

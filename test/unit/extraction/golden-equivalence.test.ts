@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildModel, extractPart, plainText, splitDocuments } from "../../../shared/extraction";
 import { classifyModel } from "../../../shared/extraction/classify-document";
-import { buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
+import { buildDocModelWithParser } from "../../support/parser-model";
 import {
   classifyDocument,
   extractDocument,

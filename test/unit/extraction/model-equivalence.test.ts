@@ -1,7 +1,7 @@
 /** The fast DocModel builder must build exactly what the parser-only builder builds. */
 import { describe, expect, it } from "vitest";
 import { buildModel, extractPart, plainText } from "../../../shared/extraction";
-import { buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
+import { buildDocModelWithParser } from "../../support/parser-model";
 import {
   extractDocument,
   extractDocuments,

@@ -8,11 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { BoundingBox, ExtractionResult } from "../../../shared/domain/fields";
 import { extractPart } from "../../../shared/extraction";
 import { extractDocument, subModel } from "../../support/extraction";
-import {
-  buildModel,
-  buildDocModelWithParser,
-  type DocModel,
-} from "../../../shared/extraction/model/document-model";
+import { buildModel, type DocModel } from "../../../shared/extraction/model/document-model";
+import { buildDocModelWithParser } from "../../support/parser-model";
 import {
   orientationOfDirection,
   toImageBox,

@@ -50,14 +50,8 @@ function findLabelForKeys(keys: readonly string[]): { label: CompiledLabel; fuzz
 export function keyValueCandidates(page: PageModel, ctx: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const kv of page.keyValues) {
-    if (!kv.valueTokens.length) continue;
-    const found = labelForKey(kv.keyTokens);
-    const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
-    if (!found || !rule) continue;
-    const parsed = rule.parse(kv.valueTokens, ctx);
-    const certainty =
-      CERTAINTY.keyValue * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
-    if (parsed) out.push(candidate(rule, parsed, certainty, "key-value"));
+    const found = keyedCandidate(kv.keyTokens, kv.valueTokens, "key-value", ctx);
+    if (found) out.push(found);
   }
   return out;
 }
@@ -67,17 +61,27 @@ export function tableCandidates(page: PageModel, ctx: RuleContext): Candidate[] 
   for (const table of page.tables) {
     for (const row of table.rows) {
       row.forEach((cell, i) => {
-        const valueCell = row[i + 1];
-        if (!valueCell?.tokens.length) return;
-        const found = labelForKey(cell.tokens);
-        const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
-        if (!found || !rule) return;
-        const parsed = rule.parse(valueCell.tokens, ctx);
-        const certainty =
-          CERTAINTY.table * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
-        if (parsed) out.push(candidate(rule, parsed, certainty, "table"));
+        const found = keyedCandidate(cell.tokens, row[i + 1]?.tokens ?? [], "table", ctx);
+        if (found) out.push(found);
       });
     }
   }
   return out;
+}
+
+/** A value whose key (a form key, or a table row's first cell) is a known label. */
+function keyedCandidate(
+  keyTokens: readonly Token[],
+  valueTokens: readonly Token[],
+  source: "key-value" | "table",
+  ctx: RuleContext,
+): Candidate | undefined {
+  if (!valueTokens.length) return undefined;
+  const found = labelForKey(keyTokens);
+  const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
+  if (!found || !rule) return undefined;
+  const parsed = rule.parse(valueTokens, ctx);
+  const base = source === "table" ? CERTAINTY.table : CERTAINTY.keyValue;
+  const certainty = base * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
+  return parsed ? candidate(rule, parsed, certainty, source) : undefined;
 }

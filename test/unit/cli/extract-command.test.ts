@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ExtractInputError, parseTextractJson, toExtractOutput } from "../../../local/cli/commands/extract";
 import type { ExtractionResult } from "../../../shared/domain/fields";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 
 const ROOT = resolve(import.meta.dirname, "../../..");

@@ -8,7 +8,7 @@ import {
   recognizeDocument,
   type LocalOcrJobRecord,
 } from "../../../shared/adapters/local-ocr/local-ocr";
-import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
+import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../support/sample-chart";
 import {
   TesseractPool,
   type RecognizedPage,

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
+import { OCR_FEATURE_SETS, type OcrFeatureSet } from "../shared/ocr/ocr-engine";
 
 /**
  * Deployment settings per environment, read from the `environments` context in cdk.json and selected with
@@ -150,7 +151,7 @@ const EnvironmentSchema = z
        */
       tpsBudget: positiveInt,
       /** `text` = DetectDocumentText; `forms`/`queries` = AnalyzeDocument with that feature. */
-      features: z.enum(["text", "forms", "queries"]),
+      features: z.enum(OCR_FEATURE_SETS),
     }),
     network: z.strictObject({
       /**
@@ -269,7 +270,6 @@ const EnvironmentSchema = z
 export type EnvironmentSettings = z.infer<typeof EnvironmentSchema>;
 export type ScansLifecycle = EnvironmentSettings["lifecycle"]["scans"];
 export type OcrResultsLifecycle = EnvironmentSettings["lifecycle"]["ocrResults"];
-export type OcrFeatureSet = EnvironmentSettings["textract"]["features"];
 export type BackupSettings = EnvironmentSettings["backup"];
 
 /** Parsed settings for one environment, with CDK types resolved. */

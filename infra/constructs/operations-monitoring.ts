@@ -11,7 +11,7 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { OCR_JOB_FAILED_MESSAGE } from "../../shared/observability/log-messages";
-import type { OcrFeatureSet } from "../config";
+import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 
 /** A Lambda function to watch. */
 export interface MonitoredFunction {

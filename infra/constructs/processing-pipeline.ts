@@ -10,7 +10,7 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { OcrFeatureSet } from "../config";
+import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import type { FunctionDefaults } from "./function-defaults";
 import { functionEntry } from "./function-defaults";
@@ -201,8 +201,6 @@ export class ProcessingPipeline extends Construct {
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.uploadsBucket, "/*")]:
         "Reads any newly uploaded scan (object keys are chosen by uploaders), in the uploads bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash for duplicate detection).",
     });
 
     // ── OCR completion: topic → SQS → ocr-complete λ ────────────────────────────────────────────────
@@ -270,8 +268,6 @@ export class ProcessingPipeline extends Construct {
       ...S3_PUT_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Writes and reads OCR output under per-document keys not known in advance, in the results bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash).",
     });
 
     // ── Indexing: table stream → index-records λ → search domain ────────────────────────────────────
@@ -313,8 +309,6 @@ export class ProcessingPipeline extends Construct {
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Reads the OCR text of the record being indexed (per-document keys), in the results bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs; the function updates the record it indexed.",
       [props.search.indexPathFinding]:
         "OpenSearch HTTP actions apply to index paths under the domain (documents, _bulk, _search); limited to this one domain.",
     });

@@ -22,6 +22,7 @@ import {
   wildcardResourceFinding,
 } from "./nag";
 import type { SearchDomain } from "./search-domain";
+import { textractOperationsOf } from "./textract-operations";
 
 export interface ProcessingPipelineProps {
   /** Names the Textract completion topic (`chartbridge-<env>-textract-completion`). */
@@ -43,13 +44,6 @@ export interface ProcessingPipelineProps {
   readonly indexRecordsConcurrency: number;
   readonly functionDefaults: FunctionDefaults;
 }
-
-/** Textract actions per feature set: ingest starts jobs, ocr-complete reads their results. */
-const TEXTRACT_ACTIONS: Record<OcrFeatureSet, { start: string[]; get: string[] }> = {
-  text: { start: ["textract:StartDocumentTextDetection"], get: ["textract:GetDocumentTextDetection"] },
-  forms: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
-  queries: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
-};
 
 const DLQ_RETENTION = Duration.days(14);
 const MAX_RECEIVE_COUNT = 5;
@@ -85,7 +79,8 @@ export class ProcessingPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ProcessingPipelineProps) {
     super(scope, id);
     const defaults = props.functionDefaults;
-    const textractActions = TEXTRACT_ACTIONS[props.ocrFeatures];
+    // Ingest starts Textract jobs, ocr-complete reads their results.
+    const textractOperations = textractOperationsOf(props.ocrFeatures);
 
     const queue = (
       name: string,
@@ -194,7 +189,9 @@ export class ProcessingPipeline extends Construct {
     // Textract reads the scan with the caller's permissions (hence read + KMS decrypt on the uploads bucket).
     props.uploadsBucket.grantRead(ingestFn);
     props.table.grantReadWriteData(ingestFn);
-    ingestFn.addToRolePolicy(new iam.PolicyStatement({ actions: textractActions.start, resources: ["*"] }));
+    ingestFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [`textract:${textractOperations.start}`], resources: ["*"] }),
+    );
     this.textractPublishRole.grantPassRole(ingestFn.grantPrincipal);
     acknowledge(this.ingestFunction, {
       ...KMS_GRANT_FINDINGS,
@@ -260,7 +257,7 @@ export class ProcessingPipeline extends Construct {
     props.resultsBucket.grantPut(ocrCompleteFn);
     props.table.grantReadWriteData(ocrCompleteFn);
     ocrCompleteFn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: textractActions.get, resources: ["*"] }),
+      new iam.PolicyStatement({ actions: [`textract:${textractOperations.get}`], resources: ["*"] }),
     );
     acknowledge(this.ocrCompleteFunction, {
       ...KMS_GRANT_FINDINGS,

@@ -21,7 +21,8 @@ function synthesizedSchema(schema: TableSchema): Record<string, unknown> {
   return tableSchemaOf(synthesized);
 }
 
-describe("the records table schema, defined once", () => {
+// The first construct test in a worker pays for loading aws-cdk-lib.
+describe("the records table schema, defined once", { timeout: 60_000 }, () => {
   it("is what the local runtime creates DynamoDB Local's table with", () => {
     expect(recordsTableDefinition("local-records")).toEqual({
       TableName: "local-records",

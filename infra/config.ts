@@ -298,10 +298,10 @@ export interface ChartbridgeConfig {
 export const DEFAULT_ENV = "dev";
 
 /**
- * The ingest Lambda calls StartDocument… about once per message and handles one message at a time, so a
- * concurrent invocation issues at most ~1 call per second (each call also reads and hashes the object).
- * Capping concurrency at the TPS budget keeps the steady state inside the budget; the handler still backs
- * off on ThrottlingException. SQS event sources require maxConcurrency between 2 and 1000.
+ * The ingest Lambda calls StartDocument… once per new scan, after reading and hashing the object, so the
+ * number of concurrent invocations bounds the call rate. Capping concurrency at the TPS budget keeps the
+ * steady state near the budget; the Textract client's adaptive retries back off on ThrottlingException.
+ * SQS event sources require maxConcurrency between 2 and 1000.
  */
 export function ingestMaxConcurrency(tpsBudget: number): number {
   return Math.min(1000, Math.max(2, tpsBudget));

@@ -13,7 +13,7 @@ import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import type { FunctionDefaults } from "./function-defaults";
-import { functionEntry } from "./function-defaults";
+import { FUNCTION_RUNTIME_FILES, functionEntry } from "./function-defaults";
 import {
   acknowledge,
   KMS_GRANT_FINDINGS,
@@ -166,8 +166,7 @@ export class ProcessingPipeline extends Construct {
       entry: functionEntry("ingest"),
       serviceName: "ingest",
       description: "Validates a new scan, records it, detects duplicates and starts the Textract job",
-      // Intake inspection (page count, encryption, damage) runs mupdf, which loads its WASM beside the bundle.
-      runtimeFiles: ["node_modules/mupdf/dist/mupdf-wasm.wasm"],
+      runtimeFiles: FUNCTION_RUNTIME_FILES.ingest,
       timeout: ingestTimeout,
       memorySize: 1024,
       reservedConcurrentExecutions: props.ingestConcurrency,
@@ -301,6 +300,7 @@ export class ProcessingPipeline extends Construct {
     props.resultsBucket.grantRead(indexFn);
     props.table.grantReadWriteData(indexFn);
     props.search.grantReadWrite(indexFn);
+    props.search.connections.allowDefaultPortFrom(indexFn, `HTTPS from ${indexFn.node.path}`);
     acknowledge(this.indexRecordsFunction, {
       ...KMS_GRANT_FINDINGS,
       ...S3_READ_FINDINGS,

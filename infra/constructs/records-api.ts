@@ -127,6 +127,7 @@ export class RecordsApi extends Construct {
     // table.grantReadWriteData / uploadsBucket.grantRead here when the handler does them.
     props.table.grantReadData(fn);
     props.search.grantRead(fn);
+    props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",

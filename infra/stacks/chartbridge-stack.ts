@@ -20,6 +20,7 @@ export interface ChartbridgeStackProps extends StackProps {
   /**
    * The replica region's buckets and backup vault (ChartbridgeReplicaStack.targets), when the environment
    * configures `replication`: the PHI buckets replicate there and records backups are copied there.
+   * @default no replication, no backup copies (refused in production by the config)
    */
   readonly replica?: ReplicaTargets;
 }

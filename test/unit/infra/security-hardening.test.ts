@@ -389,7 +389,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
       expect(actionsOf(byPrincipal.get(roleOf(recordsApi.apiFunction.function)) as Statement).sort()).toEqual(
         ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"].sort(),
       );
-      expect(search.grantedRoles.map((g) => g.access).sort()).toEqual(["read", "readWrite"]);
+      expect(search.grantedPrincipals.map((g) => g.access).sort()).toEqual(["read", "readWrite"]);
     });
 
     it("publishes audit, error (application) and slow search/index logs to KMS-encrypted groups with retention", () => {

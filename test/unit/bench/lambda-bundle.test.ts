@@ -62,7 +62,7 @@ describe(
       expect(benchmarked).toBe(deployed);
       // The alias applied in both: the Lambda environment provider, not the SDK's whole default chain.
       expect(deployed).toContain("Unable to find environment variable credentials.");
-      expect(deployed).not.toContain("AWS_PROFILE");
+      expect(deployed).not.toContain("AWS_WEB_IDENTITY_TOKEN_FILE");
     });
 
     it("refuse a bundling option they do not translate", () => {

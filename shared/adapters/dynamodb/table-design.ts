@@ -6,8 +6,8 @@
  * | chart record    | DOC#<id>           | RECORD    |
  * | content claim   | SHA256#<hex>       | CONTENT   |
  *
- * - Every read is by key: a record by its id, a content claim by the hash of the bytes. Searches (by MRN,
- *   name, date, text) go to the search index, which the table's stream feeds; the table has no secondary
+ * - Every read is by key: a record by its id, a content claim by the hash of the bytes. Searches (MRN, date of
+ *   birth, type, dates, text) go to the search index, which the table's stream feeds; the table has no secondary
  *   index, so no second copy of the records.
  * - The content claim is written in the same transaction as the first record with those bytes, so two
  *   concurrent uploads of the same scan cannot both become originals: that is how duplicates are detected.

@@ -220,6 +220,10 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
 
   private grant(grantee: iam.IGrantable, access: "read" | "readWrite", actions: string[]): iam.Grant {
     const principal = grantee.grantPrincipal;
+    // The resource policy must name the principal (an imported function without its role has none).
+    if (principal instanceof iam.UnknownPrincipal) {
+      throw new Error(`${grantee.grantPrincipal} has no principal to grant search access to`);
+    }
     this.grantedPrincipals.push({ principal, access });
     this.accessStatements.push(
       new iam.PolicyStatement({ principals: [principal], actions, resources: [this.indexArn] }),

@@ -50,7 +50,9 @@ export class UnrecognizedEventError extends ChartbridgeError {
   readonly code = "UNRECOGNIZED_EVENT";
   readonly retryable = false;
 
-  constructor(what: "body is not JSON" | "neither an S3 notification nor an EventBridge Object Created event") {
+  constructor(
+    what: "body is not JSON" | "neither an S3 notification nor an EventBridge Object Created event",
+  ) {
     super(`Unrecognized upload event: ${what}`);
   }
 }

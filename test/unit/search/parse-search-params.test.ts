@@ -94,7 +94,12 @@ describe("parseSearchParams", () => {
     [{ cursor: Buffer.from('{"k":"o","o":-1}').toString("base64url") }, "cursor is not valid"],
     [{ cursor: Buffer.from('{"k":"x"}').toString("base64url") }, "cursor is not valid"],
     [{ cursor: "abc$" }, "cursor is not valid"],
-    [{ mrm: "123" }, 'unknown parameter "mrm"; allowed: q, mrn, dob, type, status, from, to, limit, cursor'],
+    [{ mrm: "123" }, "a parameter is not one of q, mrn, dob, type, status, from, to, limit, cursor"],
+    // An unknown parameter's name is caller input (here a patient's name): never repeated.
+    [
+      { "Maria Lopez": "1", DOB: "1962-03-14" },
+      "a parameter is not one of q, mrn, dob, type, status, from, to, limit, cursor",
+    ],
   ])("rejects %j", (params, reason) => {
     expect(reasonFor(params)).toEqual(reason);
   });

@@ -4,9 +4,8 @@ import { STATUSES } from "../domain/status";
 import type { SearchQuery } from "./search-index";
 import { CURSOR_MESSAGE, decodeCursor } from "./search-cursor";
 
-// Cursors and MRN keys live in their own zod-classic-free modules: the indexer's bundle needs them, not the
-// request parsing below.
-export { normalizeMrn } from "./search-keys";
+// Cursors live in their own zod-classic-free module: the indexer's bundle needs them, not the request parsing
+// below.
 export { decodeCursor, encodeCursor, InvalidCursorError, type SearchCursor } from "./search-cursor";
 
 /**

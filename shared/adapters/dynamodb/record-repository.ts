@@ -8,6 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChartRecord } from "../../domain/chart-record";
+import { mrnKey } from "../../domain/mrn";
 import { VersionConflictError } from "../../errors";
 import type { RecordStore, RegisterOutcome } from "../../pipeline/ports";
 import {
@@ -15,7 +16,7 @@ import {
   contentPk,
   GSI_BY_CONTENT,
   GSI_BY_MRN,
-  mrnKey,
+  mrnIndexPk,
   RECORD_SK,
   recordPk,
 } from "./table-design";
@@ -24,13 +25,14 @@ type RecordItem = ChartRecord & { pk: string; sk: string; entity: "ChartRecord" 
 
 function toItem(record: ChartRecord): RecordItem & Record<string, unknown> {
   const mrn = record.fields.mrn?.value;
+  const hasMrnKey = mrn !== undefined && mrnKey(mrn) !== "";
   const dos = record.fields.dateOfService?.value ?? "0000-00-00";
   return {
     ...record,
     pk: recordPk(record.id),
     sk: RECORD_SK,
     entity: "ChartRecord",
-    ...(mrn ? { gsi1pk: mrnKey(mrn), gsi1sk: `DOS#${dos}#${record.id}` } : {}),
+    ...(hasMrnKey ? { gsi1pk: mrnIndexPk(mrn), gsi1sk: `DOS#${dos}#${record.id}` } : {}),
     gsi2pk: contentPk(record.sha256),
     gsi2sk: `${record.createdAt}#${record.id}`,
   };
@@ -160,7 +162,7 @@ export class RecordRepository implements RecordStore {
         TableName: this.tableName,
         IndexName: GSI_BY_MRN,
         KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": mrnKey(mrn) },
+        ExpressionAttributeValues: { ":pk": mrnIndexPk(mrn) },
         Limit: limit,
       }),
     );

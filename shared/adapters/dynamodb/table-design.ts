@@ -3,7 +3,7 @@
  *
  * | item            | pk                 | sk        | gsi1pk / gsi1sk                    | gsi2pk / gsi2sk              |
  * |-----------------|--------------------|-----------|------------------------------------|------------------------------|
- * | chart record    | DOC#<id>           | RECORD    | MRN#<mrn> / DOS#<date>#<id>        | SHA256#<hex> / <createdAt>#<id> |
+ * | chart record    | DOC#<id>           | RECORD    | MRN#<mrnKey> / DOS#<date>#<id>     | SHA256#<hex> / <createdAt>#<id> |
  * | content claim   | SHA256#<hex>       | CONTENT   | –                                  | –                            |
  *
  * - gsi1 answers "every chart for this MRN, by date of service" (records staff, release of information).
@@ -13,13 +13,15 @@
  * - Streams (NEW_AND_OLD_IMAGES) feed the search indexer.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { mrnKey } from "../../domain/mrn";
 
 export const RECORD_SK = "RECORD";
 export const CONTENT_SK = "CONTENT";
 
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;
-export const mrnKey = (mrn: string) => `MRN#${mrn.trim().toUpperCase()}`;
+/** The by-MRN index key: the domain's mrnKey, so it matches what the search index filters on. */
+export const mrnIndexPk = (mrn: string) => `MRN#${mrnKey(mrn)}`;
 
 export const GSI_BY_MRN = "gsi1";
 export const GSI_BY_CONTENT = "gsi2";

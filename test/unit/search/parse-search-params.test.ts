@@ -3,7 +3,6 @@ import {
   decodeCursor,
   encodeCursor,
   isIsoDate,
-  normalizeMrn,
   parseSearchParams,
 } from "../../../shared/search/parse-search-params";
 
@@ -135,10 +134,5 @@ describe("helpers", () => {
     expect(isIsoDate("2024-02-29")).toBe(true);
     expect(isIsoDate("2023-02-29")).toBe(false);
     expect(isIsoDate("2024-04-31")).toBe(false);
-  });
-
-  it("normalizeMrn ignores case, spaces and punctuation", () => {
-    expect(normalizeMrn("mr-00 123")).toBe("MR00123");
-    expect(normalizeMrn("MR00123")).toBe("MR00123");
   });
 });

@@ -70,7 +70,7 @@ export const NAMED_AWS_ERRORS: Readonly<Record<string, NamedDecision>> = {
 
 /** Decides what `step` does with `err`. Pure. */
 export function decideFailure(err: unknown, step: PipelineStep): FailureDecision {
-  const errorName = isChartbridgeError(err) ? err.name : err instanceof Error ? err.name : typeof err;
+  const errorName = err instanceof Error ? err.name : typeof err;
   const decision = classify(err, 0);
   if (decision === "retry") return { action: "retry", errorName };
   if (decision !== "fail-record" && step === "ocr-start") {

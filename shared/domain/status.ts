@@ -1,3 +1,5 @@
+import { ChartbridgeError } from "../errors/chartbridge-error";
+
 /**
  * The lifecycle of a chart document. Every uploaded object ends in one of the terminal or resting states;
  * nothing is silently dropped.
@@ -62,13 +64,17 @@ export interface StatusTransition {
   detail?: string;
 }
 
-export class InvalidTransitionError extends Error {
+/** A step tried to move a record along a transition the lifecycle does not allow: a bug, not bad input. */
+export class InvalidTransitionError extends ChartbridgeError {
+  readonly name = "InvalidTransitionError";
+  readonly code = "INVALID_TRANSITION";
+  readonly retryable = false;
+
   constructor(
     readonly from: DocumentStatus,
     readonly to: DocumentStatus,
   ) {
     super(`Invalid status transition ${from} → ${to}`);
-    this.name = "InvalidTransitionError";
   }
 }
 

@@ -1,6 +1,7 @@
 import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
 import { documentIdFor } from "../domain/document-id";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
+import { decideFailure } from "./failure-policy";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
 /** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
@@ -12,16 +13,6 @@ const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
  * redelivered events for documents already registered) does not pay for it; the bundle still contains it.
  */
 const loadValidation = () => import("../intake/validate-upload");
-
-/** Textract errors that mean "this document can never be processed", as opposed to "try again later". */
-const PERMANENT_OCR_START_ERRORS = new Set([
-  "InvalidS3ObjectException",
-  "UnsupportedDocumentException",
-  "BadDocumentException",
-  "DocumentTooLargeException",
-  "InvalidParameterException",
-  "InvalidKMSKeyException",
-]);
 
 export type IngestOutcome =
   | { documentId: string; status: "OCR_PENDING" | "REJECTED" | "DUPLICATE" | "FAILED" }
@@ -102,14 +93,13 @@ async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<Ing
       features: deps.ocrFeatures,
     }));
   } catch (err) {
-    const name = (err as Error).name;
-    // Throttling and other transient errors propagate: the message is retried and the record stays RECEIVED.
-    if (!PERMANENT_OCR_START_ERRORS.has(name)) throw err;
-    await deps.records.save(
-      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_START_FAILED", detail: name }),
-    );
-    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName: name });
-    return { documentId: record.id, status: "FAILED" };
+    const failure = decideFailure(err, "ocr-start");
+    // Throttling, outages and the deployment's errors propagate: the message is retried, the record stays RECEIVED.
+    if (failure.action === "retry") throw err;
+    const { status, reasonCode, errorName } = failure;
+    await deps.records.save(transition(record, status, { now: deps.now(), reasonCode, detail: errorName }));
+    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName, reasonCode });
+    return { documentId: record.id, status };
   }
   const pending = {
     ...transition(record, "OCR_PENDING", { now: deps.now() }),

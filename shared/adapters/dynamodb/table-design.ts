@@ -43,7 +43,6 @@ export const CONTENT_SK = "CONTENT";
 
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;
-export const mrnKey = (mrn: string) => `MRN#${mrn.trim().toUpperCase()}`;
 
 /** CreateTable input for the records table (the local runtime and tests). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {

@@ -1,4 +1,5 @@
 import * as mupdf from "mupdf";
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { cleanUpScan } from "./preprocess-scan";
 import { removeRuleLines } from "./remove-rule-lines";
 
@@ -59,8 +60,11 @@ export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined
   return undefined;
 }
 
-export class UnsupportedDocumentError extends Error {
-  override readonly name = "UnsupportedDocumentError";
+/** MuPDF cannot open the document; mupdf's own text, if any, is kept as the cause (not logged). */
+export class UnsupportedDocumentError extends ChartbridgeError {
+  readonly name = "UnsupportedDocumentError";
+  readonly code = "UNSUPPORTED_DOCUMENT";
+  readonly retryable = false;
 }
 
 /** An open document. Call `close()` when done (or use `withPages`). */
@@ -76,7 +80,7 @@ export class PageRenderer {
     try {
       this.doc = mupdf.Document.openDocument(bytes, mimeType);
     } catch (err) {
-      throw new UnsupportedDocumentError(`cannot open ${mimeType}: ${(err as Error).message}`);
+      throw new UnsupportedDocumentError(`cannot open ${mimeType}`, { cause: err });
     }
     if (this.doc.needsPassword()) {
       this.close();

@@ -13,11 +13,7 @@
 import MiniSearch, { type Options, type Query, type SearchResult as MiniResult } from "minisearch";
 import { mrnKey } from "../../domain/mrn";
 import { highlight, normalizeTerm, tokenize } from "../../search/highlight";
-import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-} from "../../search/parse-search-params";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "../../search/parse-search-params";
 import {
   TEXT_SEARCH_FIELDS,
   type SearchDocument,

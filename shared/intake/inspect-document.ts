@@ -71,9 +71,10 @@ export function inspectDocument(source: ByteSource, fileType: FileType): Inspect
     if (limit) return limit;
 
     const page = doc.loadPage(0);
+    let side = 0;
     try {
       // MuPDF's own reading of the image header, before it decodes anything: the two readers must agree.
-      const side = fileType === "pdf" ? 0 : largestImageSide(page);
+      side = fileType === "pdf" ? 0 : largestImageSide(page);
       if (side > TEXTRACT_LIMITS.maxPixelSide) return imageTooLarge(side, pageCount);
       // Decode the first page at a small scale: this makes MuPDF read the image data.
       const [x0, y0, x1, y1] = page.getBounds();
@@ -84,7 +85,8 @@ export function inspectDocument(source: ByteSource, fileType: FileType): Inspect
     }
 
     if (doc.asPDF()?.wasRepaired()) return unreadable("PDF cross-reference table damaged");
-    return { ok: true, pageCount, ...sized };
+    const measured = maxPixelSide ?? (side > 0 ? side : undefined);
+    return { ok: true, pageCount, ...(measured !== undefined ? { maxPixelSide: measured } : {}) };
   } catch (error) {
     return unreadable(`cannot be decoded (${errorKind(error)})`);
   } finally {

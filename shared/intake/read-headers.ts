@@ -45,22 +45,23 @@ export function imageTooLarge(maxPixelSide: number, pageCount?: number) {
 
 /** PNG IHDR or the JPEG frame header (SOFn). The caller has checked the size limit, so reading it all is bounded. */
 function readImageHeaders(source: ByteSource, fileType: "png" | "jpeg"): HeaderResult {
-  let width: number | undefined;
-  let height: number | undefined;
+  let maxPixelSide: number | undefined;
   try {
-    ({ width, height } = imageSize(readAt(source, 0, source.size)));
+    const { width, height } = imageSize(readAt(source, 0, source.size));
+    if (width && height) maxPixelSide = Math.max(width, height);
   } catch {
-    return unreadable("no image header with a size");
+    // image-size reads the common JPEG frame types (baseline, extended, progressive); for the rare others
+    // inspection checks MuPDF's reading of the header before it decodes. A PNG must start with its IHDR.
   }
-  if (!width || !height) return unreadable("image header has no size");
-  const maxPixelSide = Math.max(width, height);
-  if (maxPixelSide > TEXTRACT_LIMITS.maxPixelSide) return imageTooLarge(maxPixelSide, 1);
+  if (maxPixelSide === undefined && fileType === "png") return unreadable("no image header with a size");
+  if (maxPixelSide !== undefined && maxPixelSide > TEXTRACT_LIMITS.maxPixelSide)
+    return imageTooLarge(maxPixelSide, 1);
   const ended = fileType === "png" ? tailContains(source, "IEND") : jpegHasEnd(source);
   if (!ended)
     return unreadable(
       fileType === "png" ? "no IEND chunk (truncated)" : "no end-of-image marker (truncated)",
     );
-  return { ok: true, pageCount: 1, maxPixelSide };
+  return { ok: true, pageCount: 1, ...(maxPixelSide !== undefined ? { maxPixelSide } : {}) };
 }
 
 function tail(source: ByteSource): Uint8Array {

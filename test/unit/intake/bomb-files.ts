@@ -9,12 +9,15 @@ const u16be = (n: number) => [(n >> 8) & 0xff, n & 0xff];
 const u32be = (n: number) => [(n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
 const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
 
-/** A baseline JPEG (SOF0) of `width` × `height` gray pixels with a few bytes of scan data. */
-export function jpegBomb(width = 65_000, height = 65_000): Uint8Array {
+/**
+ * A JPEG of `width` × `height` gray pixels with a few bytes of scan data; `frame` is the SOFn marker (baseline
+ * by default; 0xc9 is arithmetic-coded, a frame type image-size does not read).
+ */
+export function jpegBomb(width = 65_000, height = 65_000, frame = 0xc0): Uint8Array {
   const segment = (marker: number, body: number[]) => [0xff, marker, ...u16be(body.length + 2), ...body];
   const jfif = segment(0xe0, [...ascii("JFIF"), 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
   const quantization = segment(0xdb, [0, ...new Array<number>(64).fill(1)]);
-  const frame = segment(0xc0, [8, ...u16be(height), ...u16be(width), 1, 1, 0x11, 0]);
+  const frameHeader = segment(frame, [8, ...u16be(height), ...u16be(width), 1, 1, 0x11, 0]);
   // One DC and one AC Huffman table, each with a single 1-bit code for symbol 0.
   const huffman = segment(0xc4, [
     0x00,
@@ -32,7 +35,7 @@ export function jpegBomb(width = 65_000, height = 65_000): Uint8Array {
     0xd8,
     ...jfif,
     ...quantization,
-    ...frame,
+    ...frameHeader,
     ...huffman,
     ...scan,
     0,

@@ -23,6 +23,21 @@ describe("files whose headers claim pages beyond Textract's limits", () => {
     expect(openDocument).not.toHaveBeenCalled();
   });
 
+  it("rejects an arithmetic-coded JPEG claiming 65,000 × 65,000 pixels from MuPDF's header, before decoding", () => {
+    const toPixmap = vi.spyOn(mupdf.Page.prototype, "toPixmap");
+    try {
+      expect(validateUpload(jpegBomb(65_000, 65_000, 0xc9))).toMatchObject({
+        ok: false,
+        reasonCode: "IMAGE_TOO_LARGE",
+        detail: "maxPixelSide=65000",
+      });
+      expect(toPixmap).not.toHaveBeenCalled();
+      expect(validateUpload(jpegBomb(16, 16, 0xc9))).toMatchObject({ ok: true, maxPixelSide: 16 });
+    } finally {
+      toPixmap.mockRestore();
+    }
+  });
+
   it("rejects a PNG whose IHDR claims 65,000 × 65,000 pixels as IMAGE_TOO_LARGE", () => {
     expect(validateUpload(pngBomb())).toMatchObject({
       ok: false,

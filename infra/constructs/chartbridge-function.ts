@@ -1,4 +1,4 @@
-import { AssetStaging, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { AssetStaging, Duration, RemovalPolicy, type Size, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -16,6 +16,11 @@ export interface ChartbridgeFunctionProps {
   readonly serviceName: string;
   readonly timeout: Duration;
   readonly memorySize: number;
+  /**
+   * Size of the function's /tmp.
+   * @default 512 MiB (Lambda's default)
+   */
+  readonly ephemeralStorageSize?: Size;
   readonly reservedConcurrentExecutions: number;
   readonly environment: Record<string, string>;
   readonly logLevel: string;
@@ -139,6 +144,7 @@ export class ChartbridgeFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ephemeralStorageSize: props.ephemeralStorageSize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,

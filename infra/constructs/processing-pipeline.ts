@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, Size, Stack, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -169,6 +169,8 @@ export class ProcessingPipeline extends Construct {
       runtimeFiles: FUNCTION_RUNTIME_FILES.ingest,
       timeout: ingestTimeout,
       memorySize: 1024,
+      // Each upload (up to Textract's 500 MiB) is downloaded to /tmp and inspected there, one at a time.
+      ephemeralStorageSize: Size.mebibytes(1024),
       reservedConcurrentExecutions: props.ingestConcurrency,
       invokedBy: "its SQS event source mapping",
       environment: {

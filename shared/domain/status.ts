@@ -44,6 +44,7 @@ export const REASON_CODES = {
   TOO_LARGE: "The file exceeds the size OCR accepts (images 10 MB, PDF/TIFF 500 MB).",
   TOO_MANY_PAGES: "The file has more than 3,000 pages.",
   IMAGE_TOO_LARGE: "A page is larger than 10,000 pixels on a side.",
+  PAGE_TOO_LARGE: "A PDF page is larger than 40 inches on a side.",
   DUPLICATE_CONTENT: "The same bytes were already ingested under another key.",
   OCR_FAILED: "The OCR job failed.",
   OCR_START_FAILED: "The OCR job could not be started.",

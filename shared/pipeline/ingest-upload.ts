@@ -2,9 +2,10 @@ import { newRecord, transition, type ChartRecord } from "../domain/chart-record"
 import { documentIdFor } from "../domain/document-id";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
 import { decideFailure } from "./failure-policy";
+import type { ValidationResult } from "../intake/validate-upload";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
-/** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
+/** Textract's async limit for PDF/TIFF; anything larger is rejected without downloading all of it. */
 const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
 
 /**
@@ -28,10 +29,19 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
   if (existing) return startOcr(existing, deps);
 
-  const object = await deps.objects.fetch(upload.bucket, upload.key, {
+  // The object goes to a temporary file and is validated from there: memory use does not grow with its size.
+  const object = await deps.objects.download(upload.bucket, upload.key, {
     versionId: upload.versionId,
     maxBytes: MAX_UPLOAD_BYTES,
   });
+  let validation: ValidationResult;
+  try {
+    validation = object.truncatedAt
+      ? { ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` }
+      : (await loadValidation()).validateUploadFile(object.path);
+  } finally {
+    await object.dispose();
+  }
   const now = deps.now();
   const base = newRecord({
     id,
@@ -48,9 +58,6 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
     },
   });
 
-  const validation = object.truncatedAt
-    ? ({ ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` } as const)
-    : (await loadValidation()).validateUpload(object.bytes);
   if (!validation.ok) {
     const rejected = transition(base, "REJECTED", {
       now,

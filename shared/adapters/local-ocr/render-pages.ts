@@ -42,6 +42,8 @@ export interface RenderedPage {
 
 export const DEFAULT_DPI = 300;
 const POINTS_PER_INCH = 72;
+/** A 40-inch page (the largest PDF page Textract takes) at the default resolution; images stay below it. */
+export const MAX_RENDER_SIDE = 40 * DEFAULT_DPI;
 
 /** Sniffs the format from magic bytes: upload content types are client-supplied and often wrong. */
 export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined {
@@ -65,6 +67,20 @@ export class UnsupportedDocumentError extends ChartbridgeError {
   readonly name = "UnsupportedDocumentError";
   readonly code = "UNSUPPORTED_DOCUMENT";
   readonly retryable = false;
+}
+
+/**
+ * A page whose bitmap would exceed MAX_RENDER_SIDE: refused before anything is allocated. The message is the
+ * bare code, so the OCR failure is logged with it (complete-ocr logs code-shaped status messages only).
+ */
+export class PageTooLargeError extends ChartbridgeError {
+  readonly name = "PageTooLargeError";
+  readonly code = "PAGE_TOO_LARGE";
+  readonly retryable = false;
+
+  constructor() {
+    super("PAGE_TOO_LARGE");
+  }
 }
 
 /** An open document. Call `close()` when done (or use `withPages`). */
@@ -104,6 +120,8 @@ export class PageRenderer {
       // 300 loses nothing tesseract uses.
       const dpi = native ? Math.min(target, native) : target;
       const scale = dpi / POINTS_PER_INCH;
+      const [x0, y0, x1, y1] = page.getBounds();
+      if (Math.max(x1 - x0, y1 - y0) * scale > MAX_RENDER_SIDE) throw new PageTooLargeError();
       const colorspace = options.color === "rgb" ? mupdf.ColorSpace.DeviceRGB : mupdf.ColorSpace.DeviceGray;
       pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), colorspace, false, true);
       // Written into the PNG pHYs chunk, so tesseract knows the resolution instead of guessing it.

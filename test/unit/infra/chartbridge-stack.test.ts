@@ -269,6 +269,13 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     });
   });
 
+  it("gives the ingest function a /tmp that holds the largest upload Textract accepts", () => {
+    const ingest = resources[logicalId(synth.stack.pipeline.ingestFunction.function)]!;
+    const tmpMiB =
+      (ingest.Properties as { EphemeralStorage?: { Size: number } }).EphemeralStorage?.Size ?? 512;
+    expect(tmpMiB).toBeGreaterThanOrEqual(500 + 256);
+  });
+
   it("feeds index-records from the table stream with bisection, retries and an on-failure queue", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: logicalId(synth.stack.pipeline.indexRecordsFunction.function) },

@@ -1,6 +1,9 @@
-import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
+import { newRecord, revise, transition, type ChartRecord } from "../domain/chart-record";
 import { documentIdFor } from "../domain/document-id";
+import { ocrJobKey } from "../domain/ocr-job-key";
+import { VersionConflictError } from "../errors";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
+import type { OcrFeatureSet } from "../ocr/ocr-engine";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
 /** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
@@ -34,8 +37,8 @@ export type IngestOutcome =
 export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps): Promise<IngestOutcome> {
   const id = documentIdFor(upload);
   const existing = await deps.records.get(id);
-  if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
-  if (existing) return startOcr(existing, deps);
+  if (existing && isAwaitingOcrStart(existing)) return startOcr(existing, deps);
+  if (existing) return { documentId: id, status: "UNCHANGED" };
 
   const object = await deps.objects.fetch(upload.bucket, upload.key, {
     versionId: upload.versionId,
@@ -74,7 +77,7 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   const record: ChartRecord = { ...base, fileType: validation.fileType, pageCount: validation.pageCount };
   const registered = await deps.records.register(record);
   if (registered.outcome === "exists") {
-    return registered.record.status === "RECEIVED"
+    return isAwaitingOcrStart(registered.record)
       ? startOcr(registered.record, deps)
       : { documentId: id, status: "UNCHANGED" };
   }
@@ -90,32 +93,90 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   return startOcr(record, deps);
 }
 
-async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<IngestOutcome> {
-  const { bucket, key, versionId } = record.source;
+/** Registered but without a started OCR job: a delivery of its upload (re)starts OCR. */
+function isAwaitingOcrStart(record: ChartRecord): boolean {
+  return (
+    record.status === "RECEIVED" ||
+    (record.status === "OCR_PENDING" && !!record.ocr?.jobKey && !record.ocr.jobId)
+  );
+}
+
+/**
+ * Starts OCR for a registered record, or resumes a start that did not finish. The record is saved
+ * OCR_PENDING, with the job's key, before the job is started: a job that fails at once can publish its
+ * completion before the start call returns, and that completion must find the record waiting for it. The
+ * job id is recorded afterwards; if the completion has already moved the record on, there is nothing left
+ * to record. Repeating this (a redelivered message, the sweeper) restarts nothing: the same key gives the
+ * same job. With `restart`, a new job is started under the next attempt's key (the sweeper, when a job is gone).
+ */
+export async function startOcr(
+  record: ChartRecord,
+  deps: OcrPipelineDeps,
+  opts: { restart?: boolean } = {},
+): Promise<IngestOutcome> {
+  if (record.status === "OCR_PENDING" && record.ocr?.jobId && !opts.restart) {
+    return { documentId: record.id, status: "UNCHANGED" };
+  }
+  const pending = await savePending(record, deps, opts.restart ?? false);
+  const ocr = pending.ocr!;
+  const { bucket, key, versionId } = pending.source;
   let jobId: string;
   try {
     ({ jobId } = await deps.ocr.startJob({
-      documentId: record.id,
+      documentId: pending.id,
+      jobKey: ocr.jobKey,
       bucket,
       key,
       versionId,
-      features: deps.ocrFeatures,
+      features: (ocr.features as OcrFeatureSet | undefined) ?? deps.ocrFeatures,
     }));
   } catch (err) {
     const name = (err as Error).name;
-    // Throttling and other transient errors propagate: the message is retried and the record stays RECEIVED.
+    // Throttling and other transient errors propagate: the message is retried and resumes this start.
     if (!PERMANENT_OCR_START_ERRORS.has(name)) throw err;
     await deps.records.save(
-      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_START_FAILED", detail: name }),
+      transition(pending, "FAILED", { now: deps.now(), reasonCode: "OCR_START_FAILED", detail: name }),
     );
-    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName: name });
-    return { documentId: record.id, status: "FAILED" };
+    deps.logger.warn("OCR job could not be started", { documentId: pending.id, errorName: name });
+    return { documentId: pending.id, status: "FAILED" };
   }
-  const pending = {
-    ...transition(record, "OCR_PENDING", { now: deps.now() }),
-    ocr: { engine: deps.ocr.name, jobId, features: deps.ocrFeatures },
+  await recordJobId(pending, jobId, deps);
+  deps.logger.info("OCR started", { documentId: pending.id, engine: deps.ocr.name, attempt: ocr.attempt });
+  return { documentId: pending.id, status: "OCR_PENDING" };
+}
+
+/** The record as it waits for its job: OCR_PENDING with the key of the job about to be started. */
+async function savePending(
+  record: ChartRecord,
+  deps: OcrPipelineDeps,
+  restart: boolean,
+): Promise<ChartRecord> {
+  const now = deps.now();
+  const attempt = (record.ocr?.attempt ?? 0) + 1;
+  const ocr = {
+    engine: deps.ocr.name,
+    jobKey: ocrJobKey(record.id, attempt),
+    attempt,
+    features: deps.ocrFeatures,
   };
+  let pending: ChartRecord;
+  if (record.status !== "OCR_PENDING") pending = { ...transition(record, "OCR_PENDING", { now }), ocr };
+  else if (restart || !record.ocr?.jobKey) pending = revise(record, { ocr }, now);
+  else return record;
   await deps.records.save(pending);
-  deps.logger.info("OCR started", { documentId: record.id, engine: deps.ocr.name });
-  return { documentId: record.id, status: "OCR_PENDING" };
+  return pending;
+}
+
+/** Records the started job's id, unless its completion got there first. */
+async function recordJobId(pending: ChartRecord, jobId: string, deps: OcrPipelineDeps): Promise<void> {
+  const now = deps.now();
+  try {
+    await deps.records.save(revise(pending, { ocr: { ...pending.ocr!, jobId, startedAt: now } }, now));
+  } catch (err) {
+    if (!(err instanceof VersionConflictError)) throw err;
+    const current = await deps.records.get(pending.id);
+    // Moved on by the completion, or the id recorded by another delivery of the same upload: done.
+    if (current && (current.status !== "OCR_PENDING" || current.ocr?.jobId === jobId)) return;
+    throw err;
+  }
 }

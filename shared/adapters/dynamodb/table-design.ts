@@ -11,6 +11,7 @@
  * - The content claim is written in the same transaction as the first record with those bytes, so two
  *   concurrent uploads of the same scan cannot both become originals.
  * - Streams (NEW_AND_OLD_IMAGES) feed the search indexer.
+ * - The by-status index (below) answers "which records have sat in a processing state since before T".
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
@@ -37,15 +38,39 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"].map((name) => ({
-      AttributeName: name,
-      AttributeType: "S" as const,
-    })),
+    AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", STATUS_PK, STATUS_SK].map(
+      (name) => ({
+        AttributeName: name,
+        AttributeType: "S" as const,
+      }),
+    ),
     KeySchema: [
       { AttributeName: "pk", KeyType: "HASH" },
       { AttributeName: "sk", KeyType: "RANGE" },
     ],
-    GlobalSecondaryIndexes: [gsi(GSI_BY_MRN), gsi(GSI_BY_CONTENT)],
+    GlobalSecondaryIndexes: [gsi(GSI_BY_MRN), gsi(GSI_BY_CONTENT), byStatusIndexDefinition],
     StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
   };
 }
+
+// ── Stuck records: a sparse index on status and last write ──────────────────────────────────────────────
+// Only records in a state the pipeline moves on by itself (RECEIVED, OCR_PENDING, EXTRACTED) carry the
+// index keys, so the index holds just the work in flight. KEYS_ONLY: it copies ids and timestamps, never
+// record content (names, MRNs and dates of birth stay in the base table).
+
+export const GSI_BY_STATUS = "byStatus";
+export const STATUS_PK = "statusPk";
+export const STATUS_SK = "statusSk";
+
+export const statusKey = (status: string) => `STATUS#${status}`;
+/** Sorts by last write; the id keeps entries written in the same millisecond apart. */
+export const statusSortKey = (updatedAt: string, id: string) => `${updatedAt}#${id}`;
+
+export const byStatusIndexDefinition = {
+  IndexName: GSI_BY_STATUS,
+  KeySchema: [
+    { AttributeName: STATUS_PK, KeyType: "HASH" as const },
+    { AttributeName: STATUS_SK, KeyType: "RANGE" as const },
+  ],
+  Projection: { ProjectionType: "KEYS_ONLY" as const },
+};

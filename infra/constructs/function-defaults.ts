@@ -15,7 +15,7 @@ export interface FunctionDefaults {
   readonly network: IsolatedNetwork;
 }
 
-export type FunctionName = "ingest" | "ocr-complete" | "index-records" | "api";
+export type FunctionName = "ingest" | "ocr-complete" | "index-records" | "api" | "sweeper";
 
 /** Absolute path of `functions/<name>/handler.ts`. */
 export function functionEntry(name: FunctionName): string {

@@ -2,6 +2,7 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
+import { GSI_BY_STATUS, STATUS_PK, STATUS_SK } from "../../shared/adapters/dynamodb/table-design";
 
 export interface RecordsTableProps {
   readonly encryptionKey: kms.IKey;
@@ -15,6 +16,8 @@ export interface RecordsTableProps {
  * - `pk` / `sk`: the item key (e.g. `DOC#<id>` / `META`, `DOC#<id>` / `STATUS#<at>`).
  * - `gsi1` (`gsi1pk`, `gsi1sk`): records by MRN.
  * - `gsi2` (`gsi2pk`, `gsi2sk`): documents by content hash (duplicate detection).
+ * - `byStatus` (`statusPk`, `statusSk`): records in flight by last write, for the stuck-record sweeper;
+ *   sparse and KEYS_ONLY (shared/adapters/dynamodb/table-design.ts).
  *
  * On-demand capacity, a NEW_AND_OLD_IMAGES stream (feeds the search index), point-in-time recovery and
  * the records data-class key (which also covers the stream); deletion protection in production. The
@@ -24,6 +27,7 @@ export class RecordsTable extends Construct {
   readonly table: dynamodb.Table;
   static readonly MRN_INDEX = "gsi1";
   static readonly CONTENT_HASH_INDEX = "gsi2";
+  static readonly STATUS_INDEX = GSI_BY_STATUS;
 
   constructor(scope: Construct, id: string, props: RecordsTableProps) {
     super(scope, id);
@@ -50,6 +54,17 @@ export class RecordsTable extends Construct {
       partitionKey: { name: "gsi2pk", type: dynamodb.AttributeType.STRING },
       sortKey: { name: "gsi2sk", type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
+    });
+    this.addStatusIndex();
+  }
+
+  /** The sweeper's sparse index: ids and last-write times of records in flight, no record content. */
+  private addStatusIndex(): void {
+    this.table.addGlobalSecondaryIndex({
+      indexName: RecordsTable.STATUS_INDEX,
+      partitionKey: { name: STATUS_PK, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: STATUS_SK, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
   }
 }

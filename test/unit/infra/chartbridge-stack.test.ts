@@ -152,6 +152,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
             { AttributeName: "gsi2sk", KeyType: "RANGE" },
           ],
         }),
+        Match.objectLike({ IndexName: "byStatus", Projection: { ProjectionType: "KEYS_ONLY" } }),
       ],
       StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -223,7 +224,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
     const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(4); // no custom-resource Lambdas sneak in
+    expect(functions).toHaveLength(5); // no custom-resource Lambdas sneak in
     for (const [id, props] of functions) {
       expect(props.Runtime, id).toBe("nodejs22.x");
       expect(props.Architectures, id).toEqual(["arm64"]);
@@ -293,6 +294,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     expect(inVpc(synth.stack.recordsApi.apiFunction.function)).toBe(true);
     expect(inVpc(synth.stack.pipeline.ingestFunction.function)).toBe(true);
     expect(inVpc(synth.stack.pipeline.ocrCompleteFunction.function)).toBe(true);
+    expect(inVpc(synth.stack.sweeper.sweeperFunction.function)).toBe(true);
   });
 
   // ── Search and API ──────────────────────────────────────────────────────────────────────────────

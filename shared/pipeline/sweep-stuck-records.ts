@@ -130,7 +130,10 @@ async function retryStep(
   }
 }
 
-/** Asks the OCR engine about the record's job: finished → complete it; unknown → start a new one. */
+/**
+ * Asks the OCR engine about the record's job: finished → complete it (its completion was lost); unknown →
+ * start a new one; running → repeat its start under the same key (idempotent), then wait.
+ */
 async function recheckOcrJob(record: ChartRecord, deps: OcrPipelineDeps): Promise<SweepAction> {
   const ocr = record.ocr;
   if (!ocr?.jobId) {
@@ -146,7 +149,12 @@ async function recheckOcrJob(record: ChartRecord, deps: OcrPipelineDeps): Promis
     await startOcr(record, deps, { restart: true });
     return "restarted";
   }
-  if (jobStatus === "IN_PROGRESS") return "waiting";
+  if (jobStatus === "IN_PROGRESS") {
+    // Same key, same job: nothing for Textract; the local engine runs again a job its process lost.
+    const { bucket, key, versionId } = record.source;
+    await deps.ocr.startJob({ documentId: record.id, jobKey: ocr.jobKey, bucket, key, versionId, features });
+    return "waiting";
+  }
   await completeOcr(
     {
       JobId: ocr.jobId,

@@ -87,11 +87,16 @@ describe("sweeper handler", () => {
       ocr: { engine: "textract", jobId: "job-7", jobKey: RECORD_ID, startedAt: STALE },
     });
     textract.on(GetDocumentTextDetectionCommand).resolves({ JobStatus: "IN_PROGRESS" });
+    textract.on(StartDocumentTextDetectionCommand).resolves({ JobId: "job-7" });
 
     const report = await handler()({}, invocation);
 
     expect(report.actions.waiting).toBe(1);
     expect(textract.commandCalls(GetDocumentTextDetectionCommand)[0]!.args[0].input.JobId).toBe("job-7");
+    // The start repeated under the job's own token: Textract answers with the same job.
+    expect(
+      textract.commandCalls(StartDocumentTextDetectionCommand)[0]!.args[0].input.ClientRequestToken,
+    ).toBe(RECORD_ID);
     expect(saved()).toMatchObject([{ status: "OCR_PENDING", sweep: { status: "OCR_PENDING", attempts: 1 } }]);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.ConditionExpression).toBe("#v = :expected");
   });

@@ -35,8 +35,10 @@ function recordIn(status: DocumentStatus, now: string, id = `doc_${status.toLowe
   return record;
 }
 
-function ocrPending(now: string, jobId?: string): ChartRecord {
+/** OCR_PENDING under the record's first job key; with `started`, its job id (as the scripted engine names it). */
+function ocrPending(now: string, started = true): ChartRecord {
   const record = recordIn("OCR_PENDING", now);
+  const jobId = started ? `job-${record.id}` : undefined;
   return {
     ...record,
     ocr: {
@@ -66,8 +68,8 @@ describe("sweepStuckRecords", () => {
 
   it("completes an OCR_PENDING record whose job finished but whose completion was lost", async () => {
     const { ocr, deps, records, clock } = setup();
-    const record = ocrPending(clock.now(), "job-lost");
-    ocr.jobs.set("job-lost", { status: "FAILED", jobTag: record.id });
+    const record = ocrPending(clock.now());
+    ocr.jobs.set(record.ocr!.jobId!, { status: "FAILED", jobTag: record.id });
     records.put(record);
     clock.advance(31 * MINUTE);
 
@@ -79,8 +81,8 @@ describe("sweepStuckRecords", () => {
 
   it("re-polls a running OCR job once per timeout, then fails the record with OCR_TIMEOUT", async () => {
     const { ocr, deps, records, clock } = setup();
-    const record = ocrPending(clock.now(), "job-slow");
-    ocr.jobs.set("job-slow", { status: "IN_PROGRESS", jobTag: record.id });
+    const record = ocrPending(clock.now());
+    ocr.jobs.set(record.ocr!.jobId!, { status: "IN_PROGRESS", jobTag: record.id });
     records.put(record);
 
     const actions: string[] = [];
@@ -94,6 +96,9 @@ describe("sweepStuckRecords", () => {
     }
 
     expect(actions).toEqual(["waiting", "waiting", "waiting", "failed"]);
+    // Each check repeated the start under the job's own key: the same job, never a second one.
+    expect(ocr.starts.map((s) => s.jobKey)).toEqual([record.id, record.id, record.id]);
+    expect(ocr.jobs.size).toBe(1);
     const failed = records.records.get(record.id)!;
     expect(failed).toMatchObject({ status: "FAILED", statusReason: "OCR_TIMEOUT" });
     expect(failed.history.at(-1)?.detail).toBe("status=OCR_PENDING attempts=3");
@@ -101,7 +106,7 @@ describe("sweepStuckRecords", () => {
 
   it("repeats the start of an OCR_PENDING record that has no job id yet, under the same job key", async () => {
     const { ocr, deps, records, clock } = setup();
-    const record = ocrPending(clock.now());
+    const record = ocrPending(clock.now(), false);
     records.put(record);
     ocr.outcome = "IN_PROGRESS";
     clock.advance(31 * MINUTE);
@@ -113,7 +118,7 @@ describe("sweepStuckRecords", () => {
 
   it("starts a new job under the next attempt's key when the engine no longer knows the job", async () => {
     const { ocr, deps, records, clock } = setup();
-    const record = ocrPending(clock.now(), "job-forgotten");
+    const record = ocrPending(clock.now());
     records.put(record);
     ocr.outcome = "IN_PROGRESS";
     clock.advance(31 * MINUTE);
@@ -125,8 +130,8 @@ describe("sweepStuckRecords", () => {
 
   it("fails an OCR_PENDING record whose job is older than Textract keeps results", async () => {
     const { ocr, deps, records, clock } = setup();
-    const record = ocrPending(clock.now(), "job-old");
-    ocr.jobs.set("job-old", { status: "SUCCEEDED", jobTag: record.id });
+    const record = ocrPending(clock.now());
+    ocr.jobs.set(record.ocr!.jobId!, { status: "SUCCEEDED", jobTag: record.id });
     records.put(record);
     clock.advance(7 * 24 * 60 * MINUTE + MINUTE);
 
@@ -198,8 +203,8 @@ describe("sweepStuckRecords", () => {
 
   it("logs ids, statuses, actions and reason codes only", async () => {
     const { ocr, deps, records, clock, logger } = setup();
-    const record = ocrPending(clock.now(), "job-x");
-    ocr.jobs.set("job-x", { status: "IN_PROGRESS", jobTag: record.id });
+    const record = ocrPending(clock.now());
+    ocr.jobs.set(record.ocr!.jobId!, { status: "IN_PROGRESS", jobTag: record.id });
     records.put(record);
     clock.advance(31 * MINUTE);
 

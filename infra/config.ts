@@ -118,6 +118,19 @@ const backupSchema = z
     }
   });
 
+/**
+ * The stuck-record sweeper (functions/sweeper): how often it runs, when a record in RECEIVED, OCR_PENDING or
+ * EXTRACTED counts as stuck, and how many retries it gets before it is FAILED (STUCK_TIMEOUT / OCR_TIMEOUT).
+ */
+const sweeperSchema = z
+  .strictObject({
+    intervalMinutes: z.number().int().min(1).max(1440),
+    stuckAfterMinutes: positiveInt,
+    maxAttempts: z.number().int().min(0).max(20),
+  })
+  .default({ intervalMinutes: 15, stuckAfterMinutes: 30, maxAttempts: 3 });
+export type SweeperSettings = z.infer<typeof sweeperSchema>;
+
 const EnvironmentSchema = z
   .object({
     /** Production data rules: no DESTROY removal policy, deletion protection on stateful resources. */
@@ -185,6 +198,7 @@ const EnvironmentSchema = z
       wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
     }),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
+    sweeper: sweeperSchema,
     /** Cross-region replication of the PHI buckets and backup copies; required in production. */
     replication: replicationSchema.optional(),
     backup: backupSchema,
@@ -290,6 +304,7 @@ export interface ChartbridgeConfig {
   readonly concurrency: EnvironmentSettings["concurrency"] & { readonly ingest: number };
   readonly api: EnvironmentSettings["api"];
   readonly logLevel: EnvironmentSettings["logLevel"];
+  readonly sweeper: SweeperSettings;
   /** Undefined: no replica region (never in production). */
   readonly replication?: EnvironmentSettings["replication"];
   readonly backup: BackupSettings;
@@ -345,6 +360,7 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     concurrency: { ...env.concurrency, ingest: ingestMaxConcurrency(env.textract.tpsBudget) },
     api: env.api,
     logLevel: env.logLevel,
+    sweeper: env.sweeper,
     replication: env.replication,
     backup: env.backup,
   };

@@ -23,6 +23,14 @@ const ConfigSchema = z.object({
   SEARCH_INDEX: z._default(z.string(), "chart-records"),
   /** Identity fields below this confidence send a record to NEEDS_REVIEW. */
   REVIEW_THRESHOLD: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.8),
+  /** The sweeper: a record left this long in RECEIVED, OCR_PENDING or EXTRACTED is stuck. */
+  SWEEP_STUCK_AFTER_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 30),
+  /** Retries of a stuck record's step before it is failed (STUCK_TIMEOUT / OCR_TIMEOUT). */
+  SWEEP_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 3),
+  /** Records per state per sweep; the rest wait for the next sweep. */
+  SWEEP_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  /** How often the local runtime sweeps (in AWS the schedule comes from cdk.json `sweeper.intervalMinutes`). */
+  SWEEP_INTERVAL_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 10),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -34,4 +42,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** The sweeper's settings (shared/pipeline/sweep-stuck-records.ts SweepSettings) from the configuration. */
+export function sweepSettings(config: Config): {
+  stuckAfterMs: number;
+  maxAttempts: number;
+  batchSize: number;
+} {
+  return {
+    stuckAfterMs: config.SWEEP_STUCK_AFTER_MINUTES * 60_000,
+    maxAttempts: config.SWEEP_MAX_ATTEMPTS,
+    batchSize: config.SWEEP_BATCH_SIZE,
+  };
 }

@@ -44,6 +44,11 @@ export interface ChartbridgeFunctionProps {
    * synchronously (event source mapping or API Gateway), where an async DLQ never receives anything.
    */
   readonly invokedBy: string;
+  /**
+   * For a function invoked asynchronously (e.g. by a schedule): why it needs no asynchronous-invocation DLQ.
+   * @default the synchronous-invocation reason built from `invokedBy`
+   */
+  readonly noDeadLetterQueueReason?: string;
 }
 
 /**
@@ -192,7 +197,8 @@ export class ChartbridgeFunction extends Construct {
     );
     ack(
       "HIPAA.Security-LambdaDLQ",
-      `Invoked synchronously by ${props.invokedBy}; an asynchronous-invocation DLQ would never receive an event. Failed events go to the event source's own DLQ / on-failure destination.`,
+      props.noDeadLetterQueueReason ??
+        `Invoked synchronously by ${props.invokedBy}; an asynchronous-invocation DLQ would never receive an event. Failed events go to the event source's own DLQ / on-failure destination.`,
     );
   }
 }

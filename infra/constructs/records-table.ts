@@ -2,7 +2,11 @@ import type { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
-import { RECORDS_TABLE_SCHEMA, type TableSchema } from "../../shared/adapters/dynamodb/table-design";
+import {
+  GSI_BY_STATUS,
+  RECORDS_TABLE_SCHEMA,
+  type TableSchema,
+} from "../../shared/adapters/dynamodb/table-design";
 
 export interface RecordsTableProps {
   readonly encryptionKey: kms.IKey;
@@ -15,11 +19,14 @@ export interface RecordsTableProps {
  * from RECORDS_TABLE_SCHEMA (shared/adapters/dynamodb/table-design.ts), which the local runtime creates
  * DynamoDB Local's table from too.
  *
- * Adds point-in-time recovery and the records data-class key (which also covers the stream); deletion
+ * The `byStatus` index (sparse, KEYS_ONLY) lists records in flight by last write, for the stuck-record
+ * sweeper. Adds point-in-time recovery and the records data-class key (which also covers the stream); deletion
  * protection in production. The stack puts it in an AWS Backup plan (RecordsBackup).
  */
 export class RecordsTable extends Construct {
   readonly table: dynamodb.Table;
+  /** The sweeper's index of records in flight. */
+  static readonly STATUS_INDEX = GSI_BY_STATUS;
 
   constructor(scope: Construct, id: string, props: RecordsTableProps) {
     super(scope, id);

@@ -12,6 +12,7 @@ import { RecordsTable } from "../constructs/records-table";
 import { ResultsBucket } from "../constructs/results-bucket";
 import { ScanStorage } from "../constructs/scan-storage";
 import { SearchDomain } from "../constructs/search-domain";
+import { StuckRecordSweeper } from "../constructs/stuck-record-sweeper";
 import { textractOperationsFor } from "../constructs/textract-operations";
 import type { ReplicaTargets } from "./replica-stack";
 
@@ -41,6 +42,7 @@ export class ChartbridgeStack extends Stack {
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
   readonly recordsApi: RecordsApi;
+  readonly sweeper: StuckRecordSweeper;
   readonly monitoring: OperationsMonitoring;
 
   constructor(scope: Construct, id: string, props: ChartbridgeStackProps) {
@@ -134,7 +136,20 @@ export class ChartbridgeStack extends Stack {
       functionDefaults,
     });
 
-    const { pipeline, recordsApi } = this;
+    this.sweeper = new StuckRecordSweeper(this, "StuckRecordSweeper", {
+      table: this.records.table,
+      statusIndexName: RecordsTable.STATUS_INDEX,
+      recordsKey: keys.records,
+      uploadsBucket: this.storage.uploadsBucket,
+      resultsBucket: this.results.bucket,
+      textractTopic: this.pipeline.textractTopic,
+      textractPublishRole: this.pipeline.textractPublishRole,
+      ocrFeatures: config.ocrFeatures,
+      settings: config.sweeper,
+      functionDefaults,
+    });
+
+    const { pipeline, recordsApi, sweeper } = this;
     this.monitoring = new OperationsMonitoring(this, "Monitoring", {
       functions: (
         [
@@ -142,6 +157,7 @@ export class ChartbridgeStack extends Stack {
           ["ocr-complete", pipeline.ocrCompleteFunction],
           ["index-records", pipeline.indexRecordsFunction],
           ["api", recordsApi.apiFunction],
+          ["sweeper", sweeper.sweeperFunction],
         ] as const
       ).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
       deadLetterQueues: [

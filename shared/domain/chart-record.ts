@@ -23,7 +23,17 @@ export interface DocumentSource {
 
 export interface OcrReference {
   engine: string;
-  jobId: string;
+  /**
+   * Textract's job id. Unset between saving OCR_PENDING and the start call returning: the record waits for
+   * its job before the job exists, so a completion can never arrive before the record expects it.
+   */
+  jobId?: string;
+  /** The start request's idempotency token and job tag (see ocrJobKey): the job this record waits for. */
+  jobKey?: string;
+  /** 1 for the first job; a restart by the sweeper starts a new job under the next attempt's key. */
+  attempt?: number;
+  /** When the job was started: Textract keeps a job's result for 7 days. */
+  startedAt?: string;
   features?: string;
   /** Raw Textract JSON (all result pages merged). */
   resultBucket?: string;
@@ -71,6 +81,8 @@ export interface ChartRecord {
   /** Set on DUPLICATE records: the id of the record first ingested with these bytes. */
   duplicateOf?: string;
   history: StatusTransition[];
+  /** Retries the sweeper made while the record was stuck in `status` (reset by the next status change). */
+  sweep?: { status: DocumentStatus; attempts: number };
   /** Optimistic-concurrency version: every write increments it and checks the previous value. */
   version: number;
   createdAt: string;
@@ -101,6 +113,15 @@ export function newRecord(input: {
     createdAt: input.now,
     updatedAt: input.now,
   };
+}
+
+/** Returns a copy of the record with `changes` applied and the version bumped, its status unchanged. */
+export function revise(
+  record: ChartRecord,
+  changes: Partial<Omit<ChartRecord, "id" | "status" | "history" | "version">>,
+  now: string,
+): ChartRecord {
+  return { ...record, ...changes, version: record.version + 1, updatedAt: now };
 }
 
 /** Returns a copy of the record moved to `to`, with the transition recorded and the version bumped. */

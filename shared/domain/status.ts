@@ -7,7 +7,8 @@ import { ChartbridgeError } from "../errors/chartbridge-error";
  *   RECEIVED → OCR_PENDING → EXTRACTED → INDEXED
  *                         ↘ NEEDS_REVIEW (low-confidence identity fields)
  *   RECEIVED → REJECTED (bad input) | DUPLICATE (same bytes already ingested)
- *   RECEIVED/OCR_PENDING/EXTRACTED → FAILED (processing error)
+ *   OCR_PENDING → REJECTED (the OCR service refuses the document when its job is started)
+ *   RECEIVED/OCR_PENDING/EXTRACTED → FAILED (processing error, or stuck beyond the sweeper's retries)
  */
 export const STATUSES = [
   "RECEIVED",
@@ -24,7 +25,7 @@ export type DocumentStatus = (typeof STATUSES)[number];
 
 const ALLOWED: Record<DocumentStatus, readonly DocumentStatus[]> = {
   RECEIVED: ["OCR_PENDING", "REJECTED", "DUPLICATE", "FAILED"],
-  OCR_PENDING: ["EXTRACTED", "NEEDS_REVIEW", "FAILED"],
+  OCR_PENDING: ["EXTRACTED", "NEEDS_REVIEW", "FAILED", "REJECTED"],
   EXTRACTED: ["INDEXED", "NEEDS_REVIEW", "FAILED"],
   // A reviewer may re-open an indexed record; re-extraction moves it back through EXTRACTED.
   INDEXED: ["NEEDS_REVIEW", "EXTRACTED"],
@@ -52,6 +53,8 @@ export const REASON_CODES = {
   MISSING_IDENTITY: "A key identity field (patient name, date of birth or MRN) was not found.",
   LOW_CONFIDENCE_IDENTITY: "A key identity field was found with low confidence.",
   PROCESSING_ERROR: "An unexpected error occurred while processing the document.",
+  OCR_TIMEOUT: "The OCR job did not finish after repeated checks, or its result expired before it was read.",
+  STUCK_TIMEOUT: "The document stayed in a processing step after repeated retries.",
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;
@@ -89,4 +92,20 @@ export function canTransition(from: DocumentStatus, to: DocumentStatus): boolean
  */
 export function isTerminal(status: DocumentStatus): boolean {
   return ["INDEXED", "NEEDS_REVIEW", "REJECTED", "DUPLICATE", "FAILED"].includes(status);
+}
+
+/**
+ * The states the pipeline moves a document out of by itself. A document that stays in one of them beyond a
+ * timeout is stuck: the sweeper retries its step, then fails it (STUCK_TIMEOUT / OCR_TIMEOUT).
+ */
+export const IN_FLIGHT_STATUSES = [
+  "RECEIVED",
+  "OCR_PENDING",
+  "EXTRACTED",
+] as const satisfies readonly DocumentStatus[];
+
+export type InFlightStatus = (typeof IN_FLIGHT_STATUSES)[number];
+
+export function isInFlight(status: DocumentStatus): status is InFlightStatus {
+  return (IN_FLIGHT_STATUSES as readonly DocumentStatus[]).includes(status);
 }

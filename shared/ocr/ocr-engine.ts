@@ -8,6 +8,8 @@ export type OcrFeatureSet = (typeof OCR_FEATURE_SETS)[number];
 
 export interface StartOcrJobRequest {
   documentId: string;
+  /** Idempotency token and job tag of this job (shared/domain/ocr-job-key.ts); the document id when unset. */
+  jobKey?: string;
   bucket: string;
   key: string;
   versionId?: string;
@@ -42,7 +44,7 @@ export interface OcrCompletionNotification {
   JobId: string;
   Status: "SUCCEEDED" | "FAILED" | "ERROR" | "PARTIAL_SUCCESS";
   API: string;
-  /** chartbridge sets JobTag to the document id. */
+  /** chartbridge sets JobTag to the job key: the document id, with `-r<attempt>` for a restarted job. */
   JobTag?: string;
   Timestamp: number;
   DocumentLocation: { S3ObjectName: string; S3Bucket: string };

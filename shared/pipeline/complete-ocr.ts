@@ -1,5 +1,7 @@
 import { newRecord, transition, type ChartRecord, type OcrReference } from "../domain/chart-record";
 import { partDocumentId } from "../domain/document-id";
+import { documentIdOfJobKey } from "../domain/ocr-job-key";
+import { ChartbridgeError } from "../errors";
 import {
   buildModel,
   extractPart,
@@ -67,12 +69,20 @@ export async function completeOcr(
   notification: OcrCompletionNotification,
   deps: OcrPipelineDeps,
 ): Promise<CompleteOcrOutcome> {
-  const documentId = notification.JobTag ?? "";
-  const record = documentId ? await deps.records.get(documentId) : undefined;
-  if (!record || record.status !== "OCR_PENDING" || record.ocr?.jobId !== notification.JobId) {
+  const documentId = notification.JobTag ? documentIdOfJobKey(notification.JobTag) : "";
+  const found = documentId ? await deps.records.get(documentId) : undefined;
+  // Not waiting yet: the record is saved OCR_PENDING before its job starts, so only a record written by an
+  // older ingest can be here. The message goes back to the queue until ingest has caught up.
+  if (found?.status === "RECEIVED") throw new OcrCompletionTooEarlyError(documentId);
+  if (!found || !isAwaitedCompletion(found, notification)) {
     deps.logger.info("OCR notification ignored", { documentId, jobStatus: notification.Status });
     return { documentId, status: "IGNORED" };
   }
+  // The completion may arrive before ingest has recorded the job id; it is recorded here then.
+  const record: ChartRecord & { ocr: OcrReference } = {
+    ...found,
+    ocr: { ...found.ocr, jobId: notification.JobId },
+  };
 
   if (notification.Status === "FAILED" || notification.Status === "ERROR") {
     return failOcrJob(record, notification.JobId, notification.Status, undefined, deps);
@@ -136,6 +146,30 @@ export async function completeOcr(
       errorName,
     });
     return { documentId, status: "FAILED" };
+  }
+}
+
+/**
+ * Whether the record waits for this job: OCR_PENDING with this job id, or (id not recorded yet) under the job
+ * key the notification's JobTag carries. A late completion of an earlier attempt's job is not awaited.
+ */
+function isAwaitedCompletion(
+  record: ChartRecord,
+  notification: OcrCompletionNotification,
+): record is ChartRecord & { ocr: OcrReference } {
+  if (record.status !== "OCR_PENDING" || !record.ocr) return false;
+  if (record.ocr.jobId) return record.ocr.jobId === notification.JobId;
+  return record.ocr.jobKey !== undefined && record.ocr.jobKey === notification.JobTag;
+}
+
+/** A completion for a record that has not reached OCR_PENDING: retried (the message returns to the queue). */
+export class OcrCompletionTooEarlyError extends ChartbridgeError {
+  readonly name = "OcrCompletionTooEarlyError";
+  readonly code = "OCR_COMPLETION_TOO_EARLY";
+  readonly retryable = true;
+
+  constructor(readonly documentId: string) {
+    super(`OCR completion for ${documentId} arrived before the record was waiting for it`);
   }
 }
 

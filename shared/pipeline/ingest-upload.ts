@@ -1,8 +1,11 @@
-import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
+import { newRecord, revise, transition, type ChartRecord } from "../domain/chart-record";
 import { documentIdFor } from "../domain/document-id";
+import { ocrJobKey } from "../domain/ocr-job-key";
+import { VersionConflictError } from "../errors";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
 import { decideFailure } from "./failure-policy";
 import type { ValidationResult } from "../intake/validate-upload";
+import type { OcrFeatureSet } from "../ocr/ocr-engine";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
 /** Textract's async limit for PDF/TIFF; anything larger is rejected without downloading all of it. */
@@ -26,8 +29,8 @@ export type IngestOutcome =
 export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps): Promise<IngestOutcome> {
   const id = documentIdFor(upload);
   const existing = await deps.records.get(id);
-  if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
-  if (existing) return startOcr(existing, deps);
+  if (existing && isAwaitingOcrStart(existing)) return startOcr(existing, deps);
+  if (existing) return { documentId: id, status: "UNCHANGED" };
 
   // The object goes to a temporary file and is validated from there: memory use does not grow with its size.
   const object = await deps.objects.download(upload.bucket, upload.key, {
@@ -72,7 +75,7 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   const record: ChartRecord = { ...base, fileType: validation.fileType, pageCount: validation.pageCount };
   const registered = await deps.records.register(record);
   if (registered.outcome === "exists") {
-    return registered.record.status === "RECEIVED"
+    return isAwaitingOcrStart(registered.record)
       ? startOcr(registered.record, deps)
       : { documentId: id, status: "UNCHANGED" };
   }
@@ -88,31 +91,89 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   return startOcr(record, deps);
 }
 
-async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<IngestOutcome> {
-  const { bucket, key, versionId } = record.source;
+/** Registered but without a started OCR job: a delivery of its upload (re)starts OCR. */
+function isAwaitingOcrStart(record: ChartRecord): boolean {
+  return (
+    record.status === "RECEIVED" ||
+    (record.status === "OCR_PENDING" && !!record.ocr?.jobKey && !record.ocr.jobId)
+  );
+}
+
+/**
+ * Starts OCR for a registered record, or resumes a start that did not finish. The record is saved
+ * OCR_PENDING, with the job's key, before the job is started: a job that fails at once can publish its
+ * completion before the start call returns, and that completion must find the record waiting for it. The
+ * job id is recorded afterwards; if the completion has already moved the record on, there is nothing left
+ * to record. Repeating this (a redelivered message, the sweeper) restarts nothing: the same key gives the
+ * same job. With `restart`, a new job is started under the next attempt's key (the sweeper, when a job is gone).
+ */
+export async function startOcr(
+  record: ChartRecord,
+  deps: OcrPipelineDeps,
+  opts: { restart?: boolean } = {},
+): Promise<IngestOutcome> {
+  if (record.status === "OCR_PENDING" && record.ocr?.jobId && !opts.restart) {
+    return { documentId: record.id, status: "UNCHANGED" };
+  }
+  const pending = await savePending(record, deps, opts.restart ?? false);
+  const ocr = pending.ocr!;
+  const { bucket, key, versionId } = pending.source;
   let jobId: string;
   try {
     ({ jobId } = await deps.ocr.startJob({
-      documentId: record.id,
+      documentId: pending.id,
+      jobKey: ocr.jobKey,
       bucket,
       key,
       versionId,
-      features: deps.ocrFeatures,
+      features: (ocr.features as OcrFeatureSet | undefined) ?? deps.ocrFeatures,
     }));
   } catch (err) {
     const failure = decideFailure(err, "ocr-start");
-    // Throttling, outages and the deployment's errors propagate: the message is retried, the record stays RECEIVED.
+    // Throttling, outages and the deployment's errors propagate: the message is retried and resumes this start.
     if (failure.action === "retry") throw err;
     const { status, reasonCode, errorName } = failure;
-    await deps.records.save(transition(record, status, { now: deps.now(), reasonCode, detail: errorName }));
-    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName, reasonCode });
-    return { documentId: record.id, status };
+    await deps.records.save(transition(pending, status, { now: deps.now(), reasonCode, detail: errorName }));
+    deps.logger.warn("OCR job could not be started", { documentId: pending.id, errorName, reasonCode });
+    return { documentId: pending.id, status };
   }
-  const pending = {
-    ...transition(record, "OCR_PENDING", { now: deps.now() }),
-    ocr: { engine: deps.ocr.name, jobId, features: deps.ocrFeatures },
+  await recordJobId(pending, jobId, deps);
+  deps.logger.info("OCR started", { documentId: pending.id, engine: deps.ocr.name, attempt: ocr.attempt });
+  return { documentId: pending.id, status: "OCR_PENDING" };
+}
+
+/** The record as it waits for its job: OCR_PENDING with the key of the job about to be started. */
+async function savePending(
+  record: ChartRecord,
+  deps: OcrPipelineDeps,
+  restart: boolean,
+): Promise<ChartRecord> {
+  const now = deps.now();
+  const attempt = (record.ocr?.attempt ?? 0) + 1;
+  const ocr = {
+    engine: deps.ocr.name,
+    jobKey: ocrJobKey(record.id, attempt),
+    attempt,
+    features: deps.ocrFeatures,
   };
+  let pending: ChartRecord;
+  if (record.status !== "OCR_PENDING") pending = { ...transition(record, "OCR_PENDING", { now }), ocr };
+  else if (restart || !record.ocr?.jobKey) pending = revise(record, { ocr }, now);
+  else return record;
   await deps.records.save(pending);
-  deps.logger.info("OCR started", { documentId: record.id, engine: deps.ocr.name });
-  return { documentId: record.id, status: "OCR_PENDING" };
+  return pending;
+}
+
+/** Records the started job's id, unless its completion got there first. */
+async function recordJobId(pending: ChartRecord, jobId: string, deps: OcrPipelineDeps): Promise<void> {
+  const now = deps.now();
+  try {
+    await deps.records.save(revise(pending, { ocr: { ...pending.ocr!, jobId, startedAt: now } }, now));
+  } catch (err) {
+    if (!(err instanceof VersionConflictError)) throw err;
+    const current = await deps.records.get(pending.id);
+    // Moved on by the completion, or the id recorded by another delivery of the same upload: done.
+    if (current && (current.status !== "OCR_PENDING" || current.ocr?.jobId === jobId)) return;
+    throw err;
+  }
 }

@@ -5,6 +5,7 @@
  * with their domain: shared/ocr/ocr-engine.ts and shared/search/search-index.ts.
  */
 import type { ChartRecord } from "../domain/chart-record";
+import type { InFlightStatus } from "../domain/status";
 
 export type { OcrEngine } from "../ocr/ocr-engine";
 export type { SearchIndex } from "../search/search-index";
@@ -25,6 +26,16 @@ export interface RecordStore {
   /** Writes a record that must not exist yet (rejected and duplicate uploads). False if it already exists. */
   createIfAbsent(record: ChartRecord): Promise<boolean>;
   save(record: ChartRecord): Promise<void>;
+  /**
+   * Records in `status` last written before `before` (ISO timestamp), oldest first, at most `limit`. Returns
+   * references only (the index behind it holds no record content); callers re-read each record.
+   */
+  findByStatusOlderThan(status: InFlightStatus, before: string, limit: number): Promise<StaleRecordRef[]>;
+}
+
+export interface StaleRecordRef {
+  id: string;
+  updatedAt: string;
 }
 
 /** An object copied to a temporary file: intake reads it from there instead of holding it in memory. */

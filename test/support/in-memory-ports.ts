@@ -23,7 +23,10 @@ import type {
   ObjectStore,
   RecordStore,
   RegisterOutcome,
+  StaleRecordRef,
 } from "../../shared/pipeline/ports";
+import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import { isInFlight, type InFlightStatus } from "../../shared/domain/status";
 import type {
   SearchDocument,
   SearchIndex,
@@ -64,6 +67,23 @@ export class InMemoryRecordStore implements RecordStore {
     if (this.records.get(record.id)?.version !== expectedVersion) {
       throw new VersionConflictError(record.id, expectedVersion);
     }
+    this.records.set(record.id, clone(record));
+  }
+
+  async findByStatusOlderThan(
+    status: InFlightStatus,
+    before: string,
+    limit: number,
+  ): Promise<StaleRecordRef[]> {
+    return [...this.records.values()]
+      .filter((r) => isInFlight(r.status) && r.status === status && r.updatedAt < before)
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt))
+      .slice(0, limit)
+      .map((r) => ({ id: r.id, updatedAt: r.updatedAt }));
+  }
+
+  /** Puts a record as-is (test setup). */
+  put(record: ChartRecord): void {
     this.records.set(record.id, clone(record));
   }
 }
@@ -213,15 +233,48 @@ export class InMemorySearchIndex implements SearchIndex {
   }
 }
 
+export interface LogEntry {
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  fields: Record<string, unknown>;
+}
+
 /** A logger port that keeps every line, so tests can check what was logged (and that no PHI was). */
 export class RecordingLogger implements Logger {
-  readonly lines: { level: string; message: string; extra: Record<string, unknown>[] }[] = [];
-  debug = (message: string, ...extra: Record<string, unknown>[]) =>
-    this.lines.push({ level: "debug", message, extra });
-  info = (message: string, ...extra: Record<string, unknown>[]) =>
-    this.lines.push({ level: "info", message, extra });
-  warn = (message: string, ...extra: Record<string, unknown>[]) =>
-    this.lines.push({ level: "warn", message, extra });
-  error = (message: string, ...extra: Record<string, unknown>[]) =>
-    this.lines.push({ level: "error", message, extra });
+  readonly entries: LogEntry[] = [];
+  debug = (message: string, ...extra: Record<string, unknown>[]) => this.add("debug", message, extra);
+  info = (message: string, ...extra: Record<string, unknown>[]) => this.add("info", message, extra);
+  warn = (message: string, ...extra: Record<string, unknown>[]) => this.add("warn", message, extra);
+  error = (message: string, ...extra: Record<string, unknown>[]) => this.add("error", message, extra);
+
+  private add(level: LogEntry["level"], message: string, extra: Record<string, unknown>[]): void {
+    this.entries.push({ level, message, fields: Object.assign({}, ...extra) as Record<string, unknown> });
+  }
+}
+
+/** A settable clock: ISO timestamps, moved forward by tests. */
+export class TestClock {
+  constructor(private ms = Date.parse("2026-12-01T12:00:00.000Z")) {}
+  now = (): string => new Date(this.ms).toISOString();
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+/** The OCR half of the pipeline over in-memory ports, around the given OCR engine. */
+export function inMemoryDeps(ocr: OcrEngine, clock = new TestClock()) {
+  const records = new InMemoryRecordStore();
+  const objects = new InMemoryObjectStore();
+  const logger = new RecordingLogger();
+  const deps: OcrPipelineDeps = {
+    records,
+    objects,
+    ocr,
+    resultsBucket: "results",
+    ocrFeatures: "text",
+    reviewThreshold: 0.8,
+    logger,
+    now: clock.now,
+  };
+  return { deps, records, objects, logger, clock };
 }

@@ -2,24 +2,56 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from "@
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChartRecord } from "../../domain/chart-record";
+import { isInFlight, type InFlightStatus } from "../../domain/status";
 import { VersionConflictError } from "../../errors";
-import type { RecordStore, RegisterOutcome } from "../../pipeline/ports";
-import { CONTENT_SK, contentPk, RECORD_SK, recordPk } from "./table-design";
+import type { RecordStore, RegisterOutcome, StaleRecordRef } from "../../pipeline/ports";
+import {
+  CONTENT_SK,
+  contentPk,
+  GSI_BY_STATUS,
+  RECORD_SK,
+  recordPk,
+  STATUS_PK,
+  STATUS_SK,
+  statusKey,
+  statusSortKey,
+} from "./table-design";
 
 type RecordItem = ChartRecord & { pk: string; sk: string; entity: "ChartRecord" };
 
-function toItem(record: ChartRecord): RecordItem {
-  return { ...record, pk: recordPk(record.id), sk: RECORD_SK, entity: "ChartRecord" };
+function toItem(record: ChartRecord): RecordItem & Record<string, unknown> {
+  return {
+    ...record,
+    pk: recordPk(record.id),
+    sk: RECORD_SK,
+    entity: "ChartRecord",
+    // Sparse: a record leaves the by-status index when it reaches a state the pipeline does not move on from.
+    ...(isInFlight(record.status)
+      ? { [STATUS_PK]: statusKey(record.status), [STATUS_SK]: statusSortKey(record.updatedAt, record.id) }
+      : {}),
+  };
 }
 
 export function fromItem(item: Record<string, unknown>): ChartRecord {
-  // gsi1pk…gsi2sk: index keys that items written before the table lost its secondary indexes still carry.
-  const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
+  // gsi1pk…gsi2sk: index keys that items written before the table lost its MRN and content indexes still carry.
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _e,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    [STATUS_PK]: _f,
+    [STATUS_SK]: _g,
+    ...record
+  } = item;
   return record as unknown as ChartRecord;
 }
 
@@ -134,6 +166,32 @@ export class RecordRepository implements RecordStore {
         throw new VersionConflictError(record.id, expectedVersion);
       throw err;
     }
+  }
+
+  /** Oldest first from the sparse by-status index (KEYS_ONLY: ids and timestamps, no record content). */
+  async findByStatusOlderThan(
+    status: InFlightStatus,
+    before: string,
+    limit: number,
+  ): Promise<StaleRecordRef[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI_BY_STATUS,
+        KeyConditionExpression: "#pk = :status AND #sk < :before",
+        ExpressionAttributeNames: { "#pk": STATUS_PK, "#sk": STATUS_SK },
+        ExpressionAttributeValues: { ":status": statusKey(status), ":before": before },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).flatMap((item) => {
+      const sortKey = item[STATUS_SK] as string;
+      const separator = sortKey.lastIndexOf("#");
+      const pk = item.pk as string;
+      return pk.startsWith(recordPk("")) && separator > 0
+        ? [{ id: pk.slice(recordPk("").length), updatedAt: sortKey.slice(0, separator) }]
+        : [];
+    });
   }
 
   /** Every chart record, page by page (used to rebuild the local search index). */

@@ -6,14 +6,36 @@
  * | chart record    | DOC#<id>           | RECORD    |
  * | content claim   | SHA256#<hex>       | CONTENT   |
  *
- * - Every read is by key: a record by its id, a content claim by the hash of the bytes. Searches (MRN, date of
- *   birth, type, dates, text) go to the search index, which the table's stream feeds; the table has no secondary
- *   index, so no second copy of the records.
+ * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
+ *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
  * - The content claim is written in the same transaction as the first record with those bytes, so two
  *   concurrent uploads of the same scan cannot both become originals: that is how duplicates are detected.
  * - Streams (NEW_AND_OLD_IMAGES) feed the search indexer.
+ * - The by-status index (below) answers "which records have sat in a processing state since before T".
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+
+// ── Stuck records: a sparse index on status and last write ──────────────────────────────────────────────
+// Only records in a state the pipeline moves on by itself (RECEIVED, OCR_PENDING, EXTRACTED) carry the
+// index keys, so the index holds just the work in flight. KEYS_ONLY: it copies ids and timestamps, never
+// record content (names, MRNs and dates of birth stay in the base table).
+
+export const GSI_BY_STATUS = "byStatus";
+export const STATUS_PK = "statusPk";
+export const STATUS_SK = "statusSk";
+
+export const statusKey = (status: string) => `STATUS#${status}`;
+/** Sorts by last write; the id keeps entries written in the same millisecond apart. */
+export const statusSortKey = (updatedAt: string, id: string) => `${updatedAt}#${id}`;
+
+export const byStatusIndexDefinition = {
+  IndexName: GSI_BY_STATUS,
+  KeySchema: [
+    { AttributeName: STATUS_PK, KeyType: "HASH" as const },
+    { AttributeName: STATUS_SK, KeyType: "RANGE" as const },
+  ],
+  Projection: { ProjectionType: "KEYS_ONLY" as const },
+};
 
 /** What defines the table's shape, in DynamoDB API terms. */
 export type TableSchema = Required<
@@ -33,8 +55,11 @@ export const RECORDS_TABLE_SCHEMA: TableSchema = {
   AttributeDefinitions: [
     { AttributeName: "pk", AttributeType: "S" },
     { AttributeName: "sk", AttributeType: "S" },
+    { AttributeName: STATUS_PK, AttributeType: "S" },
+    { AttributeName: STATUS_SK, AttributeType: "S" },
   ],
   BillingMode: "PAY_PER_REQUEST",
+  GlobalSecondaryIndexes: [byStatusIndexDefinition],
   StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
 };
 

@@ -94,6 +94,8 @@ export async function recognizeDocument(
 export interface LocalOcrJobRecord {
   jobId: string;
   documentId: string;
+  /** The request's job key, echoed as JobTag (the document id when unset). */
+  jobKey?: string;
   status: OcrJobStatus;
   statusMessage?: string;
   document?: TextractDocument;
@@ -148,7 +150,7 @@ export class LocalOcrEngine implements OcrEngine {
    * Only the DetectDocumentText equivalent exists locally: `forms`/`queries` jobs return text blocks.
    */
   async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {
-    const jobId = localJobId(request.documentId);
+    const jobId = localJobId(request.jobKey ?? request.documentId);
     let start = this.starts.get(jobId);
     if (!start) {
       start = this.begin(jobId, request);
@@ -203,6 +205,7 @@ export class LocalOcrEngine implements OcrEngine {
     const record: LocalOcrJobRecord = {
       jobId,
       documentId: request.documentId,
+      jobKey: request.jobKey,
       status: "IN_PROGRESS",
       location: { bucket: request.bucket, key: request.key, versionId: request.versionId },
       startedAt: this.now(),
@@ -240,7 +243,7 @@ export class LocalOcrEngine implements OcrEngine {
         JobId: record.jobId,
         Status: done.status === "SUCCEEDED" ? "SUCCEEDED" : "FAILED",
         API: "StartDocumentTextDetection",
-        JobTag: record.documentId,
+        JobTag: record.jobKey ?? record.documentId,
         Timestamp: done.completedAt ?? this.now(),
         DocumentLocation: { S3ObjectName: key, S3Bucket: bucket },
       });

@@ -49,8 +49,8 @@ export class TextractOcrEngine implements OcrEngine {
         S3Object: { Bucket: request.bucket, Name: request.key, Version: request.versionId },
       },
       // Same token → same job: a retried start after a timeout never runs (or bills) OCR twice.
-      ClientRequestToken: request.documentId,
-      JobTag: request.documentId,
+      ClientRequestToken: request.jobKey ?? request.documentId,
+      JobTag: request.jobKey ?? request.documentId,
       NotificationChannel: { SNSTopicArn: this.options.snsTopicArn, RoleArn: this.options.roleArn },
     };
     const out =

@@ -63,7 +63,7 @@ describe("ingest handler", () => {
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
   });
 
-  it("keeps the record RECEIVED and retries the message when Textract throttles", async () => {
+  it("keeps the record waiting for its OCR start and retries the message when Textract throttles", async () => {
     textract
       .on(StartDocumentTextDetectionCommand)
       .rejects(new ThrottlingException({ message: "slow down", $metadata: {} }));
@@ -73,6 +73,11 @@ describe("ingest handler", () => {
     );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(["m1", "m2"]);
     expect(putItems().every((r) => r.status !== "FAILED")).toBe(true);
+    // Saved OCR_PENDING with the job key before the start; no job id, so the retried message starts it.
+    expect(putItems().map((r) => [r.status, r.ocr?.jobId])).toEqual([
+      ["OCR_PENDING", undefined],
+      ["OCR_PENDING", undefined],
+    ]);
   });
 
   it("marks the record FAILED when Textract refuses the document for good", async () => {

@@ -144,8 +144,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     expect(tables).toHaveLength(1);
     const [[, table]] = tables as [[string, Record<string, unknown>]];
     expect(tableSchemaOf(table)).toEqual(RECORDS_TABLE_SCHEMA);
-    // Every read is by key: no secondary index holds a second copy of the records.
-    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+    // The only secondary index is the sweeper's sparse by-status index, which copies keys only (no PHI).
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({ IndexName: "byStatus", Projection: { ProjectionType: "KEYS_ONLY" } }),
+    ]);
   });
 
   it("protects the records table: stream, PITR, KMS, deletion protection in prod", () => {
@@ -220,7 +222,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
     const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(4); // no custom-resource Lambdas sneak in
+    expect(functions).toHaveLength(5); // no custom-resource Lambdas sneak in
     for (const [id, props] of functions) {
       expect(props.Runtime, id).toBe("nodejs22.x");
       expect(props.Architectures, id).toEqual(["arm64"]);
@@ -297,6 +299,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     expect(inVpc(synth.stack.recordsApi.apiFunction.function)).toBe(true);
     expect(inVpc(synth.stack.pipeline.ingestFunction.function)).toBe(true);
     expect(inVpc(synth.stack.pipeline.ocrCompleteFunction.function)).toBe(true);
+    expect(inVpc(synth.stack.sweeper.sweeperFunction.function)).toBe(true);
   });
 
   // ── Search and API ──────────────────────────────────────────────────────────────────────────────

@@ -100,7 +100,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
 
   it("alarms on the errors of every function, including the failures its handler logs", () => {
     const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     const filters = ofType(resources, "AWS::Logs::MetricFilter");
     for (const [fnId, fn] of functions) {
       const logGroup = (fn.LoggingConfig as { LogGroup: unknown }).LogGroup;

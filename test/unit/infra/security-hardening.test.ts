@@ -300,6 +300,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.pipeline.ocrCompleteFunction,
         synth.stack.pipeline.indexRecordsFunction,
         synth.stack.recordsApi.apiFunction,
+        synth.stack.sweeper.sweeperFunction,
       ];
       expect(ofType(resources, "AWS::Lambda::Function")).toHaveLength(functions.length);
       const groups = new Set<string>();
@@ -352,6 +353,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.pipeline.ocrCompleteFunction.securityGroup,
         synth.stack.pipeline.indexRecordsFunction.securityGroup,
         synth.stack.recordsApi.apiFunction.securityGroup,
+        synth.stack.sweeper.sweeperFunction.securityGroup,
         synth.stack.search.adminClientSecurityGroup,
       ].map((g) => logicalId(g));
       expect(sources.sort()).toEqual(expected.sort());

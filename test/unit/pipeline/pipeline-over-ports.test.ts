@@ -100,7 +100,7 @@ describe("pipeline over in-memory ports", () => {
   it("logs ids and statuses, never the object key", async () => {
     const { upload, logger } = pipeline();
     await upload("acme/box-1/Santos-Paulo-DOB-1990.png");
-    expect(logger.lines.length).toBeGreaterThan(0);
-    expect(JSON.stringify(logger.lines)).not.toMatch(/Santos|Paulo|1990/);
+    expect(logger.entries.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logger.entries)).not.toMatch(/Santos|Paulo|1990/);
   });
 });

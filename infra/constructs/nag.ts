@@ -82,3 +82,7 @@ export const S3_PUT_FINDINGS: Record<string, string> = {
   [wildcardActionFinding("s3:Abort*")]:
     "Bucket.grantPut: abort multipart uploads (large scans / Textract output) in this stack's bucket only.",
 };
+
+/** Why a function's table grant may name `<table>/index/*`: CDK's Table.grant* always covers the table's indexes. */
+export const TABLE_GRANT_INDEX_REASON =
+  "Table.grant* covers the table's only index, the sparse KEYS_ONLY byStatus index (record ids and timestamps, no record content); this function reads and writes records by key.";

@@ -19,6 +19,7 @@ import {
   KMS_GRANT_FINDINGS,
   S3_PUT_FINDINGS,
   S3_READ_FINDINGS,
+  TABLE_GRANT_INDEX_REASON,
   wildcardResourceFinding,
 } from "./nag";
 import type { SearchDomain } from "./search-domain";
@@ -199,6 +200,7 @@ export class ProcessingPipeline extends Construct {
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.uploadsBucket, "/*")]:
         "Reads any newly uploaded scan (object keys are chosen by uploaders), in the uploads bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
     });
 
     // ── OCR completion: topic → SQS → ocr-complete λ ────────────────────────────────────────────────
@@ -266,6 +268,7 @@ export class ProcessingPipeline extends Construct {
       ...S3_PUT_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Writes and reads OCR output under per-document keys not known in advance, in the results bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
     });
 
     // ── Indexing: table stream → index-records λ → search domain ────────────────────────────────────
@@ -308,6 +311,7 @@ export class ProcessingPipeline extends Construct {
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Reads the OCR text of the record being indexed (per-document keys), in the results bucket only.",
+      [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "OpenSearch HTTP actions apply to index paths under the domain (documents, _bulk, _search); limited to this one domain.",
     });

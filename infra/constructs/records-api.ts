@@ -9,7 +9,7 @@ import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ApiFirewall } from "./api-firewall";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
-import { acknowledge } from "./nag";
+import { acknowledge, TABLE_GRANT_INDEX_REASON, wildcardResourceFinding } from "./nag";
 import type { SearchDomain } from "./search-domain";
 
 /** Cognito groups the api Lambda authorizes against (`cognito:groups` claim). */
@@ -129,6 +129,7 @@ export class RecordsApi extends Construct {
     props.search.grantRead(fn);
     props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
+      [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",
     });

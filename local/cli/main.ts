@@ -7,6 +7,9 @@ import { ingestCommand } from "./commands/ingest";
 import { searchCommand } from "./commands/search";
 import { showCommand } from "./commands/show";
 import { startCommand } from "./commands/start";
+import { quietLibraryWarnings } from "./quiet-warnings";
+
+quietLibraryWarnings();
 
 const positiveInt = (value: string) => {
   const n = Number(value);

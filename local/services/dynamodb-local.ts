@@ -169,7 +169,7 @@ const portTaken = (child: ChildProcess) =>
 export async function waitForDynamoDb(
   client: DynamoDBClient,
   child: ChildProcess,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   port?: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;

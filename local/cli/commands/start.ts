@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { LocalStack, type ActivityEvent } from "../../runtime/local-stack";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
+import { packageRoot } from "../package-root";
 import { formatOutcomes, uploadFiles, waitForOutcomes } from "../upload-and-wait";
 
 export interface StartOptions {
@@ -13,7 +14,7 @@ export interface StartOptions {
   verbose: boolean;
 }
 
-const SAMPLES_DIR = fileURLToPath(new URL("../../../samples/charts", import.meta.url));
+const SAMPLES_DIR = join(packageRoot(), "samples/charts");
 
 /** `chartbridge start`: run the local pipeline until Ctrl-C; on a first start, ingest the bundled samples. */
 export async function startCommand(opts: StartOptions): Promise<void> {

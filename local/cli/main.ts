@@ -38,7 +38,7 @@ program
   .description("run the whole pipeline locally (DynamoDB Local, s3rver, local OCR) until Ctrl-C")
   .addOption(dataDirOption())
   .option("--port <n>", "HTTP API port (DynamoDB Local and S3 use the next two)", positiveInt, 4000)
-  .option("--workers <n>", "OCR worker threads (default: one per core)", positiveInt)
+  .option("--workers <n>", "OCR worker threads, ~100 MB each (default: one per core, at most 4)", positiveInt)
   .option("--no-samples", "do not ingest the bundled samples on a first start")
   .option("--verbose", "print the handlers' structured logs", false)
   .action(async (o) =>

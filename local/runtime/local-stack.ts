@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
@@ -46,6 +47,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** HTTP API port (default 4000; 0 = any free ports). DynamoDB Local and S3 take the next two. */
   apiPort?: number;
+  /** OCR worker threads. Default: one per core, at most `MAX_DEFAULT_OCR_WORKERS`. */
   ocrWorkers?: number;
   logLevel?: LogLevel;
   /** Keep DynamoDB in memory (tests). */
@@ -61,6 +63,16 @@ export interface ActivityEvent {
   documentId: string;
   status: "PICKED_UP" | DocumentStatus;
   reasonCode?: string;
+}
+
+/**
+ * Each tesseract worker keeps its own WebAssembly heap and model (about 100 MB, never given back), so one per
+ * core made the stack's memory grow with the machine's core count.
+ */
+export const MAX_DEFAULT_OCR_WORKERS = 4;
+
+export function defaultOcrWorkers(): number {
+  return Math.min(availableParallelism(), MAX_DEFAULT_OCR_WORKERS);
 }
 
 type S3Event = {
@@ -190,7 +202,7 @@ export class LocalStack {
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
       cleanup.push(() => search.close());
-      const ocrPool = new TesseractPool({ size: options.ocrWorkers });
+      const ocrPool = new TesseractPool({ size: options.ocrWorkers ?? defaultOcrWorkers() });
       cleanup.push(() => ocrPool.terminate());
       // The engine and the stack refer to each other: the engine reads uploads and publishes completions.
       const late: { stack?: LocalStack } = {};

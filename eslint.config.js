@@ -21,8 +21,30 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      // PHI must never reach logs: console is for the CLI only.
-      "no-console": "off",
+      // PHI must never reach logs: console is for the CLI, benchmarks and the sample generator only.
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["local/cli/**", "bin/**", "bench/**", "samples/**"],
+    rules: { "no-console": "off" },
+  },
+  {
+    // Use cases depend on ports (shared/pipeline/ports.ts), never on adapters or SDK clients.
+    files: ["shared/pipeline/**/*.ts", "shared/api/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/adapters/**"], message: "Depend on a port in shared/pipeline/ports.ts instead." },
+            {
+              group: ["@aws-sdk/*", "@opensearch-project/*", "@aws-lambda-powertools/*"],
+              message: "No SDK classes in use cases.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

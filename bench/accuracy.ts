@@ -1,5 +1,5 @@
 /**
- * Extraction accuracy benchmark (issue 3): runs OCR + extraction over labeled data and prints, per set,
+ * Extraction accuracy benchmark: runs OCR + extraction over labeled data and prints, per set,
  * per-field precision/recall/F1, overall micro F1, document-type accuracy, split accuracy, auto-accept
  * precision for mrn/dateOfBirth, review rate, wrong-patient count and pages/second; then the time to extract
  * a 100-page Textract response.
@@ -21,7 +21,7 @@ import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
 import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { isDocumentType, type DocumentType } from "../shared/domain/document-types";
 import { FIELD_NAMES, type FieldName } from "../shared/domain/fields";
-import { extractDocument, extractWithReview } from "../shared/extraction";
+import { extractDocument, extractWithReview } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
 import {
@@ -375,7 +375,7 @@ function speed(sources: TextractDocument[]): { ms: number; runs: number[]; sourc
 
 // ---------- main ----------
 
-const splitter = await loadSplitter();
+const splitter = loadSplitter();
 const needsOcr = sets.some((s) => s !== "textract");
 const pool = needsOcr ? new TesseractPool({ size: workers }) : undefined;
 const results: SetResult[] = [];

@@ -1,6 +1,5 @@
 /**
- * Extraction speed (issue 3 target: a 100-page Textract response in ≤ 100 ms on one core). Builds the
- * 100-page response the way bench/accuracy.ts does (repeatToPages over the labeled Textract fixtures) and
+ * Extraction speed (the target is in the README). Builds the 100-page response the way bench/accuracy.ts does (repeatToPages over the labeled Textract fixtures) and
  * prints the median of 5 runs after 2 warm-up runs for each stage:
  *
  *   npx tsx bench/extraction-speed.ts [--pages 100] [--runs 5] [--json]
@@ -13,16 +12,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { extractDocument, extractModel } from "../shared/extraction/extract-document";
-import { buildDocModel, buildDocModelWithParser } from "../shared/extraction/model/document-model";
-import { plainText } from "../shared/extraction/plain-text";
-import {
-  extractDocumentsFromModel,
-  extractPart,
-  splitDocument,
-  splitModel,
-  subDocument,
-} from "../shared/extraction/split-document";
+import { buildModel, extractPart, plainText, splitDocuments } from "../shared/extraction";
+import { buildDocModelWithParser } from "../test/support/parser-model";
+import { extractDocument, extractDocuments, splitDocument, subDocument } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
 import { pageCountOf, repeatToPages } from "./accuracy/textract-tools";
@@ -85,7 +77,7 @@ function time(fn: () => unknown): { ms: number; cpuMs: number; runs: number[] } 
   return { ms: median(runs), cpuMs: median(cpu), runs };
 }
 
-/** What shared/pipeline/complete-ocr.ts does today: split, then extract each part from its own sub-document. */
+/** The pipeline before one model was shared: split, then extract each part from its own sub-document. */
 function pipelineToday(doc: TextractDocument): void {
   const ranges = splitDocument(doc, ref);
   const parts =
@@ -95,32 +87,34 @@ function pipelineToday(doc: TextractDocument): void {
   for (const part of parts) extractDocument(parts.length > 1 ? subDocument(doc, part.pages) : doc, ref);
 }
 
-/** The same with the DocModel built once: what the pipeline should switch to. */
+/** The same with the DocModel built once, each part read in place: what shared/pipeline/complete-ocr.ts does. */
 function pipelineOneModel(doc: TextractDocument): void {
-  const model = buildDocModel(doc);
-  const ranges = splitModel(model, ref);
+  const model = buildModel(doc);
+  const ranges = splitDocuments(model, ref);
   const parts =
     ranges.length > 1
       ? ranges
       : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
   for (const part of parts) {
-    // As shared/pipeline/complete-ocr.ts does it: each part read in place.
     const pages = parts.length > 1 ? part.pages : undefined;
-    if (pages) extractPart(model, pages, ref);
-    else extractModel(model, ref);
+    extractPart(model, pages, ref);
     plainText(model, pages);
   }
 }
 
 /** Before the speed work every model was built by the parser alone (buildDocModelWithParser). */
 function pipelineParserOnly(doc: TextractDocument): void {
-  const ranges = splitModel(buildDocModelWithParser(doc), ref);
+  const ranges = splitDocuments(buildDocModelWithParser(doc), ref);
   const parts =
     ranges.length > 1
       ? ranges
       : [{ pages: [1, Math.max(1, doc.DocumentMetadata.Pages)] as [number, number] }];
   for (const part of parts)
-    extractModel(buildDocModelWithParser(parts.length > 1 ? subDocument(doc, part.pages) : doc), ref);
+    extractPart(
+      buildDocModelWithParser(parts.length > 1 ? subDocument(doc, part.pages) : doc),
+      undefined,
+      ref,
+    );
 }
 
 const out: Record<string, Record<string, number>> = {};
@@ -133,18 +127,18 @@ for (const [name, srcs] of [
   const parts = splitDocument(doc, ref).length;
   const rows: [string, () => unknown][] = [
     ["buildDocModelWithParser (before)", () => buildDocModelWithParser(doc)],
-    ["buildDocModel", () => buildDocModel(doc)],
-    ["extractDocument, parser model (before)", () => extractModel(buildDocModelWithParser(doc), ref)],
+    ["buildModel", () => buildModel(doc)],
+    [
+      "extractDocument, parser model (before)",
+      () => extractPart(buildDocModelWithParser(doc), undefined, ref),
+    ],
     ["extractDocument", () => extractDocument(doc, ref)],
-    ["splitDocument, parser model (before)", () => splitModel(buildDocModelWithParser(doc), ref)],
+    ["splitDocument, parser model (before)", () => splitDocuments(buildDocModelWithParser(doc), ref)],
     ["splitDocument", () => splitDocument(doc, ref)],
     [`pipeline today, parser models (before; ${parts} parts)`, () => pipelineParserOnly(doc)],
     [`pipeline today (split + per-part extract)`, () => pipelineToday(doc)],
     [`pipeline, one model (+ plainText per part)`, () => pipelineOneModel(doc)],
-    [
-      `extractDocumentsFromModel(buildDocModel(doc))`,
-      () => extractDocumentsFromModel(buildDocModel(doc), ref),
-    ],
+    [`extractDocuments (split + extractPart per part)`, () => extractDocuments(doc, ref)],
   ];
   out[name] = {};
   if (!values.json) {

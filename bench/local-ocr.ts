@@ -12,10 +12,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
 import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/render-pages";
-import { makeSampleChartPdf } from "../shared/adapters/local-ocr/sample-chart";
+import { makeSampleChartPdf } from "../test/support/sample-chart";
 import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
-import { extractDocument } from "../shared/extraction/extract-document";
+import { extractDocument } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 
 const { values, positionals } = parseArgs({

@@ -16,31 +16,13 @@ interface Sample {
   render: (spec: ChartSpec, dpi: number) => Uint8Array;
 }
 
+// One row per bundled sample (a table reads better than prettier's one-property-per-line layout).
+// prettier-ignore
 export const SAMPLES: Sample[] = [
-  {
-    file: "discharge-summary.pdf",
-    options: { seed: 7, documentType: "discharge_summary" },
-    dpi: 200,
-    render: (s, dpi) => toPdf(s, { dpi }),
-  },
-  {
-    file: "progress-note.tiff",
-    options: { seed: 2, documentType: "progress_note" },
-    dpi: 200,
-    render: (s, dpi) => toTiff(s, { dpi }),
-  },
-  {
-    file: "lab-report.png",
-    options: { seed: 67, documentType: "lab_report" },
-    dpi: 300,
-    render: (s, dpi) => toPng(s, { dpi }),
-  },
-  {
-    file: "radiology-report.jpg",
-    options: { seed: 5, documentType: "radiology_report" },
-    dpi: 200,
-    render: (s, dpi) => toJpeg(s, { dpi }),
-  },
+  { file: "discharge-summary.pdf", options: { seed: 7, documentType: "discharge_summary" }, dpi: 200, render: (s, dpi) => toPdf(s, { dpi }) },
+  { file: "progress-note.tiff", options: { seed: 2, documentType: "progress_note" }, dpi: 200, render: (s, dpi) => toTiff(s, { dpi }) },
+  { file: "lab-report.png", options: { seed: 67, documentType: "lab_report" }, dpi: 300, render: (s, dpi) => toPng(s, { dpi }) },
+  { file: "radiology-report.jpg", options: { seed: 5, documentType: "radiology_report" }, dpi: 200, render: (s, dpi) => toJpeg(s, { dpi }) },
 ];
 
 /** Ground truth for one bundled file, in the shape extraction tests compare against. */

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 
 /**
  * Runtime configuration from the environment. The same handlers run in Lambda and locally; only these
- * values differ (local endpoints point at DynamoDB Local and s3rver). zod/mini (zod's tree-shakable API):
+ * values differ (local endpoints point at DynamoDB Local and the local S3). zod/mini (zod's tree-shakable API):
  * every handler loads this at cold start.
  */
 const ConfigSchema = z.object({
@@ -10,7 +10,7 @@ const ConfigSchema = z.object({
   TABLE_NAME: z._default(z.string(), "chartbridge-records"),
   UPLOAD_BUCKET: z._default(z.string(), "chartbridge-uploads"),
   RESULTS_BUCKET: z._default(z.string(), "chartbridge-results"),
-  /** Set locally: DynamoDB Local and s3rver. Unset in AWS. */
+  /** Set locally: DynamoDB Local and the local S3. Unset in AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   S3_ENDPOINT: z.optional(z.url()),
   OCR_ENGINE: z._default(z.enum(["textract", "local"]), "textract"),

@@ -1,10 +1,9 @@
 /**
  * Helpers over Textract-shaped documents for the accuracy benchmark: cut a page range out of a document,
- * build a long document from shorter ones, and load the (optional) document splitter.
+ * build a long document from shorter ones, and the document splitter.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { TextractBlock, TextractDocument } from "../../shared/ocr/textract-blocks";
+import { splitDocument } from "../../test/support/extraction";
 
 export type PageRange = [number, number];
 
@@ -55,21 +54,9 @@ export interface LoadedSplitter {
   source: string;
 }
 
-/**
- * The colleague's splitter, when `shared/extraction/split-document.ts` exists and exports `splitDocument`;
- * otherwise undefined (every file is then predicted as one document spanning all its pages).
- */
-export async function loadSplitter(): Promise<LoadedSplitter | undefined> {
-  const url = new URL("../../shared/extraction/split-document.ts", import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  try {
-    const mod = (await import(url.href)) as { splitDocument?: unknown };
-    if (typeof mod.splitDocument !== "function") return undefined;
-    const fn = mod.splitDocument as (doc: TextractDocument) => { pages: [number, number] }[];
-    return { split: fn, source: "shared/extraction/split-document.ts" };
-  } catch {
-    return undefined;
-  }
+/** The document splitter the pipeline uses (one model per file, split into its logical documents). */
+export function loadSplitter(): LoadedSplitter {
+  return { split: splitDocument, source: "shared/extraction/split-document.ts" };
 }
 
 /** Predicted document boundaries for one file. */

@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { handleApiRequest } from "../../shared/api/records-api";
 import { loadConfig } from "../../shared/config";
 import { createLogger, safeError } from "../../shared/observability/logger";
-import { createApiDeps, type ApiHandlerDeps } from "../../shared/pipeline/create-api-deps";
+import { createApiDeps, type ApiHandlerDeps } from "./deps";
 
 const JSON_HEADERS = {
   "content-type": "application/json; charset=utf-8",

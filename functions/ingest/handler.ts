@@ -2,16 +2,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
+import type { WithLambdaLogger } from "../wiring/lambda-deps";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { loadConfig } from "../../shared/config";
 import { parseUploadEvent } from "../../shared/events/upload-event";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
-import { createOcrPipelineDeps } from "../../shared/pipeline/create-ocr-pipeline-deps";
+import { createOcrPipelineDeps } from "../wiring/ocr-pipeline-deps";
 import { ingestUpload } from "../../shared/pipeline/ingest-upload";
 import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
-export function createIngestHandler(getDeps: () => OcrPipelineDeps) {
+export function createIngestHandler(getDeps: () => WithLambdaLogger<OcrPipelineDeps>) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context) => {
     const deps = getDeps();
@@ -25,7 +26,7 @@ export function createIngestHandler(getDeps: () => OcrPipelineDeps) {
   }).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: OcrPipelineDeps | undefined;
+let deps: WithLambdaLogger<OcrPipelineDeps> | undefined;
 export const handler = createIngestHandler(
   () => (deps ??= createOcrPipelineDeps(loadConfig(), createLogger("chartbridge-ingest"))),
 );

@@ -35,7 +35,7 @@ const program = new Command()
 
 program
   .command("start")
-  .description("run the whole pipeline locally (DynamoDB Local, s3rver, local OCR) until Ctrl-C")
+  .description("run the whole pipeline locally (DynamoDB Local, local S3, local OCR) until Ctrl-C")
   .addOption(dataDirOption())
   .option("--port <n>", "HTTP API port (DynamoDB Local and S3 use the next two)", positiveInt, 4000)
   .option("--workers <n>", "OCR worker threads, ~100 MB each (default: one per core, at most 4)", positiveInt)

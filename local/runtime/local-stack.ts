@@ -22,16 +22,15 @@ import { documentIdFor } from "../../shared/domain/document-id";
 import { isTerminal, type DocumentStatus } from "../../shared/domain/status";
 import { parseUploadEvent, type UploadedObject } from "../../shared/events/upload-event";
 import type { OcrCompletionNotification } from "../../shared/ocr/ocr-engine";
-import { createPipelineDeps } from "../../shared/pipeline/create-pipeline-deps";
+import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
-import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { createApiHandler } from "../../functions/api/handler";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
 import { createIngestHandler } from "../../functions/ingest/handler";
 import { createOcrCompleteHandler } from "../../functions/ocr-complete/handler";
 import { ensureRecordsTable, startDynamoDbLocal, type DynamoDbLocal } from "../services/dynamodb-local";
-import { encodeKeyLikeS3, ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
+import { ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
 import { listObjectVersions } from "./bucket-listing";
 import { startHttpApi, type DependencyState, type HealthReport } from "./http-api";
 import { lambdaContext } from "./lambda-context";
@@ -75,10 +74,6 @@ export function defaultOcrWorkers(): number {
   return Math.min(availableParallelism(), MAX_DEFAULT_OCR_WORKERS);
 }
 
-type S3Event = {
-  Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
-};
-
 /**
  * The whole pipeline on one machine, wired the way AWS wires it: a local S3 server (object-created events →
  * an SQS-like queue kept on disk → `ingest`), the local OCR engine plays Textract (completion → SNS-shaped
@@ -88,7 +83,7 @@ type S3Event = {
  */
 export class LocalStack {
   readonly config: Config;
-  readonly deps: PipelineDeps;
+  readonly deps: LocalPipelineDeps;
   readonly records: RecordRepository;
   readonly s3: S3Client;
   readonly ingestQueue: LocalQueue;
@@ -210,6 +205,9 @@ export class LocalStack {
         readObject: (bucket, key, versionId) => late.stack!.deps.objects.getBytes(bucket, key, versionId),
         onComplete: (notification) => late.stack!.publishOcrCompletion(notification),
         pool: ocrPool,
+        // Class name only: a handler's error message could quote record contents.
+        onError: (err, jobId) =>
+          logger.error("Local OCR job failed after recognition", { jobId, errorName: (err as Error)?.name }),
       });
       stack = new LocalStack(
         dataDir,
@@ -244,15 +242,11 @@ export class LocalStack {
 
   private async wire(streamArn: string, freshTable: boolean): Promise<void> {
     // S3 object-created → ingest queue (only for the upload bucket, as the EventBridge rule filters).
-    this.s3Local.server.on("event", (event: S3Event) => {
+    this.s3Local.server.on("event", (event) => {
       for (const record of event.Records) {
         if (!record.eventName.startsWith("ObjectCreated")) continue;
         if (record.s3.bucket.name !== this.config.UPLOAD_BUCKET) continue;
-        const encoded = {
-          ...record,
-          s3: { ...record.s3, object: { ...record.s3.object, key: encodeKeyLikeS3(record.s3.object.key) } },
-        };
-        this.ingestQueue.send(JSON.stringify({ Records: [encoded] }));
+        this.ingestQueue.send(JSON.stringify({ Records: [record] }));
       }
     });
 

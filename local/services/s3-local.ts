@@ -1,24 +1,30 @@
 import { mkdirSync } from "node:fs";
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import S3rver from "s3rver";
+import { LocalS3Server } from "./local-s3/server";
+
+export { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from "./local-s3/credentials";
+export { encodeKeyLikeS3, type ObjectCreatedEvent } from "./local-s3/events";
 
 export interface S3Local {
   endpoint: string;
-  server: S3rver;
+  /** Emits `"event"` with an S3 notification (`ObjectCreated:*`) for each object created. */
+  server: LocalS3Server;
   stop(): Promise<void>;
 }
 
-/** An S3-compatible server (s3rver) persisting objects under `directory`. */
+/**
+ * The local S3: versioned buckets, opaque keys, SigV4 with the documented local key pair, objects persisted
+ * under `directory` so that they survive a crash or a restart.
+ */
 export async function startS3Local(opts: {
   directory: string;
   port: number;
   host?: string;
+  onInternalError?: (errorName: string) => void;
 }): Promise<S3Local> {
   mkdirSync(opts.directory, { recursive: true });
-  const host = opts.host ?? "127.0.0.1";
-  const server = new S3rver({ address: host, port: opts.port, silent: true, directory: opts.directory });
-  const { port } = await server.run();
-  return { endpoint: `http://${host}:${port}`, server, stop: () => server.close() };
+  const server = await LocalS3Server.start(opts);
+  return { endpoint: server.endpoint, server, stop: () => server.close() };
 }
 
 export async function ensureBuckets(s3: S3Client, names: string[]): Promise<void> {
@@ -29,9 +35,4 @@ export async function ensureBuckets(s3: S3Client, names: string[]): Promise<void
       await s3.send(new CreateBucketCommand({ Bucket }));
     }
   }
-}
-
-/** S3 notifications carry URL-encoded keys (spaces as "+"); s3rver's carry raw keys. Make them alike. */
-export function encodeKeyLikeS3(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, "+").replace(/%2F/g, "/");
 }

@@ -1,4 +1,4 @@
-import type { RecordRepository } from "../adapters/dynamodb/record-repository";
+import type { RecordStore } from "../pipeline/ports";
 import { isDocumentId } from "../domain/document-id";
 import { InvalidCursorError, parseSearchParams } from "../search/parse-search-params";
 import type { SearchIndex } from "../search/search-index";
@@ -15,7 +15,7 @@ export interface ApiResponse {
 }
 
 export interface ApiDeps {
-  records: Pick<RecordRepository, "get">;
+  records: Pick<RecordStore, "get">;
   search: Pick<SearchIndex, "search">;
 }
 

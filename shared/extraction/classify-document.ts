@@ -3,8 +3,7 @@
  * most often on page 1 (at least two hits); otherwise "other".
  */
 import type { DocumentType } from "../domain/document-types";
-import type { TextractDocument } from "../ocr/textract-blocks";
-import { buildDocModel, type DocModel, type OcrLine } from "./model/document-model";
+import type { DocModel, OcrLine } from "./model/document-model";
 
 interface TypeRule {
   type: DocumentType;
@@ -203,8 +202,4 @@ export function classifyModel(model: DocModel): DocumentType {
     if (hits > best.hits) best = { type: rule.type, hits };
   }
   return best.hits >= 2 ? best.type : "other";
-}
-
-export function classifyDocument(doc: TextractDocument): DocumentType {
-  return classifyModel(buildDocModel(doc));
 }

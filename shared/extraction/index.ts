@@ -1,5 +1,15 @@
-export { extractDocument, extractModel, extractWithReview, type ExtractOptions } from "./extract-document";
-export { classifyDocument, classifyModel } from "./classify-document";
+/**
+ * The extraction surface: build the block model of a file once, split it into its logical documents, and
+ * extract each part (read in place through a page-range view).
+ *
+ *   const model = buildModel(textractResult);
+ *   for (const { pages } of splitDocuments(model)) extractPart(model, pages);
+ */
+export { buildModel, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
+export { splitDocuments, type DocumentRange, type SplitOptions, type SplitReason } from "./split-document";
+export { extractPart, type ExtractOptions } from "./extract-part";
+export { pageRange, type PageRange } from "./model/page-range";
+export { plainText } from "./plain-text";
 export {
   needsReview,
   DEFAULT_REVIEW_THRESHOLD,
@@ -7,15 +17,4 @@ export {
   type ReviewFlag,
   type IdentityField,
 } from "./review";
-export { plainText } from "./plain-text";
-export {
-  splitDocument,
-  splitModel,
-  subDocument,
-  subModel,
-  extractDocuments,
-  extractDocumentsFromModel,
-  type DocumentRange,
-} from "./split-document";
-export { buildDocModel, type DocModel, type OcrLine, type PageModel } from "./model/document-model";
 export * from "./normalize";

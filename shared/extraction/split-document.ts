@@ -27,10 +27,7 @@
  * unless they sit inside a numbered continuation. A file without content pages gives one range covering all
  * pages (reason "start"); a file without pages gives no range.
  */
-import type { ExtractedField, ExtractionResult } from "../domain/fields";
-import type { TextractDocument } from "../ocr/textract-blocks";
-import { extractModel, type ExtractOptions } from "./extract-document";
-import { buildDocModel, type DocModel, type PageModel } from "./model/document-model";
+import type { DocModel, PageModel } from "./model/document-model";
 import {
   hasIdentity,
   identityConflict,
@@ -40,10 +37,6 @@ import {
 } from "./split/identity";
 import { isBlankPage, isSeparatorPage, pageNumbering, type PageNumbering } from "./split/page-signals";
 import { pageTitle, type PageTitle } from "./split/titles";
-import { pageRangeView } from "./model/sub-model";
-
-export { subDocument } from "./split/sub-document";
-export { subModel } from "./model/sub-model";
 
 export type SplitReason = "start" | "new-patient" | "new-title" | "after-separator" | "page-numbering";
 
@@ -74,13 +67,8 @@ interface OpenDocument {
   numbering: PageNumbering | undefined;
 }
 
-/** Page ranges of the logical documents in `doc`. */
-export function splitDocument(doc: TextractDocument, opts: SplitOptions = {}): DocumentRange[] {
-  return splitModel(buildDocModel(doc), opts);
-}
-
-/** splitDocument on an already built DocModel (so a caller holding one does not parse the blocks twice). */
-export function splitModel(model: DocModel, opts: SplitOptions = {}): DocumentRange[] {
+/** Page ranges of the logical documents in a file's model. */
+export function splitDocuments(model: DocModel, opts: SplitOptions = {}): DocumentRange[] {
   const referenceDate = opts.referenceDate ?? new Date();
   const byNumber = new Map<number, PageModel>();
   let total = model.pageCount;
@@ -164,63 +152,4 @@ function isRunningTitle(doc: OpenDocument, page: PageSignals): boolean {
   const a = doc.identity.dateOfService;
   const b = page.identity.dateOfService;
   return !(a && b && a !== b);
-}
-
-/**
- * Split, then extract each logical document on its own. Each result's page numbers are relative to its
- * range (page 1 = `pages[0]` of the file).
- */
-export function extractDocuments(
-  doc: TextractDocument,
-  opts: ExtractOptions = {},
-): { pages: [number, number]; reason: SplitReason; result: ExtractionResult }[] {
-  return extractDocumentsFromModel(buildDocModel(doc), opts);
-}
-
-/**
- * extractDocuments on an already built DocModel: the blocks are read once for splitting and for every part
- * (each part reads as `subModel(model, pages)`, the same model `subDocument` + buildDocModel would give).
- */
-export function extractDocumentsFromModel(
-  model: DocModel,
-  opts: ExtractOptions = {},
-): { pages: [number, number]; reason: SplitReason; result: ExtractionResult }[] {
-  const ranges = splitModel(model, opts.referenceDate ? { referenceDate: opts.referenceDate } : {});
-  if (ranges.length === 1 && ranges[0]?.pages[0] === 1 && ranges[0].pages[1] >= model.pageCount) {
-    return [{ ...ranges[0], result: extractModel(model, opts) }];
-  }
-  return ranges.map((r) => ({ ...r, result: extractPart(model, r.pages, opts) }));
-}
-
-/**
- * Extraction of pages first..last of a file's model, pages numbered from 1 as the part's own: the same result
- * as `extractModel(subModel(model, pages))`, but the part is read through a view of the model (no copy of
- * every token) and its pages are renumbered in the result.
- */
-export function extractPart(
-  model: DocModel,
-  pages: readonly [number, number],
-  opts: ExtractOptions = {},
-): ExtractionResult {
-  return shiftResultPages(extractModel(pageRangeView(model, pages), opts), pages[0] - 1);
-}
-
-/** A result read from pages offset+1… of a file, with its pages numbered from 1 as the part's own. */
-function shiftResultPages(result: ExtractionResult, offset: number): ExtractionResult {
-  if (offset === 0) return result;
-  const shift = <T extends { page?: number }>(item: T): T =>
-    item.page === undefined ? item : { ...item, page: item.page - offset };
-  const fields: ExtractionResult["fields"] = {};
-  for (const [name, field] of Object.entries(result.fields) as [
-    keyof ExtractionResult["fields"],
-    ExtractedField,
-  ][])
-    fields[name] = shift(field);
-  return {
-    ...result,
-    fields,
-    diagnoses: result.diagnoses.map(shift),
-    medications: result.medications.map(shift),
-    allergies: result.allergies.map(shift),
-  };
 }

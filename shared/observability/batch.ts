@@ -1,4 +1,4 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Logger } from "../pipeline/ports";
 import { safeError } from "./logger";
 
 /** Wraps a per-record handler so a failure is logged (without PHI) before Powertools reports it as failed. */

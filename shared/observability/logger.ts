@@ -1,4 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { isChartbridgeError } from "../errors";
 
 /**
  * One logger per function. What may be logged: document ids, statuses, reason codes, counts, error names.
@@ -9,17 +10,11 @@ export function createLogger(serviceName: string): Logger {
 }
 
 /** Error details safe to log: the class name and our own message for errors we raise, never SDK payloads. */
-export function safeError(err: unknown): { errorName: string; errorMessage?: string } {
-  if (err instanceof Error) {
-    const ours = [
-      "VersionConflictError",
-      "InvalidTransitionError",
-      "ObjectNotFoundError",
-      "UnrecognizedEventError",
-    ];
-    return ours.includes(err.name)
-      ? { errorName: err.name, errorMessage: err.message }
-      : { errorName: err.name };
+export function safeError(err: unknown): { errorName: string; errorCode?: string; errorMessage?: string } {
+  if (isChartbridgeError(err)) return { errorName: err.name, errorCode: err.code, errorMessage: err.message };
+  // Not migrated to ChartbridgeError yet; their messages are ours and carry no input.
+  if (err instanceof Error && ["InvalidTransitionError", "UnrecognizedEventError"].includes(err.name)) {
+    return { errorName: err.name, errorMessage: err.message };
   }
-  return { errorName: typeof err };
+  return { errorName: err instanceof Error ? err.name : typeof err };
 }

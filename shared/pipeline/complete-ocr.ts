@@ -1,11 +1,14 @@
 import { newRecord, transition, type ChartRecord, type OcrReference } from "../domain/chart-record";
 import { partDocumentId } from "../domain/document-id";
-import { extractModel } from "../extraction/extract-document";
-import { buildDocModel, type DocModel } from "../extraction/model/document-model";
-import { pageRangeView } from "../extraction/model/sub-model";
-import { plainText } from "../extraction/plain-text";
-import { needsReview } from "../extraction/review";
-import { extractPart, splitModel } from "../extraction/split-document";
+import {
+  buildModel,
+  extractPart,
+  needsReview,
+  pageRange,
+  plainText,
+  splitDocuments,
+  type DocModel,
+} from "../extraction";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
@@ -183,8 +186,8 @@ function extractRecords(
 ): { record: ChartRecord; text: string }[] {
   const documentId = record.id;
   // One block model for splitting and every part's extraction (building it dominates extraction time).
-  const model = buildDocModel(result);
-  const ranges = splitModel(model);
+  const model = buildModel(result);
+  const ranges = splitDocuments(model);
   const parts =
     ranges.length > 1
       ? ranges
@@ -239,11 +242,10 @@ function extractInto(
   deps: OcrPipelineDeps,
   now: string,
 ): { record: ChartRecord; text: string } {
-  const opts = { reviewThreshold: deps.reviewThreshold };
   // A part of a split file is read in place (pages renumbered in the result), not copied out of the model.
   const text = plainText(model, pages);
-  const extraction = pages ? extractPart(model, pages, opts) : extractModel(model, opts);
-  const lineCount = (pages ? pageRangeView(model, pages) : model).lines.length;
+  const extraction = extractPart(model, pages);
+  const lineCount = pageRange(model, pages).lines.length;
   const review =
     lineCount === 0
       ? { reasonCode: "NO_TEXT_FOUND" as const, fields: [] }

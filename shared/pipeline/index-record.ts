@@ -1,5 +1,5 @@
 import { transition, type ChartRecord } from "../domain/chart-record";
-import { VersionConflictError } from "../adapters/dynamodb/record-repository";
+import { VersionConflictError } from "../errors";
 import { toSearchDocument } from "../search/to-search-document";
 import type { IndexerDeps } from "./pipeline-deps";
 

@@ -1,12 +1,9 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
-import type { RecordRepository } from "../adapters/dynamodb/record-repository";
-import type { ObjectStore } from "../adapters/s3/object-store";
-import type { OcrEngine, OcrFeatureSet } from "../ocr/ocr-engine";
-import type { SearchIndex } from "../search/search-index";
+import type { OcrFeatureSet } from "../ocr/ocr-engine";
+import type { Logger, ObjectStore, OcrEngine, RecordStore, SearchIndex } from "./ports";
 
-/** What the pipeline steps need. Built from configuration in Lambda, injected by the local runtime and tests. */
+/** What the pipeline steps need: ports only. Lambda wiring builds them from configuration (functions/wiring). */
 export interface PipelineDeps {
-  records: RecordRepository;
+  records: RecordStore;
   objects: ObjectStore;
   ocr: OcrEngine;
   search: SearchIndex;

@@ -1,5 +1,5 @@
 import { isClockSkewError, isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
-import { VersionConflictError } from "../adapters/dynamodb/record-repository";
+import { VersionConflictError } from "../errors";
 
 /**
  * Whether a failed pipeline step should be retried (the message goes back to the queue) rather than the

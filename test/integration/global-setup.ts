@@ -15,7 +15,7 @@ declare module "vitest" {
 }
 
 /**
- * Starts the real local stack once for the integration suite: DynamoDB Local (Java), s3rver, the local OCR
+ * Starts the real local stack once for the integration suite: DynamoDB Local (Java), the local S3, the local OCR
  * engine and every handler. Tests talk to it the way users do: S3 uploads and the HTTP API.
  */
 export default async function setup(project: TestProject) {

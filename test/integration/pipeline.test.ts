@@ -7,7 +7,7 @@ import type { ChartRecord } from "../../shared/domain/chart-record";
 import { stackClient } from "./stack-client";
 
 /**
- * The whole chain on the real local stack: s3rver upload → ingest → local OCR → ocr-complete → DynamoDB Local
+ * The whole chain on the real local stack: local S3 upload → ingest → local OCR → ocr-complete → DynamoDB Local
  * → stream → index-records → search API. Charts are generated, scanned-looking, with known ground truth.
  */
 describe("pipeline, end to end", () => {

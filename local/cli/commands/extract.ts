@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { ExtractionResult } from "../../../shared/domain/fields";
 import { recognizeDocument } from "../../../shared/adapters/local-ocr/local-ocr";
 import { TesseractPool } from "../../../shared/adapters/local-ocr/tesseract-pool";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { buildModel, extractPart } from "../../../shared/extraction";
 import { validateUpload } from "../../../shared/intake/validate-upload";
 import { REASON_CODES } from "../../../shared/domain/status";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
@@ -76,7 +76,7 @@ export async function extractCommand(
       await pool.terminate();
     }
   }
-  const output = toExtractOutput(extractDocument(doc));
+  const output = toExtractOutput(extractPart(buildModel(doc)));
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } else {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LocalStack, type ActivityEvent } from "../../runtime/local-stack";
+import { LOCAL_S3_CREDENTIALS } from "../../services/s3-local";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
 import { packageRoot } from "../package-root";
@@ -51,7 +52,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGHUP", () => shutdown("SIGHUP"));
 
-  const { accessKeyId, secretAccessKey } = await stack.s3.config.credentials();
+  const { accessKeyId, secretAccessKey } = LOCAL_S3_CREDENTIALS;
   const s3Endpoint = stack.config.S3_ENDPOINT!;
   const bucket = stack.config.UPLOAD_BUCKET;
   console.log(`API:            ${stack.apiUrl}   (GET /health, /search, /records/<id>)

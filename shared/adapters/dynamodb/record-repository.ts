@@ -8,6 +8,8 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChartRecord } from "../../domain/chart-record";
+import { VersionConflictError } from "../../errors";
+import type { RecordStore, RegisterOutcome } from "../../pipeline/ports";
 import {
   CONTENT_SK,
   contentPk,
@@ -17,22 +19,6 @@ import {
   RECORD_SK,
   recordPk,
 } from "./table-design";
-
-/** Another writer changed the record since it was read. */
-export class VersionConflictError extends Error {
-  constructor(
-    readonly id: string,
-    readonly expectedVersion: number,
-  ) {
-    super(`Record ${id} changed since version ${expectedVersion} was read`);
-    this.name = "VersionConflictError";
-  }
-}
-
-export type RegisterOutcome =
-  | { outcome: "created" }
-  | { outcome: "exists"; record: ChartRecord }
-  | { outcome: "duplicate-content"; originalId: string };
 
 type RecordItem = ChartRecord & { pk: string; sk: string; entity: "ChartRecord" };
 
@@ -60,7 +46,7 @@ export function isRecordItem(item: Record<string, unknown> | undefined): boolean
 }
 
 /** Chart records in DynamoDB: conditional writes make every step idempotent and every update versioned. */
-export class RecordRepository {
+export class RecordRepository implements RecordStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

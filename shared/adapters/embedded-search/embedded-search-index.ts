@@ -1,54 +1,9 @@
-import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import MiniSearch, {
-  type AsPlainObject,
-  type Options,
-  type Query,
-  type SearchResult as MiniResult,
-} from "minisearch";
-import { highlight, normalizeTerm, tokenize } from "../../search/highlight";
-import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-  normalizeMrn,
-} from "../../search/parse-search-params";
-import {
-  TEXT_SEARCH_FIELDS,
-  type SearchDocument,
-  type SearchHit,
-  type SearchIndex,
-  type SearchQuery,
-  type SearchResult,
-} from "../../search/search-index";
+import MiniSearch from "minisearch";
+import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from "../../search/search-index";
+import { miniSearchOptions, newMiniSearch, searchDocuments } from "./query";
+import { readSnapshot, snapshotOf, writeSnapshot, type Snapshot, type SnapshotState } from "./snapshot";
 
-/**
- * The local-mode search index: MiniSearch in process, optionally persisted to a JSON snapshot file.
- *
- * Matching: free text over patientName (boosted ×3), text, diagnoses, medications, allergies, provider,
- * facility. All query terms must match (AND), each in any field. Terms of 3+ characters also match as
- * prefixes and fuzzily (edit distance 20% of the term length, rounded), and a swap of two adjacent
- * letters counts as one edit ("Jonh" finds "John", "Smyth" finds "Smith"): OCR-error tolerance close to
- * OpenSearch's `fuzziness: AUTO`. Filters are exact: mrn (ignoring case, spaces and punctuation), dob,
- * type, status, and date of service within from..to (inclusive; records without one are excluded).
- * With q: by score, then newest update, then id. Without q (or a q with no words, e.g. "-"): every
- * document passing the filters, newest update first.
- *
- * Versioning (like OpenSearch external versioning): an upsert applies only if its version is greater than
- * the indexed one, else "stale" (equal versions are stale too, so replays are no-ops). A removal is
- * "stale" if its version is lower than the indexed one, or if there is no live document to remove; either
- * way it leaves a tombstone, so an older upsert arriving late stays stale.
- *
- * Pagination: offset cursors. Persistence: `open({ file })` loads the snapshot; changes are written
- * debounced (atomically: temp file + rename); `close()` writes pending changes.
- */
-
-const SEARCH_FIELDS = TEXT_SEARCH_FIELDS.map(({ field }) => field);
-const BOOSTS = Object.fromEntries(
-  TEXT_SEARCH_FIELDS.filter((f) => f.boost !== 1).map((f) => [f.field, f.boost]),
-);
-const SNAPSHOT_FORMAT = "chartbridge-embedded-search";
-const SNAPSHOT_VERSION = 1;
+export type { SnapshotState } from "./snapshot";
 
 export interface EmbeddedSearchIndexOptions {
   /** Snapshot file. Without one the index lives in memory only. */
@@ -57,38 +12,21 @@ export interface EmbeddedSearchIndexOptions {
   debounceMs?: number;
 }
 
-/** How `open` found the snapshot: loaded, absent (or no file configured), or unreadable. */
-export type SnapshotState = "loaded" | "missing" | "corrupt";
-
-interface Snapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  schemaVersion: typeof SNAPSHOT_VERSION;
-  savedAt: string;
-  /** Live documents. */
-  docs: SearchDocument[];
-  /** id → latest version seen, for live documents and tombstones. */
-  versions: Array<[string, number]>;
-  minisearch: AsPlainObject;
-}
-
-function miniSearchOptions(): Options<SearchDocument> {
-  return {
-    idField: "id",
-    fields: [...SEARCH_FIELDS],
-    storeFields: [],
-    extractField: (doc, field) => {
-      const value = (doc as unknown as Record<string, unknown>)[field];
-      return Array.isArray(value) ? value.join(" \n ") : value;
-    },
-    tokenize: (text) => tokenize(text),
-    processTerm: (term) => normalizeTerm(term) || null,
-    searchOptions: { boost: BOOSTS },
-  };
-}
-
+/**
+ * The local-mode search index: MiniSearch in process, optionally persisted to a JSON snapshot file.
+ *
+ * Versioning (like OpenSearch external versioning): an upsert applies only if its version is greater than
+ * the indexed one, else "stale" (equal versions are stale too, so replays are no-ops). A removal is
+ * "stale" if its version is lower than the indexed one, or if there is no live document to remove; either
+ * way it leaves a tombstone, so an older upsert arriving late stays stale.
+ *
+ * Queries run in query.ts (matching, filters, ranking, offset cursors). Persistence (snapshot.ts):
+ * `open({ file })` loads the snapshot; changes are written debounced (atomically: temp file + rename);
+ * `close()` writes pending changes.
+ */
 export class EmbeddedSearchIndex implements SearchIndex {
   readonly name = "embedded";
-  private mini = new MiniSearch<SearchDocument>(miniSearchOptions());
+  private mini = newMiniSearch();
   private docs = new Map<string, SearchDocument>();
   private versions = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -116,18 +54,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const debounceMs = options.debounceMs ?? 200;
     if (!options.file) return new EmbeddedSearchIndex(undefined, debounceMs, "missing");
 
-    let raw: string;
-    try {
-      raw = await readFile(options.file, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-        return new EmbeddedSearchIndex(options.file, debounceMs, "missing");
-      }
-      throw err;
-    }
-    const snapshot = parseSnapshot(raw);
-    const index = new EmbeddedSearchIndex(options.file, debounceMs, snapshot ? "loaded" : "corrupt");
-    if (snapshot) index.load(snapshot);
+    const read = await readSnapshot(options.file);
+    const index = new EmbeddedSearchIndex(options.file, debounceMs, read.state);
+    if (read.state === "loaded") index.load(read.snapshot);
     return index;
   }
 
@@ -153,7 +82,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       const seen = latest.get(doc.id);
       if (!seen || doc.version > seen.version) latest.set(doc.id, doc);
     }
-    this.mini = new MiniSearch<SearchDocument>(miniSearchOptions());
+    this.mini = newMiniSearch();
     this.docs = new Map();
     this.versions = new Map();
     for (const doc of latest.values()) {
@@ -192,40 +121,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    let offset = 0;
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(query.cursor);
-      if (cursor?.k !== "o") throw new InvalidCursorError();
-      offset = cursor.o;
-    }
-    const matches = makeFilter(query);
-    const terms = query.q ? tokenize(query.q).map(normalizeTerm).filter(Boolean) : [];
-
-    let ranked: Array<{ doc: SearchDocument; score?: number; terms: string[] }>;
-    if (terms.length > 0) {
-      const results: MiniResult[] = this.mini.search(buildQuery(terms), {
-        filter: (r) => {
-          const doc = this.docs.get(r.id as string);
-          return doc !== undefined && matches(doc);
-        },
-      });
-      ranked = results.map((r) => ({ doc: this.docs.get(r.id as string)!, score: r.score, terms: r.terms }));
-      ranked.sort((a, b) => (b.score ?? 0) - (a.score ?? 0) || newestFirst(a.doc, b.doc));
-    } else {
-      ranked = [...this.docs.values()]
-        .filter(matches)
-        .sort(newestFirst)
-        .map((doc) => ({ doc, terms: [] }));
-    }
-
-    const page = ranked.slice(offset, offset + query.limit);
-    const result: SearchResult = {
-      total: ranked.length,
-      hits: page.map(({ doc, score, terms: matched }) => toHit(doc, score, matched)),
-    };
-    if (offset + page.length < ranked.length)
-      result.nextCursor = encodeCursor({ k: "o", o: offset + page.length });
-    return result;
+    return searchDocuments(this.mini, this.docs, query);
   }
 
   /** Writes pending changes to the snapshot now (no-op without a file or changes). */
@@ -234,7 +130,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const next = this.writing.then(() => this.writeSnapshot());
+    const next = this.writing.then(() => this.saveSnapshot());
     this.writing = next.catch(() => undefined);
     return next;
   }
@@ -259,25 +155,16 @@ export class EmbeddedSearchIndex implements SearchIndex {
     this.timer.unref();
   }
 
-  private async writeSnapshot(): Promise<void> {
+  private async saveSnapshot(): Promise<void> {
     if (!this.file || !this.dirty) return;
     this.dirty = false;
-    const snapshot: Snapshot = {
-      format: SNAPSHOT_FORMAT,
-      schemaVersion: SNAPSHOT_VERSION,
-      savedAt: new Date().toISOString(),
-      docs: [...this.docs.values()],
-      versions: [...this.versions.entries()],
-      minisearch: this.mini.toJSON(),
-    };
-    const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeFile(tmp, JSON.stringify(snapshot));
-      await rename(tmp, this.file);
+      await writeSnapshot(
+        this.file,
+        snapshotOf(this.docs.values(), this.versions.entries(), this.mini.toJSON()),
+      );
     } catch (err) {
       this.dirty = true;
-      await unlink(tmp).catch(() => undefined);
       throw err;
     }
   }
@@ -293,7 +180,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       this.mini = mini;
     } catch {
       // The stored documents are intact: reindex them rather than lose the snapshot.
-      this.mini = new MiniSearch<SearchDocument>(miniSearchOptions());
+      this.mini = newMiniSearch();
       this.mini.addAll(snapshot.docs);
       this.dirty = true;
     }
@@ -302,100 +189,4 @@ export class EmbeddedSearchIndex implements SearchIndex {
   private assertOpen(): void {
     if (this.closed) throw new Error("EmbeddedSearchIndex is closed");
   }
-}
-
-function parseSnapshot(raw: string): Snapshot | undefined {
-  try {
-    const value = JSON.parse(raw) as Partial<Snapshot> | null;
-    if (
-      value?.format !== SNAPSHOT_FORMAT ||
-      value.schemaVersion !== SNAPSHOT_VERSION ||
-      !Array.isArray(value.docs) ||
-      !Array.isArray(value.versions) ||
-      typeof value.minisearch !== "object" ||
-      value.minisearch === null
-    ) {
-      return undefined;
-    }
-    const docsOk = value.docs.every(
-      (d: Partial<SearchDocument> | null) => typeof d?.id === "string" && typeof d.version === "number",
-    );
-    const versionsOk = value.versions.every(
-      (v: unknown) => Array.isArray(v) && typeof v[0] === "string" && typeof v[1] === "number",
-    );
-    return docsOk && versionsOk ? (value as Snapshot) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * One sub-query per term, all required. A term matches exactly, by prefix and fuzzily (3+ characters),
- * or as any adjacent-letter swap (a transposition; Levenshtein distance would count it as two edits).
- */
-function buildQuery(terms: string[]): Query {
-  return {
-    combineWith: "AND",
-    queries: terms.map((term) => ({
-      combineWith: "OR",
-      fuzzy: term.length >= 3 ? 0.2 : false,
-      prefix: term.length >= 3,
-      queries: [
-        term,
-        ...transpositions(term).map((variant) => ({
-          queries: [variant],
-          fuzzy: false,
-          prefix: false,
-          boostTerm: () => 0.5,
-        })),
-      ],
-    })),
-  };
-}
-
-function transpositions(term: string): string[] {
-  if (term.length < 3) return [];
-  const chars = [...term];
-  const out = new Set<string>();
-  for (let i = 0; i < chars.length - 1; i++) {
-    if (chars[i] === chars[i + 1]) continue;
-    const swapped = [...chars];
-    [swapped[i], swapped[i + 1]] = [chars[i + 1]!, chars[i]!];
-    out.add(swapped.join(""));
-  }
-  out.delete(term);
-  return [...out];
-}
-
-function makeFilter(query: SearchQuery): (doc: SearchDocument) => boolean {
-  const mrn = query.mrn !== undefined ? normalizeMrn(query.mrn) : undefined;
-  return (doc) =>
-    (mrn === undefined || (doc.mrn !== undefined && normalizeMrn(doc.mrn) === mrn)) &&
-    (query.dob === undefined || doc.dateOfBirth === query.dob) &&
-    (query.type === undefined || doc.documentType === query.type) &&
-    (query.status === undefined || doc.status === query.status) &&
-    (query.from === undefined || (doc.dateOfService !== undefined && doc.dateOfService >= query.from)) &&
-    (query.to === undefined || (doc.dateOfService !== undefined && doc.dateOfService <= query.to));
-}
-
-function newestFirst(a: SearchDocument, b: SearchDocument): number {
-  if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function toHit(doc: SearchDocument, score: number | undefined, matchedTerms: string[]): SearchHit {
-  const fields: SearchHit["fields"] = {};
-  if (doc.patientName !== undefined) fields.patientName = doc.patientName;
-  if (doc.dateOfBirth !== undefined) fields.dateOfBirth = doc.dateOfBirth;
-  if (doc.mrn !== undefined) fields.mrn = doc.mrn;
-  if (doc.dateOfService !== undefined) fields.dateOfService = doc.dateOfService;
-  const hit: SearchHit = {
-    id: doc.id,
-    status: doc.status,
-    fields,
-    highlights: matchedTerms.length > 0 ? highlight(doc.text, matchedTerms) : [],
-  };
-  if (doc.documentType !== undefined) hit.documentType = doc.documentType;
-  if (score !== undefined) hit.score = score;
-  return hit;
 }

@@ -114,8 +114,8 @@ export interface LocalOcrEngineOptions {
   pool?: RecognizerPool;
   resultStore?: LocalOcrResultStore;
   dpi?: number;
-  /** Called when persisting a result or delivering a notification fails. Default: a PHI-free console line. */
-  onError?: (err: unknown, jobId: string) => void;
+  /** Called when persisting a result or delivering a notification fails (the runtime logs it without PHI). */
+  onError: (err: unknown, jobId: string) => void;
   now?: () => number;
 }
 
@@ -253,9 +253,7 @@ export class LocalOcrEngine implements OcrEngine {
   }
 
   private reportError(err: unknown, jobId: string): void {
-    if (this.options.onError) return this.options.onError(err, jobId);
-    // Name only: a handler's error message could quote record contents.
-    console.error(`local-ocr: job ${jobId} failed after OCR (${(err as Error)?.name ?? "error"})`);
+    this.options.onError(err, jobId);
   }
 }
 

@@ -1,28 +1,11 @@
 import { createHash } from "node:crypto";
 import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
-
-export class ObjectNotFoundError extends Error {
-  constructor(
-    readonly bucket: string,
-    readonly key: string,
-  ) {
-    super("The uploaded object no longer exists");
-    this.name = "ObjectNotFoundError";
-  }
-}
-
-export interface FetchedObject {
-  bytes: Buffer;
-  sha256: string;
-  size: number;
-  versionId?: string;
-  etag?: string;
-  contentType?: string;
-}
+import { ObjectNotFoundError } from "../../errors";
+import type { FetchedObject, ObjectStore } from "../../pipeline/ports";
 
 /** Reads and writes objects; the one place chartbridge talks to S3. */
-export class ObjectStore {
+export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
   /**
@@ -33,7 +16,7 @@ export class ObjectStore {
     bucket: string,
     key: string,
     opts: { versionId?: string; maxBytes?: number } = {},
-  ): Promise<FetchedObject & { truncatedAt?: number }> {
+  ): Promise<FetchedObject> {
     try {
       const out = await this.s3.send(
         new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }),

@@ -5,23 +5,18 @@
  * depend on the library and are easy to test with hand-built blocks.
  */
 import { TextractDocument as TrpDocument } from "amazon-textract-response-parser";
-import type {
-  ApiBlock,
-  ApiResponsePage,
-  Cell as TrpCell,
-  MergedCell as TrpMergedCell,
-  Page as TrpPage,
-  Word as TrpWord,
-} from "amazon-textract-response-parser";
+import type { ApiBlock, ApiResponsePage } from "amazon-textract-response-parser";
 import type { BoundingBox } from "../../domain/fields";
 import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
+import { orientationOfDirection, unionBoxes, uprightBoxOf, type PageOrientation } from "./geometry";
 import {
-  orientationOfDirection,
-  splitBoxHorizontally,
-  unionBoxes,
-  uprightBoxOf,
-  type PageOrientation,
-} from "./geometry";
+  fixBlock,
+  GEOMETRY_OPTIONAL,
+  readStructures,
+  syntheticPage,
+  syntheticTokens,
+  type IdFilter,
+} from "./page-structures";
 import { makeTokens, meanConfidence, type Token } from "./tokens";
 
 export interface OcrLine {
@@ -74,7 +69,7 @@ export interface PageModel {
    * Clockwise rotation (degrees) that turns the scanned page upright, detected from the direction of its
    * words. Every box in the page's model (lines, tokens, key/values, tables, queries) is already in upright
    * page coordinates; `toImageBox(box, orientation)` gives the box on the stored scan. Missing (pages built
-   * by hand) means 0; buildDocModel always sets it.
+   * by hand) means 0; buildModel always sets it.
    */
   orientation?: PageOrientation;
   lines: OcrLine[];
@@ -97,21 +92,22 @@ export interface DocModel {
  * short-lived indexes, not one for the whole file). LINE/WORD text is read straight from the blocks (a LINE's
  * words are its CHILD WORD blocks, which is all the library does for them). Only pages that hold
  * other blocks (KEY_VALUE_SET, TABLE/CELL, QUERY/QUERY_RESULT, …) go through `amazon-textract-response-parser`,
- * one parse per page, for the key/value, table and query graph navigation. The result is the same model
- * `buildDocModelWithParser` builds (the equivalence is tested on every fixture).
+ * one parse per page, for the key/value, table and query graph navigation (page-structures.ts). The result
+ * is the same model as reading every page through the library (test/support/parser-model.ts; the
+ * equivalence is tested on every fixture).
  *
  * Pages scanned turned (upside down, sideways) keep the image's coordinates in Textract's output; the same pass
  * tallies the direction of each page's words (voteWord), and every box of a turned page is put in upright
  * page coordinates (PageModel.orientation says by how much). Upright pages are not transformed.
  */
-export function buildDocModel(doc: TextractDocument): DocModel {
+export function buildModel(doc: TextractDocument): DocModel {
   const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
   const groups = groupBlocks(doc.Blocks ?? []);
   if (!groups.groups.length) return { pageCount: declaredPages, pages: [], lines: [] };
 
   // One parser document per page that needs it, read and dropped before the next page: the library indexes
-  // blocks in one plain object per document (a 100-page index is ~4× slower to build and query than 100
-  // one-page ones), and its wrappers then die young instead of outliving garbage collections.
+  // blocks in one plain object per document, which grows slower to build and query with the page count
+  // (README, extraction speed), and its wrappers then die young instead of outliving garbage collections.
   const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";
   const pages: PageModel[] = [];
   const lines: OcrLine[] = [];
@@ -143,8 +139,8 @@ export function buildDocModel(doc: TextractDocument): DocModel {
 
 const TEXT_ONLY_TYPES = new Set(["PAGE", "LINE", "WORD"]);
 
-interface PageGroup {
-  /** The page number blocks carry (or inherit from the PAGE block before them), as sanitizeBlocks assigns it. */
+export interface PageGroup {
+  /** The page number blocks carry, or inherit from the PAGE block before them (synchronous APIs omit it). */
   key: number;
   page?: TextractBlock;
   rest: TextractBlock[];
@@ -155,7 +151,7 @@ interface PageGroup {
 }
 
 /** Characters of text running in each direction, indexed by the rotation that makes it upright ÷ 90. */
-type OrientationVotes = [number, number, number, number];
+export type OrientationVotes = [number, number, number, number];
 
 const ORIENTATIONS: readonly PageOrientation[] = [0, 90, 180, 270];
 
@@ -174,14 +170,14 @@ function voteWord(votes: OrientationVotes, word: TextractBlock): void {
 }
 
 /** The dominant direction of a page's text; 0 for a page without polygons (ties go to the smaller angle). */
-function orientationOf(votes: OrientationVotes): PageOrientation {
+export function orientationOf(votes: OrientationVotes): PageOrientation {
   let best = 0;
   for (let i = 1; i < 4; i++) if ((votes[i] ?? 0) > (votes[best] ?? 0)) best = i;
   return ORIENTATIONS[best] ?? 0;
 }
 
-/** sanitizeBlocks' grouping without copying: pages in number order, each page's blocks in input order. */
-function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[] } {
+/** Blocks grouped by page without copying: pages in number order, each page's blocks in input order. */
+export function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[] } {
   const byPage = new Map<number, PageGroup>();
   let currentPage = 0;
   let group: PageGroup | undefined;
@@ -265,11 +261,6 @@ function isSane(b: TextractBlock, ids: IdFilter, page: number): boolean {
   return true;
 }
 
-/** Which relationship ids a block may keep (those the parser can resolve). */
-interface IdFilter {
-  has(id: string): boolean;
-}
-
 const ZERO_BOX = { Left: 0, Top: 0, Width: 0, Height: 0 };
 
 /** A block's box in upright page coordinates. */
@@ -320,150 +311,6 @@ function readLines(
   return out;
 }
 
-/**
- * The original builder: every page through `amazon-textract-response-parser`. Kept as the reference the fast
- * builder is tested against (and as a fallback); not used on the hot path.
- */
-export function buildDocModelWithParser(doc: TextractDocument): DocModel {
-  const declaredPages = doc.DocumentMetadata?.Pages ?? 0;
-  const blocks = sanitizeBlocks(doc.Blocks ?? []);
-  if (!blocks.length) return { pageCount: declaredPages, pages: [], lines: [] };
-
-  // One response object holding every page: the library groups blocks into pages by walking them in order
-  // and starting a new page at each PAGE block, which sanitizeBlocks guarantees.
-  const response = {
-    DocumentMetadata: { Pages: Math.max(declaredPages, 1) },
-    Blocks: blocks as unknown as ApiBlock[],
-    DetectDocumentTextModelVersion:
-      doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0",
-  } as ApiResponsePage;
-  const trp = new TrpDocument(response);
-  // Orientation comes from the input's polygons (sanitizeBlocks makes up upright ones for blocks without),
-  // by the page number sanitizeBlocks gives each PAGE block.
-  const orientations = new Map(
-    groupBlocks(doc.Blocks ?? []).groups.map((g) => [g.key, orientationOf(g.votes)]),
-  );
-
-  const pages: PageModel[] = [];
-  const lines: OcrLine[] = [];
-  trp.listPages().forEach((trpPage, i) => {
-    const pageNumber = pageNumberOf(trpPage, i + 1);
-    const key = (trpPage.dict as { Page?: number }).Page;
-    const orientation = (key !== undefined && orientations.get(key)) || 0;
-    const page = readPage(trpPage, pageNumber, lines.length, orientation);
-    pages.push(page);
-    lines.push(...page.lines);
-  });
-  return { pageCount: Math.max(declaredPages, pages.length), pages, lines };
-}
-
-function pageNumberOf(trpPage: TrpPage, fallback: number): number {
-  const n = (trpPage.dict as { Page?: number }).Page;
-  return typeof n === "number" && n > 0 ? n : fallback;
-}
-
-function readPage(
-  trpPage: TrpPage,
-  pageNumber: number,
-  firstIndex: number,
-  orientation: PageOrientation,
-): PageModel {
-  const lines: OcrLine[] = trpPage.listLines().map((line, i) => {
-    const box = toBox(line.geometry.boundingBox, orientation);
-    const words = line.listWords();
-    const text = (line.dict as { Text?: string }).Text ?? words.map((w) => w.text).join(" ");
-    const tokens = words.length
-      ? words.flatMap((w) => wordTokens(w, pageNumber, orientation))
-      : syntheticTokens(text, line.confidence ?? 100, box, pageNumber);
-    return { page: pageNumber, index: firstIndex + i, text, tokens, box };
-  });
-
-  return { number: pageNumber, orientation, lines, ...readStructures(trpPage, pageNumber, orientation) };
-}
-
-/** Key/value pairs, tables and query answers of a page, navigated with the library; boxes turned upright. */
-function readStructures(
-  trpPage: TrpPage,
-  pageNumber: number,
-  orientation: PageOrientation,
-  known?: ReadonlyMap<string, Token[]>,
-): Pick<PageModel, "keyValues" | "tables" | "queries"> {
-  const tokensOf = (w: TrpWord) => known?.get(w.id) ?? wordTokens(w, pageNumber, orientation);
-  const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
-    // Each list… call walks the relationships again: ask once and derive text and tokens from the words.
-    const keyWords = field.key.listWords();
-    const content = field.value?.listContent() ?? [];
-    const valueWords = content.filter((c): c is TrpWord => c.blockType === "WORD");
-    const valueTokens = valueWords.flatMap(tokensOf);
-    return {
-      page: pageNumber,
-      keyText: keyWords.map((w) => w.text).join(" "),
-      keyTokens: keyWords.flatMap(tokensOf),
-      valueText: valueWords.map((w) => w.text).join(" "),
-      valueTokens,
-      confidence: field.confidence ?? 100,
-      isCheckbox: content.some((c) => c.blockType === "SELECTION_ELEMENT"),
-    };
-  });
-
-  const tables: TableModel[] = trpPage.listTables().map((table) => ({
-    page: pageNumber,
-    box: toBox(table.geometry.boundingBox, orientation),
-    rows: [...table.iterRows()].map((row) => row.listCells().map((cell) => readCell(cell, tokensOf))),
-  }));
-
-  const queries: QueryAnswer[] = trpPage.queries.listQueries().flatMap((q) => {
-    const top = q.topResult;
-    if (!top || !top.text) return [];
-    const bb = top.geometry?.boundingBox;
-    return [
-      {
-        page: pageNumber,
-        ...(q.alias ? { alias: q.alias } : {}),
-        question: q.text,
-        answer: top.text,
-        confidence: top.confidence ?? 100,
-        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(bb, orientation) } : {}),
-      },
-    ];
-  });
-
-  return { keyValues, tables, queries };
-}
-
-function readCell(cell: TrpCell | TrpMergedCell, tokensOf: (w: TrpWord) => Token[]): TableCell {
-  const words = cell.listContent().filter((c): c is TrpWord => c.blockType === "WORD");
-  return {
-    row: cell.rowIndex,
-    column: cell.columnIndex,
-    text: words.map((w) => w.text).join(" "),
-    tokens: words.flatMap(tokensOf),
-  };
-}
-
-/** A word's tokens; the box is turned upright before a glued word ("DOB:03/14/1962") is cut into pieces. */
-function wordTokens(word: TrpWord, page: number, orientation: PageOrientation): Token[] {
-  const box = toBox(word.geometry.boundingBox, orientation);
-  return makeTokens(word.text ?? "", word.confidence ?? 100, box, page);
-}
-
-/** A LINE without WORD children (some OCR engines): split its text on spaces, boxes by character share. */
-function syntheticTokens(text: string, confidence: number, box: BoundingBox, page: number): Token[] {
-  const words = text.split(/\s+/).filter(Boolean);
-  const boxes = splitBoxHorizontally(
-    box,
-    words.map((w) => w.length + 1),
-  );
-  return words.flatMap((w, i) => makeTokens(w, confidence, boxes[i] ?? box, page));
-}
-
-function toBox(
-  bb: { left: number; top: number; width: number; height: number },
-  orientation: PageOrientation,
-): BoundingBox {
-  return uprightBoxOf(bb.left, bb.top, bb.width, bb.height, orientation);
-}
-
 /** Mean OCR confidence (0–1) and union box of some tokens: how every extracted value reports its source. */
 export function evidence(tokens: readonly Token[]): {
   ocr: number;
@@ -471,87 +318,4 @@ export function evidence(tokens: readonly Token[]): {
   page: number | undefined;
 } {
   return { ocr: meanConfidence(tokens), box: unionBoxes(tokens.map((t) => t.box)), page: tokens[0]?.page };
-}
-
-/**
- * Make blocks safe for the library without changing what they say. The library (0.4.x) requires things
- * Textract always sends but other producers (the local tesseract engine, hand-built tests, merged Get…
- * pages) may not:
- *  - every block it wraps must have Geometry with a Polygon (it maps over `Geometry.Polygon`);
- *  - KEY_VALUE_SET blocks must have EntityTypes (it calls `EntityTypes.indexOf`);
- *  - a page's blocks must follow that page's PAGE block (it splits pages by walking the array), which merged
- *    multi-page results and producers that emit all PAGE blocks first do not guarantee — we regroup by the
- *    `Page` field, synthesizing a PAGE block if one is missing;
- *  - relationship ids must resolve (it throws "Missing parser item" otherwise), so dangling ids are dropped.
- * Input blocks are copied, never mutated.
- */
-export function sanitizeBlocks(input: readonly TextractBlock[]): TextractBlock[] {
-  const ids = new Set(input.map((b) => b.Id));
-  const byPage = new Map<number, { page?: TextractBlock; rest: TextractBlock[] }>();
-  let currentPage = 0;
-  for (const raw of input) {
-    if (!raw || typeof raw.Id !== "string") continue;
-    if (raw.BlockType === "PAGE") currentPage = raw.Page ?? currentPage + 1;
-    const pageNumber = raw.Page ?? Math.max(currentPage, 1);
-    const group = byPage.get(pageNumber) ?? { rest: [] };
-    byPage.set(pageNumber, group);
-    const block = fixBlock(raw, ids, pageNumber);
-    if (block.BlockType === "PAGE" && !group.page) group.page = block;
-    else if (block.BlockType !== "PAGE") group.rest.push(block);
-  }
-  const out: TextractBlock[] = [];
-  for (const pageNumber of [...byPage.keys()].sort((a, b) => a - b)) {
-    const group = byPage.get(pageNumber);
-    if (!group) continue;
-    const page = group.page ?? syntheticPage(pageNumber, group.rest);
-    out.push(page, ...group.rest);
-  }
-  return out;
-}
-
-const GEOMETRY_OPTIONAL = new Set(["QUERY", "QUERY_RESULT"]);
-
-function fixBlock(raw: TextractBlock, ids: IdFilter, page: number): TextractBlock {
-  const block: TextractBlock = { ...raw, Page: page };
-  const bb =
-    raw.Geometry?.BoundingBox ?? (raw.BlockType === "PAGE" ? { Left: 0, Top: 0, Width: 1, Height: 1 } : null);
-  // Query blocks may lack geometry (the library allows it); a made-up box would hide that.
-  if (bb || !GEOMETRY_OPTIONAL.has(raw.BlockType)) {
-    const box = bb ?? { Left: 0, Top: 0, Width: 0, Height: 0 };
-    const polygon = raw.Geometry?.Polygon?.length ? raw.Geometry.Polygon : polygonOf(box);
-    block.Geometry = { BoundingBox: box, Polygon: polygon };
-  }
-  if (raw.BlockType === "KEY_VALUE_SET" && !Array.isArray(raw.EntityTypes)) block.EntityTypes = [];
-  if (raw.Relationships) {
-    block.Relationships = raw.Relationships.map((r) => ({
-      Type: r.Type,
-      Ids: (r.Ids ?? []).filter((id) => ids.has(id)),
-    }));
-  }
-  return block;
-}
-
-function polygonOf(b: {
-  Left: number;
-  Top: number;
-  Width: number;
-  Height: number;
-}): { X: number; Y: number }[] {
-  return [
-    { X: b.Left, Y: b.Top },
-    { X: b.Left + b.Width, Y: b.Top },
-    { X: b.Left + b.Width, Y: b.Top + b.Height },
-    { X: b.Left, Y: b.Top + b.Height },
-  ];
-}
-
-function syntheticPage(page: number, blocks: readonly TextractBlock[]): TextractBlock {
-  const box = { Left: 0, Top: 0, Width: 1, Height: 1 };
-  return {
-    Id: `chartbridge-synthetic-page-${page}`,
-    BlockType: "PAGE",
-    Page: page,
-    Geometry: { BoundingBox: box, Polygon: polygonOf(box) },
-    Relationships: [{ Type: "CHILD", Ids: blocks.filter((b) => b.BlockType === "LINE").map((b) => b.Id) }],
-  };
 }

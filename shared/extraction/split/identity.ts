@@ -3,7 +3,8 @@
  * and how two such identities compare. Comparison errs towards "different": filing a chart under the wrong
  * patient is worse than splitting one patient's document in two.
  */
-import { collectCandidates, selectFields } from "../extract-fields";
+import { collectCandidates } from "../extract-fields";
+import { selectFields } from "../select-fields";
 import { findLabels } from "../labels";
 import type { DocModel, KeyValue, OcrLine, PageModel } from "../model/document-model";
 import { bottom } from "../model/geometry";

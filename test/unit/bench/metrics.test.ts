@@ -218,71 +218,20 @@ describe("aggregates", () => {
   });
 });
 
-describe("withDroppedSeparators", () => {
-  it("gives a blank sheet the splitter left out back to the document before it", () => {
-    expect(
-      withDroppedSeparators(
-        [
-          [1, 1],
-          [3, 3],
-        ],
-        [2],
-      ),
-    ).toEqual([
-      [1, 2],
-      [3, 3],
-    ]);
-    expect(
-      withDroppedSeparators(
-        [
-          [1, 2],
-          [5, 6],
-        ],
-        [3, 4],
-      ),
-    ).toEqual([
-      [1, 4],
-      [5, 6],
-    ]);
-  });
+type Ranges = [number, number][];
 
-  it("leaves ranges alone when the splitter kept the separator or there is none", () => {
-    expect(
-      withDroppedSeparators(
-        [
-          [1, 2],
-          [3, 3],
-        ],
-        [2],
-      ),
-    ).toEqual([
-      [1, 2],
-      [3, 3],
-    ]);
-    expect(
-      withDroppedSeparators(
-        [
-          [1, 1],
-          [2, 3],
-        ],
-        [],
-      ),
-    ).toEqual([
-      [1, 1],
-      [2, 3],
-    ]);
+describe("withDroppedSeparators", () => {
+  // [predicted ranges, pages the splitter dropped as separators, ranges after giving them back]
+  // prettier-ignore
+  const cases: [string, Ranges, number[], Ranges][] = [
+    ["gives a dropped blank sheet to the document before it", [[1, 1], [3, 3]], [2], [[1, 2], [3, 3]]],
+    ["gives several dropped sheets back", [[1, 2], [5, 6]], [3, 4], [[1, 4], [5, 6]]],
+    ["leaves ranges alone when the separator was kept", [[1, 2], [3, 3]], [2], [[1, 2], [3, 3]]],
+    ["leaves ranges alone when nothing was dropped", [[1, 1], [2, 3]], [], [[1, 1], [2, 3]]],
     // A real document missing from the prediction is not papered over.
-    expect(
-      withDroppedSeparators(
-        [
-          [1, 1],
-          [4, 4],
-        ],
-        [2],
-      ),
-    ).toEqual([
-      [1, 2],
-      [4, 4],
-    ]);
+    ["does not paper over a missing document", [[1, 1], [4, 4]], [2], [[1, 2], [4, 4]]],
+  ];
+  it.each(cases)("%s", (_name, predicted, dropped, expected) => {
+    expect(withDroppedSeparators(predicted, dropped)).toEqual(expected);
   });
 });

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ExtractInputError, parseTextractJson, toExtractOutput } from "../../../local/cli/commands/extract";
 import type { ExtractionResult } from "../../../shared/domain/fields";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -22,6 +22,9 @@ function block(id: string, type: TextractBlock["BlockType"], page: number, text?
     Geometry: { BoundingBox: { Left: 0.1, Top: 0.1, Width: 0.5, Height: 0.02 } },
   };
 }
+
+/** The keys `extract --json` prints, in order (README "CLI"). */
+const OUTPUT_KEYS = ["documentType", "pageCount", "fields", "diagnoses", "medications", "allergies"];
 
 describe("parseTextractJson", () => {
   it("accepts a single Analyze/Get response as-is", () => {
@@ -119,14 +122,7 @@ describe("toExtractOutput", () => {
 
   it("prints exactly the documented keys, with list items reduced to text (and code when present)", () => {
     const out = toExtractOutput(result);
-    expect(Object.keys(out)).toEqual([
-      "documentType",
-      "pageCount",
-      "fields",
-      "diagnoses",
-      "medications",
-      "allergies",
-    ]);
+    expect(Object.keys(out)).toEqual(OUTPUT_KEYS);
     expect(out).toStrictEqual({
       documentType: "discharge_summary",
       pageCount: 3,
@@ -164,14 +160,7 @@ describe.concurrent("chartbridge extract (real CLI)", () => {
     expect(Array.isArray(output)).toBe(false);
     expect(output.documentType).toBe("patient_intake_form");
     expect(output.fields.dateOfBirth?.value).toBe("1982-10-10");
-    expect(Object.keys(output)).toEqual([
-      "documentType",
-      "pageCount",
-      "fields",
-      "diagnoses",
-      "medications",
-      "allergies",
-    ]);
+    expect(Object.keys(output)).toEqual(OUTPUT_KEYS);
   }, 60_000);
 
   it("refuses a file that is not a scan: non-zero exit, UNSUPPORTED_TYPE on stderr, nothing on stdout", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyDocument } from "../../../shared/extraction/classify-document";
+import { classifyDocument } from "../../support/extraction";
 import { buildDoc, page } from "./build-blocks";
 
 describe("classifyDocument", () => {

@@ -4,7 +4,7 @@
  * synthetic charts (bench/accuracy.ts --sets degraded --verbose).
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE } from "./build-blocks";
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
-import { buildDocModel, sanitizeBlocks } from "../../../shared/extraction/model/document-model";
+import { extractDocument } from "../../support/extraction";
+import { buildModel } from "../../../shared/extraction/model/document-model";
+import { sanitizeBlocks } from "../../support/parser-model";
 import { splitWordText, tokenKey } from "../../../shared/extraction/model/tokens";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE } from "./build-blocks";
@@ -21,13 +22,13 @@ describe("tokens", () => {
   });
 });
 
-describe("buildDocModel / sanitizeBlocks", () => {
+describe("buildModel / sanitizeBlocks", () => {
   it("handles blocks without Polygon and without Page (synchronous API shape)", () => {
     const doc = buildDoc([page("Patient: Jane Doe"), page("MRN: 00123")], {
       omitPageField: true,
       omitPolygon: true,
     });
-    const model = buildDocModel(doc);
+    const model = buildModel(doc);
     expect(model.pageCount).toBe(2);
     expect(model.pages.map((p) => p.number)).toEqual([1, 2]);
     expect(model.pages[1]?.lines[0]?.text).toBe("MRN: 00123");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, CHAR_WIDTH, LINE_HEIGHT, page, REF_DATE } from "./build-blocks";
 

@@ -1,9 +1,8 @@
 /** Real Amazon Textract responses (see test/fixtures/textract/ATTRIBUTION.md). */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
-import { plainText } from "../../../shared/extraction/plain-text";
-import { needsReview } from "../../../shared/extraction/review";
+import { extractDocument } from "../../support/extraction";
+import { buildModel, needsReview, plainText as modelText } from "../../../shared/extraction";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { REF_DATE } from "./build-blocks";
 
@@ -12,6 +11,7 @@ const load = (name: string): TextractDocument =>
     readFileSync(new URL(`../../fixtures/textract/${name}`, import.meta.url), "utf8"),
   ) as TextractDocument;
 const extract = (doc: TextractDocument) => extractDocument(doc, { referenceDate: REF_DATE });
+const plainText = (doc: TextractDocument) => modelText(buildModel(doc));
 
 describe("patient intake form (AnalyzeDocument FORMS + TABLES)", () => {
   const doc = load("patient_intake_form_sample.json");

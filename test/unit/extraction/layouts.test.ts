@@ -3,7 +3,7 @@
  * local OCR reads them: one LINE per printed row, columns separated by wide gaps.
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE } from "./build-blocks";
 

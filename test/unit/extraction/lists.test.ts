@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import { isIcd10Code, parseDiagnosis } from "../../../shared/extraction/rules/diagnoses";
 import { splitAllergies } from "../../../shared/extraction/rules/allergies";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";

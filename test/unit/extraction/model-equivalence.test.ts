@@ -1,30 +1,28 @@
 /** The fast DocModel builder must build exactly what the parser-only builder builds. */
 import { describe, expect, it } from "vitest";
-import { buildDocModel, buildDocModelWithParser } from "../../../shared/extraction/model/document-model";
-import { extractDocument, extractModel } from "../../../shared/extraction/extract-document";
-import { subModel } from "../../../shared/extraction/model/sub-model";
-import { plainText } from "../../../shared/extraction/plain-text";
+import { buildModel, extractPart, plainText } from "../../../shared/extraction";
+import { buildDocModelWithParser } from "../../support/parser-model";
 import {
+  extractDocument,
   extractDocuments,
-  extractDocumentsFromModel,
-  extractPart,
   splitDocument,
   subDocument,
-} from "../../../shared/extraction/split-document";
+  subModel,
+} from "../../support/extraction";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { REF_DATE } from "./build-blocks";
 import { fixtureNames, loadFixture, syntheticDocs } from "./equivalence-docs";
 
-describe("buildDocModel (fast path) equals buildDocModelWithParser", () => {
+describe("buildModel (fast path) equals buildDocModelWithParser", () => {
   for (const name of fixtureNames) {
     it(name, () => {
       const doc = loadFixture(name);
-      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+      expect(buildModel(doc)).toEqual(buildDocModelWithParser(doc));
     });
   }
   for (const [name, doc] of Object.entries(syntheticDocs())) {
     it(`synthetic ${name}`, () => {
-      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+      expect(buildModel(doc)).toEqual(buildDocModelWithParser(doc));
     });
   }
   it("empty and block-less documents", () => {
@@ -32,7 +30,7 @@ describe("buildDocModel (fast path) equals buildDocModelWithParser", () => {
       { DocumentMetadata: { Pages: 3 }, Blocks: [] },
       { DocumentMetadata: { Pages: 0 }, Blocks: [] },
     ]) {
-      expect(buildDocModel(doc)).toEqual(buildDocModelWithParser(doc));
+      expect(buildModel(doc)).toEqual(buildDocModelWithParser(doc));
     }
   });
 });
@@ -44,7 +42,7 @@ describe("subModel equals the model of subDocument", () => {
   };
   for (const [name, doc] of Object.entries(docs)) {
     it(name, () => {
-      const model = buildDocModel(doc);
+      const model = buildModel(doc);
       const n = model.pageCount;
       const ranges: [number, number][] = [
         ...splitDocument(doc, { referenceDate: REF_DATE }).map((r) => r.pages),
@@ -55,10 +53,10 @@ describe("subModel equals the model of subDocument", () => {
       ];
       for (const r of ranges) {
         const sub = subModel(model, r);
-        expect(sub, `${r.join("-")}`).toEqual(buildDocModel(subDocument(doc, r)));
+        expect(sub, `${r.join("-")}`).toEqual(buildModel(subDocument(doc, r)));
         // Read in place (the pipeline's way), a part gives what its copy gives.
         expect(extractPart(model, r, { referenceDate: REF_DATE }), `${r.join("-")}`).toEqual(
-          extractModel(sub, { referenceDate: REF_DATE }),
+          extractPart(sub, undefined, { referenceDate: REF_DATE }),
         );
         expect(plainText(model, r), `${r.join("-")}`).toBe(plainText(sub));
       }
@@ -66,16 +64,15 @@ describe("subModel equals the model of subDocument", () => {
   }
 });
 
-describe("extractDocumentsFromModel", () => {
-  it("gives extractDocuments' results, and each part equals extractDocument(subDocument(...))", () => {
+describe("parts read in place", () => {
+  it("each part of a split file equals the extraction of its own copy (subDocument, subModel)", () => {
     const doc = syntheticDocs()["stack-no-page-field"] as TextractDocument;
     const opts = { referenceDate: REF_DATE };
-    const parts = extractDocumentsFromModel(buildDocModel(doc), opts);
+    const parts = extractDocuments(doc, opts);
     expect(parts.length).toBeGreaterThan(1);
-    expect(parts).toEqual(extractDocuments(doc, opts));
     for (const p of parts) {
       expect(p.result).toEqual(extractDocument(subDocument(doc, p.pages), opts));
-      expect(extractModel(subModel(buildDocModel(doc), p.pages), opts)).toEqual(p.result);
+      expect(extractPart(subModel(buildModel(doc), p.pages), undefined, opts)).toEqual(p.result);
     }
   });
 });

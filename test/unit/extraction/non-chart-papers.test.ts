@@ -3,7 +3,7 @@
  * an employment application. They classify as "other" and an applicant's name is not the patient's.
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../../shared/extraction/extract-document";
+import { extractDocument } from "../../support/extraction";
 import { buildDoc, page, REF_DATE } from "./build-blocks";
 
 const extract = (lines: string[]) => extractDocument(buildDoc(page(...lines)), { referenceDate: REF_DATE });

@@ -3,8 +3,8 @@
  * threshold), and an identity field the document gives two different values for is reviewed too.
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument, extractWithReview } from "../../../shared/extraction/extract-document";
-import { sameIdentityValue } from "../../../shared/extraction/extract-fields";
+import { extractDocument, extractWithReview } from "../../support/extraction";
+import { sameIdentityValue } from "../../../shared/extraction/select-fields";
 import { findDate, normalizeDate, repairDateText } from "../../../shared/extraction/normalize/dates";
 import { normalizeMrn } from "../../../shared/extraction/normalize/mrn";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";

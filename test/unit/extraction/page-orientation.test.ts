@@ -6,19 +6,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BoundingBox, ExtractionResult } from "../../../shared/domain/fields";
-import { extractDocument, extractModel } from "../../../shared/extraction/extract-document";
-import {
-  buildDocModel,
-  buildDocModelWithParser,
-  type DocModel,
-} from "../../../shared/extraction/model/document-model";
+import { extractPart } from "../../../shared/extraction";
+import { extractDocument, subModel } from "../../support/extraction";
+import { buildModel, type DocModel } from "../../../shared/extraction/model/document-model";
+import { buildDocModelWithParser } from "../../support/parser-model";
 import {
   orientationOfDirection,
   toImageBox,
   toUprightBox,
   type PageOrientation,
 } from "../../../shared/extraction/model/geometry";
-import { subModel } from "../../../shared/extraction/model/sub-model";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../../../local/cli/commands/extract";
 import { buildDoc, page, REF_DATE, type PageSpec } from "./build-blocks";
@@ -216,8 +213,8 @@ describe("geometry: turning boxes upright and back", () => {
 describe.each(TURNS)("a page scanned turned (needs %i° clockwise)", (orientation) => {
   const upright = chartDoc();
   const turned = turnDoc(upright, orientation);
-  const uprightModel = buildDocModel(upright);
-  const model = buildDocModel(turned);
+  const uprightModel = buildModel(upright);
+  const model = buildModel(turned);
 
   it("records the orientation on the page", () => {
     expect(uprightModel.pages[0]?.orientation).toBe(0);
@@ -269,9 +266,9 @@ describe("orientation per page", () => {
   const mixed = turnDoc(upright, 180, [2]);
 
   it("turns only the pages that need it", () => {
-    const model = buildDocModel(mixed);
+    const model = buildModel(mixed);
     expect(model.pages.map((p) => p.orientation)).toEqual([0, 180]);
-    expect(rounded(withoutOrientation(model))).toEqual(rounded(withoutOrientation(buildDocModel(upright))));
+    expect(rounded(withoutOrientation(model))).toEqual(rounded(withoutOrientation(buildModel(upright))));
     expect(buildDocModelWithParser(mixed)).toEqual(model);
   });
 
@@ -283,24 +280,26 @@ describe("orientation per page", () => {
     expectBoxClose(b.fields.sex?.bbox, boxOnScan(a.fields.sex?.bbox as BoundingBox, 180));
   });
 
-  it("subModel keeps each page's orientation (and extractModel its box mapping)", () => {
-    const model = buildDocModel(mixed);
+  it("subModel keeps each page's orientation (and extractPart its box mapping)", () => {
+    const model = buildModel(mixed);
     const second = subModel(model, [2, 2]);
     expect(second.pages.map((p) => [p.number, p.orientation])).toEqual([[1, 180]]);
-    const alone = buildDocModel(turnDoc(buildDoc({ ...chartPage(), queries: [] }), 180));
-    expect(rounded(extractModel(second, opts))).toEqual(rounded(extractModel(alone, opts)));
+    const alone = buildModel(turnDoc(buildDoc({ ...chartPage(), queries: [] }), 180));
+    expect(rounded(extractPart(second, undefined, opts))).toEqual(
+      rounded(extractPart(alone, undefined, opts)),
+    );
   });
 
   it("a page without polygons is upright; a few sideways words do not turn a page", () => {
     const noPolygon = buildDoc(chartPage(), { omitPolygon: true });
-    expect(buildDocModel(noPolygon).pages[0]?.orientation).toBe(0);
+    expect(buildModel(noPolygon).pages[0]?.orientation).toBe(0);
 
     // A vertical stamp along the margin (one word reading upwards) on an upright page.
     const doc = chartDoc();
     const stamp = doc.Blocks.find((b) => b.BlockType === "WORD" && b.Text === "NOTE");
     const p = stamp?.Geometry?.Polygon;
     if (stamp?.Geometry && p) stamp.Geometry.Polygon = p.map((q) => onScan(q, 90));
-    const model = buildDocModel(doc);
+    const model = buildModel(doc);
     expect(model.pages[0]?.orientation).toBe(0);
     expect(buildDocModelWithParser(doc)).toEqual(model);
   });
@@ -312,7 +311,7 @@ describe("real upside-down scan (test/fixtures/textract/180-degree-roation.json)
   const labels = JSON.parse(read("labels/180-degree-roation.json")) as {
     fields: Record<string, string>;
   };
-  const model = buildDocModel(doc);
+  const model = buildModel(doc);
   const r = extractDocument(doc, opts);
 
   it("is detected as upside down", () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { plainText } from "../../../shared/extraction/plain-text";
+import { buildModel, plainText as modelText } from "../../../shared/extraction";
+import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page } from "./build-blocks";
+
+const plainText = (doc: TextractDocument) => modelText(buildModel(doc));
 
 describe("plainText", () => {
   it("joins lines with \\n and pages with \\f", () => {

@@ -2,8 +2,7 @@ import { Readable } from "node:stream";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { loadConfig } from "../../../shared/config";
-import { createPipelineDeps } from "../../../shared/pipeline/create-pipeline-deps";
-import type { PipelineDeps } from "../../../shared/pipeline/pipeline-deps";
+import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runtime/pipeline-deps";
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
 
@@ -18,7 +17,7 @@ export function silentLogger(): Logger {
 }
 
 /** Pipeline deps over mocked AWS clients (aws-sdk-client-mock intercepts every client instance). */
-export function testDeps(overrides: { ocr?: OcrEngine; search?: SearchIndex } = {}): PipelineDeps {
+export function testDeps(overrides: { ocr?: OcrEngine; search?: SearchIndex } = {}): LocalPipelineDeps {
   const config = loadConfig({
     AWS_REGION: "us-east-1",
     TABLE_NAME: "records",

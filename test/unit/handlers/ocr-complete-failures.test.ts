@@ -14,13 +14,13 @@ import { context, RECORD_ID, recordItem, sqsEvent, testDeps } from "./fakes";
 
 // Extraction is pure code over the OCR output: a bug there throws the same way on every delivery.
 const extraction = vi.hoisted(() => ({ failWith: undefined as Error | undefined }));
-vi.mock("../../../shared/extraction/extract-document", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../shared/extraction/extract-document")>();
+vi.mock("../../../shared/extraction/extract-part", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../shared/extraction/extract-part")>();
   return {
     ...original,
-    extractModel: (...args: Parameters<typeof original.extractModel>) => {
+    extractPart: (...args: Parameters<typeof original.extractPart>) => {
       if (extraction.failWith) throw extraction.failWith;
-      return original.extractModel(...args);
+      return original.extractPart(...args);
     },
   };
 });

@@ -81,7 +81,8 @@ describe("validateUpload on bad files", () => {
   it("never puts file content in the detail", () => {
     for (const file of bad) {
       const result = validateUpload(file.bytes);
-      if (!result.ok && result.detail) expect(result.detail).not.toMatch(/Scanned batch|not a PDF/);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? "" : (result.detail ?? "")).not.toMatch(/Scanned batch|not a PDF/);
     }
   });
 

@@ -8,7 +8,7 @@ import {
   recognizeDocument,
   type LocalOcrJobRecord,
 } from "../../../shared/adapters/local-ocr/local-ocr";
-import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
+import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../support/sample-chart";
 import {
   TesseractPool,
   type RecognizedPage,
@@ -76,6 +76,9 @@ function engineFor(bytes: Uint8Array, recognizer: RecognizerPool) {
     pool: recognizer,
     resultStore: store,
     dpi: 36, // the stub ignores pixels: render small
+    onError: (err) => {
+      throw err;
+    },
   });
   return { engine, notifications, store };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as mupdf from "mupdf";
 import { estimateSkew, rotateGray } from "../../../shared/adapters/local-ocr/deskew";
 import { PageRenderer, renderPage } from "../../../shared/adapters/local-ocr/render-pages";
-import { makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
+import { makeSampleChartPdf } from "../../support/sample-chart";
 import { makeGrayTiff, pdfToGrayPage } from "./fixtures";
 
 const pdf = makeSampleChartPdf({ pages: 1 });

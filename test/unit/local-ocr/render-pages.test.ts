@@ -7,7 +7,7 @@ import {
   detectMimeType,
   renderPage,
 } from "../../../shared/adapters/local-ocr/render-pages";
-import { makeSampleChartPdf } from "../../../shared/adapters/local-ocr/sample-chart";
+import { makeSampleChartPdf } from "../../support/sample-chart";
 import { makeGrayTiff, pdfToGrayPage } from "./fixtures";
 
 const pdf = makeSampleChartPdf({ pages: 2, lines: ["MRN: 00123456"] });

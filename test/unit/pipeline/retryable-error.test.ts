@@ -1,6 +1,6 @@
 import { DynamoDBServiceException } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { VersionConflictError } from "../../../shared/adapters/dynamodb/record-repository";
+import { VersionConflictError } from "../../../shared/errors";
 import { isRetryableError } from "../../../shared/pipeline/retryable-error";
 
 const named = (name: string, extra: object = {}) => Object.assign(new Error("x"), { name }, extra);

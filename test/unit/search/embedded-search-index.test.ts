@@ -284,6 +284,29 @@ describe("EmbeddedSearchIndex persistence", () => {
     await reopened.close();
   });
 
+  it("treats valid JSON of the wrong shape as a corrupt snapshot", async () => {
+    const file = join(dir, "index.json");
+    const first = await EmbeddedSearchIndex.open({ file });
+    await first.rebuild(corpus);
+    await first.close();
+    const good = JSON.parse(await readFile(file, "utf8")) as { docs: Record<string, unknown>[] };
+    const [firstDoc, ...rest] = good.docs;
+    const broken = [
+      { ...good, format: "something-else" },
+      { ...good, schemaVersion: 2 },
+      { ...good, docs: [{ ...firstDoc, version: "1" }, ...rest] },
+      { ...good, versions: [["doc_smith"]] },
+      { ...good, minisearch: null },
+      [good],
+    ];
+    for (const snapshot of broken) {
+      await writeFile(file, JSON.stringify(snapshot));
+      const index = await EmbeddedSearchIndex.open({ file });
+      expect(index.snapshotState, JSON.stringify(snapshot).slice(0, 60)).toBe("corrupt");
+      expect(index.size).toBe(0);
+    }
+  });
+
   it("rebuild replaces previous contents and drops tombstones", async () => {
     const index = await indexWith([doc({ id: "old", patientName: "Old Person" })]);
     await index.remove("gone", 9);

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { lazySearchIndex } from "../../../shared/pipeline/lazy";
+import { lazySearchIndex } from "../../../functions/wiring/lazy";
 import type { SearchIndex } from "../../../shared/search/search-index";
 
 function fakeIndex(): SearchIndex {

@@ -1,11 +1,15 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { Config } from "../config";
-import type { OcrEngine } from "../ocr/ocr-engine";
-import type { SearchIndex } from "../search/search-index";
-import { createOcrPipelineDeps } from "./create-ocr-pipeline-deps";
-import { createSearchIndex } from "./create-search-index";
-import { lazy } from "./lazy";
-import type { PipelineDeps } from "./pipeline-deps";
+import type { Config } from "../../shared/config";
+import type { OcrEngine } from "../../shared/ocr/ocr-engine";
+import type { SearchIndex } from "../../shared/search/search-index";
+import { createOcrPipelineDeps } from "../../functions/wiring/ocr-pipeline-deps";
+import { createSearchIndex } from "../../functions/wiring/search-index";
+import { lazy } from "../../functions/wiring/lazy";
+import type { WithLambdaLogger } from "../../functions/wiring/lambda-deps";
+import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+
+/** Every port, with the Powertools logger the handlers' middleware needs. */
+export type LocalPipelineDeps = WithLambdaLogger<PipelineDeps>;
 
 /** Adapters the local runtime supplies itself (the local OCR engine and the embedded search index). */
 export interface PipelineOverrides {
@@ -22,7 +26,7 @@ export function createPipelineDeps(
   config: Config,
   logger: Logger,
   overrides: PipelineOverrides = {},
-): PipelineDeps {
+): LocalPipelineDeps {
   return {
     ...createOcrPipelineDeps(config, logger, overrides),
     search: overrides.search ?? lazy(() => createSearchIndex(config)),

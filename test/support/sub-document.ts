@@ -1,8 +1,8 @@
 /** Cut a page range out of a Textract document, renumbering its pages from 1. */
-import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
+import type { TextractBlock, TextractDocument } from "../../shared/ocr/textract-blocks";
 
 /**
- * The page each block belongs to, the way buildDocModel (sanitizeBlocks) assigns it: the block's `Page`
+ * The page each block belongs to, the way buildModel assigns it: the block's `Page`
  * field, else the page of the last PAGE block before it (synchronous APIs omit `Page`).
  */
 export function blockPages(blocks: readonly TextractBlock[]): number[] {

@@ -1,4 +1,4 @@
-import type { SearchIndex } from "../search/search-index";
+import type { SearchIndex } from "../../shared/search/search-index";
 
 /** Defers building an adapter until first use, so a function that never calls OCR never configures it. */
 export function lazy<T extends object>(build: () => T): T {

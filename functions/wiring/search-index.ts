@@ -1,7 +1,7 @@
-import { createOpenSearchClient } from "../adapters/opensearch/create-opensearch-client";
-import { OpenSearchSearchIndex } from "../adapters/opensearch/opensearch-search-index";
-import type { Config } from "../config";
-import type { SearchIndex } from "../search/search-index";
+import { createOpenSearchClient } from "../../shared/adapters/opensearch/create-opensearch-client";
+import { OpenSearchSearchIndex } from "../../shared/adapters/opensearch/opensearch-search-index";
+import type { Config } from "../../shared/config";
+import type { SearchIndex } from "../../shared/search/search-index";
 
 /** The production search index: the OpenSearch domain at SEARCH_ENDPOINT (the local runtime injects its own). */
 export function createSearchIndex(config: Config): SearchIndex {

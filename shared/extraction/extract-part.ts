@@ -1,15 +1,14 @@
 /**
- * Field extraction for one document: Textract-shaped OCR blocks in, ExtractionResult out. Pure: no I/O, no
- * AWS SDK; "now" (for two-digit years) can be injected for reproducible results.
+ * Field extraction for one logical document of a block model: ExtractionResult out. Pure: no I/O, no AWS
+ * SDK; "now" (for two-digit years) can be injected for reproducible results.
  */
-import type { BoundingBox, ExtractedFields, ExtractionResult } from "../domain/fields";
-import type { TextractDocument } from "../ocr/textract-blocks";
+import type { BoundingBox, ExtractedField, ExtractedFields, ExtractionResult } from "../domain/fields";
 import { classifyModel } from "./classify-document";
 import { extractFields } from "./extract-fields";
 import { findLabels } from "./labels";
-import { buildDocModel, type DocModel, type OcrLine } from "./model/document-model";
+import type { DocModel, OcrLine } from "./model/document-model";
 import { toImageBox } from "./model/geometry";
-import { needsReview, DEFAULT_REVIEW_THRESHOLD, type ReviewFlag } from "./review";
+import { pageRange, type PageRange } from "./model/page-range";
 import { extractAllergies } from "./rules/allergies";
 import { extractDiagnoses } from "./rules/diagnoses";
 import { ALL_LABELS } from "./rules";
@@ -17,25 +16,21 @@ import { extractMedications } from "./rules/medications";
 import { findSections } from "./rules/sections";
 
 export interface ExtractOptions {
-  /**
-   * Identity-confidence threshold for review (default 0.8). The ExtractionResult itself has no review slot,
-   * so extractDocument does not use it; extractWithReview (and needsReview) do.
-   */
-  reviewThreshold?: number;
   /** "Now" for two-digit years and "never in the future" checks. Default: the current date. */
   referenceDate?: Date;
 }
 
-export function extractDocument(doc: TextractDocument, opts: ExtractOptions = {}): ExtractionResult {
-  return extractModel(buildDocModel(doc), opts);
+/**
+ * Fields, type and lists of one logical document: pages first..last of a file's model (`pages`), or the
+ * whole model. A part is read through a page-range view (nothing copied) and its pages are renumbered in the
+ * result, page 1 being the part's first page.
+ */
+export function extractPart(model: DocModel, pages?: PageRange, opts: ExtractOptions = {}): ExtractionResult {
+  const result = extractModel(pageRange(model, pages), opts);
+  return pages ? shiftResultPages(result, pages[0] - 1) : result;
 }
 
-/**
- * extractDocument on an already built DocModel, so a caller that also splits (or indexes the text of) a
- * document reads its blocks once. For a page range of a larger model use `subModel(model, pages)` (same
- * result as extracting `subDocument(doc, pages)`).
- */
-export function extractModel(model: DocModel, opts: ExtractOptions = {}): ExtractionResult {
+function extractModel(model: DocModel, opts: ExtractOptions): ExtractionResult {
   const ctx = { model, referenceDate: opts.referenceDate ?? new Date() };
   const sections = findSections(model, isFieldLine);
   return {
@@ -48,13 +43,24 @@ export function extractModel(model: DocModel, opts: ExtractOptions = {}): Extrac
   };
 }
 
-/** extractDocument plus the review decision at `opts.reviewThreshold`. */
-export function extractWithReview(
-  doc: TextractDocument,
-  opts: ExtractOptions = {},
-): { result: ExtractionResult; review: ReviewFlag | undefined } {
-  const result = extractDocument(doc, opts);
-  return { result, review: needsReview(result, opts.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD) };
+/** A result read from pages offset+1… of a file, with its pages numbered from 1 as the part's own. */
+function shiftResultPages(result: ExtractionResult, offset: number): ExtractionResult {
+  if (offset === 0) return result;
+  const shift = <T extends { page?: number }>(item: T): T =>
+    item.page === undefined ? item : { ...item, page: item.page - offset };
+  const fields: ExtractionResult["fields"] = {};
+  for (const [name, field] of Object.entries(result.fields) as [
+    keyof ExtractionResult["fields"],
+    ExtractedField,
+  ][])
+    fields[name] = shift(field);
+  return {
+    ...result,
+    fields,
+    diagnoses: result.diagnoses.map(shift),
+    medications: result.medications.map(shift),
+    allergies: result.allergies.map(shift),
+  };
 }
 
 /**

@@ -1,9 +1,9 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { createDocumentClient, createDynamoDbClient } from "../adapters/dynamodb/dynamodb-client";
-import { RecordRepository } from "../adapters/dynamodb/record-repository";
-import type { ApiDeps } from "../api/records-api";
-import type { Config } from "../config";
-import { lazySearchIndex } from "./lazy";
+import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
+import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
+import type { ApiDeps } from "../../shared/api/records-api";
+import type { Config } from "../../shared/config";
+import { lazySearchIndex } from "../wiring/lazy";
 
 /** What the api Lambda uses: the records table, the search index and its logger. */
 export type ApiHandlerDeps = ApiDeps & { logger: Logger };
@@ -17,7 +17,7 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   return {
     records: new RecordRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME),
     search: lazySearchIndex("opensearch", async () =>
-      (await import("./create-search-index")).createSearchIndex(config),
+      (await import("../wiring/search-index")).createSearchIndex(config),
     ),
     logger,
   };

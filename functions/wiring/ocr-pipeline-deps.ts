@@ -1,10 +1,11 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { TextractOcrEngine } from "../adapters/textract/textract-ocr-engine";
-import type { Config } from "../config";
-import type { OcrEngine } from "../ocr/ocr-engine";
-import { createStorageDeps } from "./create-storage-deps";
+import { TextractOcrEngine } from "../../shared/adapters/textract/textract-ocr-engine";
+import type { Config } from "../../shared/config";
+import type { OcrEngine } from "../../shared/ocr/ocr-engine";
+import { createStorageDeps } from "./storage-deps";
 import { lazy } from "./lazy";
-import type { OcrPipelineDeps } from "./pipeline-deps";
+import type { WithLambdaLogger } from "./lambda-deps";
+import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
 /**
  * The production wiring of the OCR half of the pipeline (the ingest and ocr-complete Lambdas): everything
@@ -15,7 +16,7 @@ export function createOcrPipelineDeps(
   config: Config,
   logger: Logger,
   overrides: { ocr?: OcrEngine } = {},
-): OcrPipelineDeps {
+): WithLambdaLogger<OcrPipelineDeps> {
   return {
     ...createStorageDeps(config),
     ocr: overrides.ocr ?? lazy(() => createTextract(config)),

@@ -1,0 +1,2 @@
+export { ChartbridgeError, isChartbridgeError } from "./chartbridge-error";
+export { ObjectNotFoundError, VersionConflictError } from "./store-errors";

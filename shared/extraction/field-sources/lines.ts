@@ -1,0 +1,168 @@
+/**
+ * Field candidates from OCR lines: a label with its value on the same line, in the next cell to its right,
+ * or on a line below; and the unlabeled name of a running header.
+ */
+import { findLabels, gapBefore, lineHeight, valueTokens, type LabelMatch } from "../labels";
+import { bottom, centerX, right, unionBoxes } from "../model/geometry";
+import { evidence, type OcrLine, type PageModel } from "../model/document-model";
+import type { Token } from "../model/tokens";
+import { normalizePatientName } from "../normalize/names";
+import { ALL_LABELS, RULES_BY_TARGET } from "../rules";
+import { CERTAINTY, type Candidate, type RuleContext } from "../rules/types";
+import { candidate } from "./candidate";
+
+export function lineCandidates(
+  line: OcrLine,
+  page: PageModel,
+  firstPage: PageModel | undefined,
+  ctx: RuleContext,
+): Candidate[] {
+  const matches = findLabels(line, ALL_LABELS);
+  const out: Candidate[] = [];
+  matches.forEach((m, k) => {
+    const rule = m.label.target ? RULES_BY_TARGET.get(m.label.target) : undefined;
+    if (!rule) return;
+    if (m.label.def.headerOnly && (page !== firstPage || line.box.top > 0.4)) return;
+    const weight = (m.label.def.weight ?? 1) * (m.fuzzy ? CERTAINTY.fuzzyFactor : 1);
+    const sameLine = withNameOrderHint(valueTokens(line, matches, k), m);
+    if (sameLine.length) {
+      const parsed = rule.parse(sameLine, ctx);
+      const certainty = (m.colon ? CERTAINTY.lineWithColon : CERTAINTY.lineNoColon) * weight;
+      if (parsed) {
+        out.push(candidate(rule, parsed, certainty, "line"));
+        return;
+      }
+      if (!isGridCaption(line, m, sameLine)) return;
+    }
+    // Only the last label on a line can have its value in the next cell: others end at the next label.
+    const right = k === matches.length - 1 ? valueRight(line, m, page) : [];
+    const rightParsed = right.length ? rule.parse(right, ctx) : undefined;
+    if (rightParsed) {
+      out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
+      return;
+    }
+    for (const below of valuesBelow(line, matches, k, page)) {
+      const parsed = rule.parse(below, ctx);
+      if (parsed) {
+        out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
+        break;
+      }
+    }
+  });
+  return out;
+}
+
+/**
+ * A caption whose same-line "value" did not parse may still have its value below: in a grid row the words
+ * after it are the next captions, misread ("Medical Record No,  .  Dae olExem  Physician"), or scan specks.
+ * Only when a column gap follows the label (a caption cell) or nothing but specks does, so prose such as
+ * "Date of Birth confirmed with patient" never borrows a date from the line below.
+ */
+function isGridCaption(line: OcrLine, m: LabelMatch, sameLine: readonly Token[]): boolean {
+  if (sameLine.every((t) => !/[A-Za-z0-9]/.test(t.text))) return true;
+  if (m.colon) return false;
+  const first = line.tokens.indexOf(sameLine[0] as Token);
+  return first > 0 && gapBefore(line.tokens, first) > lineHeight(line) * 1.5;
+}
+
+/**
+ * "Name (Last, First): Wyman Colin": the printed hint says the first word is the family name; a comma makes
+ * that explicit for the name normalizer ("Wyman, Colin" → "Colin Wyman").
+ */
+function withNameOrderHint(tokens: Token[], m: LabelMatch): Token[] {
+  if (m.label.target !== "patientName" || !m.hint || !/^\s*last\b.*\bfirst\b/i.test(m.hint)) return tokens;
+  const first = tokens[0];
+  if (!first || tokens.length < 2 || tokens.some((t) => t.text.includes(","))) return tokens;
+  return [{ ...first, text: `${first.text},` }, ...tokens.slice(1)];
+}
+
+/**
+ * A running header "Carson Ernser   MRN: MRN-626997": the unlabeled words starting a line that continues with
+ * an MRN or DOB label are the patient's name. Only for the identity consistency check ("Carson Emser" in the
+ * labeled header vs "Carson Ernser" here), never a field value itself (the splitter reads per-page fields).
+ */
+export function runningHeaderName(line: OcrLine): Candidate | undefined {
+  const first = findLabels(line, ALL_LABELS)[0];
+  if (!first || first.start < 2 || first.start > 4) return undefined;
+  if (first.label.target !== "mrn" && first.label.target !== "dateOfBirth") return undefined;
+  const words = line.tokens.slice(0, first.start);
+  if (!words.every((t) => /^[A-Za-z][A-Za-z'’-]*,?$/.test(t.text))) return undefined;
+  const value = normalizePatientName(words.map((t) => t.text).join(" "));
+  if (!value) return undefined;
+  const ev = evidence(words);
+  return {
+    target: "patientName",
+    value,
+    certainty: CERTAINTY.runningHeaderName,
+    ocr: ev.ocr,
+    page: ev.page ?? 1,
+    box: ev.box,
+    source: "line",
+    checkOnly: true,
+  };
+}
+
+/**
+ * A label ending its line with nothing after it, and another line starting just to its right on the same
+ * row: the value sits in the next cell (bordered header tables; Textract and tesseract both emit one LINE
+ * per cell). Tokens run until the next label on that line.
+ */
+function valueRight(line: OcrLine, m: LabelMatch, page: PageModel): Token[] {
+  // The label's own words, not the whole line: on a skewed scan a long line's box spans two rows.
+  const label = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  const h = label.height || line.box.height;
+  let best: OcrLine | undefined;
+  for (const other of page.lines) {
+    if (other === line || other.box.left < right(label) - h * 0.2) continue;
+    if (other.box.left - right(label) > 0.3) continue;
+    const overlap = Math.min(bottom(label), bottom(other.box)) - Math.max(label.top, other.box.top);
+    if (overlap < Math.min(h, other.box.height) * 0.5) continue;
+    if (!best || other.box.left < best.box.left) best = other;
+  }
+  if (!best) return [];
+  const labelStarts = findLabels(best, ALL_LABELS).map((lm) => lm.start);
+  if (labelStarts.includes(0)) return [];
+  const stopAt = labelStarts[0];
+  return best.tokens.filter((_, i) => stopAt === undefined || i < stopAt);
+}
+
+/**
+ * A label with nothing after it: its value is on a line just below, within the label's column (from the
+ * label's left edge to the next label on the same line, if any). The lines in reach come nearest first: a
+ * table's column caption may have another column's wider cell between it and its own value (Textract's
+ * "Date of Service" over "90651 9VHPV VACC…" over "09/10/22"), so the caller takes the first that parses.
+ */
+function valuesBelow(line: OcrLine, matches: readonly LabelMatch[], k: number, page: PageModel): Token[][] {
+  const m = matches[k];
+  if (!m) return [];
+  const labelBox = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  const next = matches[k + 1] ? line.tokens[(matches[k + 1] as LabelMatch).start] : undefined;
+  const regionLeft = labelBox.left - Math.max(0.02, labelBox.width * 0.25);
+  const regionRight = next ? next.box.left : right(labelBox) + 0.35;
+  const h = labelBox.height || line.box.height;
+
+  // Positions are compared word by word, not by line box: on a skewed scan a long line's box starts well
+  // above (or below) the words in this column.
+  const found: { line: OcrLine; tokens: Token[]; top: number }[] = [];
+  for (const other of page.lines) {
+    if (other === line || bottom(other.box) < labelBox.top) continue;
+    if (other.box.top - bottom(labelBox) > h * 3.5) continue;
+    const inRegion = other.tokens.filter((t) => centerX(t.box) >= regionLeft && centerX(t.box) < regionRight);
+    if (!inRegion.length) continue;
+    const top = Math.min(...inRegion.map((t) => t.box.top));
+    if (top < labelBox.top + h * 0.5 || top - bottom(labelBox) > h * 3) continue;
+    found.push({ line: other, tokens: inRegion, top });
+  }
+  found.sort((a, b) => a.top - b.top);
+  const out: Token[][] = [];
+  for (const below of found) {
+    // Stop at a label on that line; if the region starts with one, that line is another field, and so is
+    // everything under it.
+    const firstIndex = below.line.tokens.indexOf(below.tokens[0] as Token);
+    const labelStarts = findLabels(below.line, ALL_LABELS).map((lm) => lm.start);
+    if (labelStarts.includes(firstIndex)) break;
+    const stopAt = labelStarts.find((st) => st > firstIndex);
+    out.push(below.tokens.filter((t) => stopAt === undefined || below.line.tokens.indexOf(t) < stopAt));
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+/**
+ * In-memory implementations of the pipeline's ports (shared/pipeline/ports.ts), with the semantics the
+ * DynamoDB and S3 adapters guarantee: conditional versioned writes, a content claim per SHA-256, versioned
+ * objects. The pipeline tests run against these as well as against the SDK-mocked adapters.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import type { ChartRecord } from "../../shared/domain/chart-record";
+import { ObjectNotFoundError, VersionConflictError } from "../../shared/errors";
+import type {
+  OcrCompletionNotification,
+  OcrEngine,
+  OcrResultPage,
+  StartOcrJobRequest,
+} from "../../shared/ocr/ocr-engine";
+import type { TextractBlock } from "../../shared/ocr/textract-blocks";
+import type {
+  FetchedObject,
+  Logger,
+  ObjectStore,
+  RecordStore,
+  RegisterOutcome,
+} from "../../shared/pipeline/ports";
+import type {
+  SearchDocument,
+  SearchIndex,
+  SearchQuery,
+  SearchResult,
+} from "../../shared/search/search-index";
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export class InMemoryRecordStore implements RecordStore {
+  readonly records = new Map<string, ChartRecord>();
+  /** SHA-256 → id of the first record registered with those bytes. */
+  readonly contentClaims = new Map<string, string>();
+
+  async get(id: string): Promise<ChartRecord | undefined> {
+    const record = this.records.get(id);
+    return record && clone(record);
+  }
+
+  async register(record: ChartRecord): Promise<RegisterOutcome> {
+    const existing = this.records.get(record.id);
+    if (existing) return { outcome: "exists", record: clone(existing) };
+    const originalId = this.contentClaims.get(record.sha256);
+    if (originalId) return { outcome: "duplicate-content", originalId };
+    this.contentClaims.set(record.sha256, record.id);
+    this.records.set(record.id, clone(record));
+    return { outcome: "created" };
+  }
+
+  async createIfAbsent(record: ChartRecord): Promise<boolean> {
+    if (this.records.has(record.id)) return false;
+    this.records.set(record.id, clone(record));
+    return true;
+  }
+
+  async save(record: ChartRecord): Promise<void> {
+    const expectedVersion = record.version - 1;
+    if (this.records.get(record.id)?.version !== expectedVersion) {
+      throw new VersionConflictError(record.id, expectedVersion);
+    }
+    this.records.set(record.id, clone(record));
+  }
+}
+
+interface StoredVersion {
+  bytes: Buffer;
+  versionId: string;
+  contentType?: string;
+}
+
+/** A versioned bucket per name: every put adds a version; reads without a version get the latest. */
+export class InMemoryObjectStore implements ObjectStore {
+  private readonly objects = new Map<string, StoredVersion[]>();
+
+  /** Puts an object as an upload would, returning its version id. */
+  put(bucket: string, key: string, bytes: Uint8Array, contentType?: string): string {
+    const versionId = randomUUID();
+    const versions = this.objects.get(`${bucket}\0${key}`) ?? [];
+    versions.push({ bytes: Buffer.from(bytes), versionId, contentType });
+    this.objects.set(`${bucket}\0${key}`, versions);
+    return versionId;
+  }
+
+  async fetch(
+    bucket: string,
+    key: string,
+    opts: { versionId?: string; maxBytes?: number } = {},
+  ): Promise<FetchedObject> {
+    const stored = this.version(bucket, key, opts.versionId);
+    const truncated = opts.maxBytes !== undefined && stored.bytes.length > opts.maxBytes;
+    return {
+      bytes: truncated ? stored.bytes.subarray(0, opts.maxBytes) : stored.bytes,
+      sha256: createHash("sha256").update(stored.bytes).digest("hex"),
+      size: stored.bytes.length,
+      versionId: stored.versionId,
+      contentType: stored.contentType,
+      ...(truncated ? { truncatedAt: stored.bytes.length } : {}),
+    };
+  }
+
+  async getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer> {
+    return this.version(bucket, key, versionId).bytes;
+  }
+
+  async getText(bucket: string, key: string): Promise<string> {
+    return (await this.getBytes(bucket, key)).toString("utf8");
+  }
+
+  async getJson<T>(bucket: string, key: string): Promise<T> {
+    return JSON.parse(await this.getText(bucket, key)) as T;
+  }
+
+  async putJson(bucket: string, key: string, value: unknown): Promise<void> {
+    this.put(bucket, key, Buffer.from(JSON.stringify(value)), "application/json");
+  }
+
+  async putText(bucket: string, key: string, text: string): Promise<void> {
+    this.put(bucket, key, Buffer.from(text), "text/plain; charset=utf-8");
+  }
+
+  private version(bucket: string, key: string, versionId?: string): StoredVersion {
+    const versions = this.objects.get(`${bucket}\0${key}`) ?? [];
+    const found = versionId ? versions.find((v) => v.versionId === versionId) : versions.at(-1);
+    if (!found) throw new ObjectNotFoundError(bucket, key);
+    return found;
+  }
+}
+
+/**
+ * An OCR engine that "recognizes" each object as the Textract blocks registered for its bytes and queues its
+ * completion; `deliver()` hands the queued completions over, as SNS → SQS would, at a moment the test picks.
+ */
+export class InMemoryOcrEngine implements OcrEngine {
+  readonly name = "in-memory";
+  readonly started: StartOcrJobRequest[] = [];
+  private readonly jobs = new Map<string, { request: StartOcrJobRequest; blocks: TextractBlock[] }>();
+  private readonly pending: OcrCompletionNotification[] = [];
+
+  constructor(private readonly blocksFor: (request: StartOcrJobRequest) => TextractBlock[] | "FAILED") {}
+
+  async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {
+    this.started.push(request);
+    const jobId = `job-${this.started.length}`;
+    const blocks = this.blocksFor(request);
+    this.jobs.set(jobId, { request, blocks: blocks === "FAILED" ? [] : blocks });
+    this.pending.push({
+      JobId: jobId,
+      Status: blocks === "FAILED" ? "FAILED" : "SUCCEEDED",
+      API: "StartDocumentTextDetection",
+      JobTag: request.documentId,
+      Timestamp: 0,
+      DocumentLocation: { S3Bucket: request.bucket, S3ObjectName: request.key },
+    });
+    return { jobId };
+  }
+
+  async getResultPage(jobId: string): Promise<OcrResultPage> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw Object.assign(new Error("unknown job"), { name: "InvalidJobIdException" });
+    const pageCount = job.blocks.filter((b) => b.BlockType === "PAGE").length;
+    return { jobStatus: "SUCCEEDED", pageCount, blocks: job.blocks };
+  }
+
+  deliver(): OcrCompletionNotification[] {
+    return this.pending.splice(0);
+  }
+}
+
+/** Keeps the newest version of each document; enough for the pipeline's indexing step. */
+export class InMemorySearchIndex implements SearchIndex {
+  readonly name = "in-memory";
+  readonly docs = new Map<string, SearchDocument>();
+  private readonly removedAt = new Map<string, number>();
+
+  async upsert(doc: SearchDocument): Promise<"applied" | "stale"> {
+    const current = this.docs.get(doc.id)?.version ?? this.removedAt.get(doc.id) ?? 0;
+    if (doc.version <= current) return "stale";
+    this.docs.set(doc.id, clone(doc));
+    return "applied";
+  }
+
+  async remove(id: string, version: number): Promise<"applied" | "stale"> {
+    if ((this.docs.get(id)?.version ?? 0) >= version) return "stale";
+    this.docs.delete(id);
+    this.removedAt.set(id, version);
+    return "applied";
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const hits = [...this.docs.values()]
+      .filter((d) => !query.mrn || d.mrn === query.mrn)
+      .slice(0, query.limit)
+      .map((d) => ({
+        id: d.id,
+        documentType: d.documentType,
+        status: d.status,
+        fields: {
+          patientName: d.patientName,
+          dateOfBirth: d.dateOfBirth,
+          mrn: d.mrn,
+          dateOfService: d.dateOfService,
+        },
+        highlights: [],
+      }));
+    return { total: hits.length, hits };
+  }
+}
+
+/** A logger port that keeps every line, so tests can check what was logged (and that no PHI was). */
+export class RecordingLogger implements Logger {
+  readonly lines: { level: string; message: string; extra: Record<string, unknown>[] }[] = [];
+  debug = (message: string, ...extra: Record<string, unknown>[]) =>
+    this.lines.push({ level: "debug", message, extra });
+  info = (message: string, ...extra: Record<string, unknown>[]) =>
+    this.lines.push({ level: "info", message, extra });
+  warn = (message: string, ...extra: Record<string, unknown>[]) =>
+    this.lines.push({ level: "warn", message, extra });
+  error = (message: string, ...extra: Record<string, unknown>[]) =>
+    this.lines.push({ level: "error", message, extra });
+}

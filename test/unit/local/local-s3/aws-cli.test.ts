@@ -1,0 +1,64 @@
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LOCAL_S3_CREDENTIALS,
+  LOCAL_S3_REGION,
+  type ObjectCreatedEvent,
+} from "../../../../local/services/s3-local";
+import { startTestS3, type TestS3 } from "./harness";
+
+/** Debian's awscli (`.ci/run` installs it); an older `aws` may come first on PATH. */
+const AWS = "/usr/bin/aws";
+const BUCKET = "chartbridge-uploads";
+
+let t: TestS3;
+const events: ObjectCreatedEvent[] = [];
+beforeAll(async () => {
+  t = await startTestS3();
+  t.local.server.on("event", (e) => events.push(e));
+  await t.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+});
+afterAll(() => t.stop());
+
+/** The aws CLI the way the README tells a vendor to run it: the documented keys in the environment. */
+async function aws(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(AWS, ["--endpoint-url", t.local.endpoint, ...args], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: t.parent,
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_DEFAULT_REGION: LOCAL_S3_REGION,
+    },
+  });
+  return stdout;
+}
+
+describe("aws CLI against the local S3", () => {
+  it("uploads a 9 MB scan with s3 cp (multipart), lists it with s3 ls and downloads the same bytes", async () => {
+    const file = join(t.parent, "scan.pdf");
+    const bytes = randomBytes(9 * 1024 * 1024);
+    writeFileSync(file, bytes);
+
+    await aws("s3", "cp", "--no-progress", file, `s3://${BUCKET}/vendor a/batch 1/`);
+
+    expect(await aws("s3", "ls", "--recursive", `s3://${BUCKET}/`)).toMatch(
+      / 9437184 vendor a\/batch 1\/scan\.pdf\n$/,
+    );
+    expect(await aws("s3", "ls", `s3://${BUCKET}/`)).toContain("PRE vendor a/");
+    const head = await t.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "vendor a/batch 1/scan.pdf" }));
+    expect(head.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
+    expect(events.map((e) => [e.Records[0]!.eventName, e.Records[0]!.s3.object.key])).toEqual([
+      ["ObjectCreated:CompleteMultipartUpload", "vendor+a/batch+1/scan.pdf"],
+    ]);
+
+    const back = join(t.parent, "back.pdf");
+    await aws("s3", "cp", "--no-progress", `s3://${BUCKET}/vendor a/batch 1/scan.pdf`, back);
+    expect(readFileSync(back).equals(bytes)).toBe(true);
+  }, 120_000);
+});

@@ -120,6 +120,9 @@ export async function startHttpApi(
         res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
       });
   });
+  // Node closes idle keep-alive sockets after 5 s, about when fetch clients reuse them: on a busy machine a
+  // request then meets a socket being closed (ECONNRESET). Keep them open longer than clients do.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -1,7 +1,7 @@
 /**
- * Lambda bundle report (issue 4 goal: each function's bundle ≤ 1 MB and module initialization ≤ 150 ms).
- * Bundles every `functions/<name>/handler.ts` with esbuild exactly as the CDK app does (options in
- * bench/bundles/lambda-bundle.ts), copies its runtime files beside it, then imports each bundle in fresh
+ * Lambda bundle report against the goal in GOAL_BYTES and GOAL_INIT_MS (infra/README.md, "Lambda bundles").
+ * Bundles every `functions/<name>/handler.ts` with esbuild exactly as the CDK app does (options derived from
+ * its bundling props in bench/bundles/lambda-bundle.ts), copies its runtime files beside it, then imports each bundle in fresh
  * Node processes with the function's Lambda environment (dummy names and credentials; no network):
  *
  *   npx tsx bench/bundles.ts [--runs 5] [--json] [--verbose] [--external '@aws-sdk/*'] [--source-maps] [--keep]

@@ -1,6 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
+import { OCR_FEATURE_SETS, type OcrFeatureSet } from "../shared/ocr/ocr-engine";
 
 /**
  * Deployment settings per environment, read from the `environments` context in cdk.json and selected with
@@ -150,7 +151,7 @@ const EnvironmentSchema = z
        */
       tpsBudget: positiveInt,
       /** `text` = DetectDocumentText; `forms`/`queries` = AnalyzeDocument with that feature. */
-      features: z.enum(["text", "forms", "queries"]),
+      features: z.enum(OCR_FEATURE_SETS),
     }),
     network: z.strictObject({
       /**
@@ -269,7 +270,6 @@ const EnvironmentSchema = z
 export type EnvironmentSettings = z.infer<typeof EnvironmentSchema>;
 export type ScansLifecycle = EnvironmentSettings["lifecycle"]["scans"];
 export type OcrResultsLifecycle = EnvironmentSettings["lifecycle"]["ocrResults"];
-export type OcrFeatureSet = EnvironmentSettings["textract"]["features"];
 export type BackupSettings = EnvironmentSettings["backup"];
 
 /** Parsed settings for one environment, with CDK types resolved. */
@@ -298,10 +298,10 @@ export interface ChartbridgeConfig {
 export const DEFAULT_ENV = "dev";
 
 /**
- * The ingest Lambda calls StartDocument… about once per message and handles one message at a time, so a
- * concurrent invocation issues at most ~1 call per second (each call also reads and hashes the object).
- * Capping concurrency at the TPS budget keeps the steady state inside the budget; the handler still backs
- * off on ThrottlingException. SQS event sources require maxConcurrency between 2 and 1000.
+ * The ingest Lambda calls StartDocument… once per new scan, after reading and hashing the object, so the
+ * number of concurrent invocations bounds the call rate. Capping concurrency at the TPS budget keeps the
+ * steady state near the budget; the Textract client's adaptive retries back off on ThrottlingException.
+ * SQS event sources require maxConcurrency between 2 and 1000.
  */
 export function ingestMaxConcurrency(tpsBudget: number): number {
   return Math.min(1000, Math.max(2, tpsBudget));

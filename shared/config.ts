@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { OCR_FEATURE_SETS } from "./ocr/ocr-engine";
 
 /**
  * Runtime configuration from the environment. The same handlers run in Lambda and locally; only these
@@ -14,7 +15,7 @@ const ConfigSchema = z.object({
   DYNAMODB_ENDPOINT: z.optional(z.url()),
   S3_ENDPOINT: z.optional(z.url()),
   OCR_ENGINE: z._default(z.enum(["textract", "local"]), "textract"),
-  OCR_FEATURES: z._default(z.enum(["text", "forms", "queries"]), "text"),
+  OCR_FEATURES: z._default(z.enum(OCR_FEATURE_SETS), "text"),
   TEXTRACT_SNS_TOPIC_ARN: z.optional(z.string()),
   TEXTRACT_ROLE_ARN: z.optional(z.string()),
   SEARCH_ENGINE: z._default(z.enum(["opensearch", "embedded"]), "opensearch"),

@@ -1,41 +1,67 @@
+import { OutputFormat, type BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
+import { LAMBDA_BUNDLING } from "../../infra/constructs/chartbridge-function";
+import { FUNCTION_RUNTIME_FILES } from "../../infra/constructs/function-defaults";
+
+/** NodejsFunction props that do not change what esbuild produces when it bundles locally. */
+const NOT_ESBUILD = new Set<keyof BundlingOptions>(["forceDockerBundling", "workingDirectory"]);
 
 /**
- * How the CDK app bundles a chartbridge Lambda function, as esbuild options. Mirrors `LAMBDA_BUNDLING` in
- * infra/constructs/chartbridge-function.ts (NodejsFunction turns those props into these esbuild flags:
- * `--bundle --platform=node --target=node22 --format=esm --minify --sourcemap --sources-content=false
- * --main-fields=module,main --banner:js=… --alias:…`, no `--external` because `externalModules: []`). Keep the
- * two in step (test/unit/bench/lambda-bundle-sync.test.ts compares them).
+ * The esbuild options NodejsFunction runs esbuild with for `bundling` (its `--bundle --platform=node
+ * --target --format --minify --sourcemap --sources-content --main-fields --banner:js --alias --external`
+ * flags). Refuses any option it does not translate, so the benchmark never measures other bundles than
+ * the CDK app deploys.
  */
-export const LAMBDA_ESBUILD_OPTIONS = {
-  bundle: true,
-  platform: "node",
-  target: "node22",
-  format: "esm",
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  mainFields: ["module", "main"],
-  // CommonJS dependencies bundled into an ESM file still call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
-  },
-  // The SDK's default credential chain → the environment credentials Lambda provides (see that module).
-  // Relative to the working directory (the project root), as esbuild resolves alias targets.
-  alias: { "@aws-sdk/credential-provider-node": "./functions/lambda-credential-provider.ts" },
-  external: [],
-} as const satisfies BuildOptions;
+export function esbuildOptionsOf(bundling: BundlingOptions) {
+  const translated = new Set<string>([
+    "minify",
+    "sourceMap",
+    "sourcesContent",
+    "format",
+    "mainFields",
+    "target",
+    "banner",
+    "externalModules",
+    "esbuildArgs",
+  ]);
+  const unknown = Object.keys(bundling).filter(
+    (option) => !translated.has(option) && !NOT_ESBUILD.has(option as keyof BundlingOptions),
+  );
+  if (unknown.length > 0)
+    throw new Error(`esbuildOptionsOf does not translate bundling.${unknown.join(", ")}`);
+  if (!bundling.target)
+    throw new Error("bundling.target must be set (NodejsFunction derives it from the runtime)");
+
+  const alias: Record<string, string> = {};
+  for (const [flag, value] of Object.entries(bundling.esbuildArgs ?? {})) {
+    const module = /^--alias:(.+)$/.exec(flag)?.[1];
+    if (!module || typeof value !== "string") throw new Error(`esbuildOptionsOf does not translate ${flag}`);
+    alias[module] = value;
+  }
+  return {
+    bundle: true,
+    platform: "node",
+    target: bundling.target,
+    format: bundling.format === OutputFormat.ESM ? "esm" : "cjs",
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ?? false,
+    sourcesContent: bundling.sourcesContent ?? true,
+    ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
+    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+    alias,
+    // NodejsFunction's default on Node 18+ runtimes: the SDK the runtime provides.
+    external: bundling.externalModules ?? ["@aws-sdk/*"],
+  } satisfies BuildOptions;
+}
+
+/** How the CDK app bundles a chartbridge Lambda function (ChartbridgeFunction), as esbuild options. */
+export const LAMBDA_ESBUILD_OPTIONS = esbuildOptionsOf(LAMBDA_BUNDLING);
 
 /** NodejsFunction names the ESM output index.mjs. */
 export const BUNDLE_FILE = "index.mjs";
 
-/**
- * Files copied beside a bundle (ChartbridgeFunction `runtimeFiles`, relative to the project root), per
- * function: see infra/constructs/processing-pipeline.ts.
- */
-export const RUNTIME_FILES: Readonly<Record<string, readonly string[]>> = {
-  ingest: ["node_modules/mupdf/dist/mupdf-wasm.wasm"],
-};
+/** Files copied beside a bundle, per function (relative to the project root). */
+export const RUNTIME_FILES: Readonly<Record<string, readonly string[] | undefined>> = FUNCTION_RUNTIME_FILES;
 
 /**
  * The environment a function initializes with in Lambda: what the CDK app sets (dummy values for resource

@@ -1,34 +1,84 @@
 /** Lambda: API Gateway proxy events → the records API (health, search, record by id). */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import middy from "@middy/core";
+import middy, { type MiddlewareObj } from "@middy/core";
+import httpErrorHandler from "@middy/http-error-handler";
+import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { httpErrorFor, INTERNAL_ERROR_BODY } from "../../shared/api/api-errors";
 import { handleApiRequest } from "../../shared/api/records-api";
 import { loadConfig } from "../../shared/config";
 import { createLogger, safeError } from "../../shared/observability/logger";
 import { createApiDeps, type ApiHandlerDeps } from "./deps";
 
-const JSON_HEADERS = {
-  "content-type": "application/json; charset=utf-8",
-  "cache-control": "no-store",
-  "x-content-type-options": "nosniff",
+const JSON_CONTENT_TYPE = { "Content-Type": "application/json; charset=utf-8" };
+
+/**
+ * Headers for a JSON API that middy's security headers set for HTML responses only: nothing here may be
+ * cached (records are PHI) or framed.
+ */
+const API_HEADERS = {
+  "Cache-Control": "no-store",
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "X-Frame-Options": "DENY",
+};
+
+/**
+ * middy's (helmet's) defaults, less what has nothing to do behind API Gateway: removing Server/X-Powered-By
+ * (it sets them to undefined) and an empty Reporting-Endpoints header (no endpoint to report to).
+ */
+const SECURITY_HEADER_OPTIONS: Parameters<typeof httpSecurityHeaders>[0] & { reportingEndpoints: false } = {
+  poweredBy: false,
+  reportingEndpoints: false,
+};
+
+type Request = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+/** Our errors listed in HTTP_ERRORS become their 4xx answer; http-error-handler answers the rest with a 500. */
+const apiErrorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request: Request) => {
+    const answer = httpErrorFor(request.error);
+    if (!answer) return;
+    request.response = {
+      statusCode: answer.statusCode,
+      headers: { ...JSON_CONTENT_TYPE },
+      body: JSON.stringify(answer.body),
+    };
+  },
+});
+
+const apiHeaders = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
+  const add = async (request: Request) => {
+    if (request.response) request.response.headers = { ...request.response.headers, ...API_HEADERS };
+  };
+  return { after: add, onError: add };
 };
 
 export function createApiHandler(getDeps: () => ApiHandlerDeps) {
-  return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const deps = getDeps();
-    try {
+  return (
+    middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
       const query: Record<string, string | undefined> = { ...(event.queryStringParameters ?? {}) };
-      const response = await handleApiRequest({ method: event.httpMethod, path: event.path, query }, deps);
-      return { statusCode: response.statusCode, headers: JSON_HEADERS, body: JSON.stringify(response.body) };
-    } catch (err) {
-      deps.logger.error("API request failed", safeError(err));
+      const response = await handleApiRequest(
+        { method: event.httpMethod, path: event.path, query },
+        getDeps(),
+      );
       return {
-        statusCode: 500,
-        headers: JSON_HEADERS,
-        body: JSON.stringify({ error: "InternalError", message: "The request could not be completed" }),
+        statusCode: response.statusCode,
+        headers: { ...JSON_CONTENT_TYPE },
+        body: JSON.stringify(response.body),
       };
-    }
-  }).use(injectLambdaContext(getDeps().logger));
+    })
+      .use(injectLambdaContext(getDeps().logger))
+      // after/onError run in reverse order: error answer, then 500 fallback, then headers on every answer.
+      .use(apiHeaders())
+      .use(httpSecurityHeaders(SECURITY_HEADER_OPTIONS))
+      .use(
+        httpErrorHandler({
+          logger: (err: unknown) => getDeps().logger.error("API request failed", safeError(err)),
+          fallbackMessage: JSON.stringify(INTERNAL_ERROR_BODY),
+        }),
+      )
+      .use(apiErrorResponses())
+  );
 }
 
 let deps: ApiHandlerDeps | undefined;

@@ -22,6 +22,9 @@ export function createIngestHandler(getDeps: () => WithLambdaLogger<OcrPipelineD
     return processPartialResponse(event, handleRecord, processor, {
       context,
       throwOnFullBatchFailure: false,
+      // One upload at a time: each is downloaded to /tmp and inspected, so memory and ephemeral storage
+      // need room for one object, not for a whole batch.
+      processInParallel: false,
     });
   }).use(injectLambdaContext(getDeps().logger));
 }

@@ -12,18 +12,25 @@ import { acknowledge, KMS_GRANT_FINDINGS, wildcardArnFinding, wildcardResourceFi
  */
 export interface ReplicaTarget {
   readonly bucket: s3.IBucket;
-  /** The replica bucket's customer-managed key, by alias. Undefined for an SSE-S3 bucket (access logs). */
+  /**
+   * The replica bucket's customer-managed key, by alias.
+   * @default none: the replica bucket is SSE-S3 (access logs)
+   */
   readonly encryptionKey?: kms.IKey;
   /**
    * What IAM grants on `encryptionKey` name: `arn:…:kms:<replica region>:<account>:key/*`, narrowed by a
    * kms:ResourceAliases condition (a grant cannot name a key by its alias ARN).
+   * @default none (no `encryptionKey`)
    */
   readonly encryptionKeyGrantArn?: string;
 }
 
 export interface BucketReplicationProps {
   readonly target: ReplicaTarget;
-  /** The source bucket uses Object Lock: replicas carry each version's retention and legal hold. */
+  /**
+   * The source bucket uses Object Lock: replicas carry each version's retention and legal hold.
+   * @default false
+   */
   readonly objectLock?: boolean;
 }
 
@@ -70,18 +77,20 @@ export class BucketReplication extends Construct {
    * What S3 needs to replicate `source`: read its versions (decrypting with the source's key), write
    * replicas (encrypting with the replica's key) and, for Object Lock, read retention and legal holds.
    */
-  grantReplicationFrom(source: s3.IBucket): void {
+  grantReplicationFrom(source: s3.IBucket): iam.Grant {
     const { target } = this;
-    source.grantReplicationPermission(this.role, {
+    let grant = source.grantReplicationPermission(this.role, {
       sourceDecryptionKey: source.encryptionKey,
       destinations: [{ bucket: target.bucket, encryptionKey: target.encryptionKey }],
     });
     if (this.objectLock) {
-      iam.Grant.addToPrincipal({
-        grantee: this.role,
-        actions: ["s3:GetObjectRetention", "s3:GetObjectLegalHold"],
-        resourceArns: [source.arnForObjects("*")],
-      });
+      grant = grant.combine(
+        iam.Grant.addToPrincipal({
+          grantee: this.role,
+          actions: ["s3:GetObjectRetention", "s3:GetObjectLegalHold"],
+          resourceArns: [source.arnForObjects("*")],
+        }),
+      );
     }
 
     acknowledge(this, {
@@ -100,6 +109,7 @@ export class BucketReplication extends Construct {
           }
         : {}),
     });
+    return grant;
   }
 }
 

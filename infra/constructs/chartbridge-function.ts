@@ -1,4 +1,4 @@
-import { AssetStaging, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import { AssetStaging, Duration, RemovalPolicy, type Size, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -16,6 +16,11 @@ export interface ChartbridgeFunctionProps {
   readonly serviceName: string;
   readonly timeout: Duration;
   readonly memorySize: number;
+  /**
+   * Size of the function's /tmp.
+   * @default 512 MiB (Lambda's default)
+   */
+  readonly ephemeralStorageSize?: Size;
   readonly reservedConcurrentExecutions: number;
   readonly environment: Record<string, string>;
   readonly logLevel: string;
@@ -31,8 +36,9 @@ export interface ChartbridgeFunctionProps {
   /**
    * Files from node_modules the bundle loads at run time, copied beside it (e.g. a WebAssembly binary a
    * dependency fetches with `new URL(file, import.meta.url)`).
+   * @default none
    */
-  readonly runtimeFiles?: string[];
+  readonly runtimeFiles?: readonly string[];
   /**
    * How the function is invoked, for the HIPAA LambdaDLQ acknowledgment: every chartbridge function is invoked
    * synchronously (event source mapping or API Gateway), where an async DLQ never receives anything.
@@ -42,8 +48,7 @@ export interface ChartbridgeFunctionProps {
 
 /**
  * How every chartbridge function is bundled: esbuild, locally, into one minified ESM file with a mappings-only
- * source map. bench/bundles/lambda-bundle.ts holds the same options as esbuild sees them (kept in step by
- * test/unit/bench/lambda-bundle-sync.test.ts).
+ * source map. The bundle benchmark (bench/bundles.ts) derives its esbuild options from these.
  */
 export const LAMBDA_BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
@@ -59,9 +64,9 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
     "import { createRequire as __cbCreateRequire } from 'node:module'; const require = __cbCreateRequire(import.meta.url);",
   externalModules: [],
   esbuildArgs: {
-    // The SDK's default credential chain (SSO, INI, process, web identity, IMDS… ~110–140 kB per bundle) →
-    // the environment credentials Lambda provides: see functions/lambda-credential-provider.ts. esbuild
-    // resolves an alias target from its working directory: the project root when bundling locally…
+    // The SDK's default credential chain (SSO, INI, process, web identity, IMDS…) → the environment
+    // credentials Lambda provides: see functions/lambda-credential-provider.ts. esbuild resolves an alias
+    // target from its working directory: the project root when bundling locally…
     "--alias:@aws-sdk/credential-provider-node": "./functions/lambda-credential-provider.ts",
   },
   // …and the mounted project when it falls back to Docker.
@@ -139,6 +144,7 @@ export class ChartbridgeFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
+      ephemeralStorageSize: props.ephemeralStorageSize,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
@@ -148,8 +154,8 @@ export class ChartbridgeFunction extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: `chartbridge-${props.serviceName}`,
         LOG_LEVEL: props.logLevel,
-        // No --enable-source-maps: with it Node scans the whole bundle at import (~35–45 ms of every cold
-        // start, bench:bundles --source-maps). The .map files ship beside each bundle to decode a stack offline.
+        // No --enable-source-maps: with it Node scans the whole bundle at import, on every cold start
+        // (infra/README.md, "Lambda bundles"). The .map files ship beside each bundle to decode a stack offline.
       },
       bundling: {
         ...LAMBDA_BUNDLING,
@@ -178,7 +184,7 @@ export class ChartbridgeFunction extends Construct {
     );
     ack(
       "AwsSolutions-L1",
-      "nodejs22.x is pinned deliberately: it is the runtime the handlers and their locked dependencies are built and tested for (esbuild target node22). Moving to nodejs24.x is a reviewed change, tracked in the production-hardening issue.",
+      "nodejs22.x is pinned deliberately: it is the runtime the handlers and their locked dependencies are built and tested for (esbuild target node22). Moving to nodejs24.x is a reviewed change.",
     );
     ack(
       "HIPAA.Security-IAMNoInlinePolicy",

@@ -21,7 +21,10 @@ export interface DataClassKeyProps {
   /** Environment name, for the alias `chartbridge/<env>/<class>`. */
   readonly envName: string;
   readonly removalPolicy: RemovalPolicy;
-  /** What the key encrypts, for its description; defaults to DATA_CLASSES[dataClass]. */
+  /**
+   * What the key encrypts, for its description.
+   * @default DATA_CLASSES[dataClass]
+   */
   readonly purpose?: string;
 }
 
@@ -54,7 +57,7 @@ export class DataClassKey extends Construct {
   }
 
   /** CloudWatch Logs encrypts this account's and region's log groups with the key (and nothing else). */
-  private grantCloudWatchLogs(): void {
+  private grantCloudWatchLogs(): iam.Grant {
     const stack = Stack.of(this);
     const logsService = new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`, {
       conditions: {
@@ -68,7 +71,7 @@ export class DataClassKey extends Construct {
         },
       },
     });
-    this.key.grant(
+    return this.key.grant(
       logsService,
       "kms:Encrypt*",
       "kms:Decrypt*",

@@ -17,6 +17,15 @@ export interface FunctionDefaults {
 
 export type FunctionName = "ingest" | "ocr-complete" | "index-records" | "api";
 
+/**
+ * Files from node_modules each function's bundle loads at run time (relative to the project root), copied
+ * beside the bundle (ChartbridgeFunction `runtimeFiles`). Intake inspection in ingest runs mupdf, which
+ * loads its WebAssembly beside the bundle.
+ */
+export const FUNCTION_RUNTIME_FILES: Readonly<Partial<Record<FunctionName, readonly string[]>>> = {
+  ingest: ["node_modules/mupdf/dist/mupdf-wasm.wasm"],
+};
+
 /** Absolute path of `functions/<name>/handler.ts`. */
 export function functionEntry(name: FunctionName): string {
   return fileURLToPath(new URL(`../../functions/${name}/handler.ts`, import.meta.url));

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, Size, Stack, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -10,10 +10,10 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import type { OcrFeatureSet } from "../config";
+import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import type { FunctionDefaults } from "./function-defaults";
-import { functionEntry } from "./function-defaults";
+import { FUNCTION_RUNTIME_FILES, functionEntry } from "./function-defaults";
 import {
   acknowledge,
   KMS_GRANT_FINDINGS,
@@ -22,6 +22,7 @@ import {
   wildcardResourceFinding,
 } from "./nag";
 import type { SearchDomain } from "./search-domain";
+import { textractOperationsOf } from "./textract-operations";
 
 export interface ProcessingPipelineProps {
   /** Names the Textract completion topic (`chartbridge-<env>-textract-completion`). */
@@ -43,13 +44,6 @@ export interface ProcessingPipelineProps {
   readonly indexRecordsConcurrency: number;
   readonly functionDefaults: FunctionDefaults;
 }
-
-/** Textract actions per feature set: ingest starts jobs, ocr-complete reads their results. */
-const TEXTRACT_ACTIONS: Record<OcrFeatureSet, { start: string[]; get: string[] }> = {
-  text: { start: ["textract:StartDocumentTextDetection"], get: ["textract:GetDocumentTextDetection"] },
-  forms: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
-  queries: { start: ["textract:StartDocumentAnalysis"], get: ["textract:GetDocumentAnalysis"] },
-};
 
 const DLQ_RETENTION = Duration.days(14);
 const MAX_RECEIVE_COUNT = 5;
@@ -85,7 +79,8 @@ export class ProcessingPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ProcessingPipelineProps) {
     super(scope, id);
     const defaults = props.functionDefaults;
-    const textractActions = TEXTRACT_ACTIONS[props.ocrFeatures];
+    // Ingest starts Textract jobs, ocr-complete reads their results.
+    const textractOperations = textractOperationsOf(props.ocrFeatures);
 
     const queue = (
       name: string,
@@ -171,10 +166,11 @@ export class ProcessingPipeline extends Construct {
       entry: functionEntry("ingest"),
       serviceName: "ingest",
       description: "Validates a new scan, records it, detects duplicates and starts the Textract job",
-      // Intake inspection (page count, encryption, damage) runs mupdf, which loads its WASM beside the bundle.
-      runtimeFiles: ["node_modules/mupdf/dist/mupdf-wasm.wasm"],
+      runtimeFiles: FUNCTION_RUNTIME_FILES.ingest,
       timeout: ingestTimeout,
       memorySize: 1024,
+      // Each upload (up to Textract's 500 MiB) is downloaded to /tmp and inspected there, one at a time.
+      ephemeralStorageSize: Size.mebibytes(1024),
       reservedConcurrentExecutions: props.ingestConcurrency,
       invokedBy: "its SQS event source mapping",
       environment: {
@@ -194,15 +190,15 @@ export class ProcessingPipeline extends Construct {
     // Textract reads the scan with the caller's permissions (hence read + KMS decrypt on the uploads bucket).
     props.uploadsBucket.grantRead(ingestFn);
     props.table.grantReadWriteData(ingestFn);
-    ingestFn.addToRolePolicy(new iam.PolicyStatement({ actions: textractActions.start, resources: ["*"] }));
+    ingestFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [`textract:${textractOperations.start}`], resources: ["*"] }),
+    );
     this.textractPublishRole.grantPassRole(ingestFn.grantPrincipal);
     acknowledge(this.ingestFunction, {
       ...KMS_GRANT_FINDINGS,
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.uploadsBucket, "/*")]:
         "Reads any newly uploaded scan (object keys are chosen by uploaders), in the uploads bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash for duplicate detection).",
     });
 
     // ── OCR completion: topic → SQS → ocr-complete λ ────────────────────────────────────────────────
@@ -262,7 +258,7 @@ export class ProcessingPipeline extends Construct {
     props.resultsBucket.grantPut(ocrCompleteFn);
     props.table.grantReadWriteData(ocrCompleteFn);
     ocrCompleteFn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: textractActions.get, resources: ["*"] }),
+      new iam.PolicyStatement({ actions: [`textract:${textractOperations.get}`], resources: ["*"] }),
     );
     acknowledge(this.ocrCompleteFunction, {
       ...KMS_GRANT_FINDINGS,
@@ -270,8 +266,6 @@ export class ProcessingPipeline extends Construct {
       ...S3_PUT_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Writes and reads OCR output under per-document keys not known in advance, in the results bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs (gsi1 MRN, gsi2 content hash).",
     });
 
     // ── Indexing: table stream → index-records λ → search domain ────────────────────────────────────
@@ -308,13 +302,12 @@ export class ProcessingPipeline extends Construct {
     props.resultsBucket.grantRead(indexFn);
     props.table.grantReadWriteData(indexFn);
     props.search.grantReadWrite(indexFn);
+    props.search.connections.allowDefaultPortFrom(indexFn, `HTTPS from ${indexFn.node.path}`);
     acknowledge(this.indexRecordsFunction, {
       ...KMS_GRANT_FINDINGS,
       ...S3_READ_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, "/*")]:
         "Reads the OCR text of the record being indexed (per-document keys), in the results bucket only.",
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Table.grantReadWriteData covers the table's GSIs; the function updates the record it indexed.",
       [props.search.indexPathFinding]:
         "OpenSearch HTTP actions apply to index paths under the domain (documents, _bulk, _search); limited to this one domain.",
     });

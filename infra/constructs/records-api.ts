@@ -5,11 +5,11 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import type { OcrFeatureSet } from "../config";
+import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ApiFirewall } from "./api-firewall";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
-import { acknowledge, wildcardResourceFinding } from "./nag";
+import { acknowledge } from "./nag";
 import type { SearchDomain } from "./search-domain";
 
 /** Cognito groups the api Lambda authorizes against (`cognito:groups` claim). */
@@ -127,9 +127,8 @@ export class RecordsApi extends Construct {
     // table.grantReadWriteData / uploadsBucket.grantRead here when the handler does them.
     props.table.grantReadData(fn);
     props.search.grantRead(fn);
+    props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
-      [wildcardResourceFinding(props.table, "/index/*")]:
-        "Record lookups by MRN (gsi1) and content hash (gsi2) query the table's GSIs.",
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",
     });

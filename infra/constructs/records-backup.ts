@@ -16,7 +16,10 @@ export interface RecordsBackupVaultProps {
   readonly envName: string;
   /** A records data-class key of the vault's region. */
   readonly encryptionKey: kms.IKey;
-  /** Vault Lock (governance mode) minimum retention; undefined: no lock. */
+  /**
+   * Vault Lock (governance mode) minimum retention.
+   * @default no Vault Lock
+   */
   readonly lockMinRetentionDays?: number;
 }
 
@@ -44,7 +47,10 @@ export interface RecordsBackupProps {
   readonly encryptionKey: kms.IKey;
   /** Rule retention and the Vault Lock minimum (cdk.json `backup`). */
   readonly settings: BackupSettings;
-  /** The vault in the replica region that receives a copy of every recovery point; undefined: no copy. */
+  /**
+   * The vault in the replica region that receives a copy of every recovery point.
+   * @default no copy
+   */
   readonly copyTo?: backup.IBackupVault;
 }
 

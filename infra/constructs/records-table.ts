@@ -1,7 +1,8 @@
-import { RemovalPolicy } from "aws-cdk-lib";
+import type { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
-import * as kms from "aws-cdk-lib/aws-kms";
+import type * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
+import { RECORDS_TABLE_SCHEMA, type TableSchema } from "../../shared/adapters/dynamodb/table-design";
 
 export interface RecordsTableProps {
   readonly encryptionKey: kms.IKey;
@@ -10,46 +11,67 @@ export interface RecordsTableProps {
 }
 
 /**
- * The single table for chart records, status history and idempotency items.
+ * The single table for chart records and content claims. Its keys, indexes, capacity mode and stream come
+ * from RECORDS_TABLE_SCHEMA (shared/adapters/dynamodb/table-design.ts), which the local runtime creates
+ * DynamoDB Local's table from too.
  *
- * - `pk` / `sk`: the item key (e.g. `DOC#<id>` / `META`, `DOC#<id>` / `STATUS#<at>`).
- * - `gsi1` (`gsi1pk`, `gsi1sk`): records by MRN.
- * - `gsi2` (`gsi2pk`, `gsi2sk`): documents by content hash (duplicate detection).
- *
- * On-demand capacity, a NEW_AND_OLD_IMAGES stream (feeds the search index), point-in-time recovery and
- * the records data-class key (which also covers the stream); deletion protection in production. The
- * stack puts it in an AWS Backup plan (RecordsBackup).
+ * Adds point-in-time recovery and the records data-class key (which also covers the stream); deletion
+ * protection in production. The stack puts it in an AWS Backup plan (RecordsBackup).
  */
 export class RecordsTable extends Construct {
   readonly table: dynamodb.Table;
-  static readonly MRN_INDEX = "gsi1";
-  static readonly CONTENT_HASH_INDEX = "gsi2";
 
   constructor(scope: Construct, id: string, props: RecordsTableProps) {
     super(scope, id);
-
+    const { partitionKey, sortKey, billingMode, stream, globalSecondaryIndexes } =
+      tablePropsOf(RECORDS_TABLE_SCHEMA);
     this.table = new dynamodb.Table(this, "Table", {
-      partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      partitionKey,
+      sortKey,
+      billingMode,
+      stream,
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
-      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: RecordsTable.MRN_INDEX,
-      partitionKey: { name: "gsi1pk", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "gsi1sk", type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: RecordsTable.CONTENT_HASH_INDEX,
-      partitionKey: { name: "gsi2pk", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "gsi2sk", type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
+    for (const index of globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(index);
   }
+}
+
+/** A table schema in DynamoDB API terms as CDK Table props. */
+export function tablePropsOf(schema: TableSchema): {
+  partitionKey: dynamodb.Attribute;
+  sortKey?: dynamodb.Attribute;
+  billingMode: dynamodb.BillingMode;
+  stream?: dynamodb.StreamViewType;
+  globalSecondaryIndexes: dynamodb.GlobalSecondaryIndexProps[];
+} {
+  const attribute = (name: string | undefined): dynamodb.Attribute => {
+    const definition = schema.AttributeDefinitions.find((a) => a.AttributeName === name);
+    if (!name || !definition?.AttributeType) throw new Error(`Key attribute ${name} has no definition`);
+    return { name, type: definition.AttributeType as dynamodb.AttributeType };
+  };
+  const keys = (keySchema: TableSchema["KeySchema"]) => {
+    const sortKey = keySchema.find((k) => k.KeyType === "RANGE")?.AttributeName;
+    return {
+      partitionKey: attribute(keySchema.find((k) => k.KeyType === "HASH")?.AttributeName),
+      ...(sortKey ? { sortKey: attribute(sortKey) } : {}),
+    };
+  };
+  const { StreamSpecification } = schema;
+  return {
+    ...keys(schema.KeySchema),
+    billingMode: schema.BillingMode as dynamodb.BillingMode,
+    ...(StreamSpecification.StreamEnabled && StreamSpecification.StreamViewType
+      ? { stream: StreamSpecification.StreamViewType as dynamodb.StreamViewType }
+      : {}),
+    globalSecondaryIndexes: (schema.GlobalSecondaryIndexes ?? []).map((index) => ({
+      indexName: index.IndexName!,
+      ...keys(index.KeySchema ?? []),
+      projectionType: index.Projection?.ProjectionType as dynamodb.ProjectionType | undefined,
+      nonKeyAttributes: index.Projection?.NonKeyAttributes,
+    })),
+  };
 }

@@ -15,7 +15,10 @@ export interface ResultsBucketProps {
   readonly retentionDays: number;
   /** Storage-class transitions (all before the expiry) and how long replaced versions are kept. */
   readonly lifecycle: OcrResultsLifecycle;
-  /** The replica in the second region; undefined when the environment has none (never in production). */
+  /**
+   * The replica in the second region (every production environment has one).
+   * @default no replication
+   */
   readonly replication?: ReplicaTarget;
 }
 

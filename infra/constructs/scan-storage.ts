@@ -21,7 +21,10 @@ export interface ScanStorageProps {
   readonly lifecycle: ScansLifecycle;
   /** How long S3 server access logs are kept. */
   readonly accessLogRetentionDays: number;
-  /** Replicas in the second region; undefined when the environment has none (never in production). */
+  /**
+   * Replicas in the second region (every production environment has them).
+   * @default no replication
+   */
   readonly replication?: {
     readonly uploads: ReplicaTarget;
     readonly accessLogs: ReplicaTarget;

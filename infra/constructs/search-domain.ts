@@ -2,7 +2,6 @@ import { ArnFormat, Lazy, RemovalPolicy, Stack, Validations } from "aws-cdk-lib"
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
-import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as opensearch from "aws-cdk-lib/aws-opensearchservice";
 import { Construct } from "constructs";
@@ -31,16 +30,18 @@ const WRITE_ACTIONS = [...READ_ACTIONS, "es:ESHttpPut", "es:ESHttpDelete", "es:E
  * audit, application (error) and slow search/index logs to log groups encrypted with the logs key.
  *
  * Access is by IAM, in two layers:
- * - the domain's resource policy names exactly the roles granted through `grantRead` / `grantReadWrite`
- *   (which also give the role IAM permission and open port 443 from its security group) plus the admin
- *   role;
+ * - the domain's resource policy names exactly the principals granted through `grantRead` /
+ *   `grantReadWrite` (which also give them IAM permission) plus the admin role; port 443 is open only to
+ *   what `connections` allows;
  * - fine-grained access control (the OpenSearch security plugin) decides what each role may do inside the
  *   domain. Its master user is `adminRole` (an IAM role, no internal user database, no password); the
  *   function roles are mapped to OpenSearch roles by the admin after deployment (infra/README.md, "Search
  *   domain role mapping"): CloudFormation has no resource for the security plugin's role mappings.
  */
-export class SearchDomain extends Construct {
+export class SearchDomain extends Construct implements ec2.IConnectable {
   readonly domain: opensearch.Domain;
+  /** The domain's security group: `connections.allowDefaultPortFrom(fn)` opens HTTPS to it. */
+  readonly connections: ec2.Connections;
   readonly securityGroup: ec2.SecurityGroup;
   /**
    * The fine-grained access control master user (all_access + security_manager): assumable by IAM
@@ -52,8 +53,11 @@ export class SearchDomain extends Construct {
    * subnets): may reach the domain and the interface endpoints (STS) on 443.
    */
   readonly adminClientSecurityGroup: ec2.SecurityGroup;
-  /** Roles granted access, by the OpenSearch role they must be mapped to (see infra/README.md). */
-  readonly grantedRoles: { readonly role: iam.IRole; readonly access: "read" | "readWrite" }[] = [];
+  /** Principals granted access, by the OpenSearch role they must be mapped to (see infra/README.md). */
+  readonly grantedPrincipals: {
+    readonly principal: iam.IPrincipal;
+    readonly access: "read" | "readWrite";
+  }[] = [];
   /** `https://<vpc endpoint>` */
   readonly endpointUrl: string;
   /** The cdk-nag finding id for grants on the domain's paths (`arn:…:domain/<name>/*`). */
@@ -168,6 +172,7 @@ export class SearchDomain extends Construct {
           : new iam.PolicyDocument({ statements: this.accessStatements }).toJSON(),
     });
 
+    this.connections = this.domain.connections;
     this.endpointUrl = `https://${this.domain.domainEndpoint}`;
 
     // The master role reaches the domain through the resource policy alone (it needs no IAM policy of
@@ -200,23 +205,29 @@ export class SearchDomain extends Construct {
     }
   }
 
-  /** Let `fn` search the domain: IAM permission, resource-policy entry and HTTPS ingress. */
-  grantRead(fn: lambda.IFunction): void {
-    this.grant(fn, READ_ACTIONS);
+  /**
+   * Let `grantee` search the domain: IAM permission and an entry in the domain's resource policy. It also
+   * needs network access (`connections.allowDefaultPortFrom`) and an OpenSearch role mapping.
+   */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, "read", READ_ACTIONS);
   }
 
-  /** Let `fn` index and delete documents. */
-  grantReadWrite(fn: lambda.IFunction): void {
-    this.grant(fn, WRITE_ACTIONS);
+  /** Let `grantee` search, index and delete documents (see grantRead). */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, "readWrite", WRITE_ACTIONS);
   }
 
-  private grant(fn: lambda.IFunction, actions: string[]): void {
-    if (!fn.role) throw new Error(`Function ${fn.node.path} has no role to grant search access to`);
-    this.grantedRoles.push({ role: fn.role, access: actions === READ_ACTIONS ? "read" : "readWrite" });
-    iam.Grant.addToPrincipal({ grantee: fn, actions, resourceArns: [this.indexArn] });
+  private grant(grantee: iam.IGrantable, access: "read" | "readWrite", actions: string[]): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    // The resource policy must name the principal (an imported function without its role has none).
+    if (principal instanceof iam.UnknownPrincipal) {
+      throw new Error(`${grantee.grantPrincipal} has no principal to grant search access to`);
+    }
+    this.grantedPrincipals.push({ principal, access });
     this.accessStatements.push(
-      new iam.PolicyStatement({ principals: [fn.role], actions, resources: [this.indexArn] }),
+      new iam.PolicyStatement({ principals: [principal], actions, resources: [this.indexArn] }),
     );
-    this.domain.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [this.indexArn] });
   }
 }

@@ -4,7 +4,7 @@ import type { ChartbridgeConfig } from "../config";
 import { DataKeys } from "../constructs/data-class-key";
 import type { FunctionDefaults } from "../constructs/function-defaults";
 import { IsolatedNetwork } from "../constructs/isolated-network";
-import { OperationsMonitoring, textractOperationsFor } from "../constructs/operations-monitoring";
+import { OperationsMonitoring } from "../constructs/operations-monitoring";
 import { ProcessingPipeline } from "../constructs/processing-pipeline";
 import { RecordsApi } from "../constructs/records-api";
 import { RecordsBackup } from "../constructs/records-backup";
@@ -12,6 +12,7 @@ import { RecordsTable } from "../constructs/records-table";
 import { ResultsBucket } from "../constructs/results-bucket";
 import { ScanStorage } from "../constructs/scan-storage";
 import { SearchDomain } from "../constructs/search-domain";
+import { textractOperationsFor } from "../constructs/textract-operations";
 import type { ReplicaTargets } from "./replica-stack";
 
 export interface ChartbridgeStackProps extends StackProps {
@@ -19,6 +20,7 @@ export interface ChartbridgeStackProps extends StackProps {
   /**
    * The replica region's buckets and backup vault (ChartbridgeReplicaStack.targets), when the environment
    * configures `replication`: the PHI buckets replicate there and records backups are copied there.
+   * @default no replication, no backup copies (refused in production by the config)
    */
   readonly replica?: ReplicaTargets;
 }

@@ -1,7 +1,8 @@
 import type { RecordStore } from "../pipeline/ports";
 import { isDocumentId } from "../domain/document-id";
-import { InvalidCursorError, parseSearchParams } from "../search/parse-search-params";
+import { parseSearchParams } from "../search/parse-search-params";
 import type { SearchIndex } from "../search/search-index";
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from "./api-errors";
 
 export interface ApiRequest {
   method: string;
@@ -19,39 +20,42 @@ export interface ApiDeps {
   search: Pick<SearchIndex, "search">;
 }
 
-const error = (statusCode: number, code: string, message: string): ApiResponse => ({
-  statusCode,
-  body: { error: code, message },
-});
+const RECORD_ID_RULE = "record id must look like doc_ followed by 32 hex digits";
 
-/** The records API: health, search and record retrieval. Pure routing over the repository and search ports. */
+/**
+ * The records API: health, search and record retrieval. Pure routing over the record store and search
+ * ports. Answers 200 with a body; anything else is thrown as one of our errors (BadRequestError,
+ * NotFoundError, MethodNotAllowedError, InvalidCursorError) and turned into its HTTP answer by HTTP_ERRORS.
+ */
 export async function handleApiRequest(req: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
   const path = req.path.replace(/\/+$/, "") || "/";
-  if (req.method !== "GET") return error(405, "MethodNotAllowed", `${req.method} is not supported; use GET`);
+  if (req.method !== "GET") throw new MethodNotAllowedError();
 
   if (path === "/health") return { statusCode: 200, body: { status: "ok" } };
 
   if (path === "/search") {
     const parsed = parseSearchParams(req.query);
-    if (!parsed.ok) return error(400, "BadRequest", parsed.reason);
-    try {
-      return { statusCode: 200, body: await deps.search.search(parsed.query) };
-    } catch (err) {
-      if (err instanceof InvalidCursorError)
-        return error(400, "BadRequest", "cursor is not valid for this search");
-      throw err;
-    }
+    if (!parsed.ok) throw new BadRequestError(parsed.reason);
+    return { statusCode: 200, body: await deps.search.search(parsed.query) };
   }
 
   const recordMatch = /^\/records\/([^/]+)$/.exec(path);
   if (recordMatch) {
-    const id = decodeURIComponent(recordMatch[1] ?? "");
-    if (!isDocumentId(id))
-      return error(400, "BadRequest", "record id must look like doc_ followed by 32 hex digits");
+    const id = decodePathSegment(recordMatch[1] ?? "");
+    if (!isDocumentId(id)) throw new BadRequestError(RECORD_ID_RULE);
     const record = await deps.records.get(id);
-    if (!record) return error(404, "NotFound", `no record with id ${id}`);
+    if (!record) throw new NotFoundError("record");
     return { statusCode: 200, body: record };
   }
 
-  return error(404, "NotFound", `no route for ${req.method} ${path}`);
+  throw new NotFoundError("route");
+}
+
+/** A malformed percent-escape ("%ZZ") is the caller's mistake, not ours. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError(RECORD_ID_RULE);
+  }
 }

@@ -1,4 +1,7 @@
-/** Document types records staff file charts under, each mapped to its LOINC document code (for FHIR export). */
+/**
+ * Document types records staff file charts under, each with its LOINC document code and display name
+ * (`UNK`: no specific LOINC document code).
+ */
 export const DOCUMENT_TYPES = {
   discharge_summary: { loinc: "18842-5", display: "Discharge summary" },
   history_and_physical: { loinc: "34117-2", display: "History and physical note" },

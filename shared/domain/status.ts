@@ -1,3 +1,5 @@
+import { ChartbridgeError } from "../errors/chartbridge-error";
+
 /**
  * The lifecycle of a chart document. Every uploaded object ends in one of the terminal or resting states;
  * nothing is silently dropped.
@@ -42,6 +44,7 @@ export const REASON_CODES = {
   TOO_LARGE: "The file exceeds the size OCR accepts (images 10 MB, PDF/TIFF 500 MB).",
   TOO_MANY_PAGES: "The file has more than 3,000 pages.",
   IMAGE_TOO_LARGE: "A page is larger than 10,000 pixels on a side.",
+  PAGE_TOO_LARGE: "A PDF page is larger than 40 inches on a side.",
   DUPLICATE_CONTENT: "The same bytes were already ingested under another key.",
   OCR_FAILED: "The OCR job failed.",
   OCR_START_FAILED: "The OCR job could not be started.",
@@ -62,13 +65,17 @@ export interface StatusTransition {
   detail?: string;
 }
 
-export class InvalidTransitionError extends Error {
+/** A step tried to move a record along a transition the lifecycle does not allow: a bug, not bad input. */
+export class InvalidTransitionError extends ChartbridgeError {
+  readonly name = "InvalidTransitionError";
+  readonly code = "INVALID_TRANSITION";
+  readonly retryable = false;
+
   constructor(
     readonly from: DocumentStatus,
     readonly to: DocumentStatus,
   ) {
     super(`Invalid status transition ${from} → ${to}`);
-    this.name = "InvalidTransitionError";
   }
 }
 

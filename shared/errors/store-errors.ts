@@ -2,6 +2,7 @@ import { ChartbridgeError } from "./chartbridge-error";
 
 /** Another writer changed the record since it was read: re-read and try again. */
 export class VersionConflictError extends ChartbridgeError {
+  readonly name = "VersionConflictError";
   readonly code = "VERSION_CONFLICT";
   readonly retryable = true;
 
@@ -15,6 +16,7 @@ export class VersionConflictError extends ChartbridgeError {
 
 /** The object a record points at is gone (deleted, or a version that never existed). */
 export class ObjectNotFoundError extends ChartbridgeError {
+  readonly name = "ObjectNotFoundError";
   readonly code = "OBJECT_NOT_FOUND";
   readonly retryable = false;
 

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 // zod/mini (zod's tree-shakable API): this runs in every ingest / ocr-complete cold start.
+import { ChartbridgeError } from "../errors/chartbridge-error";
 
 /** One uploaded object, from either an S3 event notification or an EventBridge "Object Created" event. */
 export interface UploadedObject {
@@ -43,10 +44,16 @@ const EventBridgeObjectCreatedSchema = z.object({
 
 const S3TestEventSchema = z.object({ Event: z.literal("s3:TestEvent") });
 
-export class UnrecognizedEventError extends Error {
-  constructor(what: string) {
+/** A queue message that announces no upload we understand: the same on every delivery. */
+export class UnrecognizedEventError extends ChartbridgeError {
+  readonly name = "UnrecognizedEventError";
+  readonly code = "UNRECOGNIZED_EVENT";
+  readonly retryable = false;
+
+  constructor(
+    what: "body is not JSON" | "neither an S3 notification nor an EventBridge Object Created event",
+  ) {
     super(`Unrecognized upload event: ${what}`);
-    this.name = "UnrecognizedEventError";
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ReasonCode } from "../domain/status";
+import { bytesSource, readAt, withFileSource, type ByteSource } from "./byte-source";
 import { inspectDocument } from "./inspect-document";
-import { sniffFileType, type FileType } from "./sniff-file-type";
+import { PDF_HEADER_WINDOW, sniffFileType, type FileType } from "./sniff-file-type";
 import { checkLimits } from "./textract-limits";
 
 export type ValidationResult =
@@ -9,26 +10,30 @@ export type ValidationResult =
 
 /**
  * Decides whether an upload can go to OCR. Checks, in order: EMPTY_FILE, UNSUPPORTED_TYPE (magic bytes),
- * TOO_LARGE (size, before any parsing), then inspection with MuPDF (UNREADABLE, ENCRYPTED_PDF), then the
- * limits that need the parsed file (TOO_MANY_PAGES, IMAGE_TOO_LARGE). Details carry no file content.
+ * TOO_LARGE (size, before any parsing), then the headers (IMAGE_TOO_LARGE, TOO_MANY_PAGES, UNREADABLE for
+ * truncated files) before anything is decoded, then inspection with MuPDF (UNREADABLE, ENCRYPTED_PDF, and for
+ * PDFs TOO_MANY_PAGES and PAGE_TOO_LARGE). Details carry no file content.
  */
 export function validateUpload(bytes: Uint8Array): ValidationResult {
-  if (bytes.length === 0) return { ok: false, reasonCode: "EMPTY_FILE" };
-  const fileType = sniffFileType(bytes);
+  return validateSource(bytesSource(bytes));
+}
+
+/** The same checks on a file, read piecemeal: a large upload is never held in memory. */
+export function validateUploadFile(path: string): ValidationResult {
+  return withFileSource(path, validateSource);
+}
+
+export function validateSource(source: ByteSource): ValidationResult {
+  const { size } = source;
+  if (size === 0) return { ok: false, reasonCode: "EMPTY_FILE" };
+  const fileType = sniffFileType(readAt(source, 0, PDF_HEADER_WINDOW));
   if (!fileType) return { ok: false, reasonCode: "UNSUPPORTED_TYPE" };
 
-  const size = bytes.length;
   if (checkLimits({ fileType, size }))
     return { ok: false, reasonCode: "TOO_LARGE", detail: `bytes=${size}`, fileType };
 
-  const inspection = inspectDocument(bytes, fileType);
+  const inspection = inspectDocument(source, fileType);
   if (!inspection.ok) return { ...inspection, fileType };
-
   const { pageCount, maxPixelSide } = inspection;
-  const limit = checkLimits({ fileType, size, pageCount, maxPixelSide });
-  if (limit === "TOO_MANY_PAGES")
-    return { ok: false, reasonCode: limit, detail: `pages=${pageCount}`, fileType, pageCount };
-  if (limit)
-    return { ok: false, reasonCode: limit, detail: `maxPixelSide=${maxPixelSide}`, fileType, pageCount };
   return { ok: true, fileType, pageCount, ...(maxPixelSide !== undefined ? { maxPixelSide } : {}) };
 }

@@ -9,12 +9,18 @@ export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? serviceName });
 }
 
-/** Error details safe to log: the class name and our own message for errors we raise, never SDK payloads. */
+/**
+ * Error details safe to log. Our own errors (ChartbridgeError): the class name, the stable code and, when the
+ * class says its message may be logged, the message. Anything else (SDK errors, library errors, TypeErrors
+ * thrown on a document's content): the class name only, since their messages and payloads may quote input.
+ */
 export function safeError(err: unknown): { errorName: string; errorCode?: string; errorMessage?: string } {
-  if (isChartbridgeError(err)) return { errorName: err.name, errorCode: err.code, errorMessage: err.message };
-  // Not migrated to ChartbridgeError yet; their messages are ours and carry no input.
-  if (err instanceof Error && ["InvalidTransitionError", "UnrecognizedEventError"].includes(err.name)) {
-    return { errorName: err.name, errorMessage: err.message };
+  if (isChartbridgeError(err)) {
+    return {
+      errorName: err.name,
+      errorCode: err.code,
+      ...(err.loggable ? { errorMessage: err.message } : {}),
+    };
   }
   return { errorName: err instanceof Error ? err.name : typeof err };
 }

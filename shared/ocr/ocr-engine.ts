@@ -1,7 +1,10 @@
 import type { TextractBlock } from "./textract-blocks";
 
-/** Which Textract feature set to request. `text` = DetectDocumentText; the others = AnalyzeDocument. */
-export type OcrFeatureSet = "text" | "forms" | "queries";
+/** The Textract feature sets: `text` = DetectDocumentText; the others = AnalyzeDocument with that feature. */
+export const OCR_FEATURE_SETS = ["text", "forms", "queries"] as const;
+
+/** Which Textract feature set to request. */
+export type OcrFeatureSet = (typeof OCR_FEATURE_SETS)[number];
 
 export interface StartOcrJobRequest {
   documentId: string;

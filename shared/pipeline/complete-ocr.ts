@@ -12,9 +12,8 @@ import {
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
-import { safeError } from "../observability/logger";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
-import { isRetryableError } from "./retryable-error";
+import { decideFailure } from "./failure-policy";
 
 export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["status"] | "IGNORED" };
 
@@ -58,11 +57,11 @@ type CompletionStep = "fetch" | "store" | "extraction" | "save";
 
 /**
  * Handles an OCR job's completion: keep the raw result, extract fields, and move the record to EXTRACTED,
- * NEEDS_REVIEW or FAILED. Re-delivered or stale notifications change nothing. Errors worth retrying
- * (isRetryableError: throttling, network, AWS 5xx, a concurrent write, the deployment's permissions)
- * propagate, so the message is retried; any other error fails the same way on every delivery, so the record
- * is marked FAILED with PROCESSING_ERROR (the step and the error's class name, never its message) instead of
- * staying OCR_PENDING while the message goes round to the dead-letter queue.
+ * NEEDS_REVIEW or FAILED. Re-delivered or stale notifications change nothing. The failure policy
+ * (decideFailure) settles errors: those worth retrying (throttling, network, AWS 5xx, a concurrent write, the
+ * deployment's permissions) propagate, so the message is retried; any other error fails the same way on
+ * every delivery, so the record is marked FAILED with PROCESSING_ERROR (the step and the error's class name,
+ * never its message) instead of staying OCR_PENDING while the message goes round to the dead-letter queue.
  */
 export async function completeOcr(
   notification: OcrCompletionNotification,
@@ -116,12 +115,13 @@ export async function completeOcr(
     deps.logger.info("Extraction finished", { documentId, status: outcome, documents: documents.length });
     return { documentId, status: outcome };
   } catch (err) {
-    if (isRetryableError(err)) throw err;
-    const { errorName } = safeError(err);
+    const failure = decideFailure(err, "ocr-complete");
+    if (failure.action === "retry") throw err;
+    const { errorName } = failure;
     await deps.records.save({
-      ...transition(record, "FAILED", {
+      ...transition(record, failure.status, {
         now: deps.now(),
-        reasonCode: "PROCESSING_ERROR",
+        reasonCode: failure.reasonCode,
         detail: `step=${step} error=${errorName}`,
       }),
       // Keep where the raw OCR output is (when it was stored) so the failure can be reproduced.

@@ -1,9 +1,11 @@
 import { newRecord, transition, type ChartRecord } from "../domain/chart-record";
 import { documentIdFor } from "../domain/document-id";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
+import { decideFailure } from "./failure-policy";
+import type { ValidationResult } from "../intake/validate-upload";
 import type { OcrPipelineDeps } from "./pipeline-deps";
 
-/** Textract's async limit for PDF/TIFF; anything larger is rejected without reading it all into memory. */
+/** Textract's async limit for PDF/TIFF; anything larger is rejected without downloading all of it. */
 const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
 
 /**
@@ -12,16 +14,6 @@ const MAX_UPLOAD_BYTES = 500 * 1024 * 1024;
  * redelivered events for documents already registered) does not pay for it; the bundle still contains it.
  */
 const loadValidation = () => import("../intake/validate-upload");
-
-/** Textract errors that mean "this document can never be processed", as opposed to "try again later". */
-const PERMANENT_OCR_START_ERRORS = new Set([
-  "InvalidS3ObjectException",
-  "UnsupportedDocumentException",
-  "BadDocumentException",
-  "DocumentTooLargeException",
-  "InvalidParameterException",
-  "InvalidKMSKeyException",
-]);
 
 export type IngestOutcome =
   | { documentId: string; status: "OCR_PENDING" | "REJECTED" | "DUPLICATE" | "FAILED" }
@@ -37,10 +29,19 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   if (existing && existing.status !== "RECEIVED") return { documentId: id, status: "UNCHANGED" };
   if (existing) return startOcr(existing, deps);
 
-  const object = await deps.objects.fetch(upload.bucket, upload.key, {
+  // The object goes to a temporary file and is validated from there: memory use does not grow with its size.
+  const object = await deps.objects.download(upload.bucket, upload.key, {
     versionId: upload.versionId,
     maxBytes: MAX_UPLOAD_BYTES,
   });
+  let validation: ValidationResult;
+  try {
+    validation = object.truncatedAt
+      ? { ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` }
+      : (await loadValidation()).validateUploadFile(object.path);
+  } finally {
+    await object.dispose();
+  }
   const now = deps.now();
   const base = newRecord({
     id,
@@ -57,9 +58,6 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
     },
   });
 
-  const validation = object.truncatedAt
-    ? ({ ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` } as const)
-    : (await loadValidation()).validateUpload(object.bytes);
   if (!validation.ok) {
     const rejected = transition(base, "REJECTED", {
       now,
@@ -102,14 +100,13 @@ async function startOcr(record: ChartRecord, deps: OcrPipelineDeps): Promise<Ing
       features: deps.ocrFeatures,
     }));
   } catch (err) {
-    const name = (err as Error).name;
-    // Throttling and other transient errors propagate: the message is retried and the record stays RECEIVED.
-    if (!PERMANENT_OCR_START_ERRORS.has(name)) throw err;
-    await deps.records.save(
-      transition(record, "FAILED", { now: deps.now(), reasonCode: "OCR_START_FAILED", detail: name }),
-    );
-    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName: name });
-    return { documentId: record.id, status: "FAILED" };
+    const failure = decideFailure(err, "ocr-start");
+    // Throttling, outages and the deployment's errors propagate: the message is retried, the record stays RECEIVED.
+    if (failure.action === "retry") throw err;
+    const { status, reasonCode, errorName } = failure;
+    await deps.records.save(transition(record, status, { now: deps.now(), reasonCode, detail: errorName }));
+    deps.logger.warn("OCR job could not be started", { documentId: record.id, errorName, reasonCode });
+    return { documentId: record.id, status };
   }
   const pending = {
     ...transition(record, "OCR_PENDING", { now: deps.now() }),

@@ -27,24 +27,34 @@ export interface RecordStore {
   save(record: ChartRecord): Promise<void>;
 }
 
-export interface FetchedObject {
-  bytes: Buffer;
+/** An object copied to a temporary file: intake reads it from there instead of holding it in memory. */
+export interface DownloadedObject {
+  /** The temporary file. Holds the first bytes only when `truncatedAt` is set. */
+  path: string;
   sha256: string;
   size: number;
   versionId?: string;
   etag?: string;
   contentType?: string;
-  /** Set when reading stopped at `maxBytes`: `bytes` is incomplete and `size` is where it stopped. */
+  /** Set when reading stopped past `maxBytes`: the file is incomplete and `size` is where reading stopped. */
   truncatedAt?: number;
+  /** Deletes the temporary file. Call it in a `finally`; calling it twice is harmless. */
+  dispose(): Promise<void>;
+}
+
+export interface DownloadOptions {
+  versionId?: string;
+  /** Stop reading (and set `truncatedAt`) once more than this many bytes have arrived. */
+  maxBytes?: number;
+  /** Where the temporary file goes (default: the OS temporary directory, /tmp in Lambda). */
+  dir?: string;
 }
 
 /** Scans and OCR output. Reads fail with ObjectNotFoundError when the object (or version) is gone. */
 export interface ObjectStore {
-  fetch(
-    bucket: string,
-    key: string,
-    opts?: { versionId?: string; maxBytes?: number },
-  ): Promise<FetchedObject>;
+  /** Streams an object to a temporary file while hashing it: memory use does not grow with the object. */
+  download(bucket: string, key: string, opts?: DownloadOptions): Promise<DownloadedObject>;
+  /** The whole object in memory: for OCR results and the local OCR engine, not for uploads being checked. */
   getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
   getText(bucket: string, key: string): Promise<string>;
   getJson<T>(bucket: string, key: string): Promise<T>;

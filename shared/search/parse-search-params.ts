@@ -4,9 +4,8 @@ import { STATUSES } from "../domain/status";
 import type { SearchQuery } from "./search-index";
 import { CURSOR_MESSAGE, decodeCursor } from "./search-cursor";
 
-// Cursors and MRN keys live in their own zod-classic-free modules: the indexer's bundle needs them, not the
-// request parsing below.
-export { normalizeMrn } from "./search-keys";
+// Cursors live in their own zod-classic-free module: the indexer's bundle needs them, not the request parsing
+// below.
 export { decodeCursor, encodeCursor, InvalidCursorError, type SearchCursor } from "./search-cursor";
 
 /**
@@ -50,6 +49,7 @@ export const MESSAGES = {
   range: "from must not be after to",
   limit: `limit must be an integer from 1 to ${MAX_LIMIT}`,
   cursor: CURSOR_MESSAGE,
+  unknown: `a parameter is not one of ${SEARCH_PARAMS.join(", ")}`,
 } as const;
 
 const MRN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9 ./-]{0,38}[A-Za-z0-9])?$/;
@@ -99,10 +99,8 @@ export function parseSearchParams(
   const cleaned: Record<string, string> = {};
   for (const [name, raw] of Object.entries(params ?? {})) {
     if (!(SEARCH_PARAMS as readonly string[]).includes(name)) {
-      issues.push({
-        param: name,
-        message: `unknown parameter "${name}"; allowed: ${SEARCH_PARAMS.join(", ")}`,
-      });
+      // The name stays out of the message: a caller may have put a patient's name there.
+      issues.push({ param: name, message: MESSAGES.unknown });
       continue;
     }
     const value = raw?.trim();
@@ -116,7 +114,7 @@ export function parseSearchParams(
     }
   }
   if (issues.length > 0 || !parsed.success) {
-    return { ok: false, reason: issues.map((i) => i.message).join("; "), issues };
+    return { ok: false, reason: [...new Set(issues.map((i) => i.message))].join("; "), issues };
   }
 
   const p = parsed.data;

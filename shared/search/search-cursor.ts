@@ -3,6 +3,7 @@
  * Lambda bundles this module but not the request parsing, and every kilobyte is compiled at cold start.
  */
 import * as z from "zod/mini";
+import { ChartbridgeError } from "../errors/chartbridge-error";
 
 export const CURSOR_MESSAGE = "cursor is not valid";
 
@@ -46,9 +47,12 @@ export function decodeCursor(value: string): SearchCursor | undefined {
 }
 
 /** Thrown by a SearchIndex given a cursor it cannot use (forged, or issued by the other engine). */
-export class InvalidCursorError extends Error {
-  constructor(message = CURSOR_MESSAGE) {
-    super(message);
-    this.name = "InvalidCursorError";
+export class InvalidCursorError extends ChartbridgeError {
+  readonly name = "InvalidCursorError";
+  readonly code = "INVALID_CURSOR";
+  readonly retryable = false;
+
+  constructor() {
+    super(CURSOR_MESSAGE);
   }
 }

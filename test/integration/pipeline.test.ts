@@ -60,6 +60,10 @@ describe("pipeline, end to end", () => {
     expect((await stack.search({ q: typo })).hits.map((h) => h.id)).toContain(original.id);
 
     expect((await stack.search({ mrn: spec.patient.mrn })).hits.map((h) => h.id)).toEqual([original.id]);
+    // The same MRN written another way ("MRN-004512" / "004512") is the same key.
+    const mrn = spec.patient.mrn;
+    const otherSpelling = mrn.startsWith("MRN-") ? mrn.slice(4) : `mrn ${mrn}`;
+    expect((await stack.search({ mrn: otherSpelling })).hits.map((h) => h.id)).toEqual([original.id]);
     const word = spec.diagnoses[0]!.text.split(/\s+/).find((w) => w.length > 5) ?? spec.diagnoses[0]!.text;
     const byWord = await stack.search({ q: word });
     expect(byWord.hits.map((h) => h.id)).toContain(original.id);

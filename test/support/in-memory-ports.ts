@@ -4,6 +4,9 @@
  * objects. The pipeline tests run against these as well as against the SDK-mocked adapters.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ChartRecord } from "../../shared/domain/chart-record";
 import { ObjectNotFoundError, VersionConflictError } from "../../shared/errors";
 import type {
@@ -14,7 +17,8 @@ import type {
 } from "../../shared/ocr/ocr-engine";
 import type { TextractBlock } from "../../shared/ocr/textract-blocks";
 import type {
-  FetchedObject,
+  DownloadedObject,
+  DownloadOptions,
   Logger,
   ObjectStore,
   RecordStore,
@@ -83,20 +87,21 @@ export class InMemoryObjectStore implements ObjectStore {
     return versionId;
   }
 
-  async fetch(
-    bucket: string,
-    key: string,
-    opts: { versionId?: string; maxBytes?: number } = {},
-  ): Promise<FetchedObject> {
+  /** Writes the version to a temporary file, as the S3 adapter does, so intake reads it from disk. */
+  async download(bucket: string, key: string, opts: DownloadOptions = {}): Promise<DownloadedObject> {
     const stored = this.version(bucket, key, opts.versionId);
     const truncated = opts.maxBytes !== undefined && stored.bytes.length > opts.maxBytes;
+    const dir = await mkdtemp(join(opts.dir ?? tmpdir(), "in-memory-object-"));
+    const path = join(dir, "object");
+    await writeFile(path, truncated ? stored.bytes.subarray(0, opts.maxBytes) : stored.bytes);
     return {
-      bytes: truncated ? stored.bytes.subarray(0, opts.maxBytes) : stored.bytes,
+      path,
       sha256: createHash("sha256").update(stored.bytes).digest("hex"),
       size: stored.bytes.length,
       versionId: stored.versionId,
       contentType: stored.contentType,
       ...(truncated ? { truncatedAt: stored.bytes.length } : {}),
+      dispose: () => rm(dir, { recursive: true, force: true }),
     };
   }
 

@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from "@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -10,33 +9,16 @@ import {
 import type { ChartRecord } from "../../domain/chart-record";
 import { VersionConflictError } from "../../errors";
 import type { RecordStore, RegisterOutcome } from "../../pipeline/ports";
-import {
-  CONTENT_SK,
-  contentPk,
-  GSI_BY_CONTENT,
-  GSI_BY_MRN,
-  mrnKey,
-  RECORD_SK,
-  recordPk,
-} from "./table-design";
+import { CONTENT_SK, contentPk, RECORD_SK, recordPk } from "./table-design";
 
 type RecordItem = ChartRecord & { pk: string; sk: string; entity: "ChartRecord" };
 
-function toItem(record: ChartRecord): RecordItem & Record<string, unknown> {
-  const mrn = record.fields.mrn?.value;
-  const dos = record.fields.dateOfService?.value ?? "0000-00-00";
-  return {
-    ...record,
-    pk: recordPk(record.id),
-    sk: RECORD_SK,
-    entity: "ChartRecord",
-    ...(mrn ? { gsi1pk: mrnKey(mrn), gsi1sk: `DOS#${dos}#${record.id}` } : {}),
-    gsi2pk: contentPk(record.sha256),
-    gsi2sk: `${record.createdAt}#${record.id}`,
-  };
+function toItem(record: ChartRecord): RecordItem {
+  return { ...record, pk: recordPk(record.id), sk: RECORD_SK, entity: "ChartRecord" };
 }
 
 export function fromItem(item: Record<string, unknown>): ChartRecord {
+  // gsi1pk…gsi2sk: index keys that items written before the table lost its secondary indexes still carry.
   const { pk: _pk, sk: _sk, entity: _e, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...record } = item;
   return record as unknown as ChartRecord;
 }
@@ -152,31 +134,6 @@ export class RecordRepository implements RecordStore {
         throw new VersionConflictError(record.id, expectedVersion);
       throw err;
     }
-  }
-
-  async findByMrn(mrn: string, limit = 50): Promise<ChartRecord[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI_BY_MRN,
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": mrnKey(mrn) },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map(fromItem);
-  }
-
-  async findByContentHash(sha256: string): Promise<ChartRecord[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: GSI_BY_CONTENT,
-        KeyConditionExpression: "gsi2pk = :pk",
-        ExpressionAttributeValues: { ":pk": contentPk(sha256) },
-      }),
-    );
-    return (out.Items ?? []).map(fromItem);
   }
 
   /** Every chart record, page by page (used to rebuild the local search index). */

@@ -5,19 +5,15 @@
  * facility. All query terms must match (AND), each in any field. Terms of 3+ characters also match as
  * prefixes and fuzzily (edit distance 20% of the term length, rounded), and a swap of two adjacent
  * letters counts as one edit ("Jonh" finds "John", "Smyth" finds "Smith"): OCR-error tolerance close to
- * OpenSearch's `fuzziness: AUTO`. Filters are exact: mrn (ignoring case, spaces and punctuation), dob,
+ * OpenSearch's `fuzziness: AUTO`. Filters are exact: mrn (by the domain's mrnKey), dob,
  * type, status, and date of service within from..to (inclusive; records without one are excluded).
  * With q: by score, then newest update, then id. Without q (or a q with no words, e.g. "-"): every
  * document passing the filters, newest update first. Pagination: offset cursors.
  */
 import MiniSearch, { type Options, type Query, type SearchResult as MiniResult } from "minisearch";
+import { mrnKey } from "../../domain/mrn";
 import { highlight, normalizeTerm, tokenize } from "../../search/highlight";
-import {
-  decodeCursor,
-  encodeCursor,
-  InvalidCursorError,
-  normalizeMrn,
-} from "../../search/parse-search-params";
+import { decodeCursor, encodeCursor, InvalidCursorError } from "../../search/parse-search-params";
 import {
   TEXT_SEARCH_FIELDS,
   type SearchDocument,
@@ -132,9 +128,9 @@ function transpositions(term: string): string[] {
 }
 
 function makeFilter(query: SearchQuery): (doc: SearchDocument) => boolean {
-  const mrn = query.mrn !== undefined ? normalizeMrn(query.mrn) : undefined;
+  const mrn = query.mrn !== undefined ? mrnKey(query.mrn) : undefined;
   return (doc) =>
-    (mrn === undefined || (doc.mrn !== undefined && normalizeMrn(doc.mrn) === mrn)) &&
+    (mrn === undefined || (doc.mrn !== undefined && mrnKey(doc.mrn) === mrn)) &&
     (query.dob === undefined || doc.dateOfBirth === query.dob) &&
     (query.type === undefined || doc.documentType === query.type) &&
     (query.status === undefined || doc.status === query.status) &&

@@ -7,6 +7,7 @@ import type {
   StartOcrJobRequest,
 } from "../../ocr/ocr-engine";
 import type { TextractDocument } from "../../ocr/textract-blocks";
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { PageRenderer, type SupportedMimeType } from "./render-pages";
 import { rereadSlantedWords } from "./reread-slanted";
 import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
@@ -122,8 +123,10 @@ export interface LocalOcrEngineOptions {
 /** Textract's page size for Get… results (MaxResults upper bound). */
 export const RESULT_PAGE_SIZE = 1000;
 
-export class InvalidJobIdError extends Error {
-  override readonly name = "InvalidJobIdException"; // the Textract SDK error name callers may match on
+export class InvalidJobIdError extends ChartbridgeError {
+  readonly name = "InvalidJobIdException"; // the Textract SDK error name callers may match on
+  readonly code = "INVALID_JOB_ID";
+  readonly retryable = false;
 }
 
 export const localJobId = (documentId: string) => `local-${documentId}`;

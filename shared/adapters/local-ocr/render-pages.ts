@@ -1,4 +1,5 @@
 import * as mupdf from "mupdf";
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { cleanUpScan } from "./preprocess-scan";
 import { removeRuleLines } from "./remove-rule-lines";
 
@@ -41,6 +42,8 @@ export interface RenderedPage {
 
 export const DEFAULT_DPI = 300;
 const POINTS_PER_INCH = 72;
+/** A 40-inch page (the largest PDF page Textract takes) at the default resolution; images stay below it. */
+export const MAX_RENDER_SIDE = 40 * DEFAULT_DPI;
 
 /** Sniffs the format from magic bytes: upload content types are client-supplied and often wrong. */
 export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined {
@@ -59,8 +62,25 @@ export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined
   return undefined;
 }
 
-export class UnsupportedDocumentError extends Error {
-  override readonly name = "UnsupportedDocumentError";
+/** MuPDF cannot open the document; mupdf's own text, if any, is kept as the cause (not logged). */
+export class UnsupportedDocumentError extends ChartbridgeError {
+  readonly name = "UnsupportedDocumentError";
+  readonly code = "UNSUPPORTED_DOCUMENT";
+  readonly retryable = false;
+}
+
+/**
+ * A page whose bitmap would exceed MAX_RENDER_SIDE: refused before anything is allocated. The message is the
+ * bare code, so the OCR failure is logged with it (complete-ocr logs code-shaped status messages only).
+ */
+export class PageTooLargeError extends ChartbridgeError {
+  readonly name = "PageTooLargeError";
+  readonly code = "PAGE_TOO_LARGE";
+  readonly retryable = false;
+
+  constructor() {
+    super("PAGE_TOO_LARGE");
+  }
 }
 
 /** An open document. Call `close()` when done (or use `withPages`). */
@@ -76,7 +96,7 @@ export class PageRenderer {
     try {
       this.doc = mupdf.Document.openDocument(bytes, mimeType);
     } catch (err) {
-      throw new UnsupportedDocumentError(`cannot open ${mimeType}: ${(err as Error).message}`);
+      throw new UnsupportedDocumentError(`cannot open ${mimeType}`, { cause: err });
     }
     if (this.doc.needsPassword()) {
       this.close();
@@ -100,6 +120,8 @@ export class PageRenderer {
       // 300 loses nothing tesseract uses.
       const dpi = native ? Math.min(target, native) : target;
       const scale = dpi / POINTS_PER_INCH;
+      const [x0, y0, x1, y1] = page.getBounds();
+      if (Math.max(x1 - x0, y1 - y0) * scale > MAX_RENDER_SIDE) throw new PageTooLargeError();
       const colorspace = options.color === "rgb" ? mupdf.ColorSpace.DeviceRGB : mupdf.ColorSpace.DeviceGray;
       pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), colorspace, false, true);
       // Written into the PNG pHYs chunk, so tesseract knows the resolution instead of guessing it.

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import Tesseract from "tesseract.js";
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import type { OcrLine } from "./to-textract-blocks";
 
 /**
@@ -191,7 +192,12 @@ export class TesseractPool implements RecognizerPool {
   }
 }
 
-class JobTimeoutError extends Error {
+/** A page took longer than the pool allows: the worker is replaced; the same page would hang again. */
+class JobTimeoutError extends ChartbridgeError {
+  readonly name = "JobTimeoutError";
+  readonly code = "OCR_TIMEOUT";
+  readonly retryable = false;
+
   constructor(ms: number) {
     super(`tesseract job timed out after ${ms} ms`);
   }

@@ -1,5 +1,5 @@
 import { decodeCursor, InvalidCursorError } from "../../search/search-cursor";
-import { normalizeMrn } from "../../search/search-keys";
+import { mrnKey } from "../../domain/mrn";
 import { TEXT_SEARCH_FIELDS, type SearchQuery } from "../../search/search-index";
 
 /**
@@ -8,7 +8,7 @@ import { TEXT_SEARCH_FIELDS, type SearchQuery } from "../../search/search-index"
  * - q: one multi_match, `fuzziness: AUTO` (1 edit for 3–5 characters, 2 for longer; a swap of adjacent
  *   letters is one edit), all terms required (`operator: and`) within one field: the OCR text holds
  *   everything printed on the chart, so "smith metformin" still matches through it. patientName counts ×3.
- * - Filters (no scoring): mrn (the field's normalizer ignores case and punctuation), dob, type, status,
+ * - Filters (no scoring): mrn (on the indexed mrnKey, the records table's key), dob, type, status,
  *   date of service range (inclusive).
  * - Order: with q, score then newest update then id; without q, newest update then id. The id tiebreak
  *   makes the order total, so `search_after` paging (the cursor holds the last hit's sort values) is
@@ -73,7 +73,7 @@ export function buildSearchRequest(query: SearchQuery): SearchRequestBody {
     : [];
 
   const filter: Clause[] = [];
-  if (query.mrn !== undefined) filter.push({ term: { mrn: normalizeMrn(query.mrn) } });
+  if (query.mrn !== undefined) filter.push({ term: { mrnKey: mrnKey(query.mrn) } });
   if (query.dob !== undefined) filter.push({ term: { dateOfBirth: query.dob } });
   if (query.type !== undefined) filter.push({ term: { documentType: query.type } });
   if (query.status !== undefined) filter.push({ term: { status: query.status } });

@@ -1,13 +1,13 @@
 /**
- * The chart-records index definition. Documents are SearchDocuments (shared/search/search-index.ts);
- * `dynamic: "strict"` rejects any field not listed here, so a change to SearchDocument needs a new index
- * version (create `chart-records-v2`, reindex, move the alias).
+ * The chart-records index definition. Documents are SearchDocuments (shared/search/search-index.ts) plus
+ * `mrnKey` (see toIndexedDocument); `dynamic: "strict"` rejects any field not listed here, so a change to the
+ * documents needs a new index version (create the next `chart-records-vN`, reindex, move the alias).
  */
 
 /** The alias every read and write goes through. */
 export const CHART_RECORDS_ALIAS = "chart-records";
 /** The concrete index the alias points at when `ensureIndex` creates it. */
-export const CHART_RECORDS_INDEX = "chart-records-v1";
+export const CHART_RECORDS_INDEX = "chart-records-v2";
 
 const textWithKeyword = {
   type: "text",
@@ -23,13 +23,8 @@ const timestamp = { type: "date", format: "strict_date_optional_time", ignore_ma
 
 export const CHART_RECORDS_SETTINGS = {
   analysis: {
-    char_filter: {
-      // MRNs compare ignoring spaces and punctuation ("MR-00 123" = "mr00123"); see normalizeMrn.
-      alphanumeric_only: { type: "pattern_replace", pattern: "[^\\p{L}\\p{Nd}]", replacement: "" },
-    },
     normalizer: {
       folded: { type: "custom", filter: ["lowercase", "asciifolding"] },
-      mrn: { type: "custom", char_filter: ["alphanumeric_only"], filter: ["lowercase"] },
     },
     analyzer: {
       // Standard tokenization, case- and accent-insensitive ("José" matches "Jose").
@@ -47,7 +42,9 @@ export const CHART_RECORDS_MAPPINGS = {
     documentType: { type: "keyword" },
     patientName: textWithKeyword,
     dateOfBirth: day,
-    mrn: { type: "keyword", normalizer: "mrn" },
+    // As printed (shown in hits); searches filter on mrnKey, computed by the domain's mrnKey on write.
+    mrn: { type: "keyword" },
+    mrnKey: { type: "keyword" },
     dateOfService: day,
     provider: textWithKeyword,
     facility: textWithKeyword,

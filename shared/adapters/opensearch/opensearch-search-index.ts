@@ -1,4 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
+import { mrnKey } from "../../domain/mrn";
 import { decodeCursor } from "../../search/search-cursor";
 import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from "../../search/search-index";
 import { buildSearchRequest } from "./build-search-request";
@@ -8,7 +9,7 @@ import { parseSearchResponse } from "./parse-search-response";
 export interface OpenSearchSearchIndexOptions {
   /** Alias all reads and writes go through; default "chart-records". */
   alias?: string;
-  /** Concrete index `ensureIndex` creates behind the alias; default "chart-records-v1". */
+  /** Concrete index `ensureIndex` creates behind the alias; default "chart-records-v2". */
   index?: string;
   /** Refresh after writes (tests, local runs). Default: none; OpenSearch refreshes every second. */
   refresh?: boolean | "wait_for";
@@ -98,7 +99,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       await this.client.index({
         index: this.alias,
         id: doc.id,
-        body: doc,
+        body: toIndexedDocument(doc),
         version: doc.version,
         version_type: "external",
         ...(this.refresh !== undefined ? { refresh: this.refresh } : {}),
@@ -148,7 +149,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     for (const chunk of chunks([...docs], this.bulkChunkSize)) {
       const body = chunk.flatMap((doc) => [
         { index: { _id: doc.id, version: doc.version, version_type: "external" as const } },
-        doc,
+        toIndexedDocument(doc),
       ]);
       const response = await this.client.bulk({
         index: this.alias,
@@ -166,6 +167,12 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
     return report;
   }
+}
+
+/** What is stored: the document and its MRN's key, which searches filter on (see mrnKey). */
+export function toIndexedDocument(doc: SearchDocument): SearchDocument & { mrnKey?: string } {
+  const key = doc.mrn !== undefined ? mrnKey(doc.mrn) : "";
+  return key ? { ...doc, mrnKey: key } : doc;
 }
 
 interface BulkResponseItem {

@@ -1,3 +1,4 @@
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import type { DocumentType } from "../../domain/document-types";
 import type { DocumentStatus } from "../../domain/status";
 import { encodeCursor } from "../../search/search-cursor";
@@ -27,10 +28,14 @@ export interface OpenSearchSearchResponse {
   };
 }
 
-export class UnexpectedSearchResponseError extends Error {
-  constructor(detail: string) {
+/** OpenSearch answered with a body this adapter cannot read (a proxy's error page, a changed API). */
+export class UnexpectedSearchResponseError extends ChartbridgeError {
+  readonly name = "UnexpectedSearchResponseError";
+  readonly code = "UNEXPECTED_SEARCH_RESPONSE";
+  readonly retryable = false;
+
+  constructor(detail: "no hits.hits array" | "a hit has no status") {
     super(`Unexpected OpenSearch search response: ${detail}`);
-    this.name = "UnexpectedSearchResponseError";
   }
 }
 
@@ -51,7 +56,7 @@ export function parseSearchResponse(body: unknown, limit: number, seen = 0): Sea
     total,
     hits: hits.hits.map((h): SearchHit => {
       const source = h._source ?? {};
-      if (!source.status) throw new UnexpectedSearchResponseError(`hit ${h._id} has no status`);
+      if (!source.status) throw new UnexpectedSearchResponseError("a hit has no status");
       const fields: SearchHit["fields"] = {};
       if (source.patientName !== undefined) fields.patientName = source.patientName;
       if (source.dateOfBirth !== undefined) fields.dateOfBirth = source.dateOfBirth;

@@ -1,50 +1,79 @@
 import { createHash } from "node:crypto";
-import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { mkdtemp, open, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ObjectNotFoundError } from "../../errors";
-import type { FetchedObject, ObjectStore } from "../../pipeline/ports";
+import type { DownloadedObject, DownloadOptions, ObjectStore } from "../../pipeline/ports";
+
+/** Temporary download folders are named `<prefix><pid>-<random>`, so leftovers of dead processes can be found. */
+const DOWNLOAD_PREFIX = "chartbridge-download-";
 
 /** Reads and writes objects; the one place chartbridge talks to S3. */
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly s3: S3Client) {}
 
   /**
-   * Streams an object, hashing as it arrives, and keeps its bytes for inspection. `maxBytes` stops reading
-   * early (the caller rejects the object as too large) so an oversized upload cannot exhaust memory.
+   * Streams an object into a fresh temporary folder, hashing as it arrives; only one chunk is in memory at a
+   * time. `maxBytes` stops reading early (the caller rejects the object as too large). The folder is removed
+   * by `dispose()`, or here if the download fails.
    */
-  async fetch(
-    bucket: string,
-    key: string,
-    opts: { versionId?: string; maxBytes?: number } = {},
-  ): Promise<FetchedObject> {
+  async download(bucket: string, key: string, opts: DownloadOptions = {}): Promise<DownloadedObject> {
+    const parent = opts.dir ?? tmpdir();
+    await sweepOnce(parent);
+    const dir = await mkdtemp(join(parent, `${DOWNLOAD_PREFIX}${process.pid}-`));
+    const dispose = () => rm(dir, { recursive: true, force: true });
+    const path = join(dir, "object");
     try {
-      const out = await this.s3.send(
-        new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: opts.versionId }),
-      );
+      const out = await this.get(bucket, key, opts.versionId);
+      const body = out.Body as Readable;
       const hash = createHash("sha256");
-      const chunks: Buffer[] = [];
       let size = 0;
       let truncatedAt: number | undefined;
-      for await (const chunk of out.Body as Readable) {
-        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-        size += buf.length;
-        hash.update(buf);
-        if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-          truncatedAt = size;
-          (out.Body as Readable).destroy();
-          break;
+      const file = await open(path, "wx", 0o600);
+      try {
+        for await (const chunk of body) {
+          const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+          size += buf.length;
+          hash.update(buf);
+          if (opts.maxBytes !== undefined && size > opts.maxBytes) {
+            truncatedAt = size;
+            body.destroy();
+            break;
+          }
+          await file.write(buf);
         }
-        chunks.push(buf);
+      } finally {
+        await file.close();
       }
       return {
-        bytes: Buffer.concat(chunks),
+        path,
         sha256: hash.digest("hex"),
         size: truncatedAt ?? size,
         versionId: out.VersionId,
         etag: out.ETag,
         contentType: out.ContentType,
         truncatedAt,
+        dispose,
       };
+    } catch (err) {
+      await dispose();
+      throw err;
+    }
+  }
+
+  async getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer> {
+    const out = await this.get(bucket, key, versionId);
+    const chunks: Buffer[] = [];
+    for await (const chunk of out.Body as Readable)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
+  private async get(bucket: string, key: string, versionId?: string) {
+    try {
+      return await this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
     } catch (err) {
       if (
         err instanceof NoSuchKey ||
@@ -55,10 +84,6 @@ export class S3ObjectStore implements ObjectStore {
       }
       throw err;
     }
-  }
-
-  async getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer> {
-    return (await this.fetch(bucket, key, { versionId })).bytes;
   }
 
   async putJson(bucket: string, key: string, value: unknown): Promise<void> {
@@ -89,5 +114,39 @@ export class S3ObjectStore implements ObjectStore {
 
   async getJson<T>(bucket: string, key: string): Promise<T> {
     return JSON.parse((await this.getBytes(bucket, key)).toString("utf8")) as T;
+  }
+}
+
+const swept = new Map<string, Promise<void>>();
+
+/**
+ * Removes download folders a previous process left behind when it was killed mid-download (out of memory,
+ * timeout): in Lambda, /tmp outlives the process. Runs once per folder and process, before this process
+ * downloads anything there, so folders named with our own pid are leftovers of an earlier process too.
+ */
+function sweepOnce(parent: string): Promise<void> {
+  let sweep = swept.get(parent);
+  if (!sweep) {
+    sweep = sweepStaleDownloads(parent).catch(() => undefined);
+    swept.set(parent, sweep);
+  }
+  return sweep;
+}
+
+async function sweepStaleDownloads(parent: string): Promise<void> {
+  for (const name of await readdir(parent)) {
+    const match = name.startsWith(DOWNLOAD_PREFIX) && /^(\d+)-/.exec(name.slice(DOWNLOAD_PREFIX.length));
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || !isAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Medical record number: trimmed, punctuation inside kept ("00-12345" stays). Takes the leading run of
+ * Medical record number as printed: trimmed, punctuation inside kept ("00-12345" stays). This is the value a
+ * record shows; the key stores look it up by is the domain's mrnKey (shared/domain/mrn.ts). Takes the leading run of
  * identifier-looking words (each with a digit, at most 3) so "MRN: 00123 Room 4" gives "00123".
  * Returns the value and how many of the given pieces it used (for the value's box and confidence).
  *

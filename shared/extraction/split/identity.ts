@@ -8,6 +8,7 @@ import { selectFields } from "../select-fields";
 import { findLabels } from "../labels";
 import type { DocModel, KeyValue, OcrLine, PageModel } from "../model/document-model";
 import { bottom } from "../model/geometry";
+import { mrnKey } from "../../domain/mrn";
 import { withinOneEdit } from "../normalize/edit-distance";
 import { normalizePatientName } from "../normalize/names";
 import { ALL_LABELS } from "../rules";
@@ -201,7 +202,9 @@ function sameMrn(a: string, b: string, forgiveOneSlip: boolean): boolean {
   const ka = normalizeMrnKey(a);
   const kb = normalizeMrnKey(b);
   if (ka === kb) return true;
-  if (!forgiveOneSlip || ka.length !== kb.length || ka.length < 6) return false;
+  // Only in a number of six or more characters as printed (padding counts, a "MRN" label does not).
+  const printed = Math.min(mrnKey(a).length, mrnKey(b).length);
+  if (!forgiveOneSlip || ka.length !== kb.length || printed < 6) return false;
   let differences = 0;
   for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) differences++;
   return differences === 1;
@@ -215,8 +218,12 @@ function exactSameName(a: string | undefined, b: string | undefined): boolean {
   return wa.length >= 2 && wa.length === wb.length && wa.every((w, i) => w === wb[i]);
 }
 
+/**
+ * The splitter's looser form of mrnKey: on top of the canonical key, leading zeros and O/0, I/L/1 slips do
+ * not count. Only for telling whether two pages name the same patient, never as a stored or searched key.
+ */
 export function normalizeMrnKey(mrn: string): string {
-  let key = mrn.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  let key = mrnKey(mrn);
   // Mostly digits: letters that look like digits are OCR slips.
   if ((key.match(/\d/g)?.length ?? 0) >= key.length - 2) key = key.replace(/O/g, "0").replace(/[IL]/g, "1");
   return key.replace(/^0+(?=.)/, "");

@@ -1,8 +1,12 @@
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { beforeEach, describe, expect, it } from "vitest";
+import type { Server } from "node:http";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiHandler } from "../../../functions/api/handler";
+import { startHttpApi } from "../../../local/runtime/http-api";
+import { freePort } from "../../../local/runtime/ports";
+import { InvalidCursorError } from "../../../shared/search/search-cursor";
 import type { SearchIndex, SearchQuery } from "../../../shared/search/search-index";
 import { context, testDeps } from "./fakes";
 
@@ -80,10 +84,117 @@ describe("api handler", () => {
     expect((await api()(event("/search", undefined, "POST"), context)).statusCode).toBe(405);
   });
 
+  it.each([
+    ["an unknown path", event("/patients/Maria%20Lopez")],
+    ["an unknown path, decoded", event("/patients/Maria Lopez")],
+  ])("answers 404 for %s without repeating it", async (_what, request) => {
+    const res = await api()(request, context);
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body)).toEqual({
+      error: "NotFound",
+      message: "no such route; use /health, /search or /records/{id}",
+    });
+    expect(res.body).not.toMatch(/maria|lopez|patients/i);
+  });
+
+  it("answers 400 for an unknown search parameter without repeating its name", async () => {
+    const res = await api()(event("/search", { "Maria Lopez": "x", q: "smith" }), context);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).error).toBe("BadRequest");
+    expect(res.body).not.toMatch(/maria|lopez/i);
+    expect(queries).toHaveLength(0);
+  });
+
+  it("answers 400, not 500, for a malformed percent-escape in a record id", async () => {
+    const res = await api()(event("/records/%ZZ"), context);
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({
+      error: "BadRequest",
+      message: "record id must look like doc_ followed by 32 hex digits",
+    });
+  });
+
+  it("does not repeat a record id it cannot find", async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context);
+    expect(JSON.parse(res.body)).toEqual({ error: "NotFound", message: "no record with this id" });
+  });
+
+  it("answers 400 for a cursor the search index refuses", async () => {
+    const refusing: SearchIndex = { ...search, search: async () => Promise.reject(new InvalidCursorError()) };
+    const res = await createApiHandler(() => testDeps({ search: refusing }))(
+      event("/search", { cursor: "eyJrIjoibyIsIm8iOjB9" }),
+      context,
+    );
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body)).toEqual({ error: "BadRequest", message: "cursor is not valid" });
+  });
+
+  it.each([
+    ["a 200", () => event("/health")],
+    ["a 400", () => event("/records/%ZZ")],
+    ["a 404", () => event("/nowhere")],
+    ["a 405", () => event("/health", undefined, "DELETE")],
+  ])("sends JSON and the security headers with %s", async (_what, request) => {
+    const res = await api()(request(), context);
+    expect(res.headers).toMatchObject({
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Strict-Transport-Security": expect.stringMatching(/^max-age=\d+; includeSubDomains/),
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+      "Referrer-Policy": "no-referrer",
+    });
+  });
+
   it("answers 500 without leaking details when a dependency fails", async () => {
     ddb.on(GetCommand).rejects(new Error("Patient Maria Lopez exploded"));
     const res = await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context);
     expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({
+      error: "InternalError",
+      message: "The request could not be completed",
+    });
+    expect(res.headers).toMatchObject({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
     expect(res.body).not.toContain("Lopez");
+  });
+
+  it("logs a failed request by error class only", async () => {
+    const deps = testDeps({ search });
+    const logged: unknown[] = [];
+    deps.logger.error = (...args: unknown[]) => void logged.push(args);
+    ddb.on(GetCommand).rejects(new Error("Patient Maria Lopez exploded"));
+    await createApiHandler(() => deps)(event("/records/doc_0123456789abcdef0123456789abcdef"), context);
+    expect(logged).toEqual([["API request failed", { errorName: "Error" }]]);
+  });
+});
+
+describe("api handler behind the local HTTP server", () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    const s = server;
+    server = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  });
+
+  it("answers raw malformed and PHI-bearing URLs with 4xx bodies that repeat nothing", async () => {
+    const port = await freePort();
+    const api = createApiHandler(() => testDeps());
+    server = await startHttpApi((e) => api(e, context), port);
+    const base = `http://127.0.0.1:${port}`;
+
+    const badEscape = await fetch(`${base}/records/%ZZ`);
+    expect(badEscape.status).toBe(400);
+    expect(badEscape.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(badEscape.headers.get("cache-control")).toBe("no-store");
+    expect((await badEscape.json()) as unknown).toMatchObject({ error: "BadRequest" });
+
+    for (const url of [`${base}/patients/Maria%20Lopez?dob=1962-03-14`, `${base}/search?Maria%20Lopez=1`]) {
+      const res = await fetch(url);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(await res.text()).not.toMatch(/maria|lopez|1962/i);
+    }
   });
 });

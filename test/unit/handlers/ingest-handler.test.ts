@@ -7,6 +7,11 @@ import {
   InvalidS3ObjectException,
 } from "@aws-sdk/client-textract";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
@@ -130,5 +135,43 @@ describe("ingest handler", () => {
   it("fails a message that is not an upload event, without failing the others", async () => {
     const result = await handler()(sqsEvent("not json", s3Notification("acme/b/a.png")), context);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+  });
+
+  it("takes in a batch one upload at a time and leaves no temporary files behind", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "ingest-handler-test-"));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      let downloading = 0;
+      let mostAtOnce = 0;
+      s3.on(GetObjectCommand).callsFake(() => {
+        mostAtOnce = Math.max(mostAtOnce, ++downloading);
+        const chunks = async function* () {
+          try {
+            await sleep(20);
+            yield Buffer.from(TINY_PNG);
+          } finally {
+            downloading--;
+          }
+        };
+        return { Body: Readable.from(chunks()) as never, ETag: '"abc"' };
+      });
+      const result = await handler()(
+        sqsEvent(
+          s3Notification("acme/b/a.png"),
+          s3Notification("acme/b/b.png"),
+          s3Notification("acme/b/c.png"),
+        ),
+        context,
+      );
+      expect(result.batchItemFailures).toEqual([]);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(3);
+      expect(mostAtOnce).toBe(1);
+      expect(readdirSync(scratch)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

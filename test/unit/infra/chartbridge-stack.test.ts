@@ -4,7 +4,15 @@ import { AwsSolutionsChecks, HIPAASecurityChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
-import { deniesInsecureTransport, logicalId, ofType, referencedIds, type Resources } from "./template";
+import { RECORDS_TABLE_SCHEMA } from "../../../shared/adapters/dynamodb/table-design";
+import {
+  deniesInsecureTransport,
+  logicalId,
+  ofType,
+  referencedIds,
+  tableSchemaOf,
+  type Resources,
+} from "./template";
 
 const ENVIRONMENTS = ["dev", "prod"] as const;
 /** One synthesis (no Lambda bundling) per environment, shared by its tests; ~5–15 s on a busy machine. */
@@ -131,28 +139,17 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     });
   });
 
-  it("defines the records table: keys, GSIs, stream, PITR, KMS, deletion protection in prod", () => {
+  it("defines the records table from RECORDS_TABLE_SCHEMA, the schema the local runtime creates its table from", () => {
+    const tables = ofType(resources, "AWS::DynamoDB::Table");
+    expect(tables).toHaveLength(1);
+    const [[, table]] = tables as [[string, Record<string, unknown>]];
+    expect(tableSchemaOf(table)).toEqual(RECORDS_TABLE_SCHEMA);
+    // Every read is by key: no secondary index holds a second copy of the records.
+    expect(table.GlobalSecondaryIndexes).toBeUndefined();
+  });
+
+  it("protects the records table: stream, PITR, KMS, deletion protection in prod", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      GlobalSecondaryIndexes: [
-        Match.objectLike({
-          IndexName: "gsi1",
-          KeySchema: [
-            { AttributeName: "gsi1pk", KeyType: "HASH" },
-            { AttributeName: "gsi1sk", KeyType: "RANGE" },
-          ],
-        }),
-        Match.objectLike({
-          IndexName: "gsi2",
-          KeySchema: [
-            { AttributeName: "gsi2pk", KeyType: "HASH" },
-            { AttributeName: "gsi2sk", KeyType: "RANGE" },
-          ],
-        }),
-      ],
       StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: {
@@ -270,6 +267,13 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
         ],
       },
     });
+  });
+
+  it("gives the ingest function a /tmp that holds the largest upload Textract accepts", () => {
+    const ingest = resources[logicalId(synth.stack.pipeline.ingestFunction.function)]!;
+    const tmpMiB =
+      (ingest.Properties as { EphemeralStorage?: { Size: number } }).EphemeralStorage?.Size ?? 512;
+    expect(tmpMiB).toBeGreaterThanOrEqual(500 + 256);
   });
 
   it("feeds index-records from the table stream with bisection, retries and an on-failure queue", () => {

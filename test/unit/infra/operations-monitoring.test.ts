@@ -1,16 +1,19 @@
 import { App, Duration, Stack } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  DEFAULT_ALARM_SETTINGS,
   OperationsMonitoring,
   type OperationsMonitoringProps,
-  textractOperationsFor,
 } from "../../../infra/constructs/operations-monitoring";
+import { AlarmTopic } from "../../../infra/constructs/alarm-topic";
+import { OperationsDashboard } from "../../../infra/constructs/operations-dashboard";
+import { DEFAULT_ALARM_SETTINGS, PipelineAlarms } from "../../../infra/constructs/pipeline-alarms";
+import { textractOperationsFor } from "../../../infra/constructs/textract-operations";
 import { OCR_JOB_FAILED_MESSAGE } from "../../../shared/observability/log-messages";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
 import { logicalId, ofType, type Resource } from "./template";
@@ -133,8 +136,8 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
   });
 
   it("sends every alarm to the alarm topic, on ALARM and on OK", () => {
-    const topic = { Ref: logicalId(synth.stack.monitoring.topic) };
-    expect(alarms).toHaveLength(synth.stack.monitoring.alarms.length);
+    const topic = { Ref: logicalId(synth.stack.monitoring.alarmTopic.topic) };
+    expect(alarms).toHaveLength(synth.stack.monitoring.pipelineAlarms.alarms.length);
     for (const [id, alarm] of alarms) {
       expect(alarm.AlarmActions, id).toEqual([topic]);
       expect(alarm.OKActions, id).toEqual([topic]);
@@ -144,8 +147,8 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
   });
 
   it("encrypts the alarm topic with a rotating key CloudWatch may use, and accepts only TLS and this stack's alarms", () => {
-    const topicId = logicalId(synth.stack.monitoring.topic);
-    const keyId = logicalId(synth.stack.monitoring.topicKey);
+    const topicId = logicalId(synth.stack.monitoring.alarmTopic.topic);
+    const keyId = logicalId(synth.stack.monitoring.alarmTopic.key);
     expect(resources[topicId]?.Properties?.KmsMasterKeyId).toEqual({ "Fn::GetAtt": [keyId, "Arn"] });
     const key = resources[keyId]?.Properties ?? {};
     expect(key.EnableKeyRotation).toBe(true);
@@ -256,7 +259,8 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
   });
 });
 
-describe("OperationsMonitoring props", () => {
+// The first construct test in a worker pays for loading aws-cdk-lib.
+describe("OperationsMonitoring props", { timeout: 60_000 }, () => {
   function standalone(overrides: Partial<OperationsMonitoringProps> = {}): {
     stack: Stack;
     props: OperationsMonitoringProps;
@@ -328,6 +332,39 @@ describe("OperationsMonitoring props", () => {
     expect(
       () => new OperationsMonitoring(stack, "Monitoring", { ...props, ocrCompletionFunction: other }),
     ).toThrow(/ocrCompletionFunction must be one of the monitored functions/);
+  });
+
+  it("composes from its parts: a topic, alarms notifying it, a dashboard showing them", () => {
+    const { stack, props } = standalone();
+    const topic = new AlarmTopic(stack, "Topic", { alarmNamePrefix: "ops" });
+    const alarms = new PipelineAlarms(stack, "Alarms", { pipeline: props, topic });
+    new OperationsDashboard(stack, "Dashboard", { pipeline: props, alarms });
+    const template = Template.fromStack(stack);
+    const names = ofType(template.toJSON().Resources as Record<string, Resource>, "AWS::CloudWatch::Alarm")
+      .map(([, a]) => a.AlarmName)
+      .sort();
+    expect(names).toEqual([
+      "ops-api-5xx-rate",
+      "ops-dlq-dlq",
+      "ops-errors-worker",
+      "ops-ocr-failure-rate",
+      "ops-queue-age-work",
+      "ops-textract-throttled-GetDocumentAnalysis",
+      "ops-textract-throttled-StartDocumentAnalysis",
+    ]);
+    template.hasResourceProperties("AWS::CloudWatch::Dashboard", { DashboardName: "Standalone-operations" });
+  });
+
+  it("refuses a topic key whose policy the stack cannot extend (CloudWatch must use it)", () => {
+    const stack = new Stack(new App(), "Standalone");
+    const imported = kms.Key.fromKeyArn(
+      stack,
+      "Imported",
+      "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    );
+    expect(() => new AlarmTopic(stack, "Topic", { encryptionKey: imported })).toThrow(
+      /needs a key whose policy this stack manages/,
+    );
   });
 
   it("maps each OCR feature set to the Textract operations the pipeline calls", () => {

@@ -1,4 +1,6 @@
+import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -389,7 +391,16 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
       expect(actionsOf(byPrincipal.get(roleOf(recordsApi.apiFunction.function)) as Statement).sort()).toEqual(
         ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"].sort(),
       );
-      expect(search.grantedRoles.map((g) => g.access).sort()).toEqual(["read", "readWrite"]);
+      expect(search.grantedPrincipals.map((g) => g.access).sort()).toEqual(["read", "readWrite"]);
+    });
+
+    it("refuses to grant search access to a principal the resource policy cannot name", () => {
+      const imported = lambda.Function.fromFunctionArn(
+        new Stack(new App(), "Elsewhere"),
+        "Imported",
+        "arn:aws:lambda:us-east-1:111122223333:function:other",
+      );
+      expect(() => synth.stack.search.grantRead(imported)).toThrow(/no principal to grant search access to/);
     });
 
     it("publishes audit, error (application) and slow search/index logs to KMS-encrypted groups with retention", () => {

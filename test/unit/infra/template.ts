@@ -59,3 +59,30 @@ export function deniesInsecureTransport(policyDocument: unknown): boolean {
 
 export const actionsOf = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 export const getAttArn = (id: string): unknown => ({ "Fn::GetAtt": [id, "Arn"] });
+
+/**
+ * The schema a synthesized `AWS::DynamoDB::Table` has, in DynamoDB API terms (TableSchema of
+ * shared/adapters/dynamodb/table-design.ts), to compare with the schema it was built from.
+ */
+export function tableSchemaOf(table: Record<string, unknown>): Record<string, unknown> {
+  const stream = table.StreamSpecification as { StreamViewType?: string } | undefined;
+  const indexes = table.GlobalSecondaryIndexes as
+    { IndexName: string; KeySchema: unknown; Projection?: Record<string, unknown> }[] | undefined;
+  return {
+    KeySchema: table.KeySchema,
+    AttributeDefinitions: table.AttributeDefinitions,
+    BillingMode: table.BillingMode,
+    StreamSpecification: stream?.StreamViewType
+      ? { StreamEnabled: true, StreamViewType: stream.StreamViewType }
+      : { StreamEnabled: false },
+    ...(indexes
+      ? {
+          GlobalSecondaryIndexes: indexes.map(({ IndexName, KeySchema, Projection }) => ({
+            IndexName,
+            KeySchema,
+            Projection,
+          })),
+        }
+      : {}),
+  };
+}

@@ -49,3 +49,14 @@ describe("checkLimits", () => {
     expect(checkLimits({ fileType: "pdf", size: 1 })).toBeUndefined();
   });
 });
+
+describe("checkLimits on PDF page boxes", () => {
+  it("allows PDF pages up to 40 inches on a side", () => {
+    expect(
+      checkLimits({ fileType: "pdf", size: 1, pageCount: 1, maxPageSidePoints: 40 * 72 }),
+    ).toBeUndefined();
+    expect(checkLimits({ fileType: "pdf", size: 1, pageCount: 1, maxPageSidePoints: 40 * 72 + 1 })).toBe(
+      "PAGE_TOO_LARGE",
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import * as mupdf from "mupdf";
 import { beforeAll, describe, expect, it } from "vitest";
+import { bytesSource } from "../../../shared/intake/byte-source";
 import { inspectDocument } from "../../../shared/intake/inspect-document";
 import { validateUpload } from "../../../shared/intake/validate-upload";
 import { badFiles, smallPdf, truncated } from "../../../samples/generator/bad-files";
@@ -109,12 +110,12 @@ describe("validateUpload on bad files", () => {
 
   it("inspectDocument reports UNREADABLE for garbage with a valid magic number", () => {
     expect(
-      inspectDocument(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]), "jpeg"),
+      inspectDocument(bytesSource(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9])), "jpeg"),
     ).toMatchObject({
       ok: false,
       reasonCode: "UNREADABLE",
     });
-    expect(inspectDocument(truncated(smallPdf(3)), "pdf")).toMatchObject({
+    expect(inspectDocument(bytesSource(truncated(smallPdf(3))), "pdf")).toMatchObject({
       ok: false,
       reasonCode: "UNREADABLE",
     });

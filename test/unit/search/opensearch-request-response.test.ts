@@ -46,7 +46,7 @@ describe("buildSearchRequest", () => {
           },
         ],
         filter: [
-          { term: { mrn: "MR004512" } },
+          { term: { mrnKey: "MR004512" } },
           { term: { dateOfBirth: "1961-07-04" } },
           { term: { documentType: "discharge_summary" } },
           { term: { status: "INDEXED" } },
@@ -107,8 +107,8 @@ describe("buildSearchRequest", () => {
 });
 
 describe("index mapping", () => {
-  it("is strict and types every SearchDocument field", () => {
-    const sample: Required<SearchDocument> = {
+  it("is strict and types every SearchDocument field and the MRN key", () => {
+    const sample: Required<SearchDocument> & { mrnKey: string } = {
       id: "",
       version: 1,
       status: "INDEXED",
@@ -116,6 +116,7 @@ describe("index mapping", () => {
       patientName: "",
       dateOfBirth: "",
       mrn: "",
+      mrnKey: "",
       dateOfService: "",
       provider: "",
       facility: "",
@@ -132,7 +133,7 @@ describe("index mapping", () => {
     expect(CHART_RECORDS_MAPPINGS.dynamic).toBe("strict");
     expect(Object.keys(CHART_RECORDS_MAPPINGS.properties).sort()).toEqual(Object.keys(sample).sort());
     const p = CHART_RECORDS_MAPPINGS.properties;
-    for (const k of ["id", "status", "documentType", "vendor", "batch", "mrn"] as const)
+    for (const k of ["id", "status", "documentType", "vendor", "batch", "mrn", "mrnKey"] as const)
       expect(p[k].type).toBe("keyword");
     for (const k of ["dateOfBirth", "dateOfService", "createdAt", "updatedAt"] as const)
       expect(p[k].type).toBe("date");
@@ -158,7 +159,7 @@ const response = {
     max_score: 7.31,
     hits: [
       {
-        _index: "chart-records-v1",
+        _index: "chart-records-v2",
         _id: "doc_smith",
         _score: 7.31,
         _source: {
@@ -179,7 +180,7 @@ const response = {
         sort: [7.31, 1709251200000, "doc_smith"],
       },
       {
-        _index: "chart-records-v1",
+        _index: "chart-records-v2",
         _id: "doc_smith2",
         _score: 5.02,
         _source: { id: "doc_smith2", status: "NEEDS_REVIEW", patientName: "John Smith" },

@@ -33,7 +33,7 @@ describe("OpenSearchSearchIndex writes", () => {
   it("indexes with the record version as an external version", async () => {
     const { index, log } = setup(() => ({
       status: 201,
-      body: { _index: "chart-records-v1", _id: "doc_1", _version: 5, result: "created" },
+      body: { _index: "chart-records-v2", _id: "doc_1", _version: 5, result: "created" },
     }));
     const d = doc({ id: "doc_1", version: 5, patientName: "John Smith" });
     expect(await index.upsert(d)).toBe("applied");
@@ -51,11 +51,11 @@ describe("OpenSearchSearchIndex writes", () => {
     const { index, log } = setup(
       (req) => {
         if (req.method === "HEAD") return { status: 404, body: "" };
-        if (req.method === "PUT" && req.path === "/chart-records-v1")
+        if (req.method === "PUT" && req.path === "/chart-records-v2")
           return { status: 200, body: { acknowledged: true } };
         return {
           status: 201,
-          body: { _index: "chart-records-v1", _id: "doc_1", _version: 1, result: "created" },
+          body: { _index: "chart-records-v2", _id: "doc_1", _version: 1, result: "created" },
         };
       },
       { ensureIndexOnFirstWrite: true },
@@ -63,8 +63,8 @@ describe("OpenSearchSearchIndex writes", () => {
     await index.upsert(doc({ id: "doc_1", version: 1 }));
     await index.upsert(doc({ id: "doc_1", version: 2 }));
     const calls = log.map((r) => `${r.method} ${r.path}`);
-    expect(calls.filter((c) => c === "PUT /chart-records-v1")).toHaveLength(1);
-    expect(calls.indexOf("PUT /chart-records-v1")).toBeLessThan(
+    expect(calls.filter((c) => c === "PUT /chart-records-v2")).toHaveLength(1);
+    expect(calls.indexOf("PUT /chart-records-v2")).toBeLessThan(
       calls.indexOf("PUT /chart-records/_doc/doc_1"),
     );
     expect(calls.filter((c) => c === "PUT /chart-records/_doc/doc_1")).toHaveLength(2);
@@ -107,7 +107,7 @@ describe("OpenSearchSearchIndex writes", () => {
     expect(await index.remove("doc_1", 3)).toBe("stale");
 
     status = 404;
-    body = { _index: "chart-records-v1", _id: "doc_1", _version: 7, result: "not_found" };
+    body = { _index: "chart-records-v2", _id: "doc_1", _version: 7, result: "not_found" };
     expect(await index.remove("doc_1", 8)).toBe("stale");
 
     body = errorBody(404, "index_not_found_exception", "no such index [chart-records]");
@@ -130,7 +130,7 @@ describe("OpenSearchSearchIndex writes", () => {
           .filter((_, i) => i % 2 === 0)
           .map((l) => (JSON.parse(l) as { index: { _id: string } }).index._id);
         const items = actions.map((id) => ({
-          index: { _index: "chart-records-v1", _id: id, ...(outcomes[id] as object) },
+          index: { _index: "chart-records-v2", _id: id, ...(outcomes[id] as object) },
         }));
         return { status: 200, body: { took: 30, errors: true, items } };
       },
@@ -225,7 +225,7 @@ describe("OpenSearchSearchIndex search", () => {
       query: {
         bool: {
           must: [{ multi_match: { query: "Jonh Smyth", fuzziness: "AUTO" } }],
-          filter: [{ term: { mrn: "MR1" } }],
+          filter: [{ term: { mrnKey: "MR1" } }],
         },
       },
     });
@@ -253,18 +253,18 @@ describe("OpenSearchSearchIndex.ensureIndex", () => {
       if (req.method === "HEAD") return { status: 404 };
       return {
         status: 200,
-        body: { acknowledged: true, shards_acknowledged: true, index: "chart-records-v1" },
+        body: { acknowledged: true, shards_acknowledged: true, index: "chart-records-v2" },
       };
     });
     expect(await index.ensureIndex()).toEqual({
       created: true,
-      index: "chart-records-v1",
+      index: "chart-records-v2",
       alias: "chart-records",
     });
     expect(log.map((r) => `${r.method} ${r.path}`)).toEqual([
       "HEAD /_alias/chart-records",
-      "HEAD /chart-records-v1",
-      "PUT /chart-records-v1",
+      "HEAD /chart-records-v2",
+      "PUT /chart-records-v2",
     ]);
     expect(log[2]?.body).toMatchObject({
       aliases: { "chart-records": {} },
@@ -282,20 +282,20 @@ describe("OpenSearchSearchIndex.ensureIndex", () => {
   it("adds the alias when another instance created the index first", async () => {
     const { index, log } = setup((req) => {
       if (req.method === "HEAD") return { status: 404 };
-      if (req.path === "/chart-records-v1") {
+      if (req.path === "/chart-records-v2") {
         return {
           status: 400,
           body: errorBody(
             400,
             "resource_already_exists_exception",
-            "index [chart-records-v1] already exists",
+            "index [chart-records-v2] already exists",
           ),
         };
       }
       return { status: 200, body: { acknowledged: true } };
     });
     expect(await index.ensureIndex()).toMatchObject({ created: false });
-    expect(log.at(-1)).toMatchObject({ method: "PUT", path: "/chart-records-v1/_alias/chart-records" });
+    expect(log.at(-1)).toMatchObject({ method: "PUT", path: "/chart-records-v2/_alias/chart-records" });
   });
 });
 

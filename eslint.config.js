@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdk.out/", ".chartbridge/", "coverage/", "samples/output/", ".debug/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdk.out/",
+      ".chartbridge/",
+      ".chartbridge-cli/",
+      "coverage/",
+      "samples/output/",
+      ".debug/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

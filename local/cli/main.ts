@@ -2,11 +2,18 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_TYPE_NAMES } from "../../shared/domain/document-types";
 import { STATUSES } from "../../shared/domain/status";
-import { extractCommand } from "./commands/extract";
-import { ingestCommand } from "./commands/ingest";
-import { searchCommand } from "./commands/search";
-import { showCommand } from "./commands/show";
-import { startCommand } from "./commands/start";
+import { quietLibraryWarnings } from "./quiet-warnings";
+
+// Each command loads what it needs when it runs: `--help` or `search` need neither the OCR engine nor the SDKs.
+const commands = {
+  start: () => import("./commands/start"),
+  ingest: () => import("./commands/ingest"),
+  search: () => import("./commands/search"),
+  show: () => import("./commands/show"),
+  extract: () => import("./commands/extract"),
+};
+
+quietLibraryWarnings();
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -31,11 +38,11 @@ program
   .description("run the whole pipeline locally (DynamoDB Local, local S3, local OCR) until Ctrl-C")
   .addOption(dataDirOption())
   .option("--port <n>", "HTTP API port (DynamoDB Local and S3 use the next two)", positiveInt, 4000)
-  .option("--workers <n>", "OCR worker threads (default: one per core)", positiveInt)
+  .option("--workers <n>", "OCR worker threads, ~100 MB each (default: one per core, at most 4)", positiveInt)
   .option("--no-samples", "do not ingest the bundled samples on a first start")
   .option("--verbose", "print the handlers' structured logs", false)
-  .action((o) =>
-    startCommand({
+  .action(async (o) =>
+    (await commands.start()).startCommand({
       dataDir: o.dataDir,
       port: o.port,
       workers: o.workers,
@@ -54,7 +61,9 @@ program
   .option("--timeout <seconds>", "how long to wait for results", positiveInt, 600)
   .option("--json", "print a JSON array", false)
   .action(async (paths: string[], o) => {
-    process.exitCode = await ingestCommand(paths, {
+    process.exitCode = await (
+      await commands.ingest()
+    ).ingestCommand(paths, {
       dataDir: o.dataDir,
       vendor: o.vendor,
       batch: o.batch,
@@ -75,7 +84,7 @@ program
   .option("--limit <n>", "how many hits")
   .option("--json", "print the API's JSON", false)
   .action(async (text: string | undefined, o) => {
-    process.exitCode = await searchCommand(text, { ...o, json: o.json });
+    process.exitCode = await (await commands.search()).searchCommand(text, { ...o, json: o.json });
   });
 
 program
@@ -85,7 +94,7 @@ program
   .addOption(dataDirOption())
   .option("--json", "print the record as JSON", false)
   .action(async (id: string, o) => {
-    process.exitCode = await showCommand(id, { dataDir: o.dataDir, json: o.json });
+    process.exitCode = await (await commands.show()).showCommand(id, { dataDir: o.dataDir, json: o.json });
   });
 
 program
@@ -96,7 +105,9 @@ program
   .option("--workers <n>", "OCR worker threads", positiveInt)
   .option("--json", "print exactly one JSON object", false)
   .action(async (file: string | undefined, o) => {
-    process.exitCode = await extractCommand(file, {
+    process.exitCode = await (
+      await commands.extract()
+    ).extractCommand(file, {
       textractJson: o.textractJson,
       json: o.json,
       workers: o.workers,

@@ -1,7 +1,23 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export type DependencyState = "up" | "restarting" | "down";
+
+/** `/health`: the api's `{ status }`, plus what the local services say about themselves. */
+export interface HealthReport {
+  status: "ok" | "degraded";
+  dependencies: { dynamodb: DependencyState; s3: DependencyState; ocr: DependencyState };
+  /** Messages given up on (ingest and OCR completion): each is an upload that needs attention. */
+  deadLetters: number;
+}
+
+export interface HttpApiOptions {
+  host?: string;
+  /** Answers `GET /health` here, before the api handler, with the state of the local services. */
+  health?: () => Promise<HealthReport>;
+}
 
 /** Turns a local HTTP request into an API Gateway REST proxy event, as API Gateway would. */
 export function toApiGatewayEvent(
@@ -61,12 +77,18 @@ export function toApiGatewayEvent(
   };
 }
 
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+};
+
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
 export async function startHttpApi(
   handler: ApiGatewayHandler,
   port: number,
-  host = "127.0.0.1",
+  options: HttpApiOptions = {},
 ): Promise<Server> {
+  const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     let url: URL;
     try {
@@ -75,6 +97,14 @@ export async function startHttpApi(
     } catch {
       res.writeHead(400, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "BadRequest", message: "The request URL cannot be parsed" }));
+      return;
+    }
+    const health = options.health;
+    if (health && url.pathname === "/health" && (req.method === "GET" || req.method === "HEAD")) {
+      health().then(
+        (report) => json(res, report.status === "ok" ? 200 : 503, report),
+        () => json(res, 503, { status: "degraded" }),
+      );
       return;
     }
     const headers = Object.fromEntries(
@@ -90,6 +120,9 @@ export async function startHttpApi(
         res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
       });
   });
+  // Node closes idle keep-alive sockets after 5 s, about when fetch clients reuse them: on a busy machine a
+  // request then meets a socket being closed (ECONNRESET). Keep them open longer than clients do.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -1,51 +1,65 @@
 import { randomUUID } from "node:crypto";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { MemoryMessageStore, type DeadLetter, type MessageStore, type StoredMessage } from "./message-store";
+import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./retry-policy";
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
-interface Message {
-  id: string;
-  body: string;
-  receiveCount: number;
-  sentAt: number;
-}
-
 export interface LocalQueueOptions {
   batchSize?: number;
-  /** Like a redrive policy: after this many receives a failing message goes to the dead-letter list. */
-  maxReceiveCount?: number;
-  /** Delay before a failed message is visible again (SQS visibility timeout). */
-  retryDelayMs?: number;
-  onDeadLetter?: (message: { id: string; body: string; receiveCount: number }) => void;
+  /** When failed messages come back, and after how many receives they are dead-lettered. */
+  retry?: Partial<RetryPolicy>;
+  /** Where messages and dead letters are kept. Default: in memory (lost with the process). */
+  store?: MessageStore;
+  onDeadLetter?: (message: DeadLetter) => void;
+  /** Called with each batch before it is delivered. */
+  onReceive?: (bodies: string[]) => void;
 }
 
 /**
  * An in-process stand-in for an SQS queue with a Lambda event source mapping: delivers batches to the handler,
- * honours `batchItemFailures` (partial batch responses), retries failures, and dead-letters poison messages.
+ * honours `batchItemFailures` (partial batch responses), retries failures with exponential backoff, and
+ * dead-letters poison messages. With a file store, messages sent before a crash are delivered after a restart.
  */
 export class LocalQueue {
-  private readonly ready: Message[] = [];
+  private readonly ready: StoredMessage[] = [];
   private readonly delayed = new Set<NodeJS.Timeout>();
-  private running = false;
+  private readonly store: MessageStore;
+  private readonly retry: RetryPolicy;
+  private inFlight = 0;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
-  readonly deadLetters: { id: string; body: string; receiveCount: number }[] = [];
 
   constructor(
     readonly name: string,
     private readonly handler: SqsHandler,
     private readonly options: LocalQueueOptions = {},
-  ) {}
+  ) {
+    this.store = options.store ?? new MemoryMessageStore();
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.ready.push(...this.store.pending());
+    this.pump();
+  }
 
   send(body: string): string {
     const message = { id: randomUUID(), body, receiveCount: 0, sentAt: Date.now() };
+    this.store.put(message);
     this.ready.push(message);
     this.pump();
     return message.id;
   }
 
   get depth(): number {
-    return this.ready.length + this.delayed.size + (this.running ? 1 : 0);
+    return this.ready.length + this.delayed.size + this.inFlight;
+  }
+
+  /** Bodies of the messages not yet handled successfully (queued, waiting for a retry, or in flight). */
+  pendingBodies(): string[] {
+    return this.store.pending().map((m) => m.body);
+  }
+
+  get deadLetters(): DeadLetter[] {
+    return this.store.deadLetters();
   }
 
   /** Resolves once nothing is queued, delayed or being processed. */
@@ -54,6 +68,7 @@ export class LocalQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Stops delivering. Messages not yet handled stay in the store for the next start. */
   stop(): void {
     this.stopped = true;
     for (const t of this.delayed) clearTimeout(t);
@@ -62,35 +77,43 @@ export class LocalQueue {
   }
 
   private pump(): void {
-    if (this.running || this.stopped) return;
+    if (this.inFlight > 0 || this.stopped) return;
     if (this.ready.length === 0) {
       if (this.delayed.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
       return;
     }
-    this.running = true;
     const batch = this.ready.splice(0, this.options.batchSize ?? 10);
+    this.inFlight = batch.length;
     void this.deliver(batch).finally(() => {
-      this.running = false;
+      this.inFlight = 0;
       this.pump();
     });
   }
 
-  private async deliver(batch: Message[]): Promise<void> {
-    for (const m of batch) m.receiveCount += 1;
+  private async deliver(batch: StoredMessage[]): Promise<void> {
+    for (const m of batch) {
+      m.receiveCount += 1;
+      // The count survives a crash mid-delivery, as SQS's ApproximateReceiveCount does.
+      this.store.put(m);
+    }
     let failedIds: Set<string>;
     try {
+      this.options.onReceive?.(batch.map((m) => m.body));
       const response = await this.handler({ Records: batch.map((m) => this.toRecord(m)) });
       failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
       failedIds = new Set(batch.map((m) => m.id));
     }
-    for (const m of batch.filter((b) => failedIds.has(b.id))) this.retryOrDeadLetter(m);
+    for (const m of batch) {
+      if (!failedIds.has(m.id)) this.store.remove(m.id);
+      else if (!this.stopped) this.retryOrDeadLetter(m);
+    }
   }
 
-  private retryOrDeadLetter(message: Message): void {
-    if (message.receiveCount >= (this.options.maxReceiveCount ?? 3)) {
-      const dead = { id: message.id, body: message.body, receiveCount: message.receiveCount };
-      this.deadLetters.push(dead);
+  private retryOrDeadLetter(message: StoredMessage): void {
+    if (message.receiveCount >= this.retry.maxReceiveCount) {
+      const dead = { ...message, deadLetteredAt: Date.now() };
+      this.store.deadLetter(dead);
       try {
         this.options.onDeadLetter?.(dead);
       } catch {
@@ -98,15 +121,18 @@ export class LocalQueue {
       }
       return;
     }
-    const timer = setTimeout(() => {
-      this.delayed.delete(timer);
-      this.ready.push(message);
-      this.pump();
-    }, this.options.retryDelayMs ?? 1000);
+    const timer = setTimeout(
+      () => {
+        this.delayed.delete(timer);
+        this.ready.push(message);
+        this.pump();
+      },
+      retryDelayMs(message.receiveCount, this.retry),
+    );
     this.delayed.add(timer);
   }
 
-  private toRecord(m: Message): SQSRecord {
+  private toRecord(m: StoredMessage): SQSRecord {
     return {
       messageId: m.id,
       receiptHandle: `${m.id}#${m.receiveCount}`,

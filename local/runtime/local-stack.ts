@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { LogLevel } from "@aws-lambda-powertools/logger/types";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import type { S3Client } from "@aws-sdk/client-s3";
-import type { SQSEvent } from "aws-lambda";
+import { ListTablesCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import type { DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { EmbeddedSearchIndex } from "../../shared/adapters/embedded-search/embedded-search-index";
 import { LocalOcrEngine } from "../../shared/adapters/local-ocr/local-ocr";
@@ -15,6 +18,9 @@ import { RecordRepository } from "../../shared/adapters/dynamodb/record-reposito
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { loadConfig, type Config } from "../../shared/config";
 import type { ChartRecord } from "../../shared/domain/chart-record";
+import { documentIdFor } from "../../shared/domain/document-id";
+import { isTerminal, type DocumentStatus } from "../../shared/domain/status";
+import { parseUploadEvent, type UploadedObject } from "../../shared/events/upload-event";
 import type { OcrCompletionNotification } from "../../shared/ocr/ocr-engine";
 import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
@@ -23,36 +29,57 @@ import { createApiHandler } from "../../functions/api/handler";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
 import { createIngestHandler } from "../../functions/ingest/handler";
 import { createOcrCompleteHandler } from "../../functions/ocr-complete/handler";
-import {
-  ensureRecordsTable,
-  startDynamoDbLocal,
-  waitForDynamoDb,
-  type DynamoDbLocal,
-} from "../services/dynamodb-local";
-import { encodeKeyLikeS3, ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
-import { startHttpApi } from "./http-api";
+import { ensureRecordsTable, startDynamoDbLocal, type DynamoDbLocal } from "../services/dynamodb-local";
+import { ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
+import { listObjectVersions } from "./bucket-listing";
+import { startHttpApi, type DependencyState, type HealthReport } from "./http-api";
 import { lambdaContext } from "./lambda-context";
 import { LocalQueue } from "./local-queue";
-import { freePort } from "./ports";
-import { removeRuntimeInfo, writeRuntimeInfo } from "./runtime-file";
+import { FileMessageStore } from "./message-store";
+import { assertPortsFree, freePorts } from "./ports";
+import type { RetryPolicy } from "./retry-policy";
+import { killStaleDynamoDb, removeRuntimeInfo, writeRuntimeInfo } from "./runtime-file";
 import { createStreamsClient, StreamPoller } from "./stream-poller";
 
 export interface LocalStackOptions {
-  /** Where DynamoDB Local, the local S3 and the search index persist. Default `.chartbridge`. */
+  /** Where DynamoDB Local, the local S3, the queues and the search index persist. Default `.chartbridge`. */
   dataDir?: string;
-  /** HTTP API port (default 4000; 0 = any free port). DynamoDB Local and the local S3 take the next two. */
+  /** HTTP API port (default 4000; 0 = any free ports). DynamoDB Local and S3 take the next two. */
   apiPort?: number;
+  /** OCR worker threads. Default: one per core, at most `MAX_DEFAULT_OCR_WORKERS`. */
   ocrWorkers?: number;
   logLevel?: LogLevel;
   /** Keep DynamoDB in memory (tests). */
   inMemoryDb?: boolean;
+  /** Queue retries (default: minutes of exponential backoff, enough to outlive a DynamoDB Local restart). */
+  retry?: Partial<RetryPolicy>;
+  /** Told, with ids only, when an upload is picked up and when a record reaches a final state. */
+  onActivity?: (event: ActivityEvent) => void;
+}
+
+/** One line of progress for a terminal: ids, statuses and reason codes only (never keys or file names). */
+export interface ActivityEvent {
+  documentId: string;
+  status: "PICKED_UP" | DocumentStatus;
+  reasonCode?: string;
 }
 
 /**
- * The whole pipeline on one machine, wired the way AWS wires it: the local S3 plays S3 (object-created events →
- * an SQS-like queue → `ingest`), the local OCR engine plays Textract (completion → SNS-shaped message →
- * queue → `ocr-complete`), DynamoDB Local's stream is read through the Streams API (→ `index-records`), and
- * a loopback HTTP server plays API Gateway (→ `api`). The handlers are the same ones Lambda runs.
+ * Each tesseract worker keeps its own WebAssembly heap and model (about 100 MB, never given back), so one per
+ * core made the stack's memory grow with the machine's core count.
+ */
+export const MAX_DEFAULT_OCR_WORKERS = 4;
+
+export function defaultOcrWorkers(): number {
+  return Math.min(availableParallelism(), MAX_DEFAULT_OCR_WORKERS);
+}
+
+/**
+ * The whole pipeline on one machine, wired the way AWS wires it: a local S3 server (object-created events →
+ * an SQS-like queue kept on disk → `ingest`), the local OCR engine plays Textract (completion → SNS-shaped
+ * message → queue → `ocr-complete`), DynamoDB Local's stream is read through the Streams API
+ * (→ `index-records`), and a loopback HTTP server plays API Gateway (→ `api`). The handlers are the same ones
+ * Lambda runs. Whatever is killed when, a restart on the same data directory finishes every upload.
  */
 export class LocalStack {
   readonly config: Config;
@@ -64,9 +91,12 @@ export class LocalStack {
   readonly apiUrl: string;
   /** True when this start created the records table: a first start with an empty store. */
   tableCreated = false;
+  /** What the last start's reconciliation re-queued: uploads that had no record yet. */
+  requeuedUploads = 0;
   private poller?: StreamPoller;
   private server?: Server;
   private stopping?: Promise<void>;
+  private exitHook?: () => void;
 
   private constructor(
     readonly dataDir: string,
@@ -79,6 +109,7 @@ export class LocalStack {
     config: Config,
     private readonly apiPort: number,
     readonly logger: Logger,
+    private readonly options: LocalStackOptions,
   ) {
     this.config = config;
     this.records = new RecordRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
@@ -94,15 +125,27 @@ export class LocalStack {
         messageId: m.id,
         receiveCount: m.receiveCount,
       });
+    const queueDir = (name: string) => join(dataDir, "queues", name);
     this.ingestQueue = new LocalQueue(
       "chartbridge-ingest",
       (event: SQSEvent) => ingest(event, lambdaContext("chartbridge-ingest")),
-      { batchSize: 5, maxReceiveCount: 3, retryDelayMs: 1000, onDeadLetter: onDeadLetter("ingest") },
+      {
+        batchSize: 5,
+        retry: options.retry,
+        store: new FileMessageStore(queueDir("ingest")),
+        onDeadLetter: onDeadLetter("ingest"),
+        onReceive: (bodies) => this.reportPickedUp(bodies),
+      },
     );
     this.ocrQueue = new LocalQueue(
       "chartbridge-ocr-complete",
       (event: SQSEvent) => ocrComplete(event, lambdaContext("chartbridge-ocr-complete")),
-      { batchSize: 5, maxReceiveCount: 3, retryDelayMs: 1000, onDeadLetter: onDeadLetter("ocr-complete") },
+      {
+        batchSize: 5,
+        retry: options.retry,
+        store: new FileMessageStore(queueDir("ocr-complete")),
+        onDeadLetter: onDeadLetter("ocr-complete"),
+      },
     );
   }
 
@@ -110,20 +153,33 @@ export class LocalStack {
     const dataDir = resolve(options.dataDir ?? ".chartbridge");
     mkdirSync(dataDir, { recursive: true });
     const apiPort = options.apiPort ?? 4000;
-    const [dynamoPort, s3Port] =
-      apiPort === 0 ? [await freePort(), await freePort()] : [apiPort + 1, apiPort + 2];
-    const actualApiPort = apiPort === 0 ? await freePort() : apiPort;
+    const [actualApiPort, dynamoPort, s3Port] =
+      apiPort === 0 ? await freePorts(3) : [apiPort, apiPort + 1, apiPort + 2];
     const logger = new Logger({ serviceName: "chartbridge-local", logLevel: options.logLevel ?? "WARN" });
 
+    // A stack killed without its children may have left DynamoDB Local holding a port: end that one first.
+    await killStaleDynamoDb(dataDir);
+    // Nothing starts unless every port is free, so a clash never leaves half a stack running.
+    await assertPortsFree([
+      { port: actualApiPort!, role: "HTTP API" },
+      { port: dynamoPort!, role: "DynamoDB Local" },
+      { port: s3Port!, role: "S3" },
+    ]);
+
     const dynamo = await startDynamoDbLocal({
-      port: dynamoPort,
+      port: dynamoPort!,
       dataDir: options.inMemoryDb ? undefined : join(dataDir, "dynamodb"),
+      onStateChange: (state, detail) =>
+        state === "down"
+          ? logger.error("DynamoDB Local is down; restarts given up", detail)
+          : logger.warn(`DynamoDB Local is ${state}`, detail),
     });
-    const cleanup: (() => Promise<void>)[] = [() => dynamo.stop()];
-    const killJavaOnExit = () => dynamo.process.kill("SIGKILL");
+    const killJavaOnExit = () => dynamo.killNow();
     process.once("exit", killJavaOnExit);
+    const cleanup: (() => Promise<void>)[] = [() => dynamo.stop()];
+    let stack: LocalStack | undefined;
     try {
-      const s3Local = await startS3Local({ directory: join(dataDir, "s3"), port: s3Port });
+      const s3Local = await startS3Local({ directory: join(dataDir, "s3"), port: s3Port! });
       cleanup.push(() => s3Local.stop());
       const config = loadConfig({
         ...process.env,
@@ -135,13 +191,14 @@ export class LocalStack {
         SEARCH_ENGINE: "embedded",
       });
       const dynamoClient = createDynamoDbClient(config);
-      await waitForDynamoDb(dynamoClient, dynamo.process);
       const s3 = createS3Client(config);
       await ensureBuckets(s3, [config.UPLOAD_BUCKET, config.RESULTS_BUCKET]);
       const { streamArn, created: tableCreated } = await ensureRecordsTable(dynamoClient, config.TABLE_NAME);
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
-      const ocrPool = new TesseractPool({ size: options.ocrWorkers });
+      cleanup.push(() => search.close());
+      const ocrPool = new TesseractPool({ size: options.ocrWorkers ?? defaultOcrWorkers() });
+      cleanup.push(() => ocrPool.terminate());
       // The engine and the stack refer to each other: the engine reads uploads and publishes completions.
       const late: { stack?: LocalStack } = {};
       const ocr = new LocalOcrEngine({
@@ -152,7 +209,7 @@ export class LocalStack {
         onError: (err, jobId) =>
           logger.error("Local OCR job failed after recognition", { jobId, errorName: (err as Error)?.name }),
       });
-      const stack = new LocalStack(
+      stack = new LocalStack(
         dataDir,
         dynamo,
         s3Local,
@@ -161,29 +218,26 @@ export class LocalStack {
         search,
         ocr,
         config,
-        actualApiPort,
+        actualApiPort!,
         logger,
+        options,
       );
       late.stack = stack;
       stack.tableCreated = tableCreated;
-      cleanup.length = 0;
-      process.removeListener("exit", killJavaOnExit);
       stack.exitHook = killJavaOnExit;
-      process.once("exit", killJavaOnExit);
       await stack.wire(streamArn, tableCreated);
       return stack;
     } catch (err) {
-      for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
+      if (stack) await stack.stop().catch(() => undefined);
+      else for (const fn of cleanup.reverse()) await fn().catch(() => undefined);
       process.removeListener("exit", killJavaOnExit);
       throw err;
     }
   }
 
-  private exitHook?: () => void;
-
-  /** The DynamoDB Local Java process (it must not outlive the stack). */
+  /** The DynamoDB Local Java process (it must not outlive the stack; it changes if DynamoDB is restarted). */
   get dynamoDbPid(): number | undefined {
-    return this.dynamo.process.pid;
+    return this.dynamo.pid;
   }
 
   private async wire(streamArn: string, freshTable: boolean): Promise<void> {
@@ -201,7 +255,11 @@ export class LocalStack {
     const indexRecords = createIndexRecordsHandler(() => this.deps);
     this.poller = new StreamPoller(createStreamsClient(this.dynamo.endpoint, this.config.AWS_REGION), {
       streamArn,
-      handler: (event) => indexRecords(event, lambdaContext("chartbridge-index-records")),
+      handler: async (event) => {
+        const response = await indexRecords(event, lambdaContext("chartbridge-index-records"));
+        this.reportFinalStates(event);
+        return response;
+      },
       startAt: freshTable ? "TRIM_HORIZON" : "LATEST",
       onRecordDropped: (seq) =>
         this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
@@ -209,9 +267,12 @@ export class LocalStack {
     await this.poller.start();
 
     const api = createApiHandler(() => this.deps);
-    this.server = await startHttpApi((event) => api(event, lambdaContext("chartbridge-api")), this.apiPort);
+    this.server = await startHttpApi((event) => api(event, lambdaContext("chartbridge-api")), this.apiPort, {
+      health: () => this.health(),
+    });
     writeRuntimeInfo(this.dataDir, {
       pid: process.pid,
+      dynamoDbPid: this.dynamo.pid,
       apiUrl: this.apiUrl,
       s3Endpoint: this.s3Local.endpoint,
       dynamoDbEndpoint: this.dynamo.endpoint,
@@ -222,20 +283,47 @@ export class LocalStack {
   }
 
   /**
-   * After a restart, finish what the last run left unfinished: uploads never registered are re-delivered,
-   * OCR jobs lost with the process are restarted, extracted records are indexed, and a missing or corrupt
-   * search index is rebuilt from the records table.
+   * After a restart, finish what the last run left unfinished: every upload in the bucket without a record
+   * (its event was lost with the process) and every record still RECEIVED is queued for ingest, OCR jobs
+   * lost with the process are restarted, extracted records are indexed, and a missing or corrupt search index
+   * is rebuilt from the records table.
    */
   private async reconcile(): Promise<void> {
+    const queued = new Set(
+      this.ingestQueue.pendingBodies().flatMap((body) => {
+        try {
+          return parseUploadEvent(body).map((upload) => documentIdFor(upload));
+        } catch {
+          return [];
+        }
+      }),
+    );
+    const requeue = (upload: UploadedObject) => {
+      this.ingestQueue.send(JSON.stringify(objectCreatedEvent(upload)));
+      queued.add(documentIdFor(upload));
+      this.requeuedUploads += 1;
+    };
+
     const rebuild = this.search.snapshotState !== "loaded";
     const docs = [];
+    const known = new Set<string>();
     for await (const record of this.records.scanAll()) {
-      if (record.status === "RECEIVED") this.ingestQueue.send(JSON.stringify(syntheticS3Event(record)));
+      known.add(record.id);
+      if (record.status === "RECEIVED" && !queued.has(record.id)) requeue(record.source);
       else if (record.status === "OCR_PENDING") await this.restartOcr(record);
       else if (record.status === "EXTRACTED") await indexRecordChange({ kind: "upsert", record }, this.deps);
       if (rebuild) docs.push(toSearchDocument(record, await this.textOf(record)));
     }
     if (rebuild) await this.search.rebuild(docs);
+
+    const bucket = this.config.UPLOAD_BUCKET;
+    for await (const object of listObjectVersions(this.s3, bucket)) {
+      const upload = { bucket, ...object };
+      const id = documentIdFor(upload);
+      if (!known.has(id) && !queued.has(id)) requeue(upload);
+    }
+    if (this.requeuedUploads > 0)
+      this.logger.warn("Uploads without a record were queued for ingest", { count: this.requeuedUploads });
   }
 
   private async restartOcr(record: ChartRecord): Promise<void> {
@@ -261,6 +349,63 @@ export class LocalStack {
     );
   }
 
+  private reportPickedUp(bodies: string[]): void {
+    const report = this.options.onActivity;
+    if (!report) return;
+    for (const body of bodies) {
+      try {
+        for (const upload of parseUploadEvent(body))
+          report({ documentId: documentIdFor(upload), status: "PICKED_UP" });
+      } catch {
+        // Not an upload event: the ingest handler reports it.
+      }
+    }
+  }
+
+  /** A record's change to a final state, seen on the table's stream. */
+  private reportFinalStates(event: DynamoDBStreamEvent): void {
+    const report = this.options.onActivity;
+    if (!report) return;
+    for (const r of event.Records) {
+      const image = (raw: unknown) => (raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined);
+      const now = image(r.dynamodb?.NewImage);
+      const before = image(r.dynamodb?.OldImage);
+      if (now?.entity !== "ChartRecord" || typeof now.id !== "string") continue;
+      const status = now.status as DocumentStatus;
+      if (!isTerminal(status) || before?.status === status) continue;
+      report({ documentId: now.id, status, reasonCode: now.statusReason as string | undefined });
+    }
+  }
+
+  /** Whether each service the pipeline needs answers, and how many messages were given up on. */
+  async health(): Promise<HealthReport> {
+    const probe = async (check: (signal: AbortSignal) => Promise<unknown>): Promise<DependencyState> => {
+      try {
+        await check(AbortSignal.timeout(2000));
+        return "up";
+      } catch {
+        return "down";
+      }
+    };
+    const dynamodb: DependencyState =
+      this.dynamo.state !== "up"
+        ? this.dynamo.state
+        : await probe((abortSignal) =>
+            this.dynamoClient.send(new ListTablesCommand({ Limit: 1 }), { abortSignal }),
+          );
+    const s3 = await probe((abortSignal) =>
+      this.s3.send(new HeadBucketCommand({ Bucket: this.config.UPLOAD_BUCKET }), { abortSignal }),
+    );
+    const ocr: DependencyState = this.stopping ? "down" : "up";
+    const dependencies = { dynamodb, s3, ocr };
+    const ok = Object.values(dependencies).every((s) => s === "up");
+    return {
+      status: ok ? "ok" : "degraded",
+      dependencies,
+      deadLetters: this.ingestQueue.deadLetters.length + this.ocrQueue.deadLetters.length,
+    };
+  }
+
   /** Stops everything this stack started, the Java process included. Safe to call twice. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -280,21 +425,19 @@ export class LocalStack {
   }
 }
 
-function syntheticS3Event(record: ChartRecord) {
+/** The EventBridge "Object Created" event S3 sends for an upload (keys are not URL-encoded there). */
+function objectCreatedEvent(upload: UploadedObject) {
   return {
-    Records: [
-      {
-        eventName: "ObjectCreated:Put",
-        s3: {
-          bucket: { name: record.source.bucket },
-          object: {
-            key: encodeKeyLikeS3(record.source.key),
-            size: record.source.size,
-            versionId: record.source.versionId,
-            eTag: record.source.etag,
-          },
-        },
+    source: "aws.s3",
+    "detail-type": "Object Created",
+    detail: {
+      bucket: { name: upload.bucket },
+      object: {
+        key: upload.key,
+        size: upload.size,
+        etag: upload.etag,
+        "version-id": upload.versionId,
       },
-    ],
+    },
   };
 }

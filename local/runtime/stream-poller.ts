@@ -24,6 +24,10 @@ export interface StreamPollerOptions {
 
 interface ShardState {
   iterator?: string;
+  /** The iterator must be fetched again (the last read failed: DynamoDB Local may have restarted). */
+  stale?: boolean;
+  /** The last record read from the shard, where a fresh iterator resumes. */
+  lastSequenceNumber?: string;
   /** Records to retry, starting at the first one the handler reported as failed. */
   pending: _Record[];
   attempts: number;
@@ -117,12 +121,24 @@ export class StreamPoller {
         // Closed shard, fully read: keep the entry so discovery does not re-add it.
         return false;
       }
-      const out = await this.streams.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }),
-      );
+      if (state.stale) {
+        state.iterator = await this.freshIterator(shardId, state.lastSequenceNumber);
+        state.stale = false;
+      }
+      let out;
+      try {
+        out = await this.streams.send(
+          new GetRecordsCommand({ ShardIterator: state.iterator, Limit: this.options.batchSize ?? 100 }),
+        );
+      } catch (err) {
+        // Iterators do not survive a restart of DynamoDB Local; the stream itself does (it is on disk).
+        state.stale = true;
+        throw err;
+      }
       state.iterator = out.NextShardIterator;
       records = out.Records ?? [];
       if (records.length === 0) return false;
+      state.lastSequenceNumber = records.at(-1)?.dynamodb?.SequenceNumber ?? state.lastSequenceNumber;
     }
     const response = await this.invoke(records);
     const failures = response?.batchItemFailures ?? [];
@@ -148,6 +164,19 @@ export class StreamPoller {
       state.pending = records.slice(from);
     }
     return true;
+  }
+
+  private async freshIterator(shardId: string, after: string | undefined): Promise<string | undefined> {
+    const out = await this.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.options.streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after }
+          : { ShardIteratorType: "TRIM_HORIZON" }),
+      }),
+    );
+    return out.ShardIterator;
   }
 
   private async invoke(records: _Record[]): Promise<DynamoDBBatchResponse | void> {

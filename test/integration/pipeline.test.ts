@@ -101,7 +101,11 @@ describe("pipeline, end to end", () => {
   });
 
   it("keeps working after bad input: a TIFF and a PNG are processed and searchable", async () => {
-    expect((await stack.get<{ status: string }>("/health")).body).toEqual({ status: "ok" });
+    expect((await stack.get<{ status: string }>("/health")).body).toEqual({
+      status: "ok",
+      dependencies: { dynamodb: "up", s3: "up", ocr: "up" },
+      deadLetters: 0,
+    });
     const tiffSpec = buildChartSpec({ seed: 77, documentType: "progress_note" });
     const pngSpec = buildChartSpec({ seed: 78, documentType: "lab_report" });
     const [tiffId, pngId] = await Promise.all([

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { LocalStack } from "../../runtime/local-stack";
+import { join } from "node:path";
+import { LocalStack, type ActivityEvent } from "../../runtime/local-stack";
+import { LOCAL_S3_CREDENTIALS } from "../../services/s3-local";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
+import { packageRoot } from "../package-root";
 import { formatOutcomes, uploadFiles, waitForOutcomes } from "../upload-and-wait";
 
 export interface StartOptions {
@@ -13,7 +15,7 @@ export interface StartOptions {
   verbose: boolean;
 }
 
-const SAMPLES_DIR = fileURLToPath(new URL("../../../samples/charts", import.meta.url));
+const SAMPLES_DIR = join(packageRoot(), "samples/charts");
 
 /** `chartbridge start`: run the local pipeline until Ctrl-C; on a first start, ingest the bundled samples. */
 export async function startCommand(opts: StartOptions): Promise<void> {
@@ -24,11 +26,16 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     );
 
   console.log(`Starting chartbridge (data in ${opts.dataDir}) …`);
+  // Activity lines would break a progress bar's line: while one is drawn, it shows the progress instead.
+  let progressBarShown = false;
   const stack = await LocalStack.start({
     dataDir: opts.dataDir,
     apiPort: opts.port,
     ocrWorkers: opts.workers,
     logLevel: opts.verbose ? "INFO" : "WARN",
+    onActivity: (event) => {
+      if (!progressBarShown) console.log(activityLine(event));
+    },
   });
 
   let stopping = false;
@@ -45,19 +52,36 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGHUP", () => shutdown("SIGHUP"));
 
-  console.log(`API:            ${stack.apiUrl}`);
-  console.log(`Upload bucket:  s3://${stack.config.UPLOAD_BUCKET} at ${stack.config.S3_ENDPOINT}`);
+  const { accessKeyId, secretAccessKey } = LOCAL_S3_CREDENTIALS;
+  const s3Endpoint = stack.config.S3_ENDPOINT!;
+  const bucket = stack.config.UPLOAD_BUCKET;
+  console.log(`API:            ${stack.apiUrl}   (GET /health, /search, /records/<id>)
+S3 endpoint:    ${s3Endpoint}   (path-style, region ${stack.config.AWS_REGION})
+Upload bucket:  s3://${bucket}   (keys: <vendor>/<batch>/<file>)
+S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
+  e.g. AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_REGION=${stack.config.AWS_REGION} \\
+       aws --endpoint-url ${s3Endpoint} s3 cp scan.pdf s3://${bucket}/vendor/batch-1/`);
+  if (stack.requeuedUploads > 0)
+    console.log(`\nResuming: ${stack.requeuedUploads} upload(s) without a record were queued again.`);
+  const deadLetters = stack.ingestQueue.deadLetters.length + stack.ocrQueue.deadLetters.length;
+  if (deadLetters > 0)
+    console.log(
+      `\n${deadLetters} message(s) were given up on in an earlier run; they are kept in ${opts.dataDir}/queues/*/dead ` +
+        `and counted in GET /health.`,
+    );
 
   if (stack.tableCreated && opts.samples && existsSync(SAMPLES_DIR)) {
     const files = collectFiles([SAMPLES_DIR]);
     console.log(
       `\nFirst start: ingesting ${files.length} bundled sample charts (local OCR, ~1–2 s a page) …`,
     );
+    progressBarShown = process.stdout.isTTY === true;
     const uploads = await uploadFiles(stack.s3, stack.config.UPLOAD_BUCKET, files, "samples/bundled");
     const outcomes = await waitForOutcomes(uploads, (id) => stack.records.get(id), {
       timeoutMs: 600_000,
-      progress: process.stdout.isTTY === true,
+      progress: progressBarShown,
     });
+    progressBarShown = false;
     console.log(formatOutcomes(outcomes));
   }
 
@@ -68,4 +92,11 @@ Search the charts:
 Ingest more scans:
   npx chartbridge ingest <files or folders>
 Press Ctrl-C to stop.`);
+}
+
+/** Ids, statuses and reason codes only: keys and file names can carry patient names. */
+export function activityLine(event: ActivityEvent): string {
+  const time = new Date().toISOString().slice(11, 19);
+  if (event.status === "PICKED_UP") return `${time}  ${event.documentId}  picked up`;
+  return `${time}  ${event.documentId}  ${event.status}${event.reasonCode ? ` (${event.reasonCode})` : ""}`;
 }

@@ -153,7 +153,12 @@ export class TesseractPool implements RecognizerPool {
     });
     // tesseract.js defaults to one uniform text block (PSM 6), which drops centered titles in larger type
     // ("HISTORY AND PHYSICAL"); full automatic layout analysis keeps them, as Textract does.
-    await worker.setParameters({ tessedit_pageseg_mode: Tesseract.PSM.AUTO });
+    // tesseract's own diagnostics ("Detected N diacritics", "Image too small to scale!!") go to its debug
+    // file, by default stderr; they say nothing to a user and break progress bars.
+    await worker.setParameters({
+      tessedit_pageseg_mode: Tesseract.PSM.AUTO,
+      debug_file: "/dev/null",
+    } as Partial<Tesseract.WorkerParams>);
     return worker;
   }
 

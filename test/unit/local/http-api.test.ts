@@ -1,7 +1,12 @@
 import type { Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterEach, describe, expect, it } from "vitest";
-import { startHttpApi, toApiGatewayEvent, type ApiGatewayHandler } from "../../../local/runtime/http-api";
+import {
+  startHttpApi,
+  toApiGatewayEvent,
+  type ApiGatewayHandler,
+  type HealthReport,
+} from "../../../local/runtime/http-api";
 import { freePort } from "../../../local/runtime/ports";
 
 describe("toApiGatewayEvent", () => {
@@ -151,5 +156,30 @@ describe("startHttpApi", () => {
     await expect(startHttpApi(async () => ({ statusCode: 200, body: "" }), port)).rejects.toThrow(
       /EADDRINUSE/,
     );
+  });
+
+  it("answers /health with the local services' state before the api handler: 503 when one is down", async () => {
+    const port = await freePort();
+    let report: HealthReport = {
+      status: "ok",
+      dependencies: { dynamodb: "up", s3: "up", ocr: "up" },
+      deadLetters: 0,
+    };
+    const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: "ok" }) });
+    server = await startHttpApi(handler, port, { health: async () => report });
+    const base = `http://127.0.0.1:${port}`;
+
+    const ok = await fetch(`${base}/health`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual(report);
+
+    report = {
+      status: "degraded",
+      dependencies: { dynamodb: "restarting", s3: "up", ocr: "up" },
+      deadLetters: 2,
+    };
+    const degraded = await fetch(`${base}/health`);
+    expect(degraded.status).toBe(503);
+    expect(await degraded.json()).toEqual(report);
   });
 });

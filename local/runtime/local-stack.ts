@@ -1,3 +1,5 @@
+import { safeError } from "../../shared/observability/logger";
+import { sweepStuckRecords } from "../../shared/pipeline/sweep-stuck-records";
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
@@ -16,7 +18,7 @@ import { LocalOcrEngine } from "../../shared/adapters/local-ocr/local-ocr";
 import { TesseractPool } from "../../shared/adapters/local-ocr/tesseract-pool";
 import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
-import { loadConfig, type Config } from "../../shared/config";
+import { loadConfig, sweepSettings, type Config } from "../../shared/config";
 import type { ChartRecord } from "../../shared/domain/chart-record";
 import { documentIdFor } from "../../shared/domain/document-id";
 import { isTerminal, type DocumentStatus } from "../../shared/domain/status";
@@ -94,6 +96,8 @@ export class LocalStack {
   /** What the last start's reconciliation re-queued: uploads that had no record yet. */
   requeuedUploads = 0;
   private poller?: StreamPoller;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
   private server?: Server;
   private stopping?: Promise<void>;
   private exitHook?: () => void;
@@ -265,6 +269,7 @@ export class LocalStack {
         this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
     });
     await this.poller.start();
+    this.startSweeper();
 
     const api = createApiHandler(() => this.deps);
     this.server = await startHttpApi((event) => api(event, lambdaContext("chartbridge-api")), this.apiPort, {
@@ -326,9 +331,30 @@ export class LocalStack {
       this.logger.warn("Uploads without a record were queued for ingest", { count: this.requeuedUploads });
   }
 
+  /** The local engine's jobs die with the process: start the record's job again under the same job key. */
   private async restartOcr(record: ChartRecord): Promise<void> {
     const { bucket, key, versionId } = record.source;
-    await this.ocr.startJob({ documentId: record.id, bucket, key, versionId, features: "text" });
+    const jobKey = record.ocr?.jobKey;
+    await this.ocr.startJob({ documentId: record.id, bucket, key, versionId, features: "text", jobKey });
+  }
+
+  /**
+   * The stuck-record sweeper on a timer, as the scheduled Lambda runs in AWS: one run at a time, waited for
+   * at stop. Records the pipeline lost track of are retried or failed with a reason.
+   */
+  private startSweeper(): void {
+    const intervalMs = this.config.SWEEP_INTERVAL_MINUTES * 60_000;
+    this.sweepTimer = setInterval(() => void this.sweepOnce(), intervalMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Runs one sweep unless one is already running; failures are logged (by class) and retried next time. */
+  sweepOnce(): Promise<void> {
+    this.sweeping ??= sweepStuckRecords(this.deps, sweepSettings(this.config))
+      .then(() => undefined)
+      .catch((err: unknown) => this.logger.error("Stuck-record sweep failed", safeError(err)))
+      .finally(() => (this.sweeping = undefined));
+    return this.sweeping;
   }
 
   private async textOf(record: ChartRecord): Promise<string> {
@@ -412,6 +438,8 @@ export class LocalStack {
       removeRuntimeInfo(this.dataDir);
       await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
       this.server?.closeAllConnections?.();
+      clearInterval(this.sweepTimer);
+      await this.sweeping;
       this.poller?.stop();
       this.ingestQueue.stop();
       this.ocrQueue.stop();

@@ -7,8 +7,15 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
-import { recordsTableDefinition } from "../../shared/adapters/dynamodb/table-design";
+import {
+  byStatusIndexDefinition,
+  GSI_BY_STATUS,
+  recordsTableDefinition,
+  STATUS_PK,
+  STATUS_SK,
+} from "../../shared/adapters/dynamodb/table-design";
 import { assertJava17 } from "./java";
 
 const JAR_DIR = "lib/dynamodb_local_2026-01-16";
@@ -198,7 +205,21 @@ export async function ensureRecordsTable(
   const tables = await client.send(new ListTablesCommand({}));
   const created = !tables.TableNames?.includes(tableName);
   if (created) await client.send(new CreateTableCommand(recordsTableDefinition(tableName)));
-  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!created && !described.Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === GSI_BY_STATUS)) {
+    // A data dir from before the sweeper: add its index (records in flight get their keys on their next write).
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: STATUS_PK, AttributeType: "S" },
+          { AttributeName: STATUS_SK, AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexUpdates: [{ Create: byStatusIndexDefinition }],
+      }),
+    );
+    described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
   const streamArn = described.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`Table ${tableName} has no stream`);
   return { streamArn, created };

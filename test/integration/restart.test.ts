@@ -42,7 +42,12 @@ describe("local stack restart", () => {
       const out = await first.s3.send(
         new PutObjectCommand({ Bucket: first.config.UPLOAD_BUCKET, Key: key, Body: toPng(spec) }),
       );
-      id = documentIdFor({ bucket: first.config.UPLOAD_BUCKET, key, etag: out.ETag });
+      id = documentIdFor({
+        bucket: first.config.UPLOAD_BUCKET,
+        key,
+        versionId: out.VersionId,
+        etag: out.ETag,
+      });
       before = await settle(first, id);
       for (
         let i = 0;

@@ -90,6 +90,9 @@ export async function startHttpApi(
         res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
       });
   });
+  // OCR work can block the event loop for seconds; an idle-connection timer firing right after such a pause
+  // would reset a kept-alive connection that a client is already reusing.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());

@@ -120,8 +120,8 @@ export async function startHttpApi(
         res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
       });
   });
-  // Node closes idle keep-alive sockets after 5 s, about when fetch clients reuse them: on a busy machine a
-  // request then meets a socket being closed (ECONNRESET). Keep them open longer than clients do.
+  // Node closes idle keep-alive sockets after 5 s, about when fetch clients reuse them, and OCR work can block
+  // the event loop for seconds: a request then meets a socket being closed (ECONNRESET). Keep them open longer.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

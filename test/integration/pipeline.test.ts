@@ -69,13 +69,16 @@ describe("pipeline, end to end", () => {
     expect(byWord.hits.map((h) => h.id)).toContain(original.id);
   });
 
-  it("changes nothing when the same upload event arrives again", async () => {
-    const before = await stack.countRecords();
-    const sameId = await stack.upload("vendor-a/batch-1/discharge.pdf", pdf);
-    expect(sameId).toBe(original.id);
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(await stack.countRecords()).toBe(before);
-    expect((await stack.record(original.id))!.version).toBe(original.version);
+  it("keeps the original record when the same key is uploaded again: a new S3 version, a new record", async () => {
+    const againId = await stack.upload("vendor-a/batch-1/discharge.pdf", pdf);
+    expect(againId).not.toBe(original.id);
+    const again = await stack.settled(againId);
+    expect(again.status).toBe("DUPLICATE");
+    expect(again.duplicateOf).toBe(original.id);
+    const unchanged = (await stack.record(original.id))!;
+    expect(unchanged.version).toBe(original.version);
+    expect(unchanged.source.versionId).toBe(original.source.versionId);
+    expect(again.source.versionId).not.toBe(original.source.versionId);
   });
 
   it("marks the same bytes under another key DUPLICATE, linked to the original", async () => {

@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_TYPE_NAMES } from "../../shared/domain/document-types";
 import { STATUSES } from "../../shared/domain/status";
-import { quietLibraryWarnings } from "./quiet-warnings";
 
 // Each command loads what it needs when it runs: `--help` or `search` need neither the OCR engine nor the SDKs.
 const commands = {
@@ -12,8 +11,6 @@ const commands = {
   show: () => import("./commands/show"),
   extract: () => import("./commands/extract"),
 };
-
-quietLibraryWarnings();
 
 const positiveInt = (value: string) => {
   const n = Number(value);

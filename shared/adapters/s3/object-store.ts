@@ -98,11 +98,14 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async putText(bucket: string, key: string, text: string): Promise<void> {
+    const body = Buffer.from(text, "utf8");
     await this.s3.send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: key,
-        Body: text,
+        // Bytes with their length: the SDK cannot tell the length of an empty string body and warns about it.
+        Body: body,
+        ContentLength: body.length,
         ContentType: "text/plain; charset=utf-8",
       }),
     );

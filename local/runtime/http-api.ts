@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -77,10 +77,22 @@ export function toApiGatewayEvent(
   };
 }
 
-const json = (res: ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
-  res.end(JSON.stringify(body));
-};
+/**
+ * `/health` as the api answers it (its headers included), with the local services' state merged into the
+ * body: 503 when one of them is down, so a supervisor or a curl sees it.
+ */
+async function withLocalHealth(
+  result: APIGatewayProxyResult,
+  health: () => Promise<HealthReport>,
+): Promise<APIGatewayProxyResult> {
+  const report: HealthReport | { status: "degraded" } = await health().catch(() => ({ status: "degraded" }));
+  const body = { ...(JSON.parse(result.body) as object), ...report };
+  return {
+    ...result,
+    statusCode: report.status === "ok" ? result.statusCode : 503,
+    body: JSON.stringify(body),
+  };
+}
 
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
 export async function startHttpApi(
@@ -99,18 +111,12 @@ export async function startHttpApi(
       res.end(JSON.stringify({ error: "BadRequest", message: "The request URL cannot be parsed" }));
       return;
     }
-    const health = options.health;
-    if (health && url.pathname === "/health" && (req.method === "GET" || req.method === "HEAD")) {
-      health().then(
-        (report) => json(res, report.status === "ok" ? 200 : 503, report),
-        () => json(res, 503, { status: "degraded" }),
-      );
-      return;
-    }
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
     );
+    const isHealth = options.health && url.pathname === "/health" && req.method === "GET";
     handler(toApiGatewayEvent(req.method ?? "GET", url, headers))
+      .then(async (result) => (isHealth ? withLocalHealth(result, options.health!) : result))
       .then((result) => {
         res.writeHead(result.statusCode, result.headers as Record<string, string>);
         res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);

@@ -158,19 +158,24 @@ describe("startHttpApi", () => {
     );
   });
 
-  it("answers /health with the local services' state before the api handler: 503 when one is down", async () => {
+  it("answers /health with the api's answer and headers plus the local services' state: 503 when one is down", async () => {
     const port = await freePort();
     let report: HealthReport = {
       status: "ok",
       dependencies: { dynamodb: "up", s3: "up", ocr: "up" },
       deadLetters: 0,
     };
-    const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: "ok" }) });
+    const handler = async () => ({
+      statusCode: 200,
+      headers: { "x-content-type-options": "nosniff" },
+      body: JSON.stringify({ status: "ok" }),
+    });
     server = await startHttpApi(handler, port, { health: async () => report });
     const base = `http://127.0.0.1:${port}`;
 
     const ok = await fetch(`${base}/health`);
     expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await ok.json()).toEqual(report);
 
     report = {

@@ -1,4 +1,9 @@
 import { Readable } from "node:stream";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { TextractClient } from "@aws-sdk/client-textract";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import type { ChartRecord } from "../../../shared/domain/chart-record";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context } from "aws-lambda";
 import { loadConfig } from "../../../shared/config";
@@ -91,4 +96,26 @@ export function recordItem(overrides: Record<string, unknown> = {}) {
     updatedAt: "2026-11-25T11:00:00.000Z",
     ...overrides,
   };
+}
+
+/**
+ * aws-sdk-client-mock on the clients ingest calls; `reset()` (in a beforeEach) makes every upload a TINY_PNG
+ * that reads, registers and saves. `putItems()` lists the records written, in order.
+ */
+export function mockIngestClients() {
+  const s3 = mockClient(S3Client);
+  const ddb = mockClient(DynamoDBDocumentClient);
+  const textract = mockClient(TextractClient);
+  const reset = () => {
+    s3.reset();
+    ddb.reset();
+    textract.reset();
+    ddb.on(GetCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: s3Body(TINY_PNG), ETag: '"abc123"' }));
+  };
+  const putItems = () =>
+    ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
+  return { s3, ddb, textract, reset, putItems };
 }

@@ -1,39 +1,25 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey } from "@aws-sdk/client-s3";
 import {
   StartDocumentTextDetectionCommand,
-  TextractClient,
   ThrottlingException,
   InvalidS3ObjectException,
 } from "@aws-sdk/client-textract";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
-import type { ChartRecord } from "../../../shared/domain/chart-record";
-import { context, s3Body, s3Notification, sqsEvent, testDeps, TINY_PNG } from "./fakes";
+import { context, s3Body, s3Notification, sqsEvent, testDeps, TINY_PNG, mockIngestClients } from "./fakes";
 
-const s3 = mockClient(S3Client);
-const ddb = mockClient(DynamoDBDocumentClient);
-const textract = mockClient(TextractClient);
-
-const putItems = () =>
-  ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
+const { s3, ddb, textract, reset, putItems } = mockIngestClients();
 
 describe("ingest handler", () => {
   beforeEach(() => {
-    s3.reset();
-    ddb.reset();
-    textract.reset();
-    ddb.on(GetCommand).resolves({});
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).callsFake(() => ({ Body: s3Body(TINY_PNG), ETag: '"abc123"' }));
+    reset();
     textract.on(StartDocumentTextDetectionCommand).resolves({ JobId: "job-1" });
   });
   afterEach(() => s3.reset());

@@ -1,34 +1,18 @@
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   InvalidKMSKeyException,
   StartDocumentTextDetectionCommand,
-  TextractClient,
   UnsupportedDocumentException,
 } from "@aws-sdk/client-textract";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createIngestHandler } from "../../../functions/ingest/handler";
-import type { ChartRecord } from "../../../shared/domain/chart-record";
-import { context, s3Body, s3Notification, sqsEvent, testDeps, TINY_PNG } from "../handlers/fakes";
+import { context, s3Notification, sqsEvent, testDeps, mockIngestClients } from "../handlers/fakes";
 
-const s3 = mockClient(S3Client);
-const ddb = mockClient(DynamoDBDocumentClient);
-const textract = mockClient(TextractClient);
-
-const putItems = () =>
-  ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item as unknown as ChartRecord);
+const { textract, reset, putItems } = mockIngestClients();
 
 /** Ingest's OCR start follows the one failure policy (the table is in failure-policy.test.ts). */
 describe("ingest: what happens when OCR cannot be started", () => {
   beforeEach(() => {
-    s3.reset();
-    ddb.reset();
-    textract.reset();
-    ddb.on(GetCommand).resolves({});
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(PutCommand).resolves({});
-    s3.on(GetObjectCommand).callsFake(() => ({ Body: s3Body(TINY_PNG), ETag: '"abc123"' }));
+    reset();
   });
   const handler = () => createIngestHandler(() => testDeps());
 

@@ -3,6 +3,9 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { MemoryMessageStore, type DeadLetter, type MessageStore, type StoredMessage } from "./message-store";
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from "./retry-policy";
 
+/** Orders messages sent in the same millisecond (see StoredMessage.seq). */
+let nextSeq = 0;
+
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export interface LocalQueueOptions {
@@ -42,7 +45,7 @@ export class LocalQueue {
   }
 
   send(body: string): string {
-    const message = { id: randomUUID(), body, receiveCount: 0, sentAt: Date.now() };
+    const message = { id: randomUUID(), body, receiveCount: 0, sentAt: Date.now(), seq: nextSeq++ };
     this.store.put(message);
     this.ready.push(message);
     this.pump();

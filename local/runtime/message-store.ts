@@ -7,7 +7,13 @@ export interface StoredMessage {
   body: string;
   receiveCount: number;
   sentAt: number;
+  /** Send order within one process: breaks ties between messages sent in the same millisecond. */
+  seq?: number;
 }
+
+/** Oldest first: by send time, then by send order. */
+const bySendOrder = (a: StoredMessage, b: StoredMessage) =>
+  a.sentAt - b.sentAt || (a.seq ?? 0) - (b.seq ?? 0);
 
 export interface DeadLetter extends StoredMessage {
   deadLetteredAt: number;
@@ -37,7 +43,7 @@ export class MemoryMessageStore implements MessageStore {
     this.dead.push({ ...message });
   }
   pending(): StoredMessage[] {
-    return [...this.live.values()].sort((a, b) => a.sentAt - b.sentAt);
+    return [...this.live.values()].sort(bySendOrder);
   }
   deadLetters(): DeadLetter[] {
     return [...this.dead];
@@ -75,7 +81,7 @@ export class FileMessageStore implements MessageStore {
   }
 
   pending(): StoredMessage[] {
-    return readAll<StoredMessage>(this.pendingDir).sort((a, b) => a.sentAt - b.sentAt);
+    return readAll<StoredMessage>(this.pendingDir).sort(bySendOrder);
   }
 
   deadLetters(): DeadLetter[] {

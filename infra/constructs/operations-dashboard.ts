@@ -37,6 +37,15 @@ export class OperationsDashboard extends Construct {
       get: (f: MonitoredFunction) => cloudwatch.IMetric,
     ): cloudwatch.GraphWidget =>
       new cloudwatch.GraphWidget({ title: label, width: 8, left: pipeline.functions.map(get) });
+    /** `series`: label → API Gateway metric name, all with one statistic. */
+    const apiGraph = (title: string, statistic: string, series: Record<string, string>) =>
+      new cloudwatch.GraphWidget({
+        title,
+        width: 8,
+        left: Object.entries(series).map(([label, metricName]) =>
+          pipeline.apiStage.metric(metricName, { statistic, period, label }),
+        ),
+      });
 
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       dashboardName: props.dashboardName ?? `${Stack.of(this).stackName}-operations`,
@@ -107,28 +116,16 @@ export class OperationsDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: "API requests and errors",
-        width: 8,
-        left: [
-          pipeline.apiStage.metricCount({ statistic: "Sum", period, label: "requests" }),
-          pipeline.apiStage.metricClientError({ statistic: "Sum", period, label: "4xx" }),
-          pipeline.apiStage.metricServerError({ statistic: "Sum", period, label: "5xx" }),
-        ],
-      }),
+      apiGraph("API requests and errors", "Sum", { requests: "Count", "4xx": "4XXError", "5xx": "5XXError" }),
       new cloudwatch.GraphWidget({
         title: "API 5xx rate (%)",
         width: 8,
         left: [alarms.apiServerErrorRate],
         leftAnnotations: [{ value: settings.apiServerErrorRatePercent.threshold, label: "alarm" }],
       }),
-      new cloudwatch.GraphWidget({
-        title: "API latency (ms)",
-        width: 8,
-        left: [
-          pipeline.apiStage.metricLatency({ statistic: "p95", period, label: "latency p95" }),
-          pipeline.apiStage.metricIntegrationLatency({ statistic: "p95", period, label: "integration p95" }),
-        ],
+      apiGraph("API latency (ms)", "p95", {
+        "latency p95": "Latency",
+        "integration p95": "IntegrationLatency",
       }),
     );
   }

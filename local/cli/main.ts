@@ -58,15 +58,7 @@ program
   .option("--timeout <seconds>", "how long to wait for results", positiveInt, 600)
   .option("--json", "print a JSON array", false)
   .action(async (paths: string[], o) => {
-    process.exitCode = await (
-      await commands.ingest()
-    ).ingestCommand(paths, {
-      dataDir: o.dataDir,
-      vendor: o.vendor,
-      batch: o.batch,
-      json: o.json,
-      timeout: o.timeout,
-    });
+    process.exitCode = await (await commands.ingest()).ingestCommand(paths, o);
   });
 
 program
@@ -102,13 +94,7 @@ program
   .option("--workers <n>", "OCR worker threads", positiveInt)
   .option("--json", "print exactly one JSON object", false)
   .action(async (file: string | undefined, o) => {
-    process.exitCode = await (
-      await commands.extract()
-    ).extractCommand(file, {
-      textractJson: o.textractJson,
-      json: o.json,
-      workers: o.workers,
-    });
+    process.exitCode = await (await commands.extract()).extractCommand(file, o);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isProcessAlive as isAlive } from "../../shared/adapters/os/process-alive";
 
 /** Written by `chartbridge start` so the other CLI commands can find the running stack. */
 export interface RuntimeInfo {
@@ -22,15 +23,6 @@ export function writeRuntimeInfo(dataDir: string, info: RuntimeInfo): void {
 
 export function removeRuntimeInfo(dataDir: string): void {
   rmSync(join(dataDir, FILE), { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function readInfo(dataDir: string): RuntimeInfo | undefined {

@@ -7,34 +7,26 @@ import { ChartbridgeError } from "../errors/chartbridge-error";
 
 /** A request the API cannot answer as sent: `reason` names the parameter and why, never its value. */
 export class BadRequestError extends ChartbridgeError {
-  readonly name = "BadRequestError";
-  readonly code = "BAD_REQUEST";
-  readonly retryable = false;
-
   constructor(reason: string) {
-    super(reason);
+    super({ name: "BadRequestError", code: "BAD_REQUEST", retryable: false }, reason);
   }
 }
 
 export class NotFoundError extends ChartbridgeError {
-  readonly name = "NotFoundError";
-  readonly code = "NOT_FOUND";
-  readonly retryable = false;
-
   constructor(what: "record" | "route") {
     super(
+      { name: "NotFoundError", code: "NOT_FOUND", retryable: false },
       what === "record" ? "no record with this id" : "no such route; use /health, /search or /records/{id}",
     );
   }
 }
 
 export class MethodNotAllowedError extends ChartbridgeError {
-  readonly name = "MethodNotAllowedError";
-  readonly code = "METHOD_NOT_ALLOWED";
-  readonly retryable = false;
-
   constructor() {
-    super("only GET is supported");
+    super(
+      { name: "MethodNotAllowedError", code: "METHOD_NOT_ALLOWED", retryable: false },
+      "only GET is supported",
+    );
   }
 }
 

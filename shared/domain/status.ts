@@ -70,15 +70,14 @@ export interface StatusTransition {
 
 /** A step tried to move a record along a transition the lifecycle does not allow: a bug, not bad input. */
 export class InvalidTransitionError extends ChartbridgeError {
-  readonly name = "InvalidTransitionError";
-  readonly code = "INVALID_TRANSITION";
-  readonly retryable = false;
-
   constructor(
     readonly from: DocumentStatus,
     readonly to: DocumentStatus,
   ) {
-    super(`Invalid status transition ${from} → ${to}`);
+    super(
+      { name: "InvalidTransitionError", code: "INVALID_TRANSITION", retryable: false },
+      `Invalid status transition ${from} → ${to}`,
+    );
   }
 }
 

@@ -8,14 +8,27 @@
  * What may vary per occurrence (an id, a library's own text) goes in fields or `cause`, which are never
  * logged or returned. Errors of other origins (the AWS SDK, libraries) are classified by the failure policy.
  */
-export abstract class ChartbridgeError extends Error {
-  abstract override readonly name: string;
-  abstract readonly code: string;
-  abstract readonly retryable: boolean;
-  readonly loggable: boolean = true;
+/** What a subclass declares once: its name, code, and how the failure policy and the logger treat it. */
+export interface ErrorKind {
+  readonly name: string;
+  readonly code: string;
+  readonly retryable: boolean;
+  /** @default true */
+  readonly loggable?: boolean;
+}
 
-  constructor(message: string, options?: { cause?: unknown }) {
+export abstract class ChartbridgeError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly loggable: boolean;
+
+  /** `message` defaults to the code: a message that is only the code is always safe to log. */
+  constructor(kind: ErrorKind, message: string = kind.code, options?: { cause?: unknown }) {
     super(message, options);
+    this.name = kind.name;
+    this.code = kind.code;
+    this.retryable = kind.retryable;
+    this.loggable = kind.loggable ?? true;
   }
 }
 

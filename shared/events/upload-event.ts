@@ -46,14 +46,13 @@ const S3TestEventSchema = z.object({ Event: z.literal("s3:TestEvent") });
 
 /** A queue message that announces no upload we understand: the same on every delivery. */
 export class UnrecognizedEventError extends ChartbridgeError {
-  readonly name = "UnrecognizedEventError";
-  readonly code = "UNRECOGNIZED_EVENT";
-  readonly retryable = false;
-
   constructor(
     what: "body is not JSON" | "neither an S3 notification nor an EventBridge Object Created event",
   ) {
-    super(`Unrecognized upload event: ${what}`);
+    super(
+      { name: "UnrecognizedEventError", code: "UNRECOGNIZED_EVENT", retryable: false },
+      `Unrecognized upload event: ${what}`,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import * as mupdf from "mupdf";
+import { forEachDrawnImage } from "./drawn-images";
 import type { ByteSource } from "./byte-source";
 import { imageTooLarge, readHeaders, unreadable } from "./read-headers";
 import type { FileType } from "./sniff-file-type";
@@ -121,18 +122,9 @@ function checkPdfPages(doc: mupdf.Document, fileType: FileType, size: number, pa
 /** Pixel width or height of the largest image drawn on the page, from the image headers (nothing decoded). */
 function largestImageSide(page: mupdf.Page): number {
   let largest = 0;
-  const device = new mupdf.Device({
-    fillImage(image: mupdf.Image) {
-      largest = Math.max(largest, image.getWidth(), image.getHeight());
-      image.destroy();
-    },
+  forEachDrawnImage(page, (image) => {
+    largest = Math.max(largest, image.getWidth(), image.getHeight());
   });
-  try {
-    page.run(device, mupdf.Matrix.identity);
-    device.close();
-  } finally {
-    device.destroy();
-  }
   return largest;
 }
 

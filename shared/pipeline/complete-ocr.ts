@@ -164,12 +164,11 @@ function isAwaitedCompletion(
 
 /** A completion for a record that has not reached OCR_PENDING: retried (the message returns to the queue). */
 export class OcrCompletionTooEarlyError extends ChartbridgeError {
-  readonly name = "OcrCompletionTooEarlyError";
-  readonly code = "OCR_COMPLETION_TOO_EARLY";
-  readonly retryable = true;
-
   constructor(readonly documentId: string) {
-    super(`OCR completion for ${documentId} arrived before the record was waiting for it`);
+    super(
+      { name: "OcrCompletionTooEarlyError", code: "OCR_COMPLETION_TOO_EARLY", retryable: true },
+      `OCR completion for ${documentId} arrived before the record was waiting for it`,
+    );
   }
 }
 

@@ -48,11 +48,7 @@ export function decodeCursor(value: string): SearchCursor | undefined {
 
 /** Thrown by a SearchIndex given a cursor it cannot use (forged, or issued by the other engine). */
 export class InvalidCursorError extends ChartbridgeError {
-  readonly name = "InvalidCursorError";
-  readonly code = "INVALID_CURSOR";
-  readonly retryable = false;
-
   constructor() {
-    super(CURSOR_MESSAGE);
+    super({ name: "InvalidCursorError", code: "INVALID_CURSOR", retryable: false }, CURSOR_MESSAGE);
   }
 }

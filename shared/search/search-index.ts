@@ -61,6 +61,21 @@ export interface SearchHit {
   score?: number;
 }
 
+type HitFields = SearchHit["fields"];
+const HIT_FIELDS = [
+  "patientName",
+  "dateOfBirth",
+  "mrn",
+  "dateOfService",
+] as const satisfies (keyof HitFields)[];
+
+/** The identity fields a hit shows, from an indexed document (fields it lacks stay absent, not undefined). */
+export function hitFields(doc: Partial<Record<keyof HitFields, string>>): HitFields {
+  const fields: HitFields = {};
+  for (const name of HIT_FIELDS) if (doc[name] !== undefined) fields[name] = doc[name];
+  return fields;
+}
+
 export interface SearchResult {
   total: number;
   hits: SearchHit[];

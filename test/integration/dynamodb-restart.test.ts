@@ -9,15 +9,7 @@ import { buildChartSpec } from "../../samples/generator/chart-spec";
 import { toPng } from "../../samples/generator/render-chart";
 import { documentIdFor } from "../../shared/domain/document-id";
 import { isTerminal } from "../../shared/domain/status";
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isProcessAlive as isAlive } from "../../shared/adapters/os/process-alive";
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

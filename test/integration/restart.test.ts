@@ -8,15 +8,7 @@ import { buildChartSpec } from "../../samples/generator/chart-spec";
 import { toPng } from "../../samples/generator/render-chart";
 import { documentIdFor } from "../../shared/domain/document-id";
 import { isTerminal } from "../../shared/domain/status";
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isProcessAlive as isAlive } from "../../shared/adapters/os/process-alive";
 
 async function settle(stack: LocalStack, id: string) {
   for (let i = 0; i < 600; i++) {

@@ -84,6 +84,24 @@ function signedHeaders(req: IncomingMessage, names: string[]): Record<string, st
   return headers;
 }
 
+/** The request as received, with only the headers the client says it signed, for the SDK signer to sign again. */
+function requestToVerify(
+  req: IncomingMessage,
+  rawPath: string,
+  query: QueryParameterBag,
+  names: string[],
+): HttpRequest {
+  const headers = signedHeaders(req, names);
+  return {
+    method: req.method ?? "GET",
+    protocol: "http:",
+    hostname: "",
+    path: rawPath,
+    query: { ...query },
+    headers,
+  };
+}
+
 /**
  * Verifies SigV4 (Authorization header or presigned query) by recomputing the signature with the SDK's own
  * signer over the request as received, and comparing in constant time.
@@ -130,14 +148,7 @@ async function verifyHeader(
 
   const names = headerList.split(";");
   if (!names.includes("host")) throw S3Errors.signatureDoesNotMatch();
-  const request: HttpRequest = {
-    method: req.method ?? "GET",
-    protocol: "http:",
-    hostname: "",
-    path: rawPath,
-    query: { ...query },
-    headers: signedHeaders(req, names),
-  };
+  const request = requestToVerify(req, rawPath, query, names);
   const signed = await signerFor(scope.region).sign(request, {
     signingDate,
     signableHeaders: new Set(names),
@@ -176,17 +187,8 @@ async function verifyPresigned(
   const names = one("X-Amz-SignedHeaders").split(";");
   const signature = one("X-Amz-Signature");
 
-  const headers = signedHeaders(req, names);
-  const request: HttpRequest = {
-    method: req.method ?? "GET",
-    protocol: "http:",
-    hostname: "",
-    path: rawPath,
-    query: { ...query },
-    headers,
-    // Presigned requests sign UNSIGNED-PAYLOAD unless the client signed x-amz-content-sha256 itself.
-    body: {},
-  };
+  // Presigned requests sign UNSIGNED-PAYLOAD unless the client signed x-amz-content-sha256 itself.
+  const request: HttpRequest = { ...requestToVerify(req, rawPath, query, names), body: {} };
   const presigned = await signerFor(scope.region).presign(request, {
     signingDate,
     expiresIn,
@@ -196,7 +198,7 @@ async function verifyPresigned(
   const expected = presigned.query?.["X-Amz-Signature"];
   if (presigned.query?.["X-Amz-SignedHeaders"] !== names.join(";")) throw S3Errors.signatureDoesNotMatch();
   if (typeof expected !== "string" || !equalHex(expected, signature)) throw S3Errors.signatureDoesNotMatch();
-  return { payloadHash: headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD" };
+  return { payloadHash: request.headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD" };
 }
 
 /** Each chunk of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body signs its data and the previous signature. */

@@ -369,20 +369,14 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, "r");
+/** fsync: a directory is opened read-only (its entries are what must reach the disk), a file read-write. */
+async function fsync(path: string, flags: "r" | "r+"): Promise<void> {
+  const handle = await open(path, flags);
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
-
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+const syncDir = (dir: string) => fsync(dir, "r");
+const syncFile = (path: string) => fsync(path, "r+");

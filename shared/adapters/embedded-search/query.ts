@@ -15,6 +15,7 @@ import { mrnKey } from "../../domain/mrn";
 import { highlight, normalizeTerm, tokenize } from "../../search/highlight";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "../../search/parse-search-params";
 import {
+  hitFields,
   TEXT_SEARCH_FIELDS,
   type SearchDocument,
   type SearchHit,
@@ -144,11 +145,7 @@ function newestFirst(a: SearchDocument, b: SearchDocument): number {
 }
 
 function toHit(doc: SearchDocument, score: number | undefined, matchedTerms: string[]): SearchHit {
-  const fields: SearchHit["fields"] = {};
-  if (doc.patientName !== undefined) fields.patientName = doc.patientName;
-  if (doc.dateOfBirth !== undefined) fields.dateOfBirth = doc.dateOfBirth;
-  if (doc.mrn !== undefined) fields.mrn = doc.mrn;
-  if (doc.dateOfService !== undefined) fields.dateOfService = doc.dateOfService;
+  const fields = hitFields(doc);
   const hit: SearchHit = {
     id: doc.id,
     status: doc.status,

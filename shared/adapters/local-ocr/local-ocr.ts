@@ -126,9 +126,10 @@ export interface LocalOcrEngineOptions {
 export const RESULT_PAGE_SIZE = 1000;
 
 export class InvalidJobIdError extends ChartbridgeError {
-  readonly name = "InvalidJobIdException"; // the Textract SDK error name callers may match on
-  readonly code = "INVALID_JOB_ID";
-  readonly retryable = false;
+  constructor(message: string) {
+    // Named as the Textract SDK names it: callers may match on it.
+    super({ name: "InvalidJobIdException", code: "INVALID_JOB_ID", retryable: false }, message);
+  }
 }
 
 export const localJobId = (documentId: string) => `local-${documentId}`;

@@ -1,5 +1,6 @@
 import * as mupdf from "mupdf";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
+import { forEachDrawnImage } from "../../intake/drawn-images";
 import { cleanUpScan } from "./preprocess-scan";
 import { removeRuleLines } from "./remove-rule-lines";
 
@@ -64,9 +65,13 @@ export function detectMimeType(bytes: Uint8Array): SupportedMimeType | undefined
 
 /** MuPDF cannot open the document; mupdf's own text, if any, is kept as the cause (not logged). */
 export class UnsupportedDocumentError extends ChartbridgeError {
-  readonly name = "UnsupportedDocumentError";
-  readonly code = "UNSUPPORTED_DOCUMENT";
-  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      { name: "UnsupportedDocumentError", code: "UNSUPPORTED_DOCUMENT", retryable: false },
+      message,
+      options,
+    );
+  }
 }
 
 /**
@@ -74,12 +79,8 @@ export class UnsupportedDocumentError extends ChartbridgeError {
  * bare code, so the OCR failure is logged with it (complete-ocr logs code-shaped status messages only).
  */
 export class PageTooLargeError extends ChartbridgeError {
-  readonly name = "PageTooLargeError";
-  readonly code = "PAGE_TOO_LARGE";
-  readonly retryable = false;
-
   constructor() {
-    super("PAGE_TOO_LARGE");
+    super({ name: "PageTooLargeError", code: "PAGE_TOO_LARGE", retryable: false });
   }
 }
 
@@ -155,23 +156,14 @@ export class PageRenderer {
  */
 function nativeImageDpi(page: mupdf.Page): number | undefined {
   let best: number | undefined;
-  const device = new mupdf.Device({
-    fillImage(image: mupdf.Image, ctm: mupdf.Matrix) {
-      const widthPts = Math.hypot(ctm[0], ctm[1]);
-      const heightPts = Math.hypot(ctm[2], ctm[3]);
-      if (widthPts > 0 && heightPts > 0) {
-        const dpi = Math.max(image.getWidth() / widthPts, image.getHeight() / heightPts) * POINTS_PER_INCH;
-        best = Math.max(best ?? 0, dpi);
-      }
-      image.destroy();
-    },
+  forEachDrawnImage(page, (image, ctm) => {
+    const widthPts = Math.hypot(ctm[0], ctm[1]);
+    const heightPts = Math.hypot(ctm[2], ctm[3]);
+    if (widthPts > 0 && heightPts > 0) {
+      const dpi = Math.max(image.getWidth() / widthPts, image.getHeight() / heightPts) * POINTS_PER_INCH;
+      best = Math.max(best ?? 0, dpi);
+    }
   });
-  try {
-    page.run(device, mupdf.Matrix.identity);
-    device.close();
-  } finally {
-    device.destroy();
-  }
   return best;
 }
 

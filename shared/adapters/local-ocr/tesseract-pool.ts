@@ -194,12 +194,11 @@ export class TesseractPool implements RecognizerPool {
 
 /** A page took longer than the pool allows: the worker is replaced; the same page would hang again. */
 class JobTimeoutError extends ChartbridgeError {
-  readonly name = "JobTimeoutError";
-  readonly code = "OCR_TIMEOUT";
-  readonly retryable = false;
-
   constructor(ms: number) {
-    super(`tesseract job timed out after ${ms} ms`);
+    super(
+      { name: "JobTimeoutError", code: "OCR_TIMEOUT", retryable: false },
+      `tesseract job timed out after ${ms} ms`,
+    );
   }
 }
 

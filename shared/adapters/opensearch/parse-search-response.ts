@@ -2,7 +2,7 @@ import { ChartbridgeError } from "../../errors/chartbridge-error";
 import type { DocumentType } from "../../domain/document-types";
 import type { DocumentStatus } from "../../domain/status";
 import { encodeCursor } from "../../search/search-cursor";
-import type { SearchHit, SearchResult } from "../../search/search-index";
+import { hitFields, type SearchHit, type SearchResult } from "../../search/search-index";
 
 /** The parts of an OpenSearch `_search` response this adapter reads. */
 export interface OpenSearchSearchResponse {
@@ -30,12 +30,11 @@ export interface OpenSearchSearchResponse {
 
 /** OpenSearch answered with a body this adapter cannot read (a proxy's error page, a changed API). */
 export class UnexpectedSearchResponseError extends ChartbridgeError {
-  readonly name = "UnexpectedSearchResponseError";
-  readonly code = "UNEXPECTED_SEARCH_RESPONSE";
-  readonly retryable = false;
-
   constructor(detail: "no hits.hits array" | "a hit has no status") {
-    super(`Unexpected OpenSearch search response: ${detail}`);
+    super(
+      { name: "UnexpectedSearchResponseError", code: "UNEXPECTED_SEARCH_RESPONSE", retryable: false },
+      `Unexpected OpenSearch search response: ${detail}`,
+    );
   }
 }
 
@@ -57,11 +56,7 @@ export function parseSearchResponse(body: unknown, limit: number, seen = 0): Sea
     hits: hits.hits.map((h): SearchHit => {
       const source = h._source ?? {};
       if (!source.status) throw new UnexpectedSearchResponseError("a hit has no status");
-      const fields: SearchHit["fields"] = {};
-      if (source.patientName !== undefined) fields.patientName = source.patientName;
-      if (source.dateOfBirth !== undefined) fields.dateOfBirth = source.dateOfBirth;
-      if (source.mrn !== undefined) fields.mrn = source.mrn;
-      if (source.dateOfService !== undefined) fields.dateOfService = source.dateOfService;
+      const fields = hitFields(source);
       const hit: SearchHit = {
         id: source.id ?? h._id,
         status: source.status,

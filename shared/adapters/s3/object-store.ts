@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ObjectNotFoundError } from "../../errors";
 import type { DownloadedObject, DownloadOptions, ObjectStore } from "../../pipeline/ports";
+import { isProcessAlive as isAlive } from "../os/process-alive";
 
 /** Temporary download folders are named `<prefix><pid>-<random>`, so leftovers of dead processes can be found. */
 const DOWNLOAD_PREFIX = "chartbridge-download-";
@@ -142,14 +143,5 @@ async function sweepStaleDownloads(parent: string): Promise<void> {
     if (!match) continue;
     const pid = Number(match[1]);
     if (pid === process.pid || !isAlive(pid)) await rm(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

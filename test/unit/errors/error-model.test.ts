@@ -83,10 +83,9 @@ describe("safeError", () => {
 
   it("leaves out the message of an error whose class says it may not be logged", () => {
     class QuotingError extends ChartbridgeError {
-      readonly name = "QuotingError";
-      readonly code = "QUOTING";
-      readonly retryable = false;
-      override readonly loggable = false;
+      constructor(message: string) {
+        super({ name: "QuotingError", code: "QUOTING", retryable: false, loggable: false }, message);
+      }
     }
     expect(safeError(new QuotingError("Maria Lopez"))).toEqual({
       errorName: "QuotingError",

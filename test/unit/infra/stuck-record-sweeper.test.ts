@@ -1,46 +1,27 @@
-import { Template } from "aws-cdk-lib/assertions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
-import {
-  actionsOf,
-  flat,
-  logicalId,
-  ofType,
-  referencedIds,
-  type Resources,
-  type Statement,
-} from "./template";
-
-/** One synthesis (no Lambda bundling), shared by the tests. */
-const SYNTH_TIMEOUT_MS = 60_000;
+import { describe, expect, it } from "vitest";
+import { synthesizedOnce } from "./synth-chartbridge";
+import * as cfn from "./template";
 
 describe("StuckRecordSweeper (dev)", () => {
-  let synth: SynthesizedChartbridge;
-  let resources: Resources;
-  let functionId: string;
-  let statements: Statement[];
-
-  beforeAll(() => {
-    synth = synthChartbridge("dev");
-    if (synth.synthError) throw synth.synthError;
-    resources = Template.fromStack(synth.stack).toJSON().Resources as Resources;
-    functionId = logicalId(synth.stack.sweeper.sweeperFunction.function);
-    const roleId = logicalId(synth.stack.sweeper.sweeperFunction.role);
-    statements = ofType(resources, "AWS::IAM::Policy")
-      .filter(([, p]) => referencedIds(p.Roles).has(roleId))
-      .flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
-  }, SYNTH_TIMEOUT_MS);
-  afterAll(() => synth?.cleanup());
+  const synthesized = synthesizedOnce("dev");
+  const sweeper = () => {
+    const { stack, resources } = synthesized();
+    const functionId = cfn.logicalId(stack.sweeper.sweeperFunction.function);
+    const roleId = cfn.logicalId(stack.sweeper.sweeperFunction.role);
+    return { stack, resources, functionId, statements: cfn.statementsOfRole(resources, roleId) };
+  };
 
   it("runs the sweeper function on a schedule from cdk.json", () => {
-    const rules = ofType(resources, "AWS::Events::Rule").filter(([, p]) => p.ScheduleExpression);
+    const { resources, functionId } = sweeper();
+    const rules = cfn.ofType(resources, "AWS::Events::Rule").filter(([, p]) => p.ScheduleExpression);
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0]!;
     expect(rule.ScheduleExpression).toBe("rate(15 minutes)");
-    expect(referencedIds(rule.Targets)).toContain(functionId);
+    expect(cfn.referencedIds(rule.Targets)).toContain(functionId);
   });
 
   it("gives the function its settings, one run at a time", () => {
+    const { resources, functionId } = sweeper();
     const fn = resources[functionId]!.Properties!;
     expect(fn.ReservedConcurrentExecutions).toBe(1);
     expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
@@ -52,9 +33,10 @@ describe("StuckRecordSweeper (dev)", () => {
   });
 
   it("may query only the by-status index and read/write single records, never scan", () => {
-    const tableId = logicalId(synth.stack.records.table);
-    const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")));
-    const grants = dynamo.map((s) => ({ actions: actionsOf(s).sort(), resources: flat(s.Resource) }));
+    const { stack, statements } = sweeper();
+    const tableId = cfn.logicalId(stack.records.table);
+    const dynamo = statements.filter((s) => cfn.actionsOf(s).some((a) => a.startsWith("dynamodb:")));
+    const grants = dynamo.map((s) => ({ actions: cfn.actionsOf(s).sort(), resources: cfn.flat(s.Resource) }));
     expect(grants).toEqual([
       { actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: `<${tableId}.Arn>` },
       { actions: ["dynamodb:Query"], resources: `<${tableId}.Arn>/index/byStatus` },
@@ -62,7 +44,8 @@ describe("StuckRecordSweeper (dev)", () => {
   });
 
   it("may start and read Textract jobs and pass the Textract publish role", () => {
-    const actions = statements.flatMap(actionsOf);
+    const { stack, statements } = sweeper();
+    const actions = statements.flatMap(cfn.actionsOf);
     expect(actions).toEqual(
       expect.arrayContaining([
         "textract:StartDocumentTextDetection",
@@ -70,12 +53,13 @@ describe("StuckRecordSweeper (dev)", () => {
         "iam:PassRole",
       ]),
     );
-    const passRole = statements.find((s) => actionsOf(s).includes("iam:PassRole"))!;
-    expect(flat(passRole.Resource)).toBe(`<${logicalId(synth.stack.pipeline.textractPublishRole)}.Arn>`);
+    const passRole = statements.find((s) => cfn.actionsOf(s).includes("iam:PassRole"))!;
+    expect(cfn.flat(passRole.Resource)).toBe(`<${cfn.logicalId(stack.pipeline.textractPublishRole)}.Arn>`);
   });
 
   it("backs the query with a sparse KEYS_ONLY index on the records table", () => {
-    const table = resources[logicalId(synth.stack.records.table)]!.Properties!;
+    const { stack, resources } = sweeper();
+    const table = resources[cfn.logicalId(stack.records.table)]!.Properties!;
     const indexes = table.GlobalSecondaryIndexes as {
       IndexName: string;
       Projection: unknown;

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CloudAssembly } from "aws-cdk-lib/cx-api";
+import { Template } from "aws-cdk-lib/assertions";
+import { afterAll, beforeAll } from "vitest";
 import { buildChartbridgeApp, type ChartbridgeApp } from "../../../infra/chartbridge-app";
+import type { ChartbridgeStack } from "../../../infra/stacks/chartbridge-stack";
+import type { Resources } from "./template";
 
 const CDK_JSON = fileURLToPath(new URL("../../../cdk.json", import.meta.url));
 
@@ -42,4 +46,31 @@ export function synthChartbridge(
   } catch (error) {
     return { ...built, synthError: error as Error, cleanup };
   }
+}
+
+/** Synthesis of the whole app takes seconds; 2 cores under load need far more than vitest's default. */
+export const SYNTH_TIMEOUT_MS = 60_000;
+
+export interface SynthesizedStack {
+  readonly stack: ChartbridgeStack;
+  readonly resources: Resources;
+}
+
+/**
+ * Synthesizes the main stack of `envName` once for the enclosing describe block (in beforeAll) and removes
+ * the assembly after it. Call the returned function inside tests.
+ */
+export function synthesizedOnce(envName: string): () => SynthesizedStack {
+  let synth: SynthesizedChartbridge | undefined;
+  let resources: Resources | undefined;
+  beforeAll(() => {
+    synth = synthChartbridge(envName);
+    if (synth.synthError) throw synth.synthError;
+    resources = Template.fromStack(synth.stack).toJSON().Resources as Resources;
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synth?.cleanup());
+  return () => {
+    if (!synth || !resources) throw new Error("synthesizedOnce: used outside a test");
+    return { stack: synth.stack, resources };
+  };
 }

@@ -86,3 +86,10 @@ export function tableSchemaOf(table: Record<string, unknown>): Record<string, un
       : {}),
   };
 }
+
+/** Every statement of the IAM policies attached to the role with this logical id. */
+export function statementsOfRole(resources: Resources, roleId: string): Statement[] {
+  return ofType(resources, "AWS::IAM::Policy")
+    .filter(([, p]) => referencedIds(p.Roles).has(roleId))
+    .flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
+}

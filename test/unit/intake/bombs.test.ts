@@ -38,25 +38,21 @@ describe("files whose headers claim pages beyond Textract's limits", () => {
     }
   });
 
-  it("rejects a PNG whose IHDR claims 65,000 × 65,000 pixels as IMAGE_TOO_LARGE", () => {
-    expect(validateUpload(pngBomb())).toMatchObject({
-      ok: false,
-      reasonCode: "IMAGE_TOO_LARGE",
-      detail: "maxPixelSide=65000",
-      fileType: "png",
-    });
-    expect(openDocument).not.toHaveBeenCalled();
-  });
-
-  it("rejects a TIFF whose IFD claims 65,000 × 65,000 pixels as IMAGE_TOO_LARGE", () => {
-    expect(validateUpload(tiffBomb())).toMatchObject({
-      ok: false,
-      reasonCode: "IMAGE_TOO_LARGE",
-      detail: "maxPixelSide=65000",
-      fileType: "tiff",
-    });
-    expect(openDocument).not.toHaveBeenCalled();
-  });
+  it.each([
+    ["png", "IHDR", pngBomb],
+    ["tiff", "IFD", tiffBomb],
+  ] as const)(
+    "rejects a %s whose %s claims 65,000 × 65,000 pixels as IMAGE_TOO_LARGE",
+    (fileType, _, bomb) => {
+      expect(validateUpload(bomb())).toMatchObject({
+        ok: false,
+        reasonCode: "IMAGE_TOO_LARGE",
+        detail: "maxPixelSide=65000",
+        fileType,
+      });
+      expect(openDocument).not.toHaveBeenCalled();
+    },
+  );
 
   it("checks every TIFF page, not only the first", () => {
     const tiff = tiffBomb([

@@ -3,13 +3,9 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CreateBucketCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  LOCAL_S3_CREDENTIALS,
-  LOCAL_S3_REGION,
-  type ObjectCreatedEvent,
-} from "../../../../local/services/s3-local";
+import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from "../../../../local/services/s3-local";
 import { startTestS3, type TestS3 } from "./harness";
 
 /** Debian's awscli (`.ci/run` installs it); an older `aws` may come first on PATH. */
@@ -17,11 +13,8 @@ const AWS = "/usr/bin/aws";
 const BUCKET = "chartbridge-uploads";
 
 let t: TestS3;
-const events: ObjectCreatedEvent[] = [];
 beforeAll(async () => {
-  t = await startTestS3();
-  t.local.server.on("event", (e) => events.push(e));
-  await t.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  t = await startTestS3([BUCKET]);
 });
 afterAll(() => t.stop());
 
@@ -53,7 +46,7 @@ describe("aws CLI against the local S3", () => {
     expect(await aws("s3", "ls", `s3://${BUCKET}/`)).toContain("PRE vendor a/");
     const head = await t.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "vendor a/batch 1/scan.pdf" }));
     expect(head.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
-    expect(events.map((e) => [e.Records[0]!.eventName, e.Records[0]!.s3.object.key])).toEqual([
+    expect(t.events.map((e) => [e.Records[0]!.eventName, e.Records[0]!.s3.object.key])).toEqual([
       ["ObjectCreated:CompleteMultipartUpload", "vendor+a/batch+1/scan.pdf"],
     ]);
 

@@ -1,16 +1,12 @@
 import { request } from "node:http";
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NodeSha256 } from "../../../../local/services/local-s3/auth";
-import { LOCAL_S3_CREDENTIALS } from "../../../../local/services/s3-local";
-import { startTestS3, type TestS3 } from "./harness";
+import { localSigner, startTestS3, type TestS3 } from "./harness";
 
 const BUCKET = "chartbridge-uploads";
 let t: TestS3;
 beforeAll(async () => {
-  t = await startTestS3();
-  await t.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  t = await startTestS3([BUCKET]);
 });
 afterAll(() => t.stop());
 
@@ -24,13 +20,7 @@ async function chunkSignedPut(
   tamper = false,
 ): Promise<{ status: number; body: string }> {
   const url = new URL(t.local.endpoint);
-  const signer = new SignatureV4({
-    credentials: LOCAL_S3_CREDENTIALS,
-    region: "us-east-1",
-    service: "s3",
-    sha256: NodeSha256,
-    uriEscapePath: false,
-  });
+  const signer = localSigner();
   const signingDate = new Date();
   const framed: Buffer[] = [];
   const path = `/${BUCKET}/${encodeURIComponent(key)}`;

@@ -1,5 +1,4 @@
 import {
-  CreateBucketCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
@@ -28,8 +27,7 @@ const TWICE = KEYS.slice(0, 100);
 
 let t: TestS3;
 beforeAll(async () => {
-  t = await startTestS3();
-  await t.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  t = await startTestS3([BUCKET]);
   await inParallel(KEYS, 16, (Key) => t.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: Key })));
   // A second version of the first 100 keys.
   await inParallel(TWICE, 16, (Key) =>

@@ -20,11 +20,9 @@ import {
   S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NodeSha256 } from "../../../../local/services/local-s3/auth";
-import { LOCAL_S3_CREDENTIALS, type ObjectCreatedEvent } from "../../../../local/services/s3-local";
-import { filesUnder, startTestS3, type TestS3 } from "./harness";
+import { LOCAL_S3_CREDENTIALS } from "../../../../local/services/s3-local";
+import { filesUnder, localSigner, startTestS3, type TestS3 } from "./harness";
 
 const BUCKET = "chartbridge-uploads";
 const OTHER = "chartbridge-results";
@@ -59,13 +57,8 @@ function raw(endpoint: string, path: string, method = "GET"): Promise<{ status: 
 }
 
 let t: TestS3;
-const events: ObjectCreatedEvent[] = [];
-
 beforeAll(async () => {
-  t = await startTestS3();
-  t.local.server.on("event", (e) => events.push(e));
-  await t.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  await t.s3.send(new CreateBucketCommand({ Bucket: OTHER }));
+  t = await startTestS3([BUCKET, OTHER]);
 });
 afterAll(() => t.stop());
 
@@ -336,6 +329,23 @@ describe("credentials", () => {
   });
 });
 
+/** Uploads `bodies` as parts 1..n of the upload; returns the command that completes it with their ETags. */
+async function uploadParts(
+  Key: string,
+  UploadId: string,
+  bodies: (string | Buffer)[],
+): Promise<CompleteMultipartUploadCommand> {
+  const Parts = [];
+  for (const [i, Body] of bodies.entries()) {
+    const PartNumber = i + 1;
+    const { ETag } = await t.s3.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber, Body }),
+    );
+    Parts.push({ PartNumber, ETag });
+  }
+  return new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId, MultipartUpload: { Parts } });
+}
+
 describe("multipart uploads", () => {
   it("assembles parts into one version with S3's md5-of-md5s ETag and announces it", async () => {
     const Key = "big/scan.tiff";
@@ -344,25 +354,7 @@ describe("multipart uploads", () => {
     const { UploadId } = await t.s3.send(
       new CreateMultipartUploadCommand({ Bucket: BUCKET, Key, ContentType: "image/tiff" }),
     );
-    const p1 = await t.s3.send(
-      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 1, Body: part1 }),
-    );
-    const p2 = await t.s3.send(
-      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 2, Body: part2 }),
-    );
-    const done = await t.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: BUCKET,
-        Key,
-        UploadId,
-        MultipartUpload: {
-          Parts: [
-            { PartNumber: 1, ETag: p1.ETag },
-            { PartNumber: 2, ETag: p2.ETag },
-          ],
-        },
-      }),
-    );
+    const done = await t.s3.send(await uploadParts(Key, UploadId!, [part1, part2]));
     const md5 = (b: Buffer) => createHash("md5").update(b).digest();
     expect(done.ETag).toBe(
       `"${createHash("md5")
@@ -376,7 +368,7 @@ describe("multipart uploads", () => {
       true,
     );
 
-    const event = events.find((e) => e.Records[0]!.eventName === "ObjectCreated:CompleteMultipartUpload");
+    const event = t.events.find((e) => e.Records[0]!.eventName === "ObjectCreated:CompleteMultipartUpload");
     expect(event?.Records[0]!.s3.object).toMatchObject({
       key: "big/scan.tiff",
       size: part1.length + part2.length,
@@ -387,27 +379,7 @@ describe("multipart uploads", () => {
   it("refuses a small middle part and forgets an aborted upload", async () => {
     const Key = "small-parts";
     const { UploadId } = await t.s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key }));
-    const p1 = await t.s3.send(
-      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 1, Body: "a" }),
-    );
-    const p2 = await t.s3.send(
-      new UploadPartCommand({ Bucket: BUCKET, Key, UploadId, PartNumber: 2, Body: "b" }),
-    );
-    const small = await s3Error(
-      t.s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: BUCKET,
-          Key,
-          UploadId,
-          MultipartUpload: {
-            Parts: [
-              { PartNumber: 1, ETag: p1.ETag },
-              { PartNumber: 2, ETag: p2.ETag },
-            ],
-          },
-        }),
-      ),
-    );
+    const small = await s3Error(t.s3.send(await uploadParts(Key, UploadId!, ["a", "b"])));
     expect(small.name).toBe("EntityTooSmall");
     await t.s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key, UploadId }));
     const gone = await s3Error(
@@ -421,7 +393,7 @@ describe("notifications", () => {
   it("emits ObjectCreated:Put with the key URL-encoded like S3, size, eTag, versionId and a sequencer", async () => {
     const Key = "vendor a/Jane+Doe.pdf";
     const put = await t.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "pdf" }));
-    const record = events.at(-1)!.Records[0]!;
+    const record = t.events.at(-1)!.Records[0]!;
     expect(record.eventName).toBe("ObjectCreated:Put");
     expect(record.s3.bucket.name).toBe(BUCKET);
     expect(record.s3.object).toMatchObject({
@@ -436,13 +408,7 @@ describe("notifications", () => {
 
 async function presignedGet(endpoint: string, key: string): Promise<string> {
   const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    credentials: LOCAL_S3_CREDENTIALS,
-    region: "us-east-1",
-    service: "s3",
-    sha256: NodeSha256,
-    uriEscapePath: false,
-  });
+  const signer = localSigner();
   const path = `/${BUCKET}/${key.split("/").map(encodeURIComponent).join("/")}`;
   // As @aws-sdk/s3-request-presigner does: the payload is UNSIGNED-PAYLOAD, and that header is not signed.
   const unsigned = new Set(["x-amz-content-sha256"]);

@@ -9,6 +9,8 @@ import { OCR_FEATURE_SETS } from "./ocr/ocr-engine";
 const ConfigSchema = z.object({
   AWS_REGION: z._default(z.string(), "us-east-1"),
   TABLE_NAME: z._default(z.string(), "chartbridge-records"),
+  /** The audit trail's own table (append-only). */
+  AUDIT_TABLE_NAME: z._default(z.string(), "chartbridge-audit"),
   UPLOAD_BUCKET: z._default(z.string(), "chartbridge-uploads"),
   RESULTS_BUCKET: z._default(z.string(), "chartbridge-results"),
   /** Set locally: DynamoDB Local and the local S3. Unset in AWS. */

@@ -1,11 +1,12 @@
-/** Lambda: API Gateway proxy events → the records API (health, search, record by id). */
+/** Lambda: API Gateway proxy events → the records API (every route in shared/api/route-table.ts). */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy, { type MiddlewareObj } from "@middy/core";
 import httpErrorHandler from "@middy/http-error-handler";
 import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { httpErrorFor, INTERNAL_ERROR_BODY } from "../../shared/api/api-errors";
-import { handleApiRequest } from "../../shared/api/records-api";
+import { handleApiRequest, type ApiRequest, type ApiResponse } from "../../shared/api/records-api";
+import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/principal";
 import { loadConfig } from "../../shared/config";
 import { createLogger, safeError } from "../../shared/observability/logger";
 import { createApiDeps, type ApiHandlerDeps } from "./deps";
@@ -53,19 +54,46 @@ const apiHeaders = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult
   return { after: add, onError: add };
 };
 
+/** The request as the API sees it: the caller comes from the claims API Gateway's Cognito authorizer verified. */
+export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? undefined]),
+  );
+  const claims = event.requestContext.authorizer?.claims as AuthorizerClaims | undefined;
+  const principal = principalFromClaims(claims);
+  const body =
+    event.body === null
+      ? undefined
+      : event.isBase64Encoded
+        ? Buffer.from(event.body, "base64").toString()
+        : event.body;
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    query: { ...(event.queryStringParameters ?? {}) },
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    ...(principal ? { principal } : {}),
+    requestId: event.requestContext.requestId,
+    ...(event.requestContext.identity?.sourceIp ? { sourceIp: event.requestContext.identity.sourceIp } : {}),
+  };
+}
+
+/** JSON unless the route answered a string with its own Content-Type (CSV exports). */
+function toProxyResult(response: ApiResponse): APIGatewayProxyResult {
+  const raw = typeof response.body === "string" && response.headers?.["Content-Type"];
+  return {
+    statusCode: response.statusCode,
+    headers: { ...JSON_CONTENT_TYPE, ...response.headers },
+    body: raw ? (response.body as string) : JSON.stringify(response.body),
+  };
+}
+
 export function createApiHandler(getDeps: () => ApiHandlerDeps) {
   return (
     middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-      const query: Record<string, string | undefined> = { ...(event.queryStringParameters ?? {}) };
-      const response = await handleApiRequest(
-        { method: event.httpMethod, path: event.path, query },
-        getDeps(),
-      );
-      return {
-        statusCode: response.statusCode,
-        headers: { ...JSON_CONTENT_TYPE },
-        body: JSON.stringify(response.body),
-      };
+      const response = await handleApiRequest(toApiRequest(event), getDeps());
+      return toProxyResult(response);
     })
       .use(injectLambdaContext(getDeps().logger))
       // after/onError run in reverse order: error answer, then 500 fallback, then headers on every answer.

@@ -1,3 +1,4 @@
+import { issueLocalToken, type TokenSubject } from "../auth/local-tokens";
 import { readRuntimeInfo, type RuntimeInfo } from "../runtime/runtime-file";
 
 export class StackNotRunningError extends Error {
@@ -15,8 +16,20 @@ export function requireRuntime(dataDir: string): RuntimeInfo {
   return info;
 }
 
-/** Calls the running stack's HTTP API (the same API records staff and downstream systems use). */
-export async function apiGet<T>(apiUrl: string, path: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, apiUrl));
+/** The identity the CLI's own commands use against the local stack: a records-staff member. */
+export const LOCAL_STAFF: TokenSubject = { user: "local-staff", groups: ["records-staff"] };
+
+/**
+ * Calls the running stack's HTTP API (the same API records staff and downstream systems use) with a
+ * short-lived token of the local identity `as`.
+ */
+export async function apiGet<T>(
+  runtime: RuntimeInfo,
+  dataDir: string,
+  path: string,
+  as: TokenSubject = LOCAL_STAFF,
+): Promise<{ status: number; body: T }> {
+  const token = await issueLocalToken(dataDir, as, { ttlSeconds: 300 });
+  const res = await fetch(new URL(path, runtime.apiUrl), { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, body: (await res.json()) as T };
 }

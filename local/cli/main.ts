@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_TYPE_NAMES } from "../../shared/domain/document-types";
 import { STATUSES } from "../../shared/domain/status";
+import { RECORDS_READ_SCOPE, ROLES } from "../../shared/auth/principal";
 
 // Each command loads what it needs when it runs: `--help` or `search` need neither the OCR engine nor the SDKs.
 const commands = {
@@ -10,6 +11,7 @@ const commands = {
   search: () => import("./commands/search"),
   show: () => import("./commands/show"),
   extract: () => import("./commands/extract"),
+  token: () => import("./commands/token"),
 };
 
 const positiveInt = (value: string) => {
@@ -95,6 +97,20 @@ program
   .option("--json", "print exactly one JSON object", false)
   .action(async (file: string | undefined, o) => {
     process.exitCode = await (await commands.extract()).extractCommand(file, o);
+  });
+
+program
+  .command("token")
+  .description("print a bearer token for the running local stack (a user in a group, or a machine client)")
+  .addOption(dataDirOption())
+  .option("--user <name>", "user name (with --group)")
+  .addOption(new Option("--group <group...>", "the user's groups").choices([...ROLES]))
+  .option("--vendor <name>", "for a vendor user: the vendor whose uploads they see (default: the user name)")
+  .option("--client <name>", "a downstream system's app client (with --scope) instead of a user")
+  .option("--scope <scope...>", "the client's scopes", [RECORDS_READ_SCOPE])
+  .option("--ttl <seconds>", "lifetime", positiveInt, 3600)
+  .action(async (o) => {
+    process.exitCode = await (await commands.token()).tokenCommand(o);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -1,5 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { AuthorizerClaims } from "../../shared/auth/principal";
 
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -15,6 +16,12 @@ export interface HealthReport {
 
 export interface HttpApiOptions {
   host?: string;
+  /**
+   * Plays API Gateway's Cognito authorizer: given the Authorization header, the verified claims, or undefined
+   * (answered 401 before the handler runs). Paths in `publicPaths` skip it. Without it, no claims are passed.
+   */
+  authenticate?: (authorization: string | undefined) => Promise<AuthorizerClaims | undefined>;
+  publicPaths?: ReadonlySet<string>;
   /** Answers `GET /health` here, before the api handler, with the state of the local services. */
   health?: () => Promise<HealthReport>;
 }
@@ -24,6 +31,8 @@ export function toApiGatewayEvent(
   method: string,
   url: URL,
   headers: Record<string, string>,
+  claims?: AuthorizerClaims,
+  body?: string,
 ): APIGatewayProxyEvent {
   const query: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
@@ -41,13 +50,13 @@ export function toApiGatewayEvent(
     multiValueQueryStringParameters: hasQuery ? multi : null,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    body: null,
+    body: body ?? null,
     isBase64Encoded: false,
     stageVariables: null,
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
-      authorizer: null,
+      authorizer: claims ? { claims } : null,
       protocol: "HTTP/1.1",
       httpMethod: method,
       path: url.pathname,
@@ -94,6 +103,36 @@ async function withLocalHealth(
   };
 }
 
+/** What API Gateway answers itself when the authorizer refuses a token (the handler never runs). */
+const UNAUTHORIZED: APIGatewayProxyResult = {
+  statusCode: 401,
+  headers: {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "WWW-Authenticate": "Bearer",
+  },
+  body: JSON.stringify({ error: "Unauthorized", message: "a valid bearer token is required" }),
+};
+
+/** Request bodies over this size are refused by API Gateway (10 MB); the API's bodies are small JSON. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error("body too large"));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(size === 0 ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
 export async function startHttpApi(
   handler: ApiGatewayHandler,
@@ -115,7 +154,15 @@ export async function startHttpApi(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
     );
     const isHealth = options.health && url.pathname === "/health" && req.method === "GET";
-    handler(toApiGatewayEvent(req.method ?? "GET", url, headers))
+    const isPublic = options.publicPaths?.has(url.pathname.replace(/\/+$/, "") || "/") ?? false;
+    Promise.all([
+      readBody(req),
+      !isPublic && options.authenticate ? options.authenticate(req.headers.authorization) : null,
+    ])
+      .then(([body, claims]) => {
+        if (claims === undefined) return UNAUTHORIZED;
+        return handler(toApiGatewayEvent(req.method ?? "GET", url, headers, claims ?? undefined, body));
+      })
       .then(async (result) => (isHealth ? withLocalHealth(result, options.health!) : result))
       .then((result) => {
         res.writeHead(result.statusCode, result.headers as Record<string, string>);

@@ -28,10 +28,19 @@ import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { createApiHandler } from "../../functions/api/handler";
+import { ROUTES } from "../../shared/api/route-table";
+import { ensureSigningKey, localTokenVerifier } from "../auth/local-tokens";
+import type { ApiHandlerDeps } from "../../functions/api/deps";
+import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
 import { createIngestHandler } from "../../functions/ingest/handler";
 import { createOcrCompleteHandler } from "../../functions/ocr-complete/handler";
-import { ensureRecordsTable, startDynamoDbLocal, type DynamoDbLocal } from "../services/dynamodb-local";
+import {
+  ensureAuditTable,
+  ensureRecordsTable,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from "../services/dynamodb-local";
 import { ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
 import { listObjectVersions } from "./bucket-listing";
 import { startHttpApi, type DependencyState, type HealthReport } from "./http-api";
@@ -198,6 +207,7 @@ export class LocalStack {
       const s3 = createS3Client(config);
       await ensureBuckets(s3, [config.UPLOAD_BUCKET, config.RESULTS_BUCKET]);
       const { streamArn, created: tableCreated } = await ensureRecordsTable(dynamoClient, config.TABLE_NAME);
+      await ensureAuditTable(dynamoClient, config.AUDIT_TABLE_NAME);
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
       cleanup.push(() => search.close());
@@ -271,9 +281,17 @@ export class LocalStack {
     await this.poller.start();
     this.startSweeper();
 
-    const api = createApiHandler(() => this.deps);
+    const apiDeps: ApiHandlerDeps = {
+      ...this.deps,
+      audit: new AuditLogRepository(createDocumentClient(this.dynamoClient), this.config.AUDIT_TABLE_NAME),
+      now: () => new Date().toISOString(),
+    };
+    const api = createApiHandler(() => apiDeps);
+    await ensureSigningKey(this.dataDir);
     this.server = await startHttpApi((event) => api(event, lambdaContext("chartbridge-api")), this.apiPort, {
       health: () => this.health(),
+      authenticate: localTokenVerifier(this.dataDir),
+      publicPaths: new Set(ROUTES.filter((r) => r.access === "public").map((r) => r.path)),
     });
     writeRuntimeInfo(this.dataDir, {
       pid: process.pid,

@@ -17,6 +17,7 @@ import {
   STATUS_SK,
 } from "../../shared/adapters/dynamodb/table-design";
 import { assertJava17 } from "./java";
+import { auditTableDefinition } from "../../shared/adapters/dynamodb/audit-table-design";
 
 const JAR_DIR = "lib/dynamodb_local_2026-01-16";
 
@@ -191,6 +192,14 @@ export async function waitForDynamoDb(
         throw new Error(`DynamoDB Local did not become ready: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+}
+
+/** Creates the audit table if it does not exist yet (it has no stream and no index). */
+export async function ensureAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const tables = await client.send(new ListTablesCommand({}));
+  if (!tables.TableNames?.includes(tableName)) {
+    await client.send(new CreateTableCommand(auditTableDefinition(tableName)));
   }
 }
 

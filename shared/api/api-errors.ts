@@ -13,10 +13,10 @@ export class BadRequestError extends ChartbridgeError {
 }
 
 export class NotFoundError extends ChartbridgeError {
-  constructor(what: "record" | "route") {
+  constructor(what: "record" | "route" | "job") {
     super(
       { name: "NotFoundError", code: "NOT_FOUND", retryable: false },
-      what === "record" ? "no record with this id" : "no such route; use /health, /search or /records/{id}",
+      what === "route" ? "no such route; see /openapi.json" : `no ${what} with this id`,
     );
   }
 }
@@ -25,7 +25,44 @@ export class MethodNotAllowedError extends ChartbridgeError {
   constructor() {
     super(
       { name: "MethodNotAllowedError", code: "METHOD_NOT_ALLOWED", retryable: false },
-      "only GET is supported",
+      "this route does not support this method",
+    );
+  }
+}
+
+/** No verified identity reached the API (API Gateway answers this itself in AWS; the handler checks again). */
+export class UnauthorizedError extends ChartbridgeError {
+  constructor() {
+    super(
+      { name: "UnauthorizedError", code: "UNAUTHORIZED", retryable: false },
+      "a valid bearer token is required",
+    );
+  }
+}
+
+/** The caller is known but its roles or scopes do not grant what the route needs. */
+export class ForbiddenError extends ChartbridgeError {
+  constructor(reason = "your roles do not allow this request") {
+    super({ name: "ForbiddenError", code: "FORBIDDEN", retryable: false }, reason);
+  }
+}
+
+/** `If-Match` names a version that is no longer the record's current one: re-read and correct again. */
+export class PreconditionFailedError extends ChartbridgeError {
+  constructor() {
+    super(
+      { name: "PreconditionFailedError", code: "PRECONDITION_FAILED", retryable: false },
+      "the record has changed since the version in If-Match; read it again",
+    );
+  }
+}
+
+/** A required precondition header (If-Match) is missing. */
+export class PreconditionRequiredError extends ChartbridgeError {
+  constructor(header: "If-Match") {
+    super(
+      { name: "PreconditionRequiredError", code: "PRECONDITION_REQUIRED", retryable: false },
+      `the ${header} header with the record version is required`,
     );
   }
 }
@@ -34,8 +71,12 @@ export class MethodNotAllowedError extends ChartbridgeError {
 export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: string }>> = {
   BAD_REQUEST: { statusCode: 400, error: "BadRequest" },
   INVALID_CURSOR: { statusCode: 400, error: "BadRequest" },
+  UNAUTHORIZED: { statusCode: 401, error: "Unauthorized" },
+  FORBIDDEN: { statusCode: 403, error: "Forbidden" },
   NOT_FOUND: { statusCode: 404, error: "NotFound" },
   METHOD_NOT_ALLOWED: { statusCode: 405, error: "MethodNotAllowed" },
+  PRECONDITION_FAILED: { statusCode: 412, error: "PreconditionFailed" },
+  PRECONDITION_REQUIRED: { statusCode: 428, error: "PreconditionRequired" },
 };
 
 export interface ErrorBody {

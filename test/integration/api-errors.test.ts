@@ -1,16 +1,20 @@
 import { describe, expect, inject, it } from "vitest";
+import { issueLocalToken } from "../../local/auth/local-tokens";
+import { LOCAL_STAFF } from "../../local/cli/api-client";
 
 /** The records API's error answers on the running local stack (local HTTP server → api handler). */
 describe("HTTP API errors", () => {
   const apiUrl = inject("apiUrl");
-  const get = (path: string) => fetch(new URL(path, apiUrl));
+  const token = issueLocalToken(inject("dataDir"), LOCAL_STAFF);
+  const get = async (path: string) =>
+    fetch(new URL(path, apiUrl), { headers: { authorization: `Bearer ${await token}` } });
 
   it("answers a malformed percent-escape in a record id with 400, not 500", async () => {
     const res = await get("/records/%ZZ");
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
       error: "BadRequest",
-      message: "record id must look like doc_ followed by 32 hex digits",
+      message: "id: not a valid percent-encoded path segment",
     });
   });
 

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { issueLocalToken } from "../../local/auth/local-tokens";
+import { LOCAL_STAFF } from "../../local/cli/api-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildChartSpec } from "../../samples/generator/chart-spec";
 import { toPng } from "../../samples/generator/render-chart";
@@ -37,8 +39,9 @@ function blankPage(width = 850, height = 1100): Uint8Array {
   ]);
 }
 
-async function recordOf(apiUrl: string, id: string): Promise<ChartRecord | undefined> {
-  const res = await fetch(`${apiUrl}/records/${id}`);
+async function recordOf(apiUrl: string, dataDir: string, id: string): Promise<ChartRecord | undefined> {
+  const token = await issueLocalToken(dataDir, LOCAL_STAFF);
+  const res = await fetch(`${apiUrl}/records/${id}`, { headers: { authorization: `Bearer ${token}` } });
   return res.status === 200 ? ((await res.json()) as ChartRecord) : undefined;
 }
 
@@ -88,7 +91,7 @@ describe("chartbridge start, killed mid-batch", () => {
       const final = new Map<string, ChartRecord>();
       while (final.size < ids.length && Date.now() < deadline) {
         for (const id of ids.filter((i) => !final.has(i))) {
-          const record = await recordOf(second.info.apiUrl, id);
+          const record = await recordOf(second.info.apiUrl, dataDir, id);
           if (record && isTerminal(record.status)) final.set(id, record);
         }
         await new Promise((r) => setTimeout(r, 500));

@@ -11,6 +11,8 @@ declare module "vitest" {
     dynamoDbEndpoint: string;
     uploadBucket: string;
     tableName: string;
+    /** The stack's data dir: tests sign tokens with its local key (local/auth/local-tokens.ts). */
+    dataDir: string;
   }
 }
 
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
   project.provide("dynamoDbEndpoint", stack.config.DYNAMODB_ENDPOINT!);
   project.provide("uploadBucket", stack.config.UPLOAD_BUCKET);
   project.provide("tableName", stack.config.TABLE_NAME);
+  project.provide("dataDir", dataDir);
   return async () => {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
+import { issueLocalToken } from "../../local/auth/local-tokens";
+import { LOCAL_STAFF } from "../../local/cli/api-client";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import type { ChartRecord } from "../../shared/domain/chart-record";
 import { documentIdFor } from "../../shared/domain/document-id";
@@ -18,8 +20,13 @@ export function stackClient() {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
 
+  const staffToken = issueLocalToken(inject("dataDir"), LOCAL_STAFF);
+
+  /** A GET as a records-staff member (the identity the CLI uses). */
   async function get<T>(path: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(new URL(path, apiUrl));
+    const res = await fetch(new URL(path, apiUrl), {
+      headers: { authorization: `Bearer ${await staffToken}` },
+    });
     return { status: res.status, body: (await res.json()) as T };
   }
 

@@ -33,6 +33,9 @@ import type {
   SearchQuery,
   SearchResult,
 } from "../../shared/search/search-index";
+import { auditDay, chainEvent, type AuditEvent } from "../../shared/audit/audit-chain";
+import type { AuditEntry } from "../../shared/audit/audit-entry";
+import type { AuditLog } from "../../shared/audit/audit-log";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -277,4 +280,16 @@ export function inMemoryDeps(ocr: OcrEngine, clock = new TestClock()) {
     now: clock.now,
   };
   return { deps, records, objects, logger, clock };
+}
+
+/** The audit trail in memory, chained exactly as the DynamoDB adapter chains it; `fail` makes appends throw. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly events: AuditEvent[] = [];
+  fail = false;
+
+  async append(entry: AuditEntry): Promise<void> {
+    if (this.fail) throw new Error("audit store unavailable");
+    const previous = this.events.filter((e) => e.day === auditDay(entry.at)).at(-1);
+    this.events.push(chainEvent(entry, previous));
+  }
 }

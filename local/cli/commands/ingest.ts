@@ -26,7 +26,7 @@ export async function ingestCommand(paths: string[], opts: IngestOptions): Promi
   const outcomes = await waitForOutcomes(
     uploads,
     async (id) => {
-      const res = await apiGet<ChartRecord>(runtime.apiUrl, `/records/${id}`);
+      const res = await apiGet<ChartRecord>(runtime, opts.dataDir, `/records/${id}`);
       return res.status === 200 ? res.body : undefined;
     },
     { timeoutMs: opts.timeout * 1000, progress: !opts.json && process.stdout.isTTY === true },

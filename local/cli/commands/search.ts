@@ -20,7 +20,7 @@ export async function searchCommand(text: string | undefined, opts: SearchOption
     const value = opts[key];
     if (value) params.set(key, value);
   }
-  const res = await apiGet<SearchResult & { message?: string }>(runtime.apiUrl, `/search?${params}`);
+  const res = await apiGet<SearchResult & { message?: string }>(runtime, opts.dataDir, `/search?${params}`);
   if (res.status !== 200) {
     console.error(`Search failed (${res.status}): ${res.body.message ?? "unknown error"}`);
     return 1;

@@ -5,7 +5,8 @@ import { apiGet, requireRuntime } from "../api-client";
 export async function showCommand(id: string, opts: { dataDir: string; json: boolean }): Promise<number> {
   const runtime = requireRuntime(opts.dataDir);
   const res = await apiGet<ChartRecord & { message?: string }>(
-    runtime.apiUrl,
+    runtime,
+    opts.dataDir,
     `/records/${encodeURIComponent(id)}`,
   );
   if (res.status !== 200) {

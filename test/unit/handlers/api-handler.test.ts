@@ -8,12 +8,32 @@ import { startHttpApi } from "../../../local/runtime/http-api";
 import { freePort } from "../../../local/runtime/ports";
 import { InvalidCursorError } from "../../../shared/search/search-cursor";
 import type { SearchIndex, SearchQuery } from "../../../shared/search/search-index";
-import { context, testDeps } from "./fakes";
+import { context, testApiDeps } from "./fakes";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
+/** The claims API Gateway's Cognito authorizer passes for a records-staff member's access token. */
+const STAFF_CLAIMS = {
+  sub: "5f2c-staff",
+  username: "jdoe",
+  "cognito:groups": "records-staff",
+  scope: "records/staff",
+};
+
 function event(path: string, query?: Record<string, string>, method = "GET"): APIGatewayProxyEvent {
-  return { httpMethod: method, path, queryStringParameters: query ?? null } as APIGatewayProxyEvent;
+  return {
+    httpMethod: method,
+    path,
+    queryStringParameters: query ?? null,
+    headers: {},
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: "req-1",
+      authorizer: { claims: STAFF_CLAIMS },
+      identity: { sourceIp: "10.0.0.1" },
+    },
+  } as unknown as APIGatewayProxyEvent;
 }
 
 describe("api handler", () => {
@@ -31,7 +51,7 @@ describe("api handler", () => {
     ddb.reset();
     queries.length = 0;
   });
-  const api = () => createApiHandler(() => testDeps({ search }));
+  const api = () => createApiHandler(() => testApiDeps({ search }));
 
   it("answers /health", async () => {
     const res = await api()(event("/health"), context);
@@ -92,7 +112,7 @@ describe("api handler", () => {
     expect(res.statusCode).toBe(404);
     expect(JSON.parse(res.body)).toEqual({
       error: "NotFound",
-      message: "no such route; use /health, /search or /records/{id}",
+      message: "no such route; see /openapi.json",
     });
     expect(res.body).not.toMatch(/maria|lopez|patients/i);
   });
@@ -110,7 +130,7 @@ describe("api handler", () => {
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body)).toEqual({
       error: "BadRequest",
-      message: "record id must look like doc_ followed by 32 hex digits",
+      message: "id: not a valid percent-encoded path segment",
     });
   });
 
@@ -122,7 +142,7 @@ describe("api handler", () => {
 
   it("answers 400 for a cursor the search index refuses", async () => {
     const refusing: SearchIndex = { ...search, search: async () => Promise.reject(new InvalidCursorError()) };
-    const res = await createApiHandler(() => testDeps({ search: refusing }))(
+    const res = await createApiHandler(() => testApiDeps({ search: refusing }))(
       event("/search", { cursor: "eyJrIjoibyIsIm8iOjB9" }),
       context,
     );
@@ -161,7 +181,7 @@ describe("api handler", () => {
   });
 
   it("logs a failed request by error class only", async () => {
-    const deps = testDeps({ search });
+    const deps = testApiDeps({ search });
     const logged: unknown[] = [];
     deps.logger.error = (...args: unknown[]) => void logged.push(args);
     ddb.on(GetCommand).rejects(new Error("Patient Maria Lopez exploded"));
@@ -180,8 +200,8 @@ describe("api handler behind the local HTTP server", () => {
 
   it("answers raw malformed and PHI-bearing URLs with 4xx bodies that repeat nothing", async () => {
     const port = await freePort();
-    const api = createApiHandler(() => testDeps());
-    server = await startHttpApi((e) => api(e, context), port);
+    const api = createApiHandler(() => testApiDeps());
+    server = await startHttpApi((e) => api(e, context), port, { authenticate: async () => STAFF_CLAIMS });
     const base = `http://127.0.0.1:${port}`;
 
     const badEscape = await fetch(`${base}/records/%ZZ`);

@@ -10,6 +10,7 @@ import { loadConfig } from "../../../shared/config";
 import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runtime/pipeline-deps";
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
+import { InMemoryAuditLog } from "../../support/in-memory-ports";
 
 export const context = {
   functionName: "test",
@@ -35,6 +36,11 @@ export function testDeps(overrides: { ocr?: OcrEngine; search?: SearchIndex } = 
     SEARCH_ENDPOINT: "https://search.example.internal",
   });
   return { ...createPipelineDeps(config, silentLogger(), overrides), now: () => "2026-11-25T12:00:00.000Z" };
+}
+
+/** The api Lambda's deps: the pipeline's ports plus an in-memory audit trail (`audit.events`). */
+export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryAuditLog } = {}) {
+  return { ...testDeps(overrides), audit: overrides.audit ?? new InMemoryAuditLog() };
 }
 
 export function s3Body(bytes: Uint8Array) {

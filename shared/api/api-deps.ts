@@ -1,0 +1,12 @@
+import type { AuditLog } from "../audit/audit-log";
+import type { RecordStore } from "../pipeline/ports";
+import type { SearchIndex } from "../search/search-index";
+
+/** The ports the records API calls: production wiring in functions/api/deps.ts, local in local/runtime. */
+export interface ApiDeps {
+  records: Pick<RecordStore, "get" | "save">;
+  search: Pick<SearchIndex, "search">;
+  audit: AuditLog;
+  /** ISO timestamp of now (tests pass a clock). */
+  now(): string;
+}

@@ -1,0 +1,10 @@
+/**
+ * Every route of the records API, with the permission it needs: the one place that says who may do what.
+ * The router refuses anything not listed; test/unit/api/route-access.test.ts checks every route × role.
+ */
+import type { Route } from "./route";
+import { health } from "./routes/health";
+import { getRecord } from "./routes/records";
+import { searchRecords } from "./routes/search";
+
+export const ROUTES: readonly Route[] = [health, searchRecords, getRecord];

@@ -12,6 +12,7 @@ const commands = {
   show: () => import("./commands/show"),
   extract: () => import("./commands/extract"),
   token: () => import("./commands/token"),
+  audit: () => import("./commands/audit"),
 };
 
 const positiveInt = (value: string) => {
@@ -111,6 +112,24 @@ program
   .option("--ttl <seconds>", "lifetime", positiveInt, 3600)
   .action(async (o) => {
     process.exitCode = await (await commands.token()).tokenCommand(o);
+  });
+
+const day = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError("must be YYYY-MM-DD");
+  return value;
+};
+
+program
+  .command("audit")
+  .description("the audit trail of the running local stack")
+  .command("verify")
+  .description("check the audit trail's hash chains: report any gap, altered event or cut tail (exit 1)")
+  .addOption(dataDirOption())
+  .option("--from <day>", "first day, YYYY-MM-DD (default: the first day recorded)", day)
+  .option("--to <day>", "last day, YYYY-MM-DD (default: the last day recorded)", day)
+  .option("--json", "print the result as JSON", false)
+  .action(async (o) => {
+    process.exitCode = await (await commands.audit()).auditVerifyCommand(o);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

@@ -301,6 +301,7 @@ export class LocalStack {
       dynamoDbEndpoint: this.dynamo.endpoint,
       uploadBucket: this.config.UPLOAD_BUCKET,
       tableName: this.config.TABLE_NAME,
+      auditTableName: this.config.AUDIT_TABLE_NAME,
       startedAt: new Date().toISOString(),
     });
   }

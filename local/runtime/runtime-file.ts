@@ -12,6 +12,8 @@ export interface RuntimeInfo {
   dynamoDbEndpoint: string;
   uploadBucket: string;
   tableName: string;
+  /** Absent in runtime files written before the audit trail. */
+  auditTableName?: string;
   startedAt: string;
 }
 

@@ -3,8 +3,9 @@
  * The router refuses anything not listed; test/unit/api/route-access.test.ts checks every route × role.
  */
 import type { Route } from "./route";
+import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
 import { getRecord } from "./routes/records";
 import { searchRecords } from "./routes/search";
 
-export const ROUTES: readonly Route[] = [health, searchRecords, getRecord];
+export const ROUTES: readonly Route[] = [health, searchRecords, getRecord, accessReport, patientDisclosures];

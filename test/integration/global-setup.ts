@@ -11,6 +11,7 @@ declare module "vitest" {
     dynamoDbEndpoint: string;
     uploadBucket: string;
     tableName: string;
+    auditTableName: string;
     /** The stack's data dir: tests sign tokens with its local key (local/auth/local-tokens.ts). */
     dataDir: string;
   }
@@ -29,6 +30,7 @@ export default async function setup(project: TestProject) {
   project.provide("uploadBucket", stack.config.UPLOAD_BUCKET);
   project.provide("tableName", stack.config.TABLE_NAME);
   project.provide("dataDir", dataDir);
+  project.provide("auditTableName", stack.config.AUDIT_TABLE_NAME);
   return async () => {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });

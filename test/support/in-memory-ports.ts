@@ -35,7 +35,8 @@ import type {
 } from "../../shared/search/search-index";
 import { auditDay, chainEvent, type AuditEvent } from "../../shared/audit/audit-chain";
 import type { AuditEntry } from "../../shared/audit/audit-entry";
-import type { AuditLog } from "../../shared/audit/audit-log";
+import type { AuditLog, AuditPage, AuditQuery } from "../../shared/audit/audit-log";
+import { mrnKey } from "../../shared/domain/mrn";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -291,5 +292,37 @@ export class InMemoryAuditLog implements AuditLog {
     if (this.fail) throw new Error("audit store unavailable");
     const previous = this.events.filter((e) => e.day === auditDay(entry.at)).at(-1);
     this.events.push(chainEvent(entry, previous));
+  }
+
+  async find(query: AuditQuery): Promise<AuditPage> {
+    const { lookup } = query;
+    const matches = this.events.filter((e) => {
+      if (query.from && e.at < query.from) return false;
+      if (query.to && e.at.slice(0, query.to.length) > query.to) return false;
+      switch (lookup.by) {
+        case "record":
+          return e.recordIds.includes(lookup.recordId);
+        case "mrn":
+          return e.mrns.some((m) => mrnKey(m) === mrnKey(lookup.mrn));
+        case "user":
+          return e.actor.name === lookup.user;
+        case "disclosure":
+          return e.disclosure && e.mrns.some((m) => mrnKey(m) === mrnKey(lookup.mrn));
+      }
+    });
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const events = matches.slice(start, start + query.limit);
+    const next = start + events.length;
+    return { events, ...(next < matches.length ? { nextCursor: String(next) } : {}) };
+  }
+
+  async days(): Promise<string[]> {
+    return [...new Set(this.events.map((e) => e.day))].sort();
+  }
+
+  async readDay(day: string) {
+    const events = this.events.filter((e) => e.day === day);
+    const last = events.at(-1);
+    return { events, ...(last ? { head: { seq: last.seq, hash: last.hash } } : {}) };
   }
 }

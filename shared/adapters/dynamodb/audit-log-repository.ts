@@ -1,13 +1,19 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
+  ScanCommand,
+  type ScanCommandOutput,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import { chainEvent, type AuditEvent, type ChainLink } from "../../audit/audit-chain";
 import type { AuditEntry } from "../../audit/audit-entry";
-import type { AuditLog } from "../../audit/audit-log";
+import type { AuditChainReader, AuditLog, AuditLookup, AuditPage, AuditQuery } from "../../audit/audit-log";
+import { InvalidCursorError } from "../../search/search-cursor";
+import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
 import { mrnKey } from "../../domain/mrn";
 import { dayPk, eventSk, HEAD_SK, referencePk, referenceSk, type ReferenceKind } from "./audit-table-design";
 
@@ -21,7 +27,7 @@ const MAX_HEAD_RACES = 50;
  * the item not existing (or, for the day head, on it being what the writer read): nothing is ever
  * overwritten, and the IAM policy of every function denies UpdateItem and DeleteItem on the table.
  */
-export class AuditLogRepository implements AuditLog {
+export class AuditLogRepository implements AuditLog, AuditChainReader {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -35,7 +41,79 @@ export class AuditLogRepository implements AuditLog {
     }
   }
 
-  /** The day's head and events, in order (for `audit verify` and the queries). */
+  /** Events by record, patient, user or disclosure, oldest first: a page of references, then the events. */
+  async find(query: AuditQuery): Promise<AuditPage> {
+    const pk = lookupPk(query.lookup);
+    const start = query.cursor ? decodeKeyCursor(query.cursor) : undefined;
+    // A cursor from another lookup would make DynamoDB fail the query: refuse it as the caller's mistake.
+    if (start && (start.pk !== pk || typeof start.sk !== "string")) throw new InvalidCursorError();
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: {
+          ":pk": pk,
+          ":from": query.from ?? "0",
+          // "~" sorts after every character of an ISO timestamp and "#": a date alone covers its whole day.
+          ":to": `${query.to ?? "9999"}~`,
+        },
+        Limit: query.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const refs = (out.Items ?? []).map((item) => ({
+      pk: dayPk(item.day as string),
+      sk: eventSk(item.seq as number),
+    }));
+    const events = await this.getEvents(refs);
+    return {
+      events,
+      ...(out.LastEvaluatedKey ? { nextCursor: encodeKeyCursor(out.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  /** The events behind `keys`, in the order given (BatchGetItem returns them in any order). */
+  private async getEvents(keys: { pk: string; sk: string }[]): Promise<AuditEvent[]> {
+    const found = new Map<string, AuditEvent>();
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error("audit events could not be read");
+        const out: BatchGetCommandOutput = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? [])
+          found.set(`${item.pk}|${item.sk}`, fromEventItem(item));
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys;
+        if (pending?.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+    return keys.flatMap((k) => found.get(`${k.pk}|${k.sk}`) ?? []);
+  }
+
+  /** Every day with a head or an event: a full scan, for `audit verify` (never called by a Lambda). */
+  async days(): Promise<string[]> {
+    const days = new Set<string>();
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out: ScanCommandOutput = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          ProjectionExpression: "pk",
+          FilterExpression: "begins_with(pk, :day)",
+          ExpressionAttributeValues: { ":day": "DAY#" },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) days.add((item.pk as string).slice("DAY#".length));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return [...days].sort();
+  }
+
+  /** The day's head and events, in order (for `audit verify`). */
   async readDay(day: string): Promise<{ head?: ChainLink; events: AuditEvent[] }> {
     const events: AuditEvent[] = [];
     let head: ChainLink | undefined;
@@ -120,7 +198,7 @@ function references(event: AuditEvent): Record<string, unknown>[] {
   for (const id of event.recordIds) add("RECORD", id);
   const mrns = [...new Set(event.mrns.map(mrnKey))];
   for (const key of mrns) add("MRN", key);
-  add("ACTOR", event.actor.sub);
+  add("USER", event.actor.name);
   if (event.disclosure) for (const key of mrns) add("DISCLOSURE", key);
   return [...keys].map((pk) => ({
     pk,
@@ -128,6 +206,19 @@ function references(event: AuditEvent): Record<string, unknown>[] {
     day: event.day,
     seq: event.seq,
   }));
+}
+
+function lookupPk(lookup: AuditLookup): string {
+  switch (lookup.by) {
+    case "record":
+      return referencePk("RECORD", lookup.recordId);
+    case "mrn":
+      return referencePk("MRN", mrnKey(lookup.mrn));
+    case "user":
+      return referencePk("USER", lookup.user);
+    case "disclosure":
+      return referencePk("DISCLOSURE", mrnKey(lookup.mrn));
+  }
 }
 
 function fromEventItem(item: Record<string, unknown>): AuditEvent {

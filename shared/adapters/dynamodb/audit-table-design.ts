@@ -8,7 +8,7 @@
  * | event      | DAY#<yyyy-mm-dd>           | EVENT#<seq, 10 digits>| the event (see shared/audit)          |
  * | reference  | REF#RECORD#<id>            | <at>#<event id>       | day and seq of an event naming it     |
  * |            | REF#MRN#<mrn key>          |                       |                                       |
- * |            | REF#ACTOR#<sub>            |                       |                                       |
+ * |            | REF#USER#<user or client>  |                       |                                       |
  * |            | REF#DISCLOSURE#<mrn key>   |                       |                                       |
  *
  * - The head and the event are written in one transaction, conditional on the head being what the writer
@@ -37,7 +37,7 @@ export const HEAD_SK = "HEAD";
 export const dayPk = (day: string) => `DAY#${day}`;
 export const eventSk = (seq: number) => `EVENT#${String(seq).padStart(10, "0")}`;
 
-export type ReferenceKind = "RECORD" | "MRN" | "ACTOR" | "DISCLOSURE";
+export type ReferenceKind = "RECORD" | "MRN" | "USER" | "DISCLOSURE";
 export const referencePk = (kind: ReferenceKind, value: string) => `REF#${kind}#${value}`;
 /** Time-ordered; the event id keeps events of the same millisecond apart. */
 export const referenceSk = (at: string, eventId: string) => `${at}#${eventId}`;

@@ -1,0 +1,129 @@
+/**
+ * The records API in memory, called the way API Gateway calls it: a request with the claims its Cognito
+ * authorizer passes. Answers as HTTP would (status and body), errors included.
+ */
+import { httpErrorFor } from "../../shared/api/api-errors";
+import type { ApiDeps } from "../../shared/api/api-deps";
+import { handleApiRequest, type ApiRequest } from "../../shared/api/records-api";
+import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/principal";
+import { newRecord, transition, type ChartRecord } from "../../shared/domain/chart-record";
+import { toSearchDocument } from "../../shared/search/to-search-document";
+import { InMemoryAuditLog, InMemoryRecordStore, InMemorySearchIndex } from "./in-memory-ports";
+
+/** The callers of the route × role table, as the claims of their access tokens. */
+export const CALLERS = {
+  none: undefined,
+  admin: { sub: "sub-admin", username: "alice", "cognito:groups": "admin", scope: "records/staff" },
+  "records-staff": {
+    sub: "sub-staff",
+    username: "sam",
+    "cognito:groups": "records-staff",
+    scope: "records/staff",
+  },
+  vendor: {
+    sub: "sub-vendor",
+    username: "acme-uploader",
+    "cognito:groups": "vendor",
+    "custom:vendor": "acme",
+  },
+  "other-vendor": {
+    sub: "sub-vendor2",
+    username: "zeta-uploader",
+    "cognito:groups": "vendor",
+    "custom:vendor": "zeta",
+  },
+  "machine-client": { sub: "ehr-client-id", client_id: "ehr-client-id", scope: "records/read" },
+  "user-without-group": { sub: "sub-nobody", username: "nobody", scope: "records/staff" },
+  "client-without-scope": { sub: "other-client", client_id: "other-client", scope: "openid" },
+} satisfies Record<string, AuthorizerClaims | undefined>;
+export type Caller = keyof typeof CALLERS;
+
+export const MRN = "00451287";
+
+/** An indexed chart of vendor "acme" with a patient identity, in the store and the search index. */
+export function indexedRecord(id = "doc_0123456789abcdef0123456789abcdef"): ChartRecord {
+  const created = newRecord({
+    id,
+    sha256: "ab".repeat(32),
+    source: {
+      bucket: "uploads",
+      key: "acme/box-7/lopez.pdf",
+      versionId: "v1",
+      vendor: "acme",
+      batch: "box-7",
+      size: 1234,
+    },
+    fileType: "pdf",
+    pageCount: 2,
+    now: "2026-11-20T10:00:00.000Z",
+  });
+  const box = { left: 0.1, top: 0.1, width: 0.2, height: 0.02 };
+  const record: ChartRecord = {
+    ...created,
+    documentType: "progress_note",
+    fields: {
+      patientName: { value: "Maria Lopez", confidence: 0.97, page: 1, bbox: box },
+      dateOfBirth: { value: "1962-03-14", confidence: 0.95, page: 1, bbox: box },
+      mrn: { value: MRN, confidence: 0.99, page: 1, bbox: box },
+      dateOfService: { value: "2026-11-02", confidence: 0.9, page: 1, bbox: box },
+    },
+  };
+  return transition(
+    transition(transition(record, "OCR_PENDING", { now: "2026-11-20T10:00:01.000Z" }), "EXTRACTED", {
+      now: "2026-11-20T10:00:05.000Z",
+    }),
+    "INDEXED",
+    { now: "2026-11-20T10:00:06.000Z" },
+  );
+}
+
+export interface ApiHarness {
+  deps: ApiDeps & { records: InMemoryRecordStore; search: InMemorySearchIndex; audit: InMemoryAuditLog };
+  record: ChartRecord;
+  call(
+    caller: Caller,
+    req: Partial<Omit<ApiRequest, "principal">> & { path: string },
+  ): Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
+}
+
+export async function apiHarness(): Promise<ApiHarness> {
+  const records = new InMemoryRecordStore();
+  const search = new InMemorySearchIndex();
+  const audit = new InMemoryAuditLog();
+  const record = indexedRecord();
+  records.put(record);
+  await search.upsert(toSearchDocument(record, "Progress note. Patient Maria Lopez."));
+  let tick = 0;
+  const deps = {
+    records,
+    search,
+    audit,
+    now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
+  };
+  return {
+    deps,
+    record,
+    async call(caller, req) {
+      const principal = principalFromClaims(CALLERS[caller]);
+      try {
+        const res = await handleApiRequest(
+          {
+            method: "GET",
+            query: {},
+            headers: {},
+            requestId: `req-${tick}`,
+            sourceIp: "10.1.2.3",
+            ...req,
+            ...(principal ? { principal } : {}),
+          },
+          deps,
+        );
+        return { status: res.statusCode, body: res.body, headers: res.headers ?? {} };
+      } catch (err) {
+        const answer = httpErrorFor(err);
+        if (!answer) throw err;
+        return { status: answer.statusCode, body: answer.body, headers: {} };
+      }
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Who may do what, route by route, for every kind of caller: the table below is the access policy as the
+ * product states it (not derived from the route table), and every route the API has must appear in it.
+ */
+import { describe, expect, it } from "vitest";
+import { ROUTES } from "../../../shared/api/route-table";
+import { apiHarness, CALLERS, MRN, type Caller } from "../../support/api-harness";
+
+type Answer = 200 | 401 | 403 | 404;
+
+const RECORD = "doc_0123456789abcdef0123456789abcdef";
+
+/** A request each route answers 200 to when allowed (machine clients state a purpose of use). */
+const SAMPLES: Record<string, { path: string; query?: Record<string, string> }> = {
+  "GET /health": { path: "/health" },
+  "GET /search": { path: "/search", query: { q: "lopez" } },
+  "GET /records/{id}": { path: `/records/${RECORD}` },
+  "GET /audit": { path: "/audit", query: { recordId: RECORD } },
+  "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
+};
+
+const all = (answer: Answer): Record<Caller, Answer> =>
+  Object.fromEntries(Object.keys(CALLERS).map((c) => [c, answer])) as Record<Caller, Answer>;
+
+/** Authenticated callers default to 403; `none` is always 401 except on public routes. */
+const only = (allowed: Partial<Record<Caller, Answer>>): Record<Caller, Answer> => ({
+  ...all(403),
+  none: 401,
+  ...allowed,
+});
+
+const EXPECTED: Record<string, Record<Caller, Answer>> = {
+  "GET /health": all(200),
+  "GET /search": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
+  // Vendors see their own uploads' status; another vendor's record answers as if it did not exist.
+  "GET /records/{id}": only({
+    admin: 200,
+    "records-staff": 200,
+    "machine-client": 200,
+    vendor: 200,
+    "other-vendor": 404,
+  }),
+  "GET /audit": only({ admin: 200 }),
+  "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
+};
+
+describe("route × role", () => {
+  it("states the expected answer for every route the API has", () => {
+    const routes = ROUTES.map((r) => `${r.method} ${r.path}`).sort();
+    expect(Object.keys(EXPECTED).sort()).toEqual(routes);
+    expect(Object.keys(SAMPLES).sort()).toEqual(routes);
+  });
+
+  const cases = Object.entries(EXPECTED).flatMap(([route, answers]) =>
+    Object.entries(answers).map(([caller, answer]) => [route, caller as Caller, answer] as const),
+  );
+
+  it.each(cases)("%s as %s → %i", async (route, caller, answer) => {
+    const api = await apiHarness();
+    const sample = SAMPLES[route]!;
+    const res = await api.call(caller, {
+      method: route.split(" ")[0]!,
+      path: sample.path,
+      query: sample.query ?? {},
+      headers: { "x-purpose-of-use": "TREATMENT" },
+    });
+    expect(res.status).toBe(answer);
+  });
+
+  it("shows a vendor its upload's status and reason, never what was read from it", async () => {
+    const api = await apiHarness();
+    const res = await api.call("vendor", { path: `/records/${RECORD}` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: RECORD,
+      status: "INDEXED",
+      source: { key: "acme/box-7/lopez.pdf" },
+    });
+    const text = JSON.stringify(res.body);
+    expect(text).not.toMatch(/Maria|Lopez.*1962|00451287|fields|documentType/);
+  });
+});

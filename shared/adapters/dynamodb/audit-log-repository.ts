@@ -9,7 +9,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
-import { chainEvent, type AuditEvent, type ChainLink } from "../../audit/audit-chain";
+import { auditDay, chainEvent, type AuditEvent, type ChainLink } from "../../audit/audit-chain";
 import type { AuditEntry } from "../../audit/audit-entry";
 import type { AuditChainReader, AuditLog, AuditLookup, AuditPage, AuditQuery } from "../../audit/audit-log";
 import { InvalidCursorError } from "../../search/search-cursor";
@@ -28,13 +28,17 @@ const MAX_HEAD_RACES = 50;
  * overwritten, and the IAM policy of every function denies UpdateItem and DeleteItem on the table.
  */
 export class AuditLogRepository implements AuditLog, AuditChainReader {
+  /** The head this instance last wrote, per day: usually still current, which saves a read per event. */
+  private readonly lastHeads = new Map<string, ChainLink>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async append(entry: AuditEntry): Promise<void> {
-    const event = await this.appendToChain(entry);
+    const { event, refsWritten } = await this.appendToChain(entry);
+    if (refsWritten) return;
     const refs = references(event).map((item) => this.putNew(item));
     for (let i = 0; i < refs.length; i += MAX_TRANSACT_ITEMS) {
       await this.db.send(new TransactWriteCommand({ TransactItems: refs.slice(i, i + MAX_TRANSACT_ITEMS) }));
@@ -137,10 +141,16 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
     return { ...(head ? { head } : {}), events };
   }
 
-  /** Takes the next number of the entry's day: head and event in one conditional transaction. */
-  private async appendToChain(entry: AuditEntry): Promise<AuditEvent> {
+  /**
+   * Takes the next number of the entry's day: head and event in one conditional transaction, with the
+   * references too when they fit in it (a search page's do). The head last written by this instance is
+   * assumed current; a lost race re-reads it.
+   */
+  private async appendToChain(entry: AuditEntry): Promise<{ event: AuditEvent; refsWritten: boolean }> {
+    const day = auditDay(entry.at);
     for (let race = 0; ; race++) {
-      const event = chainEvent(entry, await this.head(entry.at.slice(0, 10)));
+      const previous = race === 0 && this.lastHeads.has(day) ? this.lastHeads.get(day) : await this.head(day);
+      const event = chainEvent(entry, previous);
       const headCondition =
         event.seq === 1
           ? { ConditionExpression: "attribute_not_exists(pk)" }
@@ -148,6 +158,8 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
               ConditionExpression: "seq = :prev",
               ExpressionAttributeValues: { ":prev": event.seq - 1 },
             };
+      const refs = references(event).map((item) => this.putNew(item));
+      const withRefs = refs.length + 2 <= MAX_TRANSACT_ITEMS;
       try {
         await this.db.send(
           new TransactWriteCommand({
@@ -160,14 +172,17 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
                 },
               },
               this.putNew({ ...event, pk: dayPk(event.day), sk: eventSk(event.seq) }),
+              ...(withRefs ? refs : []),
             ],
           }),
         );
-        return event;
+        this.lastHeads.set(day, { seq: event.seq, hash: event.hash });
+        return { event, refsWritten: withRefs };
       } catch (err) {
+        this.lastHeads.delete(day);
         if (!(err instanceof TransactionCanceledException) || race >= MAX_HEAD_RACES) throw err;
-        const conflict = err.CancellationReasons?.some((r) => r.Code === "ConditionalCheckFailed");
-        if (!conflict) throw err;
+        // Only the head can conflict: every other item's key contains the event's new number.
+        if (err.CancellationReasons?.[0]?.Code !== "ConditionalCheckFailed") throw err;
         await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(race + 1, 10)));
       }
     }

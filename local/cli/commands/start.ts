@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { LocalStack, type ActivityEvent } from "../../runtime/local-stack";
 import { LOCAL_S3_CREDENTIALS } from "../../services/s3-local";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
@@ -55,7 +55,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   const { accessKeyId, secretAccessKey } = LOCAL_S3_CREDENTIALS;
   const s3Endpoint = stack.config.S3_ENDPOINT!;
   const bucket = stack.config.UPLOAD_BUCKET;
-  console.log(`API:            ${stack.apiUrl}   (GET /health, /search, /records/<id>)
+  const dataDirArg = opts.dataDir === resolve(".chartbridge") ? "" : ` --data-dir ${opts.dataDir}`;
+  console.log(`API:            ${stack.apiUrl}   (bearer tokens: npx chartbridge token${dataDirArg} --help; routes: /openapi.json)
 S3 endpoint:    ${s3Endpoint}   (path-style, region ${stack.config.AWS_REGION})
 Upload bucket:  s3://${bucket}   (keys: <vendor>/<batch>/<file>)
 S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
@@ -87,8 +88,9 @@ S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
 
   console.log(`
 Search the charts:
-  curl '${stack.apiUrl}/search?q=discharge'
-  npx chartbridge search "<name or any word>"
+  npx chartbridge search "<name or any word>"${dataDirArg}
+  TOKEN=$(npx chartbridge token --user sam --group records-staff${dataDirArg})
+  curl -H "Authorization: Bearer $TOKEN" '${stack.apiUrl}/search?q=discharge'
 Ingest more scans:
   npx chartbridge ingest <files or folders>
 Press Ctrl-C to stop.`);

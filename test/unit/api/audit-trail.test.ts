@@ -154,7 +154,10 @@ describe("access report", () => {
       })
     ).body as { events: unknown[]; nextCursor?: string };
     // The third read, then the first page's own audit.read (looking at the report is audited too).
-    expect((second.events as { action: string }[]).map((e) => e.action)).toEqual(["record.read", "audit.read"]);
+    expect((second.events as { action: string }[]).map((e) => e.action)).toEqual([
+      "record.read",
+      "audit.read",
+    ]);
     expect(second.nextCursor).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { inject } from "vitest";
-import { issueLocalToken } from "../../local/auth/local-tokens";
+import { issueLocalToken, type TokenSubject } from "../../local/auth/local-tokens";
 import { LOCAL_STAFF } from "../../local/cli/api-client";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import type { ChartRecord } from "../../shared/domain/chart-record";
@@ -20,18 +20,34 @@ export function stackClient() {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
 
-  const staffToken = issueLocalToken(inject("dataDir"), LOCAL_STAFF);
-
-  /** A GET as a records-staff member (the identity the CLI uses). */
-  async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  /**
+   * A request as `as` (default: a records-staff member, the identity the CLI uses) with a token signed by the
+   * stack's key, as `chartbridge token` signs them.
+   */
+  async function request<T>(
+    path: string,
+    opts: { as?: TokenSubject; method?: string; headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
+    const token = await issueLocalToken(inject("dataDir"), opts.as ?? LOCAL_STAFF);
     const res = await fetch(new URL(path, apiUrl), {
-      headers: { authorization: `Bearer ${await staffToken}` },
+      method: opts.method ?? "GET",
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(opts.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...opts.headers,
+      },
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     });
-    return { status: res.status, body: (await res.json()) as T };
+    const text = await res.text();
+    const json = res.headers.get("content-type")?.startsWith("application/json");
+    return { status: res.status, body: (json ? JSON.parse(text) : text) as T, headers: res.headers };
   }
+  const get = <T>(path: string) => request<T>(path);
 
   return {
+    apiUrl,
     get,
+    request,
     async upload(key: string, body: Uint8Array): Promise<string> {
       const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
       return documentIdFor({ bucket, key, versionId: out.VersionId, etag: out.ETag });

@@ -1,0 +1,80 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildChartSpec } from "../../samples/generator/chart-spec";
+import { toPng } from "../../samples/generator/render-chart";
+import type { ChartRecord } from "../../shared/domain/chart-record";
+import type { SearchResult } from "../../shared/search/search-index";
+import { stackClient } from "./stack-client";
+
+const SAM = { user: "sam", groups: ["records-staff" as const] };
+const ADMIN = { user: "alice", groups: ["admin" as const] };
+const ACME = { user: "acme-uploader", groups: ["vendor" as const], vendor: "acme-scans" };
+const ZETA = { user: "zeta-uploader", groups: ["vendor" as const], vendor: "zeta-scans" };
+const EHR = { client: "ehr-of-st-mary", scopes: ["records/read"] };
+
+/** The local stack's HTTP server and the api handler, with tokens as `chartbridge token` prints them. */
+describe("who may see what, and the audit trail of it (local stack)", () => {
+  const stack = stackClient();
+  let record: ChartRecord;
+
+  beforeAll(async () => {
+    const spec = buildChartSpec({ seed: 9191, documentType: "progress_note" });
+    const id = await stack.upload("acme-scans/box-12/chart.png", toPng(spec));
+    record = await stack.settled(id);
+    await stack.searchUntil({ mrn: record.fields.mrn!.value }, id);
+  });
+
+  it("answers 401 without a token and with a forged one, and keeps /health open", async () => {
+    const none = await fetch(new URL(`/records/${record.id}`, stack.apiUrl));
+    expect(none.status).toBe(401);
+    const forged = await fetch(new URL("/search?q=x", stack.apiUrl), {
+      headers: { authorization: "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." },
+    });
+    expect(forged.status).toBe(401);
+    expect((await fetch(new URL("/health", stack.apiUrl))).status).toBe(200);
+  });
+
+  it("shows a vendor its own upload's status only, and another vendor nothing (404, not 403)", async () => {
+    const own = await stack.request<Record<string, unknown>>(`/records/${record.id}`, { as: ACME });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ id: record.id, status: record.status });
+    expect(own.body).not.toHaveProperty("fields");
+    expect((await stack.request(`/records/${record.id}`, { as: ZETA })).status).toBe(404);
+    expect((await stack.request("/search?q=note", { as: ACME })).status).toBe(403);
+  });
+
+  it("lists each read of records staff in the admin's access report with the exact record ids", async () => {
+    const search = await stack.request<SearchResult>(`/search?mrn=${record.fields.mrn!.value}`, { as: SAM });
+    expect(search.body.hits.map((h) => h.id)).toContain(record.id);
+    expect((await stack.request(`/records/${record.id}`, { as: SAM })).status).toBe(200);
+
+    const report = await stack.request<{ events: { user: string; action: string; recordIds: string[] }[] }>(
+      `/audit?user=sam`,
+      { as: ADMIN },
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.events.map((e) => [e.action, e.recordIds])).toEqual([
+      ["search", search.body.hits.map((h) => h.id)],
+      ["record.read", [record.id]],
+    ]);
+    expect((await stack.request("/audit?user=sam", { as: SAM })).status).toBe(403);
+  });
+
+  it("accounts for a downstream system's read as a disclosure of the patient's record", async () => {
+    const mrn = record.fields.mrn!.value;
+    const read = await stack.request(`/records/${record.id}`, {
+      as: EHR,
+      headers: { "x-purpose-of-use": "TREATMENT" },
+    });
+    expect(read.status).toBe(200);
+    const accounting = await stack.request<{
+      disclosures: { recipient: string; recordIds: string[]; purposeOfUse: string }[];
+    }>(`/patients/${encodeURIComponent(mrn)}/disclosures`, { as: SAM });
+    expect(accounting.body.disclosures).toEqual([
+      expect.objectContaining({
+        recipient: "ehr-of-st-mary",
+        recordIds: [record.id],
+        purposeOfUse: "TREATMENT",
+      }),
+    ]);
+  });
+});

@@ -8,6 +8,7 @@ import { startHttpApi } from "../../../local/runtime/http-api";
 import { freePort } from "../../../local/runtime/ports";
 import { InvalidCursorError } from "../../../shared/search/search-cursor";
 import type { SearchIndex, SearchQuery } from "../../../shared/search/search-index";
+import { InMemoryAuditLog } from "../../support/in-memory-ports";
 import { context, testApiDeps } from "./fakes";
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -178,6 +179,33 @@ describe("api handler", () => {
     });
     expect(res.headers).toMatchObject({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
     expect(res.body).not.toContain("Lopez");
+  });
+
+  it("answers 500 with nothing of the record when the audit event cannot be written", async () => {
+    ddb.on(GetCommand).resolves({
+      Item: {
+        pk: "DOC#x",
+        sk: "RECORD",
+        id: "doc_0123456789abcdef0123456789abcdef",
+        status: "INDEXED",
+        fields: {
+          patientName: {
+            value: "Maria Lopez",
+            confidence: 0.99,
+            page: 1,
+            bbox: { left: 0, top: 0, width: 0.1, height: 0.1 },
+          },
+        },
+      },
+    });
+    const audit = new InMemoryAuditLog();
+    audit.fail = true;
+    const res = await createApiHandler(() => testApiDeps({ search, audit }))(
+      event("/records/doc_0123456789abcdef0123456789abcdef"),
+      context,
+    );
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toMatch(/Maria|Lopez|doc_0123/);
   });
 
   it("logs a failed request by error class only", async () => {

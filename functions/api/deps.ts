@@ -20,6 +20,7 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     records: new RecordRepository(db, config.TABLE_NAME),
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     now: () => new Date().toISOString(),
+    reviewThreshold: config.REVIEW_THRESHOLD,
     search: lazySearchIndex("opensearch", async () =>
       (await import("../wiring/search-index")).createSearchIndex(config),
     ),

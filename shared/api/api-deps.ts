@@ -4,7 +4,9 @@ import type { SearchIndex } from "../search/search-index";
 
 /** The ports the records API calls: production wiring in functions/api/deps.ts, local in local/runtime. */
 export interface ApiDeps {
-  records: Pick<RecordStore, "get" | "save">;
+  records: Pick<RecordStore, "get" | "save" | "listNeedingReview">;
+  /** Identity fields below this confidence send a record to NEEDS_REVIEW (config REVIEW_THRESHOLD). */
+  reviewThreshold: number;
   search: Pick<SearchIndex, "search">;
   audit: AuditLog;
   /** ISO timestamp of now (tests pass a clock). */

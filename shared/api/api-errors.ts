@@ -71,6 +71,8 @@ export class PreconditionRequiredError extends ChartbridgeError {
 export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: string }>> = {
   BAD_REQUEST: { statusCode: 400, error: "BadRequest" },
   INVALID_CURSOR: { statusCode: 400, error: "BadRequest" },
+  INVALID_CORRECTION: { statusCode: 400, error: "BadRequest" },
+  NOT_CORRECTABLE: { statusCode: 409, error: "Conflict" },
   UNAUTHORIZED: { statusCode: 401, error: "Unauthorized" },
   FORBIDDEN: { statusCode: 403, error: "Forbidden" },
   NOT_FOUND: { statusCode: 404, error: "NotFound" },

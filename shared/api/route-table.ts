@@ -5,7 +5,16 @@
 import type { Route } from "./route";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
-import { getRecord } from "./routes/records";
+import { correctRecordRoute, getRecord } from "./routes/records";
+import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
 
-export const ROUTES: readonly Route[] = [health, searchRecords, getRecord, accessReport, patientDisclosures];
+export const ROUTES: readonly Route[] = [
+  health,
+  searchRecords,
+  getRecord,
+  correctRecordRoute,
+  reviewQueue,
+  accessReport,
+  patientDisclosures,
+];

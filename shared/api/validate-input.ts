@@ -29,10 +29,17 @@ function parse(schema: z.ZodType, value: unknown, where: "path" | "query" | "bod
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const name = issue.path.length > 0 ? issue.path.join(".") : where;
-  throw new BadRequestError(
-    `${where === "body" && issue.path.length > 0 ? "body." : ""}${name}: ${issue.message}`,
-  );
+  let path = issue.path.map(String);
+  let message = issue.message;
+  // These issues' messages and paths carry the caller's own keys (which may be a patient's name): name the
+  // place, not the key.
+  if (issue.code === "unrecognized_keys") message = "has a property that is not allowed";
+  if (issue.code === "invalid_key") {
+    path = path.slice(0, -1);
+    message = "has a key that is not allowed";
+  }
+  const name = path.length > 0 ? path.join(".") : where;
+  throw new BadRequestError(`${where === "body" && path.length > 0 ? "body." : ""}${name}: ${message}`);
 }
 
 function decodeSegment(name: string, segment: string): string {

@@ -1,5 +1,5 @@
 import type { DocumentType } from "./document-types";
-import type { Allergy, Diagnosis, ExtractedFields, Medication } from "./fields";
+import type { Allergy, Diagnosis, ExtractedFields, FieldName, Medication } from "./fields";
 import {
   canTransition,
   InvalidTransitionError,
@@ -55,6 +55,19 @@ export interface SplitPart {
   partIds?: string[];
 }
 
+/** One change a person made to a field: the record's correction history, oldest first. */
+export interface FieldCorrection {
+  field: FieldName;
+  /** null: the field had no value / the correction removed it. */
+  oldValue: string | null;
+  newValue: string | null;
+  by: { sub: string; name: string };
+  at: string;
+  reason: string;
+  /** The record version the correction created. */
+  version: number;
+}
+
 /** One scanned chart document as chartbridge stores it. */
 export interface ChartRecord {
   id: string;
@@ -81,6 +94,8 @@ export interface ChartRecord {
   /** Set on DUPLICATE records: the id of the record first ingested with these bytes. */
   duplicateOf?: string;
   history: StatusTransition[];
+  /** Every correction a person made, oldest first. */
+  corrections?: FieldCorrection[];
   /** Retries the sweeper made while the record was stuck in `status` (reset by the next status change). */
   sweep?: { status: DocumentStatus; attempts: number };
   /** Optimistic-concurrency version: every write increments it and checks the previous value. */

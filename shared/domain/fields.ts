@@ -13,6 +13,8 @@ export interface ExtractedField {
   confidence: number;
   page: number;
   bbox: BoundingBox;
+  /** "human": set by a person's correction; re-extraction never overwrites it. Absent: read by OCR. */
+  source?: "ocr" | "human";
 }
 
 export const FIELD_NAMES = [

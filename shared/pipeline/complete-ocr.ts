@@ -16,6 +16,7 @@ import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
 import { decideFailure } from "./failure-policy";
+import { withHumanCorrections } from "../domain/field-corrections";
 
 export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["status"] | "IGNORED" };
 
@@ -277,7 +278,9 @@ function extractInto(
 ): { record: ChartRecord; text: string } {
   // A part of a split file is read in place (pages renumbered in the result), not copied out of the model.
   const text = plainText(model, pages);
-  const extraction = extractPart(model, pages);
+  const read = extractPart(model, pages);
+  // What a person corrected stays as they left it, whatever OCR reads this time.
+  const extraction = { ...read, fields: withHumanCorrections(read.fields, record) };
   const lineCount = pageRange(model, pages).lines.length;
   const review =
     lineCount === 0

@@ -31,6 +31,8 @@ export interface RecordStore {
    * references only (the index behind it holds no record content); callers re-read each record.
    */
   findByStatusOlderThan(status: InFlightStatus, before: string, limit: number): Promise<StaleRecordRef[]>;
+  /** NEEDS_REVIEW records, oldest first (references only), with a cursor to the next page. */
+  listNeedingReview(limit: number, cursor?: string): Promise<{ refs: StaleRecordRef[]; nextCursor?: string }>;
 }
 
 export interface StaleRecordRef {

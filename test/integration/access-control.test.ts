@@ -59,6 +59,44 @@ describe("who may see what, and the audit trail of it (local stack)", () => {
     expect((await stack.request("/audit?user=sam", { as: SAM })).status).toBe(403);
   });
 
+  it("lets records staff correct a field, visible in search within 5 s and in the access report", async () => {
+    const current = await stack.request<ChartRecord>(`/records/${record.id}`, { as: SAM });
+    const corrected = await stack.request<ChartRecord>(`/records/${record.id}`, {
+      as: SAM,
+      method: "PATCH",
+      headers: { "if-match": current.headers.get("etag")! },
+      body: { fields: { facility: "Saint Mary Correction Clinic" }, reason: "facility stamp misread" },
+    });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.fields.facility).toMatchObject({
+      value: "Saint Mary Correction Clinic",
+      source: "human",
+    });
+
+    const deadline = Date.now() + 5_000;
+    let found = false;
+    while (!found && Date.now() < deadline) {
+      const hits = await stack.request<SearchResult>("/search?q=Correction%20Clinic", { as: SAM });
+      found = hits.body.hits.some((h) => h.id === record.id);
+      if (!found) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(found).toBe(true);
+
+    const stale = await stack.request(`/records/${record.id}`, {
+      as: SAM,
+      method: "PATCH",
+      headers: { "if-match": current.headers.get("etag")! },
+      body: { fields: { facility: "Other" }, reason: "x" },
+    });
+    expect(stale.status).toBe(412);
+
+    const report = await stack.request<{ events: { action: string; recordIds: string[] }[] }>(
+      `/audit?recordId=${record.id}`,
+      { as: ADMIN },
+    );
+    expect(report.body.events.map((e) => e.action)).toContain("record.correct");
+  });
+
   it("accounts for a downstream system's read as a disclosure of the patient's record", async () => {
     const mrn = record.fields.mrn!.value;
     const read = await stack.request(`/records/${record.id}`, {

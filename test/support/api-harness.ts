@@ -98,6 +98,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     records,
     search,
     audit,
+    reviewThreshold: 0.8,
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };
   return {

@@ -86,6 +86,19 @@ export class InMemoryRecordStore implements RecordStore {
       .map((r) => ({ id: r.id, updatedAt: r.updatedAt }));
   }
 
+  async listNeedingReview(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ refs: StaleRecordRef[]; nextCursor?: string }> {
+    const all = [...this.records.values()]
+      .filter((r) => r.status === "NEEDS_REVIEW")
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+    const start = cursor ? Number(cursor) : 0;
+    const refs = all.slice(start, start + limit).map((r) => ({ id: r.id, updatedAt: r.updatedAt }));
+    const next = start + refs.length;
+    return { refs, ...(next < all.length ? { nextCursor: String(next) } : {}) };
+  }
+
   /** Puts a record as-is (test setup). */
   put(record: ChartRecord): void {
     this.records.set(record.id, clone(record));

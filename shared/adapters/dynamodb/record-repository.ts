@@ -8,7 +8,9 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChartRecord } from "../../domain/chart-record";
-import { isInFlight, type InFlightStatus } from "../../domain/status";
+import { isInFlight, type DocumentStatus, type InFlightStatus } from "../../domain/status";
+import { InvalidCursorError } from "../../search/search-cursor";
+import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
 import { VersionConflictError } from "../../errors";
 import type { RecordStore, RegisterOutcome, StaleRecordRef } from "../../pipeline/ports";
 import {
@@ -31,8 +33,8 @@ function toItem(record: ChartRecord): RecordItem & Record<string, unknown> {
     pk: recordPk(record.id),
     sk: RECORD_SK,
     entity: "ChartRecord",
-    // Sparse: a record leaves the by-status index when it reaches a state the pipeline does not move on from.
-    ...(isInFlight(record.status)
+    // Sparse: a record is in the by-status index while the pipeline or a person still has to move it on.
+    ...(isIndexedByStatus(record.status)
       ? { [STATUS_PK]: statusKey(record.status), [STATUS_SK]: statusSortKey(record.updatedAt, record.id) }
       : {}),
   };
@@ -54,6 +56,19 @@ export function fromItem(item: Record<string, unknown>): ChartRecord {
   } = item;
   return record as unknown as ChartRecord;
 }
+
+/** An entry of the by-status index → the record it stands for. */
+function refOf(item: Record<string, unknown>): StaleRecordRef[] {
+  const sortKey = item[STATUS_SK] as string;
+  const separator = sortKey.lastIndexOf("#");
+  const pk = item.pk as string;
+  return pk.startsWith(recordPk("")) && separator > 0
+    ? [{ id: pk.slice(recordPk("").length), updatedAt: sortKey.slice(0, separator) }]
+    : [];
+}
+
+/** In flight (the sweeper's query) or waiting for a person (the review queue). */
+const isIndexedByStatus = (status: DocumentStatus) => isInFlight(status) || status === "NEEDS_REVIEW";
 
 export function isRecordItem(item: Record<string, unknown> | undefined): boolean {
   return item?.sk === RECORD_SK && item.entity === "ChartRecord";
@@ -184,14 +199,31 @@ export class RecordRepository implements RecordStore {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).flatMap((item) => {
-      const sortKey = item[STATUS_SK] as string;
-      const separator = sortKey.lastIndexOf("#");
-      const pk = item.pk as string;
-      return pk.startsWith(recordPk("")) && separator > 0
-        ? [{ id: pk.slice(recordPk("").length), updatedAt: sortKey.slice(0, separator) }]
-        : [];
-    });
+    return (out.Items ?? []).flatMap(refOf);
+  }
+
+  /** NEEDS_REVIEW records, oldest first, a page at a time (the review queue). */
+  async listNeedingReview(
+    limit: number,
+    cursor?: string,
+  ): Promise<{ refs: StaleRecordRef[]; nextCursor?: string }> {
+    const start = cursor ? decodeKeyCursor(cursor) : undefined;
+    if (start && start[STATUS_PK] !== statusKey("NEEDS_REVIEW")) throw new InvalidCursorError();
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: GSI_BY_STATUS,
+        KeyConditionExpression: "#pk = :status",
+        ExpressionAttributeNames: { "#pk": STATUS_PK },
+        ExpressionAttributeValues: { ":status": statusKey("NEEDS_REVIEW") },
+        Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    return {
+      refs: (out.Items ?? []).flatMap(refOf),
+      ...(out.LastEvaluatedKey ? { nextCursor: encodeKeyCursor(out.LastEvaluatedKey) } : {}),
+    };
   }
 
   /** Every chart record, page by page (used to rebuild the local search index). */

@@ -3,7 +3,15 @@ import { holdsAny } from "../../auth/permissions";
 import type { Principal } from "../../auth/principal";
 import type { ChartRecord } from "../../domain/chart-record";
 import { isDocumentId } from "../../domain/document-id";
-import { NotFoundError } from "../api-errors";
+import { FIELD_NAMES } from "../../domain/fields";
+import { VersionConflictError } from "../../errors";
+import { correctRecord } from "../../pipeline/correct-record";
+import {
+  BadRequestError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from "../api-errors";
 import type { ApiDeps } from "../api-deps";
 import { defineRoute } from "../route";
 
@@ -52,6 +60,54 @@ export async function readableRecord(deps: ApiDeps, principal: Principal, id: st
   return record;
 }
 
+/** The version a client read, from `If-Match` ("3", "\"3\"" or W/"3"). */
+function versionFrom(ifMatch: string | undefined): number {
+  if (ifMatch === undefined || ifMatch.trim() === "") throw new PreconditionRequiredError("If-Match");
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!m) throw new BadRequestError("If-Match must be the record version, as in the ETag header");
+  return Number(m[1]);
+}
+
+const correctionBody = z
+  .object({
+    fields: z
+      .partialRecord(z.enum(FIELD_NAMES), z.string().max(200, "must be at most 200 characters").nullable())
+      .refine((f) => Object.keys(f).length > 0, "must name at least one field"),
+    reason: z.string().trim().min(1, "is required").max(500, "must be at most 500 characters"),
+  })
+  .strict();
+type CorrectionBody = z.infer<typeof correctionBody>;
+
+export const correctRecordRoute = defineRoute<{ id: string }, Record<string, never>, CorrectionBody>({
+  method: "PATCH",
+  path: "/records/{id}",
+  access: ["records:correct"],
+  audited: "record.correct",
+  summary: "Correct fields (If-Match: the version read): a new version with each change in its history",
+  request: { params: recordIdParams, body: correctionBody },
+  handle: async ({ params, body, headers, principal, deps, audit }) => {
+    const expected = versionFrom(headers["if-match"]);
+    const record = await readableRecord(deps, principal, params.id);
+    if (record.version !== expected) throw new PreconditionFailedError();
+    const corrected = correctRecord(record, {
+      fields: body.fields,
+      reason: body.reason,
+      by: { sub: principal.sub, name: principal.name },
+      now: deps.now(),
+      reviewThreshold: deps.reviewThreshold,
+    });
+    const mrns = [record.fields.mrn?.value, corrected.fields.mrn?.value].filter((m): m is string => !!m);
+    await audit({ action: "record.correct", recordIds: [record.id], mrns: [...new Set(mrns)] });
+    try {
+      await deps.records.save(corrected);
+    } catch (err) {
+      if (err instanceof VersionConflictError) throw new PreconditionFailedError();
+      throw err;
+    }
+    return { body: corrected, headers: { ETag: `"${corrected.version}"` } };
+  },
+});
+
 export const getRecord = defineRoute<{ id: string }>({
   method: "GET",
   path: "/records/{id}",
@@ -65,6 +121,7 @@ export const getRecord = defineRoute<{ id: string }>({
     const full = holdsAny(principal, ["records:read"]);
     return {
       body: full ? record : vendorView(record),
+      headers: { ETag: `"${record.version}"` },
       audit: {
         action: "record.read",
         recordIds: [record.id],

@@ -2,3 +2,4 @@ export { normalizeDate, findDate, expandTwoDigitYear, type DateKind, type DateOp
 export { normalizeSex, type Sex } from "./sex";
 export { cleanText, normalizePatientName, normalizeProviderName, looksLikePersonName } from "./names";
 export { normalizeMrn } from "./mrn";
+export { normalizeFieldValue } from "./field-value";

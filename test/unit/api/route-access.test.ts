@@ -11,10 +11,19 @@ type Answer = 200 | 401 | 403 | 404;
 const RECORD = "doc_0123456789abcdef0123456789abcdef";
 
 /** A request each route answers 200 to when allowed (machine clients state a purpose of use). */
-const SAMPLES: Record<string, { path: string; query?: Record<string, string> }> = {
+const SAMPLES: Record<
+  string,
+  { path: string; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> }
+> = {
   "GET /health": { path: "/health" },
   "GET /search": { path: "/search", query: { q: "lopez" } },
   "GET /records/{id}": { path: `/records/${RECORD}` },
+  "PATCH /records/{id}": {
+    path: `/records/${RECORD}`,
+    body: { fields: { mrn: "00451288" }, reason: "wrong digit" },
+    headers: { "if-match": "4" },
+  },
+  "GET /review": { path: "/review" },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
 };
@@ -40,6 +49,8 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
     vendor: 200,
     "other-vendor": 404,
   }),
+  "PATCH /records/{id}": only({ admin: 200, "records-staff": 200 }),
+  "GET /review": only({ admin: 200, "records-staff": 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
 };
@@ -62,7 +73,8 @@ describe("route × role", () => {
       method: route.split(" ")[0]!,
       path: sample.path,
       query: sample.query ?? {},
-      headers: { "x-purpose-of-use": "TREATMENT" },
+      headers: { "x-purpose-of-use": "TREATMENT", ...sample.headers },
+      ...(sample.body !== undefined ? { body: JSON.stringify(sample.body) } : {}),
     });
     expect(res.status).toBe(answer);
   });

@@ -46,7 +46,7 @@ export async function routeRequest(
   const principal = req.principal ?? ANONYMOUS;
   if (route.access !== "public" && !req.principal) throw new UnauthorizedError();
   // Validated once the caller is known to be allowed: a refusal comes first and names no purpose.
-  let purposeOfUse: PurposeOfUse | undefined;
+  const known: { purposeOfUse?: PurposeOfUse } = {};
   let audited = false;
   const audit = async (facts: AuditFacts, outcome: "success" | "denied" = "success"): Promise<void> => {
     await deps.audit.append({
@@ -63,7 +63,7 @@ export async function routeRequest(
       route: `${route.method} ${route.path}`,
       requestId: req.requestId,
       ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
-      ...(purposeOfUse ? { purposeOfUse } : {}),
+      ...(known.purposeOfUse ? { purposeOfUse: known.purposeOfUse } : {}),
       // Nothing leaves on a refusal: only what a client was given is a disclosure.
       disclosure: principal.kind === "client" && outcome === "success",
     });
@@ -74,7 +74,8 @@ export async function routeRequest(
     if (route.audited) await audit({ action: route.audited, recordIds: [], mrns: [] }, "denied");
     throw new ForbiddenError();
   }
-  purposeOfUse = purposeOf(req, principal, route);
+  const purposeOfUse = purposeOf(req, principal, route);
+  if (purposeOfUse) known.purposeOfUse = purposeOfUse;
 
   const input = validateInput(route, { params, query: req.query, body: req.body });
   const call: RouteCall<unknown, unknown, unknown> = {

@@ -14,6 +14,9 @@ export const PRODUCTION_MIN_OBJECT_LOCK_DAYS = 365;
 /** Production refuses log retention shorter than this (logs are the audit trail). */
 export const PRODUCTION_MIN_LOG_DAYS = 365;
 
+/** Production refuses keeping CloudTrail data-event logs for less than six years (HIPAA §164.316(b)(2)). */
+export const PRODUCTION_MIN_AUDIT_DAYS = 2190;
+
 /** The values CloudWatch Logs accepts for a retention period (RetentionDays), in days. */
 const LOG_RETENTION_DAYS = new Set<number>(
   Object.values(RetentionDays).filter((v): v is number => typeof v === "number" && v > 0),
@@ -144,6 +147,8 @@ const EnvironmentSchema = z
       logDays: logRetentionDays,
       /** S3 server access logs in the access-log bucket. */
       accessLogDays: positiveInt,
+      /** CloudTrail data-event log files of the PHI buckets (HIPAA keeps audit records six years). */
+      auditLogDays: positiveInt,
     }),
     /** Default Object Lock retention (GOVERNANCE mode) on uploaded scans. */
     objectLockDays: positiveInt,
@@ -196,6 +201,12 @@ const EnvironmentSchema = z
        * behind one hospital NAT share an IP, so size this for the busiest site, not one user.
        */
       wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
+      /** Prefix of the Cognito hosted domain (`<prefix>.auth.<region>.amazoncognito.com`): unique per region. */
+      authDomainPrefix: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and hyphens"),
+      /** Where the hosted UI may send the web app's users back to after sign-in and sign-out. */
+      webCallbackUrls: z.array(z.url()).min(1),
     }),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
     sweeper: sweeperSchema,
@@ -226,6 +237,15 @@ const EnvironmentSchema = z
           ["objectLockDays"],
           `original scans must stay locked at least ${PRODUCTION_MIN_OBJECT_LOCK_DAYS} days (they are the legal record)`,
         );
+      }
+      if (env.retention.auditLogDays < PRODUCTION_MIN_AUDIT_DAYS) {
+        refuse(
+          ["retention", "auditLogDays"],
+          `audit logs must be kept at least ${PRODUCTION_MIN_AUDIT_DAYS} days (six years)`,
+        );
+      }
+      if (env.api.webCallbackUrls.some((u) => !u.startsWith("https://"))) {
+        refuse(["api", "webCallbackUrls"], "callback URLs must be https");
       }
       if (env.retention.logDays < PRODUCTION_MIN_LOG_DAYS) {
         refuse(
@@ -295,6 +315,7 @@ export interface ChartbridgeConfig {
   readonly ocrResultsRetentionDays: number;
   readonly logRetention: RetentionDays;
   readonly accessLogRetentionDays: number;
+  readonly auditLogRetentionDays: number;
   readonly objectLockDays: number;
   readonly lifecycle: EnvironmentSettings["lifecycle"];
   readonly textractTpsBudget: number;
@@ -351,6 +372,7 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     ocrResultsRetentionDays: env.retention.ocrResultsDays,
     logRetention: env.retention.logDays as RetentionDays,
     accessLogRetentionDays: env.retention.accessLogDays,
+    auditLogRetentionDays: env.retention.auditLogDays,
     objectLockDays: env.objectLockDays,
     lifecycle: env.lifecycle,
     textractTpsBudget: env.textract.tpsBudget,

@@ -13,6 +13,8 @@ export const DATA_CLASSES = {
     "OCR output: the results bucket, the Textract completion topic and the queues carrying OCR notifications",
   records: "chart records: the records table (and its stream), the search index and the stream failure queue",
   logs: "operational data: CloudWatch log groups (Lambda, API Gateway, WAF, VPC flow, OpenSearch) and function configuration",
+  audit:
+    "the audit trail: the audit table of PHI access and the CloudTrail data-event logs of the PHI buckets",
 } as const;
 export type DataClass = keyof typeof DATA_CLASSES;
 
@@ -54,6 +56,26 @@ export class DataClassKey extends Construct {
     });
 
     if (props.dataClass === "logs") this.grantCloudWatchLogs();
+    if (props.dataClass === "audit") this.grantCloudTrail();
+  }
+
+  /** CloudTrail encrypts this account's trails' log files with the key (and nothing else). */
+  private grantCloudTrail(): iam.Grant {
+    const stack = Stack.of(this);
+    const cloudTrail = new iam.ServicePrincipal("cloudtrail.amazonaws.com", {
+      conditions: {
+        StringLike: {
+          "kms:EncryptionContext:aws:cloudtrail:arn": stack.formatArn({
+            service: "cloudtrail",
+            region: "*",
+            resource: "trail",
+            resourceName: "*",
+          }),
+        },
+      },
+    });
+    this.key.grant(new iam.ServicePrincipal("cloudtrail.amazonaws.com"), "kms:DescribeKey");
+    return this.key.grant(cloudTrail, "kms:GenerateDataKey*");
   }
 
   /** CloudWatch Logs encrypts this account's and region's log groups with the key (and nothing else). */
@@ -93,6 +115,7 @@ export class DataKeys extends Construct {
   readonly ocrOutput: kms.Key;
   readonly records: kms.Key;
   readonly logs: kms.Key;
+  readonly audit: kms.Key;
 
   constructor(scope: Construct, id: string, props: DataKeysProps) {
     super(scope, id);
@@ -102,5 +125,6 @@ export class DataKeys extends Construct {
     this.ocrOutput = key("ocr-output", "OcrOutput");
     this.records = key("records", "Records");
     this.logs = key("logs", "Logs");
+    this.audit = key("audit", "Audit");
   }
 }

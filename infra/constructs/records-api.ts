@@ -7,9 +7,10 @@ import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { ApiFirewall } from "./api-firewall";
+import type { AuditTable } from "./audit-table";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
-import { acknowledge, TABLE_GRANT_INDEX_REASON, wildcardResourceFinding } from "./nag";
+import { acknowledge, KMS_GRANT_FINDINGS, TABLE_GRANT_INDEX_REASON, wildcardResourceFinding } from "./nag";
 import type { SearchDomain } from "./search-domain";
 
 /** Cognito groups the api Lambda authorizes against (`cognito:groups` claim). */
@@ -29,10 +30,31 @@ export const USER_GROUPS = {
   },
 } as const;
 
+/**
+ * The resource server of the records API and its scopes: what an access token must carry for API Gateway to
+ * pass it on. Roles within `staff` come from the user's groups (USER_GROUPS), checked by the api Lambda.
+ */
+export const RECORDS_RESOURCE_SERVER = "records";
+export const RECORDS_SCOPES = {
+  /** Downstream systems (client-credentials): search and read; every answer is a disclosure. */
+  read: "Read chart records (downstream systems; every read is a disclosure)",
+  /** People signed in to the web app; what they may do follows their groups. */
+  staff: "Use the records API as a signed-in person (roles from the user's groups)",
+} as const;
+
+/** Routes anyone may call without a token (no PHI): the Lambda's route table marks the same ones public. */
+export const PUBLIC_ROUTES = ["health", "openapi.json"] as const;
+
 export interface RecordsApiProps {
   /** Names the REST API (`chartbridge-<env>`) and the WAF web ACL (`chartbridge-<env>-api`). */
   readonly envName: string;
   readonly table: dynamodb.ITable;
+  /** The audit trail: the api function is its only writer. */
+  readonly auditTable: AuditTable;
+  /** Prefix of the Cognito hosted domain. */
+  readonly authDomainPrefix: string;
+  /** Where the hosted UI may return the web app's users to. */
+  readonly webCallbackUrls: string[];
   readonly uploadsBucket: s3.IBucket;
   readonly resultsBucket: s3.IBucket;
   readonly search: SearchDomain;
@@ -56,7 +78,12 @@ export interface RecordsApiProps {
 export class RecordsApi extends Construct {
   readonly api: apigw.RestApi;
   readonly userPool: cognito.UserPool;
+  /** The web app's client: authorization code with PKCE, no secret, scopes openid, email, records/staff. */
   readonly userPoolClient: cognito.UserPoolClient;
+  /** A downstream system's client: client-credentials grant, scope records/read only. */
+  readonly machineClient: cognito.UserPoolClient;
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  readonly domain: cognito.UserPoolDomain;
   readonly apiFunction: ChartbridgeFunction;
   readonly firewall: ApiFirewall;
 
@@ -93,14 +120,49 @@ export class RecordsApi extends Construct {
         precedence,
       });
     }
+    const scopes = Object.fromEntries(
+      Object.entries(RECORDS_SCOPES).map(([name, description]) => [
+        name,
+        new cognito.ResourceServerScope({ scopeName: name, scopeDescription: description }),
+      ]),
+    ) as Record<keyof typeof RECORDS_SCOPES, cognito.ResourceServerScope>;
+    this.resourceServer = this.userPool.addResourceServer("RecordsResourceServer", {
+      identifier: RECORDS_RESOURCE_SERVER,
+      userPoolResourceServerName: "chartbridge records API",
+      scopes: Object.values(scopes),
+    });
+    this.domain = this.userPool.addDomain("Domain", {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+    });
     this.userPoolClient = this.userPool.addClient("WebClient", {
       authFlows: { userSrp: true },
       generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [
+          cognito.OAuthScope.OPENID,
+          cognito.OAuthScope.EMAIL,
+          cognito.OAuthScope.resourceServer(this.resourceServer, scopes.staff),
+        ],
+        callbackUrls: props.webCallbackUrls,
+        logoutUrls: props.webCallbackUrls,
+      },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
+    });
+    this.machineClient = this.userPool.addClient("DownstreamSystemClient", {
+      generateSecret: true,
+      authFlows: {},
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [cognito.OAuthScope.resourceServer(this.resourceServer, scopes.read)],
+      },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
     });
 
     // ── Handler ──────────────────────────────────────────────────────────────────────────────────
@@ -115,6 +177,7 @@ export class RecordsApi extends Construct {
       invokedBy: "API Gateway (Lambda proxy integration)",
       environment: {
         TABLE_NAME: props.table.tableName,
+        AUDIT_TABLE_NAME: props.auditTable.table.tableName,
         UPLOAD_BUCKET: props.uploadsBucket.bucketName,
         RESULTS_BUCKET: props.resultsBucket.bucketName,
         OCR_FEATURES: props.ocrFeatures,
@@ -123,12 +186,15 @@ export class RecordsApi extends Construct {
       },
     });
     const fn = this.apiFunction.function;
-    // Read-only for now (search, get record). Review corrections and presigned scan URLs will add
-    // table.grantReadWriteData / uploadsBucket.grantRead here when the handler does them.
-    props.table.grantReadData(fn);
+    // Corrections save new record versions (conditional puts); reads for search hits, records, the review queue.
+    props.table.grantReadWriteData(fn);
+    // The only writer of the audit trail, and its reader for the access report and accounting of disclosures.
+    props.auditTable.grantAppend(fn);
+    props.auditTable.grantReadEvents(fn);
     props.search.grantRead(fn);
     props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
+      ...KMS_GRANT_FINDINGS,
       [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",
@@ -168,9 +234,12 @@ export class RecordsApi extends Construct {
       validateRequestParameters: true,
       validateRequestBody: true,
     });
+    // Access tokens only (ID tokens carry no scope): a signed-in person's (records/staff) or a downstream
+    // system's (records/read). Everything else about who may do what is decided by the api Lambda.
     const methodOptions: apigw.MethodOptions = {
       authorizationType: apigw.AuthorizationType.COGNITO,
       authorizer,
+      authorizationScopes: Object.keys(RECORDS_SCOPES).map((s) => `${RECORDS_RESOURCE_SERVER}/${s}`),
       requestValidator,
     };
     const integration = new apigw.LambdaIntegration(fn, { proxy: true });
@@ -180,6 +249,15 @@ export class RecordsApi extends Construct {
       defaultIntegration: integration,
       defaultMethodOptions: methodOptions,
     });
+    for (const path of PUBLIC_ROUTES) {
+      const method = this.api.root.addResource(path).addMethod("GET", integration, {
+        authorizationType: apigw.AuthorizationType.NONE,
+      });
+      acknowledge(method, {
+        "AwsSolutions-APIG4": `GET /${path} carries no PHI and must answer without a token (liveness, API description).`,
+        "AwsSolutions-COG4": `GET /${path} carries no PHI and must answer without a token (liveness, API description).`,
+      });
+    }
 
     const ackApi = (id: string, reason: string): void => Validations.of(this.api).acknowledge({ id, reason });
     ackApi(

@@ -43,6 +43,11 @@ export function recordsBackupVaultProps(props: RecordsBackupVaultProps): backup.
 export interface RecordsBackupProps {
   readonly envName: string;
   readonly table: dynamodb.ITable;
+  /**
+   * Other tables backed up on the same schedule and retention (the audit trail).
+   * @default none
+   */
+  readonly alsoTables?: dynamodb.ITable[];
   /** The records data-class key: AWS Backup encrypts recovery points with the vault's key. */
   readonly encryptionKey: kms.IKey;
   /** Rule retention and the Vault Lock minimum (cdk.json `backup`). */
@@ -105,7 +110,9 @@ export class RecordsBackup extends Construct {
       ],
     });
     this.selection = this.plan.addSelection("Table", {
-      resources: [backup.BackupResource.fromDynamoDbTable(props.table)],
+      resources: [props.table, ...(props.alsoTables ?? [])].map((t) =>
+        backup.BackupResource.fromDynamoDbTable(t),
+      ),
     });
     acknowledge(this.selection, {
       "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]":

@@ -6,6 +6,8 @@ import type { FunctionDefaults } from "../constructs/function-defaults";
 import { IsolatedNetwork } from "../constructs/isolated-network";
 import { OperationsMonitoring } from "../constructs/operations-monitoring";
 import { ProcessingPipeline } from "../constructs/processing-pipeline";
+import { AuditTable } from "../constructs/audit-table";
+import { DataEventsTrail } from "../constructs/data-events-trail";
 import { RecordsApi } from "../constructs/records-api";
 import { RecordsBackup } from "../constructs/records-backup";
 import { RecordsTable } from "../constructs/records-table";
@@ -42,6 +44,10 @@ export class ChartbridgeStack extends Stack {
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
   readonly recordsApi: RecordsApi;
+  /** The audit trail of PHI access through the API (append-only). */
+  readonly audit: AuditTable;
+  /** S3 data events of the PHI buckets. */
+  readonly dataEventsTrail: DataEventsTrail;
   readonly sweeper: StuckRecordSweeper;
   readonly monitoring: OperationsMonitoring;
 
@@ -73,9 +79,15 @@ export class ChartbridgeStack extends Stack {
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
     });
+    this.audit = new AuditTable(this, "Audit", {
+      encryptionKey: keys.audit,
+      removalPolicy: config.removalPolicy,
+      deletionProtection: config.deletionProtection,
+    });
     this.recordsBackup = new RecordsBackup(this, "RecordsBackup", {
       envName: config.envName,
       table: this.records.table,
+      alsoTables: [this.audit.table],
       encryptionKey: keys.records,
       settings: config.backup,
       copyTo: replica?.recordsBackupVault,
@@ -121,9 +133,22 @@ export class ChartbridgeStack extends Stack {
       functionDefaults,
     });
 
+    this.dataEventsTrail = new DataEventsTrail(this, "DataEventsTrail", {
+      buckets: [this.storage.uploadsBucket, this.results.bucket],
+      encryptionKey: keys.audit,
+      accessLogsBucket: this.storage.accessLogsBucket,
+      logsKey: keys.logs,
+      logRetention: config.logRetention,
+      retentionDays: config.auditLogRetentionDays,
+      removalPolicy: config.removalPolicy,
+    });
+
     this.recordsApi = new RecordsApi(this, "RecordsApi", {
       envName: config.envName,
       table: this.records.table,
+      auditTable: this.audit,
+      authDomainPrefix: config.api.authDomainPrefix,
+      webCallbackUrls: config.api.webCallbackUrls,
       uploadsBucket: this.storage.uploadsBucket,
       resultsBucket: this.results.bucket,
       search: this.search,
@@ -182,6 +207,9 @@ export class ChartbridgeStack extends Stack {
     new CfnOutput(this, "ApiUrl", { value: this.recordsApi.api.url });
     new CfnOutput(this, "UserPoolId", { value: this.recordsApi.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.recordsApi.userPoolClient.userPoolClientId });
+    new CfnOutput(this, "MachineClientId", { value: this.recordsApi.machineClient.userPoolClientId });
+    new CfnOutput(this, "AuthDomain", { value: this.recordsApi.domain.baseUrl() });
+    new CfnOutput(this, "AuditTableName", { value: this.audit.table.tableName });
     // For the search domain's role mapping (infra/README.md, "Search domain role mapping").
     new CfnOutput(this, "SearchEndpoint", { value: this.search.endpointUrl });
     new CfnOutput(this, "SearchAdminRoleArn", { value: this.search.adminRole.roleArn });

@@ -79,9 +79,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     const bucketKeys: Record<string, string> = {
       [logicalId(synth.stack.storage.uploadsBucket)]: logicalId(synth.stack.keys.scans),
       [logicalId(synth.stack.results.bucket)]: logicalId(synth.stack.keys.ocrOutput),
+      [logicalId(synth.stack.dataEventsTrail.bucket)]: logicalId(synth.stack.keys.audit),
     };
     const buckets = ofType(resources, "AWS::S3::Bucket");
-    expect(buckets).toHaveLength(3);
+    expect(buckets).toHaveLength(4);
     for (const [id, props] of buckets) {
       const rule = (
         props.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] }
@@ -141,8 +142,9 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
 
   it("defines the records table from RECORDS_TABLE_SCHEMA, the schema the local runtime creates its table from", () => {
     const tables = ofType(resources, "AWS::DynamoDB::Table");
-    expect(tables).toHaveLength(1);
-    const [[, table]] = tables as [[string, Record<string, unknown>]];
+    // The records table and the audit trail's.
+    expect(tables).toHaveLength(2);
+    const table = resources[logicalId(synth.stack.records.table)]!.Properties!;
     expect(tableSchemaOf(table)).toEqual(RECORDS_TABLE_SCHEMA);
     // The only secondary index is the sweeper's sparse by-status index, which copies keys only (no PHI).
     expect(table.GlobalSecondaryIndexes).toEqual([
@@ -322,7 +324,15 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   it("protects every API method with the Cognito authorizer and logs/throttles the stage", () => {
     const methods = ofType(resources, "AWS::ApiGateway::Method");
     expect(methods.length).toBeGreaterThan(0);
-    for (const [id, props] of methods) expect(props.AuthorizationType, id).toBe("COGNITO_USER_POOLS");
+    const publicMethods = new Set(
+      [
+        synth.stack.recordsApi.api.root.getResource("health"),
+        synth.stack.recordsApi.api.root.getResource("openapi.json"),
+      ].map((r) => logicalId(r!.node.findChild("GET"))),
+    );
+    for (const [id, props] of methods) {
+      expect(props.AuthorizationType, id).toBe(publicMethods.has(id) ? "NONE" : "COGNITO_USER_POOLS");
+    }
     template.hasResourceProperties("AWS::ApiGateway::Stage", {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       TracingEnabled: true,

@@ -169,7 +169,10 @@ describe("infra config", () => {
     expect(() => parseConfig(environments, "staging")).toThrow(/Unknown environment 'staging'.*dev, prod/);
     expect(() => parseConfig({ dev: { ...environments.dev, extra: 1 } }, "dev")).toThrow(/Invalid settings/);
     const badRetention = {
-      dev: { ...environments.dev, retention: { ocrResultsDays: 30, logDays: 31, accessLogDays: 90 } },
+      dev: {
+        ...environments.dev,
+        retention: { ocrResultsDays: 30, logDays: 31, accessLogDays: 90, auditLogDays: 90 },
+      },
     };
     expect(() => parseConfig(badRetention, "dev")).toThrow(
       /retention\.logDays: must be a CloudWatch Logs retention period/,

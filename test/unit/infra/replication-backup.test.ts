@@ -267,7 +267,11 @@ describe("cross-region replication and backup (prod)", () => {
     }
 
     const selection = mainProps(recordsBackup.selection).BackupSelection as { Resources: unknown[] };
-    expect(selection.Resources).toEqual([getAttArn(logicalId(records.table))]);
+    // The audit trail is backed up with the records, on the same schedule.
+    expect(selection.Resources).toEqual([
+      getAttArn(logicalId(records.table)),
+      getAttArn(logicalId(synth.stack.audit.table)),
+    ]);
 
     // The copy target: same name in the replica region, that region's records key, locked as well.
     const replicaVault = replicaProps(replicaStack().recordsBackupVault);

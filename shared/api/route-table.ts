@@ -3,6 +3,7 @@
  * The router refuses anything not listed; test/unit/api/route-access.test.ts checks every route × role.
  */
 import type { Route } from "./route";
+import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
 import { correctRecordRoute, getRecord } from "./routes/records";
@@ -10,6 +11,11 @@ import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
 
 export const ROUTES: readonly Route[] = [
+  // The generator (zod-openapi) is loaded on the first request for the description, not at cold start.
+  openApiRoute(
+    () => ROUTES,
+    async (routes) => (await import("./openapi")).openApiDocument(routes),
+  ),
   health,
   searchRecords,
   getRecord,

@@ -75,8 +75,15 @@ export interface RouteSpec<P, Q, B> {
     query?: z.ZodType<Q>;
     body?: z.ZodType<B>;
   };
+  /**
+   * Input the route checks itself with its own parser (documented in the OpenAPI description, not checked by
+   * the router): the search parameters' rules and messages predate the route table.
+   */
+  documentedQuery?: z.ZodType;
   /** The 200 answer's schema, for the OpenAPI document. */
   response?: z.ZodType;
+  /** The 200 answer's media type, when not JSON only (CSV exports offer both). */
+  responseMediaTypes?: readonly string[];
   handle(call: RouteCall<P, Q, B>): Promise<RouteResult>;
 }
 

@@ -57,7 +57,8 @@ const DOCUMENT_TYPE_TUPLE = Object.keys(DOCUMENT_TYPES) as [DocumentType, ...Doc
 
 const date = (message: string) => z.string().refine(isIsoDate, { error: message });
 
-const SearchParamsSchema = z
+/** The search parameters as the API documents them (OpenAPI); parseSearchParams applies them. */
+export const SearchParamsSchema = z
   .object({
     q: z
       .string()

@@ -129,6 +129,7 @@ export const accessReport = defineRoute<Record<string, never>, AccessReportQuery
   audited: "audit.read",
   summary: "Access report: who accessed a record, a patient's records (mrn) or what a user did, and when",
   request: { query: accessReportQuery },
+  responseMediaTypes: ["application/json", "text/csv"],
   handle: async ({ query, deps }) => {
     const lookup = lookupOf(query);
     const page = await deps.audit.find({ lookup, ...range(query) });
@@ -150,6 +151,7 @@ export const patientDisclosures = defineRoute<{ mrn: string }, DisclosuresQuery>
   audited: "disclosures.read",
   summary: "Accounting of disclosures: each disclosure of the patient's records outside the covered entity",
   request: { params: z.object({ mrn: z.string().min(1).max(64) }), query: disclosuresQuery },
+  responseMediaTypes: ["application/json", "text/csv"],
   handle: async ({ params, query, deps }) => {
     const page = await deps.audit.find({ lookup: { by: "disclosure", mrn: params.mrn }, ...range(query) });
     return {

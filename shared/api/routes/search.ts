@@ -1,4 +1,4 @@
-import { parseSearchParams } from "../../search/parse-search-params";
+import { parseSearchParams, SearchParamsSchema } from "../../search/parse-search-params";
 import { BadRequestError } from "../api-errors";
 import { defineRoute } from "../route";
 
@@ -8,6 +8,7 @@ export const searchRecords = defineRoute({
   access: ["records:search"],
   audited: "search",
   summary: "Search charts by free text, name, MRN, date of birth, type, status and date of service",
+  documentedQuery: SearchParamsSchema,
   handle: async ({ query, deps }) => {
     const parsed = parseSearchParams(query as Record<string, string>);
     if (!parsed.ok) throw new BadRequestError(parsed.reason);

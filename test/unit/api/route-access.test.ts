@@ -16,6 +16,7 @@ const SAMPLES: Record<
   { path: string; query?: Record<string, string>; body?: unknown; headers?: Record<string, string> }
 > = {
   "GET /health": { path: "/health" },
+  "GET /openapi.json": { path: "/openapi.json" },
   "GET /search": { path: "/search", query: { q: "lopez" } },
   "GET /records/{id}": { path: `/records/${RECORD}` },
   "PATCH /records/{id}": {
@@ -40,6 +41,7 @@ const only = (allowed: Partial<Record<Caller, Answer>>): Record<Caller, Answer> 
 
 const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /health": all(200),
+  "GET /openapi.json": all(200),
   "GET /search": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   // Vendors see their own uploads' status; another vendor's record answers as if it did not exist.
   "GET /records/{id}": only({

@@ -1,6 +1,8 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
+import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
+import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import type { ApiDeps } from "../../shared/api/records-api";
 import type { Config } from "../../shared/config";
@@ -10,9 +12,10 @@ import { lazySearchIndex } from "../wiring/lazy";
 export type ApiHandlerDeps = ApiDeps & { logger: Logger };
 
 /**
- * The production wiring of the api Lambda: the same table and search adapters createPipelineDeps builds,
- * without the S3 and Textract clients the API never calls (so its bundle leaves them out). The OpenSearch
- * client is imported on the first search: /health and /records/{id} never evaluate it.
+ * The production wiring of the api Lambda: the same table, S3 and search adapters createPipelineDeps builds,
+ * without the Textract client the API never calls (so its bundle leaves it out). The OpenSearch client is
+ * imported on the first search and mupdf on the first page image: /health and /records/{id} never evaluate
+ * them.
  */
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
@@ -21,6 +24,13 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
+    storage: new S3ObjectStore(createS3Client(config)),
+    resultsBucket: config.RESULTS_BUCKET,
+    // mupdf (WebAssembly) is loaded on the first page image, not at cold start.
+    pageImages: {
+      render: async (scan, page) =>
+        (await import("../../shared/adapters/local-ocr/page-image")).mupdfPageImages.render(scan, page),
+    },
     search: lazySearchIndex("opensearch", async () =>
       (await import("../wiring/search-index")).createSearchIndex(config),
     ),

@@ -10,7 +10,18 @@ import { ApiFirewall } from "./api-firewall";
 import type { AuditTable } from "./audit-table";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
-import { acknowledge, KMS_GRANT_FINDINGS, TABLE_GRANT_INDEX_REASON, wildcardResourceFinding } from "./nag";
+import {
+  acknowledge,
+  KMS_GRANT_FINDINGS,
+  S3_PUT_FINDINGS,
+  S3_READ_FINDINGS,
+  TABLE_GRANT_INDEX_REASON,
+  wildcardActionFinding,
+  wildcardResourceFinding,
+} from "./nag";
+
+/** Where the api keeps the page images it renders in the results bucket (shared/api/routes/pages.ts). */
+const PAGE_IMAGES_PREFIX = "pages/";
 import type { SearchDomain } from "./search-domain";
 
 /** Cognito groups the api Lambda authorizes against (`cognito:groups` claim). */
@@ -191,10 +202,22 @@ export class RecordsApi extends Construct {
     // The only writer of the audit trail, and its reader for the access report and accounting of disclosures.
     props.auditTable.grantAppend(fn);
     props.auditTable.grantReadEvents(fn);
+    // Presigned links are signed with the function's role: it may read the scans (every version) it links to,
+    // and read and write the page images it renders under `pages/` of the results bucket.
+    props.uploadsBucket.grantRead(fn);
+    props.resultsBucket.grantReadWrite(fn, `${PAGE_IMAGES_PREFIX}*`);
     props.search.grantRead(fn);
     props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
       ...KMS_GRANT_FINDINGS,
+      ...S3_READ_FINDINGS,
+      ...S3_PUT_FINDINGS,
+      [wildcardActionFinding("s3:DeleteObject*")]:
+        "Bucket.grantReadWrite on the results bucket's pages/ prefix only: replacing a page image the api rendered.",
+      [wildcardResourceFinding(props.uploadsBucket, "/*")]:
+        "Presigned links to any scan a permitted caller may open: reads of the uploads bucket's objects only.",
+      [wildcardResourceFinding(props.resultsBucket, `/${PAGE_IMAGES_PREFIX}*`)]:
+        "Page images the api renders and links to, under the results bucket's pages/ prefix only.",
       [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",

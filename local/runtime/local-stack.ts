@@ -32,6 +32,8 @@ import { ROUTES } from "../../shared/api/route-table";
 import { ensureSigningKey, localTokenVerifier } from "../auth/local-tokens";
 import type { ApiHandlerDeps } from "../../functions/api/deps";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
+import { mupdfPageImages } from "../../shared/adapters/local-ocr/page-image";
+import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
 import { createIndexRecordsHandler } from "../../functions/index-records/handler";
 import { createIngestHandler } from "../../functions/ingest/handler";
 import { createOcrCompleteHandler } from "../../functions/ocr-complete/handler";
@@ -285,6 +287,8 @@ export class LocalStack {
       ...this.deps,
       audit: new AuditLogRepository(createDocumentClient(this.dynamoClient), this.config.AUDIT_TABLE_NAME),
       now: () => new Date().toISOString(),
+      storage: new S3ObjectStore(this.s3),
+      pageImages: mupdfPageImages,
     };
     const api = createApiHandler(() => apiDeps);
     await ensureSigningKey(this.dataDir);

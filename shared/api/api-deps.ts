@@ -1,5 +1,6 @@
 import type { AuditLog } from "../audit/audit-log";
-import type { RecordStore } from "../pipeline/ports";
+import type { ObjectLinks, RecordStore } from "../pipeline/ports";
+import type { PageImageRenderer } from "./page-images";
 import type { SearchIndex } from "../search/search-index";
 
 /** The ports the records API calls: production wiring in functions/api/deps.ts, local in local/runtime. */
@@ -9,6 +10,11 @@ export interface ApiDeps {
   reviewThreshold: number;
   search: Pick<SearchIndex, "search">;
   audit: AuditLog;
+  /** Scans and page images, handed out as short-lived URLs. */
+  storage: ObjectLinks;
+  pageImages: PageImageRenderer;
+  /** Where page images are kept, next to the OCR output. */
+  resultsBucket: string;
   /** ISO timestamp of now (tests pass a clock). */
   now(): string;
 }

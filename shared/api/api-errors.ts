@@ -13,7 +13,7 @@ export class BadRequestError extends ChartbridgeError {
 }
 
 export class NotFoundError extends ChartbridgeError {
-  constructor(what: "record" | "route" | "job") {
+  constructor(what: "record" | "route" | "job" | "page") {
     super(
       { name: "NotFoundError", code: "NOT_FOUND", retryable: false },
       what === "route" ? "no such route; see /openapi.json" : `no ${what} with this id`,

@@ -6,6 +6,7 @@ import type { Route } from "./route";
 import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
+import { getOriginal, getPage } from "./routes/pages";
 import { correctRecordRoute, getRecord } from "./routes/records";
 import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
@@ -20,6 +21,8 @@ export const ROUTES: readonly Route[] = [
   searchRecords,
   getRecord,
   correctRecordRoute,
+  getPage,
+  getOriginal,
   reviewQueue,
   accessReport,
   patientDisclosures,

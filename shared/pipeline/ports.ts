@@ -75,6 +75,23 @@ export interface ObjectStore {
   putText(bucket: string, key: string, text: string): Promise<void>;
 }
 
+/** What the records API needs of object storage to hand out scans and page images. */
+export interface ObjectLinks {
+  exists(bucket: string, key: string): Promise<boolean>;
+  getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
+  putBytes(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** A URL anyone holding it may GET the object (version) with, until it expires. */
+  presignGet(bucket: string, key: string, opts: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  versionId?: string;
+  expiresInSeconds: number;
+  /** Content-Type and Content-Disposition the download is answered with. */
+  contentType?: string;
+  downloadName?: string;
+}
+
 /**
  * The part of a structured logger the steps call (Powertools' Logger in Lambda satisfies it). Pass ids,
  * statuses, reason codes and error class names only: never names, dates of birth, MRNs, OCR text or keys.

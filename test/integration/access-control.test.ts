@@ -15,10 +15,12 @@ const EHR = { client: "ehr-of-st-mary", scopes: ["records/read"] };
 describe("who may see what, and the audit trail of it (local stack)", () => {
   const stack = stackClient();
   let record: ChartRecord;
+  let uploaded: Uint8Array;
 
   beforeAll(async () => {
     const spec = buildChartSpec({ seed: 9191, documentType: "progress_note" });
-    const id = await stack.upload("acme-scans/box-12/chart.png", toPng(spec));
+    uploaded = toPng(spec);
+    const id = await stack.upload("acme-scans/box-12/chart.png", uploaded);
     record = await stack.settled(id);
     await stack.searchUntil({ mrn: record.fields.mrn!.value }, id);
   });
@@ -95,6 +97,32 @@ describe("who may see what, and the audit trail of it (local stack)", () => {
       { as: ADMIN },
     );
     expect(report.body.events.map((e) => e.action)).toContain("record.correct");
+  });
+
+  it("hands records staff short-lived links to the page image and the original that the local S3 honours", async () => {
+    const page = await stack.request<{ url: string; fields: { name: string }[]; width: number }>(
+      `/records/${record.id}/pages/1`,
+      { as: SAM },
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.fields.map((f) => f.name)).toContain("mrn");
+    const png = Buffer.from(await (await fetch(page.body.url)).arrayBuffer());
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const tampered = page.body.url.replace(
+      /X-Amz-Signature=([0-9a-f])/,
+      (_m, c: string) => `X-Amz-Signature=${c === "0" ? "1" : "0"}`,
+    );
+    expect((await fetch(tampered)).status).toBe(403);
+
+    const original = await stack.request<{ url: string; contentType: string }>(
+      `/records/${record.id}/original`,
+      { as: SAM },
+    );
+    expect(original.body.contentType).toBe("image/png");
+    expect(
+      Buffer.from(await (await fetch(original.body.url)).arrayBuffer()).equals(Buffer.from(uploaded)),
+    ).toBe(true);
+    expect((await stack.request(`/records/${record.id}/original`, { as: ACME })).status).toBe(403);
   });
 
   it("accounts for a downstream system's read as a disclosure of the patient's record", async () => {

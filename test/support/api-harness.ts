@@ -8,7 +8,27 @@ import { handleApiRequest, type ApiRequest } from "../../shared/api/records-api"
 import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/principal";
 import { newRecord, transition, type ChartRecord } from "../../shared/domain/chart-record";
 import { toSearchDocument } from "../../shared/search/to-search-document";
-import { InMemoryAuditLog, InMemoryRecordStore, InMemorySearchIndex } from "./in-memory-ports";
+import type { PageImage, PageImageRenderer } from "../../shared/api/page-images";
+import {
+  InMemoryAuditLog,
+  InMemoryObjectLinks,
+  InMemoryRecordStore,
+  InMemorySearchIndex,
+} from "./in-memory-ports";
+
+/** Renders "page N of <scan bytes>" as the PNG; counts renders. */
+export class FakePageImages implements PageImageRenderer {
+  readonly rendered: number[] = [];
+  async render(scan: Uint8Array, page: number): Promise<PageImage> {
+    this.rendered.push(page);
+    return {
+      png: Buffer.from(`png of page ${page} of ${Buffer.from(scan).toString()}`),
+      width: 1275,
+      height: 1650,
+      pageCount: 2,
+    };
+  }
+}
 
 /** The callers of the route × role table, as the claims of their access tokens. */
 export const CALLERS = {
@@ -78,7 +98,13 @@ export function indexedRecord(id = "doc_0123456789abcdef0123456789abcdef"): Char
 }
 
 export interface ApiHarness {
-  deps: ApiDeps & { records: InMemoryRecordStore; search: InMemorySearchIndex; audit: InMemoryAuditLog };
+  deps: ApiDeps & {
+    records: InMemoryRecordStore;
+    search: InMemorySearchIndex;
+    audit: InMemoryAuditLog;
+    storage: InMemoryObjectLinks;
+    pageImages: FakePageImages;
+  };
   record: ChartRecord;
   call(
     caller: Caller,
@@ -90,6 +116,9 @@ export async function apiHarness(): Promise<ApiHarness> {
   const records = new InMemoryRecordStore();
   const search = new InMemorySearchIndex();
   const audit = new InMemoryAuditLog();
+  const storage = new InMemoryObjectLinks();
+  storage.put("uploads", "acme/box-7/lopez.pdf", Buffer.from("%PDF-1.7 two pages"), "v1");
+  const pageImages = new FakePageImages();
   const record = indexedRecord();
   records.put(record);
   await search.upsert(toSearchDocument(record, "Progress note. Patient Maria Lopez."));
@@ -99,6 +128,9 @@ export async function apiHarness(): Promise<ApiHarness> {
     search,
     audit,
     reviewThreshold: 0.8,
+    storage,
+    resultsBucket: "results",
+    pageImages,
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };
   return {

@@ -20,7 +20,9 @@ import type {
   DownloadedObject,
   DownloadOptions,
   Logger,
+  ObjectLinks,
   ObjectStore,
+  PresignOptions,
   RecordStore,
   RegisterOutcome,
   StaleRecordRef,
@@ -337,5 +339,37 @@ export class InMemoryAuditLog implements AuditLog {
     const events = this.events.filter((e) => e.day === day);
     const last = events.at(-1);
     return { events, ...(last ? { head: { seq: last.seq, hash: last.hash } } : {}) };
+  }
+}
+
+/** Objects by bucket and key, with fake signed links (`memory://bucket/key?version&expires`). */
+export class InMemoryObjectLinks implements ObjectLinks {
+  readonly objects = new Map<string, { bytes: Buffer; contentType?: string }>();
+  readonly puts: string[] = [];
+
+  private static id = (bucket: string, key: string, versionId?: string) =>
+    `${bucket}/${key}${versionId ? `#${versionId}` : ""}`;
+
+  put(bucket: string, key: string, bytes: Uint8Array, versionId?: string): void {
+    this.objects.set(InMemoryObjectLinks.id(bucket, key, versionId), { bytes: Buffer.from(bytes) });
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    return this.objects.has(InMemoryObjectLinks.id(bucket, key));
+  }
+
+  async getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer> {
+    const found = this.objects.get(InMemoryObjectLinks.id(bucket, key, versionId));
+    if (!found) throw new ObjectNotFoundError(bucket, key);
+    return found.bytes;
+  }
+
+  async putBytes(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    this.objects.set(InMemoryObjectLinks.id(bucket, key), { bytes: Buffer.from(bytes), contentType });
+    this.puts.push(`${bucket}/${key}`);
+  }
+
+  async presignGet(bucket: string, key: string, opts: PresignOptions): Promise<string> {
+    return `memory://${bucket}/${key}?version=${opts.versionId ?? ""}&expires=${opts.expiresInSeconds}`;
   }
 }

@@ -3,16 +3,30 @@ import { mkdtemp, open, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { GetObjectCommand, NoSuchKey, NotFound, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectNotFoundError } from "../../errors";
-import type { DownloadedObject, DownloadOptions, ObjectStore } from "../../pipeline/ports";
+import type {
+  DownloadedObject,
+  DownloadOptions,
+  ObjectLinks,
+  ObjectStore,
+  PresignOptions,
+} from "../../pipeline/ports";
 import { isProcessAlive as isAlive } from "../os/process-alive";
 
 /** Temporary download folders are named `<prefix><pid>-<random>`, so leftovers of dead processes can be found. */
 const DOWNLOAD_PREFIX = "chartbridge-download-";
 
 /** Reads and writes objects; the one place chartbridge talks to S3. */
-export class S3ObjectStore implements ObjectStore {
+export class S3ObjectStore implements ObjectStore, ObjectLinks {
   constructor(private readonly s3: S3Client) {}
 
   /**
@@ -109,6 +123,44 @@ export class S3ObjectStore implements ObjectStore {
         ContentLength: body.length,
         ContentType: "text/plain; charset=utf-8",
       }),
+    );
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (err instanceof NotFound || (err as { name?: string }).name === "NotFound") return false;
+      throw err;
+    }
+  }
+
+  async putBytes(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentType: contentType,
+      }),
+    );
+  }
+
+  presignGet(bucket: string, key: string, opts: PresignOptions): Promise<string> {
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(opts.versionId ? { VersionId: opts.versionId } : {}),
+        ...(opts.contentType ? { ResponseContentType: opts.contentType } : {}),
+        ...(opts.downloadName
+          ? { ResponseContentDisposition: `attachment; filename="${opts.downloadName}"` }
+          : {}),
+      }),
+      { expiresIn: opts.expiresInSeconds },
     );
   }
 

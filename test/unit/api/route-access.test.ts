@@ -25,6 +25,8 @@ const SAMPLES: Record<
     headers: { "if-match": "4" },
   },
   "GET /review": { path: "/review" },
+  "GET /records/{id}/pages/{n}": { path: `/records/${RECORD}/pages/1` },
+  "GET /records/{id}/original": { path: `/records/${RECORD}/original` },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
 };
@@ -53,6 +55,8 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   }),
   "PATCH /records/{id}": only({ admin: 200, "records-staff": 200 }),
   "GET /review": only({ admin: 200, "records-staff": 200 }),
+  "GET /records/{id}/pages/{n}": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
+  "GET /records/{id}/original": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
 };

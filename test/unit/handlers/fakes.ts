@@ -10,7 +10,8 @@ import { loadConfig } from "../../../shared/config";
 import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runtime/pipeline-deps";
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
-import { InMemoryAuditLog } from "../../support/in-memory-ports";
+import { FakePageImages } from "../../support/api-harness";
+import { InMemoryAuditLog, InMemoryObjectLinks } from "../../support/in-memory-ports";
 
 export const context = {
   functionName: "test",
@@ -40,7 +41,12 @@ export function testDeps(overrides: { ocr?: OcrEngine; search?: SearchIndex } = 
 
 /** The api Lambda's deps: the pipeline's ports plus an in-memory audit trail (`audit.events`). */
 export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryAuditLog } = {}) {
-  return { ...testDeps(overrides), audit: overrides.audit ?? new InMemoryAuditLog() };
+  return {
+    ...testDeps(overrides),
+    audit: overrides.audit ?? new InMemoryAuditLog(),
+    storage: new InMemoryObjectLinks(),
+    pageImages: new FakePageImages(),
+  };
 }
 
 export function s3Body(bytes: Uint8Array) {

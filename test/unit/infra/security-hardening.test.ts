@@ -31,7 +31,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
   let template: Template;
   let resources: Resources;
   /** Logical id of each data-class key. */
-  let keys: { scans: string; ocrOutput: string; records: string; logs: string };
+  let keys: { scans: string; ocrOutput: string; records: string; logs: string; audit: string };
 
   beforeAll(() => {
     synth = synthChartbridge(envName);
@@ -44,6 +44,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
       ocrOutput: logicalId(k.ocrOutput),
       records: logicalId(k.records),
       logs: logicalId(k.logs),
+      audit: logicalId(k.audit),
     };
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());
@@ -53,8 +54,8 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
 
   // ── 1. KMS key per data class ───────────────────────────────────────────────────────────────────
   describe("KMS keys per data class", () => {
-    it("creates four distinct rotating customer-managed keys with a per-class alias", () => {
-      expect(new Set(Object.values(keys)).size).toBe(4);
+    it("creates five distinct rotating customer-managed keys with a per-class alias", () => {
+      expect(new Set(Object.values(keys)).size).toBe(5);
       for (const id of Object.values(keys)) {
         expect(resources[id]?.Type).toBe("AWS::KMS::Key");
         expect(resources[id]?.Properties?.EnableKeyRotation, id).toBe(true);
@@ -68,6 +69,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         [`alias/chartbridge/${envName}/ocr-output`]: [keys.ocrOutput],
         [`alias/chartbridge/${envName}/records`]: [keys.records],
         [`alias/chartbridge/${envName}/logs`]: [keys.logs],
+        [`alias/chartbridge/${envName}/audit`]: [keys.audit],
       });
     });
 
@@ -150,7 +152,8 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         [pipeline.ingestFunction.function, [keys.scans, keys.records]],
         [pipeline.ocrCompleteFunction.function, [keys.ocrOutput, keys.records]],
         [pipeline.indexRecordsFunction.function, [keys.ocrOutput, keys.records]],
-        [recordsApi.apiFunction.function, [keys.records]],
+        // Records and the audit trail; scans and OCR output for the page images and originals it links to.
+        [recordsApi.apiFunction.function, [keys.records, keys.audit, keys.scans, keys.ocrOutput]],
       ];
       const keyIds = new Set(Object.values(keys));
       for (const [fn, expectedKeys] of expected) {

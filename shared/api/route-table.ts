@@ -7,6 +7,7 @@ import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
 import { getOriginal, getPage } from "./routes/pages";
+import { patientTimeline } from "./routes/patients";
 import { correctRecordRoute, getRecord } from "./routes/records";
 import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
@@ -23,6 +24,7 @@ export const ROUTES: readonly Route[] = [
   correctRecordRoute,
   getPage,
   getOriginal,
+  patientTimeline,
   reviewQueue,
   accessReport,
   patientDisclosures,

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import type { ChartRecord } from "../../domain/chart-record";
+import { mrnKey } from "../../domain/mrn";
+import { MAX_LIMIT } from "../../search/parse-search-params";
+import { BadRequestError } from "../api-errors";
+import { defineRoute } from "../route";
+
+/** A patient's timeline lists at most this many records; `truncated` says when there are more. */
+export const MAX_TIMELINE = 500;
+
+const mrnParams = z.object({ mrn: z.string().min(1).max(64) });
+
+function timelineEntry(record: ChartRecord) {
+  const f = record.fields;
+  const dateOfService = f.dateOfService?.value ?? f.admissionDate?.value ?? f.dischargeDate?.value;
+  return {
+    id: record.id,
+    documentType: record.documentType,
+    status: record.status,
+    ...(dateOfService ? { dateOfService } : {}),
+    pageCount: record.pageCount,
+    ...(record.split
+      ? {
+          split: {
+            fileRecordId: record.split.fileRecordId,
+            part: record.split.part,
+            of: record.split.of,
+            ...(record.split.partIds ? { partIds: record.split.partIds } : {}),
+          },
+        }
+      : {}),
+    createdAt: record.createdAt,
+  };
+}
+
+/** By date of service, oldest first; undated records last, by when they were scanned. */
+function byDateOfService(a: ReturnType<typeof timelineEntry>, b: ReturnType<typeof timelineEntry>): number {
+  if (a.dateOfService && b.dateOfService && a.dateOfService !== b.dateOfService) {
+    return a.dateOfService < b.dateOfService ? -1 : 1;
+  }
+  if (a.dateOfService && !b.dateOfService) return -1;
+  if (!a.dateOfService && b.dateOfService) return 1;
+  return a.createdAt.localeCompare(b.createdAt);
+}
+
+export const patientTimeline = defineRoute<{ mrn: string }>({
+  method: "GET",
+  path: "/patients/{mrn}/records",
+  access: ["records:read"],
+  audited: "timeline.read",
+  summary: "Every record of the patient with this MRN, by date of service, parts of a split scan linked",
+  request: { params: mrnParams },
+  handle: async ({ params, deps }) => {
+    if (!mrnKey(params.mrn)) throw new BadRequestError("mrn: must contain a letter or digit");
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let truncated = false;
+    do {
+      const page = await deps.search.search({
+        mrn: params.mrn,
+        limit: MAX_LIMIT,
+        ...(cursor ? { cursor } : {}),
+      });
+      ids.push(...page.hits.map((h) => h.id));
+      cursor = page.nextCursor;
+      if (ids.length >= MAX_TIMELINE) {
+        truncated = ids.length > MAX_TIMELINE || cursor !== undefined;
+        break;
+      }
+    } while (cursor);
+    // The index finds them; the table says what they are now (the index may lag a write by a moment).
+    const records = (await Promise.all(ids.slice(0, MAX_TIMELINE).map((id) => deps.records.get(id)))).filter(
+      (r): r is ChartRecord => r !== undefined && mrnKey(r.fields.mrn?.value ?? "") === mrnKey(params.mrn),
+    );
+    const entries = records.map(timelineEntry).sort(byDateOfService);
+    return {
+      body: { mrn: params.mrn, records: entries, ...(truncated ? { truncated: true } : {}) },
+      audit: { action: "timeline.read", recordIds: entries.map((e) => e.id), mrns: [params.mrn] },
+    };
+  },
+});

@@ -17,6 +17,12 @@ export type ApiHandlerDeps = ApiDeps & { logger: Logger };
  * imported on the first search and mupdf on the first page image: /health and /records/{id} never evaluate
  * them.
  */
+/** One S3 adapter for the links it hands out and the OCR output reprocessing reads. */
+function s3Stores(s3: ReturnType<typeof createS3Client>) {
+  const store = new S3ObjectStore(s3);
+  return { storage: store, objects: store };
+}
+
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   return {
@@ -24,7 +30,7 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
-    storage: new S3ObjectStore(createS3Client(config)),
+    ...s3Stores(createS3Client(config)),
     resultsBucket: config.RESULTS_BUCKET,
     // mupdf (WebAssembly) is loaded on the first page image, not at cold start.
     pageImages: {

@@ -1,5 +1,5 @@
 import type { AuditLog } from "../audit/audit-log";
-import type { ObjectLinks, RecordStore } from "../pipeline/ports";
+import type { ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
 import type { PageImageRenderer } from "./page-images";
 import type { SearchIndex } from "../search/search-index";
 
@@ -12,6 +12,8 @@ export interface ApiDeps {
   audit: AuditLog;
   /** Scans and page images, handed out as short-lived URLs. */
   storage: ObjectLinks;
+  /** Stored OCR output (reprocessing reads it and writes the plain text again). */
+  objects: Pick<ObjectStore, "getJson" | "putText">;
   pageImages: PageImageRenderer;
   /** Where page images are kept, next to the OCR output. */
   resultsBucket: string;

@@ -73,6 +73,7 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   INVALID_CURSOR: { statusCode: 400, error: "BadRequest" },
   INVALID_CORRECTION: { statusCode: 400, error: "BadRequest" },
   NOT_CORRECTABLE: { statusCode: 409, error: "Conflict" },
+  NOT_REPROCESSABLE: { statusCode: 409, error: "Conflict" },
   UNAUTHORIZED: { statusCode: 401, error: "Unauthorized" },
   FORBIDDEN: { statusCode: 403, error: "Forbidden" },
   NOT_FOUND: { statusCode: 404, error: "NotFound" },

@@ -8,6 +8,7 @@ import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
 import { getOriginal, getPage } from "./routes/pages";
 import { patientTimeline } from "./routes/patients";
+import { reprocessRecord } from "./routes/reprocess";
 import { correctRecordRoute, getRecord } from "./routes/records";
 import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
@@ -25,6 +26,7 @@ export const ROUTES: readonly Route[] = [
   getPage,
   getOriginal,
   patientTimeline,
+  reprocessRecord,
   reviewQueue,
   accessReport,
   patientDisclosures,

@@ -7,11 +7,13 @@ import type { ApiDeps } from "../../shared/api/api-deps";
 import { handleApiRequest, type ApiRequest } from "../../shared/api/records-api";
 import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/principal";
 import { newRecord, transition, type ChartRecord } from "../../shared/domain/chart-record";
+import { buildDoc, page } from "../unit/extraction/build-blocks";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import type { PageImage, PageImageRenderer } from "../../shared/api/page-images";
 import {
   InMemoryAuditLog,
   InMemoryObjectLinks,
+  InMemoryObjectStore,
   InMemoryRecordStore,
   InMemorySearchIndex,
 } from "./in-memory-ports";
@@ -97,12 +99,26 @@ export function indexedRecord(id = "doc_0123456789abcdef0123456789abcdef"): Char
   );
 }
 
+/** The stored OCR output of the harness's record: what reprocessing reads (a progress note for Maria Lopez). */
+export const STORED_OCR = buildDoc([
+  page(
+    "PROGRESS NOTE",
+    "Patient Name: Maria Lopez",
+    "DOB: 03/14/1962",
+    `MRN: ${MRN}`,
+    "Date of Service: 11/02/2026",
+    "Subjective: follow-up of type 2 diabetes.",
+  ),
+  page("Plan: continue metformin 500 mg twice daily."),
+]);
+
 export interface ApiHarness {
   deps: ApiDeps & {
     records: InMemoryRecordStore;
     search: InMemorySearchIndex;
     audit: InMemoryAuditLog;
     storage: InMemoryObjectLinks;
+    objects: InMemoryObjectStore;
     pageImages: FakePageImages;
   };
   record: ChartRecord;
@@ -119,8 +135,18 @@ export async function apiHarness(): Promise<ApiHarness> {
   const storage = new InMemoryObjectLinks();
   storage.put("uploads", "acme/box-7/lopez.pdf", Buffer.from("%PDF-1.7 two pages"), "v1");
   const pageImages = new FakePageImages();
-  const record = indexedRecord();
+  const objects = new InMemoryObjectStore();
+  const record: ChartRecord = {
+    ...indexedRecord(),
+    ocr: {
+      engine: "textract",
+      jobId: "job-1",
+      resultBucket: "results",
+      resultKey: "ocr/doc_0123456789abcdef0123456789abcdef/textract.json",
+    },
+  };
   records.put(record);
+  await objects.putJson("results", `ocr/${record.id}/textract.json`, STORED_OCR);
   await search.upsert(toSearchDocument(record, "Progress note. Patient Maria Lopez."));
   let tick = 0;
   const deps = {
@@ -129,6 +155,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     audit,
     reviewThreshold: 0.8,
     storage,
+    objects,
     resultsBucket: "results",
     pageImages,
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),

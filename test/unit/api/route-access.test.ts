@@ -28,6 +28,7 @@ const SAMPLES: Record<
   "GET /records/{id}/pages/{n}": { path: `/records/${RECORD}/pages/1` },
   "GET /records/{id}/original": { path: `/records/${RECORD}/original` },
   "GET /patients/{mrn}/records": { path: `/patients/${MRN}/records` },
+  "POST /records/{id}/reprocess": { path: `/records/${RECORD}/reprocess` },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
 };
@@ -59,6 +60,7 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /records/{id}/pages/{n}": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   "GET /records/{id}/original": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   "GET /patients/{mrn}/records": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
+  "POST /records/{id}/reprocess": only({ admin: 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
 };

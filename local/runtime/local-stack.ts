@@ -332,6 +332,8 @@ export class LocalStack {
       this.requeuedUploads += 1;
     };
 
+    // Data dirs from before the review queue: their NEEDS_REVIEW records join it.
+    await this.records.backfillReviewKeys();
     const rebuild = this.search.snapshotState !== "loaded";
     const docs = [];
     const known = new Set<string>();

@@ -1,4 +1,5 @@
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { createDocumentClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
@@ -58,5 +59,33 @@ describe("records in flight, by status and age (DynamoDB Local)", () => {
     );
     const attributes = new Set((out.Items ?? []).flatMap((item) => Object.keys(item)));
     expect([...attributes].sort()).toEqual(["pk", "sk", "statusPk", "statusSk"]);
+  });
+
+  it("lists records waiting for review oldest first, and gives older ones their index keys once", async () => {
+    const inReview = (id: string, at: string) =>
+      transition(transition(received(id, at), "OCR_PENDING", { now: at }), "NEEDS_REVIEW", {
+        now: at,
+        reasonCode: "LOW_CONFIDENCE_IDENTITY",
+      });
+    const newer = inReview("doc_5ee900000000000000000000000000b2", "2000-01-02T00:00:00.000Z");
+    const older = inReview("doc_5ee900000000000000000000000000b1", "2000-01-01T00:00:00.000Z");
+    for (const r of [newer, older]) expect(await records.createIfAbsent(r)).toBe(true);
+    // Written by a version before the review queue: no index keys.
+    const legacy = inReview("doc_5ee900000000000000000000000000b0", "1999-12-31T00:00:00.000Z");
+    const db = createDocumentClient(client);
+    await db.send(
+      new PutCommand({
+        TableName: inject("tableName"),
+        Item: { ...legacy, pk: `DOC#${legacy.id}`, sk: "RECORD", entity: "ChartRecord" },
+      }),
+    );
+    const before = (await records.listNeedingReview(100)).refs.map((r) => r.id);
+    expect(before).not.toContain(legacy.id);
+    expect(await records.backfillReviewKeys()).toBeGreaterThanOrEqual(1);
+    const first = await records.listNeedingReview(2);
+    expect(first.refs.map((r) => r.id)).toEqual([legacy.id, older.id]);
+    const next = await records.listNeedingReview(100, first.nextCursor);
+    expect(next.refs.map((r) => r.id)).toContain(newer.id);
+    expect((await records.get(legacy.id))?.version).toBe(legacy.version);
   });
 });

@@ -5,6 +5,8 @@ import {
   QueryCommand,
   ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
+  type ScanCommandOutput,
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ChartRecord } from "../../domain/chart-record";
@@ -224,6 +226,54 @@ export class RecordRepository implements RecordStore {
       refs: (out.Items ?? []).flatMap(refOf),
       ...(out.LastEvaluatedKey ? { nextCursor: encodeKeyCursor(out.LastEvaluatedKey) } : {}),
     };
+  }
+
+  /**
+   * Gives NEEDS_REVIEW records written before the review queue their by-status index keys (no new version:
+   * only the index keys are set). Returns how many were updated. A full scan: a one-off per data store.
+   */
+  async backfillReviewKeys(): Promise<number> {
+    let updated = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out: ScanCommandOutput = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: "sk = :sk AND #status = :review AND attribute_not_exists(#pk)",
+          ExpressionAttributeNames: { "#status": "status", "#pk": STATUS_PK },
+          ExpressionAttributeValues: { ":sk": RECORD_SK, ":review": "NEEDS_REVIEW" },
+          ProjectionExpression: "pk, sk, id, updatedAt",
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        await this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: "SET #pk = :pk, #sk = :sk",
+              // Only if it is still waiting for review as scanned.
+              ConditionExpression: "#status = :review AND updatedAt = :updatedAt",
+              ExpressionAttributeNames: { "#pk": STATUS_PK, "#sk": STATUS_SK, "#status": "status" },
+              ExpressionAttributeValues: {
+                ":pk": statusKey("NEEDS_REVIEW"),
+                ":sk": statusSortKey(item.updatedAt as string, item.id as string),
+                ":review": "NEEDS_REVIEW",
+                ":updatedAt": item.updatedAt,
+              },
+            }),
+          )
+          .then(
+            () => updated++,
+            (err: unknown) => {
+              if (!(err instanceof ConditionalCheckFailedException)) throw err;
+            },
+          );
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return updated;
   }
 
   /** Every chart record, page by page (used to rebuild the local search index). */

@@ -5,7 +5,7 @@ import type { ChartRecord } from "../../shared/domain/chart-record";
 import type { SearchResult } from "../../shared/search/search-index";
 import { stackClient } from "./stack-client";
 
-const SAM = { user: "sam", groups: ["records-staff" as const] };
+const SAM = { user: "samira-staff", groups: ["records-staff" as const] };
 const ADMIN = { user: "alice", groups: ["admin" as const] };
 const ACME = { user: "acme-uploader", groups: ["vendor" as const], vendor: "acme-scans" };
 const ZETA = { user: "zeta-uploader", groups: ["vendor" as const], vendor: "zeta-scans" };
@@ -50,7 +50,7 @@ describe("who may see what, and the audit trail of it (local stack)", () => {
     expect((await stack.request(`/records/${record.id}`, { as: SAM })).status).toBe(200);
 
     const report = await stack.request<{ events: { user: string; action: string; recordIds: string[] }[] }>(
-      `/audit?user=sam`,
+      `/audit?user=samira-staff`,
       { as: ADMIN },
     );
     expect(report.status).toBe(200);
@@ -58,7 +58,7 @@ describe("who may see what, and the audit trail of it (local stack)", () => {
       ["search", search.body.hits.map((h) => h.id)],
       ["record.read", [record.id]],
     ]);
-    expect((await stack.request("/audit?user=sam", { as: SAM })).status).toBe(403);
+    expect((await stack.request("/audit?user=samira-staff", { as: SAM })).status).toBe(403);
   });
 
   it("lets records staff correct a field, visible in search within 5 s and in the access report", async () => {

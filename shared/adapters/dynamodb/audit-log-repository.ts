@@ -14,6 +14,7 @@ import type { AuditEntry } from "../../audit/audit-entry";
 import type { AuditChainReader, AuditLog, AuditLookup, AuditPage, AuditQuery } from "../../audit/audit-log";
 import { InvalidCursorError } from "../../search/search-cursor";
 import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
+import { putIf, putNew } from "./transact-items";
 import { mrnKey } from "../../domain/mrn";
 import { dayPk, eventSk, HEAD_SK, referencePk, referenceSk, type ReferenceKind } from "./audit-table-design";
 
@@ -39,7 +40,7 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
   async append(entry: AuditEntry): Promise<void> {
     const { event, refsWritten } = await this.appendToChain(entry);
     if (refsWritten) return;
-    const refs = references(event).map((item) => this.putNew(item));
+    const refs = references(event).map((item) => putNew(this.tableName, item));
     for (let i = 0; i < refs.length; i += MAX_TRANSACT_ITEMS) {
       await this.db.send(new TransactWriteCommand({ TransactItems: refs.slice(i, i + MAX_TRANSACT_ITEMS) }));
     }
@@ -158,20 +159,18 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
               ConditionExpression: "seq = :prev",
               ExpressionAttributeValues: { ":prev": event.seq - 1 },
             };
-      const refs = references(event).map((item) => this.putNew(item));
+      const refs = references(event).map((item) => putNew(this.tableName, item));
       const withRefs = refs.length + 2 <= MAX_TRANSACT_ITEMS;
       try {
         await this.db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { pk: dayPk(event.day), sk: HEAD_SK, seq: event.seq, hash: event.hash },
-                  ...headCondition,
-                },
-              },
-              this.putNew({ ...event, pk: dayPk(event.day), sk: eventSk(event.seq) }),
+              putIf(
+                this.tableName,
+                { pk: dayPk(event.day), sk: HEAD_SK, seq: event.seq, hash: event.hash },
+                headCondition,
+              ),
+              putNew(this.tableName, { ...event, pk: dayPk(event.day), sk: eventSk(event.seq) }),
               ...(withRefs ? refs : []),
             ],
           }),
@@ -197,12 +196,6 @@ export class AuditLogRepository implements AuditLog, AuditChainReader {
       }),
     );
     return out.Item ? { seq: out.Item.seq as number, hash: out.Item.hash as string } : undefined;
-  }
-
-  private putNew(item: Record<string, unknown>) {
-    return {
-      Put: { TableName: this.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" },
-    };
   }
 }
 

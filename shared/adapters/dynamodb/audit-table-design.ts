@@ -18,17 +18,11 @@
  * - No stream and no index: nothing is derived from it automatically.
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
-import type { TableSchema } from "./table-design";
+import { PK_SK_KEYS, type TableSchema } from "./table-design";
 
 export const AUDIT_TABLE_SCHEMA: TableSchema = {
-  KeySchema: [
-    { AttributeName: "pk", KeyType: "HASH" },
-    { AttributeName: "sk", KeyType: "RANGE" },
-  ],
-  AttributeDefinitions: [
-    { AttributeName: "pk", AttributeType: "S" },
-    { AttributeName: "sk", AttributeType: "S" },
-  ],
+  KeySchema: [...PK_SK_KEYS.KeySchema],
+  AttributeDefinitions: [...PK_SK_KEYS.AttributeDefinitions],
   BillingMode: "PAY_PER_REQUEST",
   StreamSpecification: { StreamEnabled: false },
 };

@@ -13,6 +13,7 @@ import type { ChartRecord } from "../../domain/chart-record";
 import { isInFlight, type DocumentStatus, type InFlightStatus } from "../../domain/status";
 import { InvalidCursorError } from "../../search/search-cursor";
 import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
+import { putNew } from "./transact-items";
 import { VersionConflictError } from "../../errors";
 import type { RecordStore, RegisterOutcome, StaleRecordRef } from "../../pipeline/ports";
 import {
@@ -103,25 +104,13 @@ export class RecordRepository implements RecordStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toItem(record),
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: contentPk(record.sha256),
-                  sk: CONTENT_SK,
-                  entity: "ContentClaim",
-                  originalId: record.id,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.tableName, toItem(record)),
+            putNew(this.tableName, {
+              pk: contentPk(record.sha256),
+              sk: CONTENT_SK,
+              entity: "ContentClaim",
+              originalId: record.id,
+            }),
           ],
         }),
       );

@@ -47,7 +47,8 @@ export type TableSchema = Required<
  * The one definition of the records table's keys, indexes, capacity mode and stream: the CDK RecordsTable
  * construct and the local runtime's DynamoDB Local table are both built from it.
  */
-export const RECORDS_TABLE_SCHEMA: TableSchema = {
+/** The generic string keys `pk` and `sk` of chartbridge's single-table designs. */
+export const PK_SK_KEYS = {
   KeySchema: [
     { AttributeName: "pk", KeyType: "HASH" },
     { AttributeName: "sk", KeyType: "RANGE" },
@@ -55,6 +56,13 @@ export const RECORDS_TABLE_SCHEMA: TableSchema = {
   AttributeDefinitions: [
     { AttributeName: "pk", AttributeType: "S" },
     { AttributeName: "sk", AttributeType: "S" },
+  ],
+} as const satisfies Pick<TableSchema, "KeySchema" | "AttributeDefinitions">;
+
+export const RECORDS_TABLE_SCHEMA: TableSchema = {
+  KeySchema: [...PK_SK_KEYS.KeySchema],
+  AttributeDefinitions: [
+    ...PK_SK_KEYS.AttributeDefinitions,
     { AttributeName: STATUS_PK, AttributeType: "S" },
     { AttributeName: STATUS_SK, AttributeType: "S" },
   ],

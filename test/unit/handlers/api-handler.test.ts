@@ -37,6 +37,15 @@ function event(path: string, query?: Record<string, string>, method = "GET"): AP
   } as unknown as APIGatewayProxyEvent;
 }
 
+/** A records-table item of an INDEXED record, as DynamoDB returns it (table keys included). */
+const storedItem = (extra: Record<string, unknown> = {}) => ({
+  pk: "DOC#x",
+  sk: "RECORD",
+  id: "doc_0123456789abcdef0123456789abcdef",
+  status: "INDEXED",
+  ...extra,
+});
+
 describe("api handler", () => {
   const queries: SearchQuery[] = [];
   const search: SearchIndex = {
@@ -87,15 +96,7 @@ describe("api handler", () => {
   });
 
   it("returns the full record without table keys", async () => {
-    ddb.on(GetCommand).resolves({
-      Item: {
-        pk: "DOC#x",
-        sk: "RECORD",
-        entity: "ChartRecord",
-        id: "doc_0123456789abcdef0123456789abcdef",
-        status: "INDEXED",
-      },
-    });
+    ddb.on(GetCommand).resolves({ Item: storedItem({ entity: "ChartRecord" }) });
     const res = await api()(event("/records/doc_0123456789abcdef0123456789abcdef"), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ id: "doc_0123456789abcdef0123456789abcdef", status: "INDEXED" });
@@ -183,11 +184,7 @@ describe("api handler", () => {
 
   it("answers 500 with nothing of the record when the audit event cannot be written", async () => {
     ddb.on(GetCommand).resolves({
-      Item: {
-        pk: "DOC#x",
-        sk: "RECORD",
-        id: "doc_0123456789abcdef0123456789abcdef",
-        status: "INDEXED",
+      Item: storedItem({
         fields: {
           patientName: {
             value: "Maria Lopez",
@@ -196,7 +193,7 @@ describe("api handler", () => {
             bbox: { left: 0, top: 0, width: 0.1, height: 0.1 },
           },
         },
-      },
+      }),
     });
     const audit = new InMemoryAuditLog();
     audit.fail = true;

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DOCUMENT_TYPE_NAMES } from "../../shared/domain/document-types";
 import { STATUSES } from "../../shared/domain/status";
+import { SEARCH_SORTS } from "../../shared/search/search-index";
 import { RECORDS_READ_SCOPE, ROLES } from "../../shared/auth/principal";
 
 // Each command loads what it needs when it runs: `--help` or `search` need neither the OCR engine nor the SDKs.
@@ -73,6 +74,10 @@ program
   .option("--dob <date>", "date of birth, YYYY-MM-DD")
   .addOption(new Option("--type <type>", "document type").choices(DOCUMENT_TYPE_NAMES))
   .addOption(new Option("--status <status>", "record status").choices([...STATUSES]))
+  .option("--from <date>", "date of service on or after, YYYY-MM-DD")
+  .option("--to <date>", "date of service on or before, YYYY-MM-DD")
+  .option("--facility <name>", "facility, as the facet counts list it")
+  .addOption(new Option("--sort <order>", "result order").choices([...SEARCH_SORTS]))
   .option("--limit <n>", "how many hits")
   .option("--json", "print the API's JSON", false)
   .action(async (text: string | undefined, o) => {

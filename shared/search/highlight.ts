@@ -1,12 +1,17 @@
+import type { Highlight } from "./search-index";
+
 /**
  * Search-result highlighting for the embedded index: short fragments of OCR text around matched terms,
  * shaped like OpenSearch's highlighter output (HTML-escaped text, matched terms wrapped in <em>…</em>).
  * Pure: no I/O.
  */
 
-/** Characters that separate terms: whitespace, line breaks and punctuation (MiniSearch's default tokenizer). */
-export const TERM_SEPARATOR = /[\n\r\p{Z}\p{P}]+/u;
-const TERM = /[^\n\r\p{Z}\p{P}]+/gu;
+/**
+ * Characters that separate terms: whitespace (including the form feed between pages), line breaks and
+ * punctuation (MiniSearch's default tokenizer, plus \f \t \v, which it would glue words across).
+ */
+export const TERM_SEPARATOR = /[\s\p{Z}\p{P}]+/u;
+const TERM = /[^\s\p{Z}\p{P}]+/gu;
 
 /** Splits text into terms the same way the embedded index does. */
 export function tokenize(text: string): string[] {
@@ -47,12 +52,17 @@ interface Span {
 
 /**
  * Builds up to `maxFragments` fragments of about `fragmentSize` characters, each centred on a match, in
- * document order. `terms` are the matched index terms (already normalized, e.g. MiniSearch's `terms`,
+ * document order, each with its page: the OCR text has "\f" between pages (plainText), and a fragment
+ * never crosses one. `terms` are the matched index terms (already normalized, e.g. MiniSearch's `terms`,
  * which include fuzzy and prefix expansions); a word in the text matches when its normalized form is one
  * of them. Whitespace runs (OCR line breaks) collapse to one space. Text outside <em> is HTML-escaped.
  * Returns [] when nothing matches.
  */
-export function highlight(text: string, terms: readonly string[], options: HighlightOptions = {}): string[] {
+export function highlight(
+  text: string,
+  terms: readonly string[],
+  options: HighlightOptions = {},
+): Highlight[] {
   const maxFragments = options.maxFragments ?? 3;
   const fragmentSize = options.fragmentSize ?? 120;
   const wanted = new Set(terms.map(normalizeTerm).filter((t) => t.length > 0));
@@ -64,35 +74,48 @@ export function highlight(text: string, terms: readonly string[], options: Highl
   }
   if (matches.length === 0) return [];
 
-  const fragments: string[] = [];
+  const pageStarts = [0];
+  for (let i = text.indexOf("\f"); i >= 0; i = text.indexOf("\f", i + 1)) pageStarts.push(i + 1);
+
+  const fragments: Highlight[] = [];
   let covered = -1;
   for (const match of matches) {
     if (fragments.length >= maxFragments) break;
     if (match.start < covered) continue;
-    const window = fragmentWindow(text, match, fragmentSize, covered);
+    const page = pageAt(pageStarts, match.start);
+    const pageEnd = page < pageStarts.length ? pageStarts[page]! - 1 : text.length;
+    const bounds = { start: Math.max(covered, pageStarts[page - 1]!), end: pageEnd };
+    const window = fragmentWindow(text, match, fragmentSize, bounds);
     const inside = matches.filter((m) => m.start >= window.start && m.end <= window.end);
-    fragments.push(render(text, window, inside));
+    fragments.push({ text: render(text, window, inside), page });
     covered = window.end;
   }
   return fragments;
 }
 
-/** A window of about `size` characters around `match`, widened/narrowed to word boundaries. */
-function fragmentWindow(text: string, match: Span, size: number, notBefore: number): Span {
+/** 1-based page of the character at `offset`, given the offsets where pages start. */
+function pageAt(pageStarts: readonly number[], offset: number): number {
+  let page = 1;
+  while (page < pageStarts.length && pageStarts[page]! <= offset) page++;
+  return page;
+}
+
+/** A window of about `size` characters around `match`, within `bounds`, narrowed to word boundaries. */
+function fragmentWindow(text: string, match: Span, size: number, bounds: Span): Span {
   const matchLength = match.end - match.start;
   const slack = Math.max(0, size - matchLength);
-  let start = Math.max(0, notBefore, match.start - Math.floor(slack / 2));
-  let end = Math.min(text.length, start + Math.max(size, matchLength));
-  // Use leftover room on the right when the window hit the start of the text (and vice versa).
-  if (end - start < size) start = Math.max(0, notBefore, end - size);
+  let start = Math.max(bounds.start, match.start - Math.floor(slack / 2));
+  let end = Math.min(bounds.end, start + Math.max(size, matchLength));
+  // Use leftover room on the right when the window hit the start of the page (and vice versa).
+  if (end - start < size) start = Math.max(bounds.start, end - size);
   start = Math.min(start, match.start);
   end = Math.max(end, match.end);
 
   // Do not cut words: move the start forward to a word start and the end back to a word end.
-  if (start > 0 && isWordChar(text, start - 1)) {
+  if (start > bounds.start && isWordChar(text, start - 1)) {
     while (start < match.start && isWordChar(text, start)) start++;
   }
-  if (end < text.length && isWordChar(text, end)) {
+  if (end < bounds.end && isWordChar(text, end)) {
     while (end > match.end && isWordChar(text, end - 1)) end--;
   }
   return { start, end };

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { DOCUMENT_TYPES, type DocumentType } from "../domain/document-types";
 import { STATUSES } from "../domain/status";
-import type { SearchQuery } from "./search-index";
+import { SEARCH_SORTS, type SearchQuery } from "./search-index";
 import { CURSOR_MESSAGE, decodeCursor } from "./search-cursor";
 
 // Cursors live in their own zod-classic-free module: the indexer's bundle needs them, not the request parsing
@@ -12,12 +12,14 @@ export { decodeCursor, encodeCursor, InvalidCursorError, type SearchCursor } fro
  * Parsing of the search API's query string into a SearchQuery. Pure.
  *
  * Rules:
- * - Parameters: q, mrn, dob, type, status, from, to, limit, cursor. Any other parameter is rejected (a
+ * - Parameters: q, mrn, dob, type, status, from, to, facility, sort, limit, cursor. Any other parameter is rejected (a
  *   typo such as `mrm=` must not silently widen a search to every record).
  * - Values are trimmed; an empty value counts as absent.
  * - A query with no criteria at all is allowed: it lists the newest records (by last update).
  * - dob, from and to are calendar dates in YYYY-MM-DD form only; from ≤ to.
  * - type is a document type name (case-insensitive); status a status name (case-insensitive).
+ * - facility is a facility name as a facet lists it (case, accents and spacing do not matter).
+ * - sort is relevance (the default), dateOfService (oldest first) or -dateOfService (newest first).
  * - limit is an integer from 1 to 100, default 20.
  * - cursor is a value returned as a previous page's nextCursor (base64url JSON; see SearchCursor).
  */
@@ -25,7 +27,20 @@ export { decodeCursor, encodeCursor, InvalidCursorError, type SearchCursor } fro
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 export const MAX_QUERY_LENGTH = 500;
-export const SEARCH_PARAMS = ["q", "mrn", "dob", "type", "status", "from", "to", "limit", "cursor"] as const;
+export const MAX_FACILITY_LENGTH = 200;
+export const SEARCH_PARAMS = [
+  "q",
+  "mrn",
+  "dob",
+  "type",
+  "status",
+  "from",
+  "to",
+  "facility",
+  "sort",
+  "limit",
+  "cursor",
+] as const;
 export type SearchParamName = (typeof SEARCH_PARAMS)[number];
 
 export type SearchParams = Partial<Record<SearchParamName, string | undefined>>;
@@ -47,6 +62,8 @@ export const MESSAGES = {
   from: "from must be a date YYYY-MM-DD",
   to: "to must be a date YYYY-MM-DD",
   range: "from must not be after to",
+  facility: `facility must be at most ${MAX_FACILITY_LENGTH} characters`,
+  sort: `sort must be one of ${SEARCH_SORTS.join(", ")}`,
   limit: `limit must be an integer from 1 to ${MAX_LIMIT}`,
   cursor: CURSOR_MESSAGE,
   unknown: `a parameter is not one of ${SEARCH_PARAMS.join(", ")}`,
@@ -79,6 +96,12 @@ export const SearchParamsSchema = z
       .optional(),
     from: date(MESSAGES.from).optional(),
     to: date(MESSAGES.to).optional(),
+    facility: z
+      .string()
+      .max(MAX_FACILITY_LENGTH, { error: MESSAGES.facility })
+      .transform((f) => f.replace(/\s+/g, " "))
+      .optional(),
+    sort: z.enum(SEARCH_SORTS, { error: MESSAGES.sort }).optional(),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, { error: MESSAGES.limit })
@@ -127,6 +150,8 @@ export function parseSearchParams(
   if (p.status) query.status = p.status;
   if (p.from) query.from = p.from;
   if (p.to) query.to = p.to;
+  if (p.facility) query.facility = p.facility;
+  if (p.sort) query.sort = p.sort;
   if (p.cursor) query.cursor = p.cursor;
   return { ok: true, query };
 }

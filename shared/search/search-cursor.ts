@@ -13,8 +13,11 @@ export const CURSOR_MESSAGE = "cursor is not valid";
  */
 export type SearchCursor =
   | { k: "o"; o: number }
-  /** `n`: hits returned on earlier pages, so the last page can omit nextCursor. */
-  | { k: "sa"; sa: Array<string | number>; n?: number };
+  /**
+   * `n`: hits returned on earlier pages, so the last page can omit nextCursor. `s`: the sort the values
+   * belong to (absent: relevance), so a cursor is not reused under another order.
+   */
+  | { k: "sa"; sa: Array<string | number>; n?: number; s?: string };
 
 const MAX_CURSOR_LENGTH = 512;
 
@@ -26,6 +29,7 @@ const CursorSchema = z.union([
       .array(z.union([z.string().check(z.maxLength(256)), z.number().check(z.refine(Number.isFinite))]))
       .check(z.minLength(1), z.maxLength(4)),
     n: z.optional(z.int().check(z.gte(0))),
+    s: z.optional(z.string().check(z.maxLength(20))),
   }),
 ]);
 

@@ -46,9 +46,27 @@ export interface SearchQuery {
   /** Date of service range, inclusive, YYYY-MM-DD. */
   from?: string;
   to?: string;
+  /** Facility, exact but case- and accent-insensitive (a facility facet's value narrows to it). */
+  facility?: string;
+  /** Default: relevance with q, else newest update first. */
+  sort?: SearchSort;
   limit: number;
   /** Opaque cursor from a previous page's nextCursor. */
   cursor?: string;
+}
+
+/**
+ * Result order. `relevance`: by score (newest update first without q). `dateOfService` / `-dateOfService`:
+ * oldest / newest date of service first; records without one come last either way.
+ */
+export const SEARCH_SORTS = ["relevance", "dateOfService", "-dateOfService"] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];
+
+/** A fragment of OCR text around matched terms (HTML-escaped, matches in <em>…</em>) and its page. */
+export interface Highlight {
+  text: string;
+  /** Page of the record (1-based, as in /records/{id}/pages/{n}); absent when the index cannot tell. */
+  page?: number;
 }
 
 export interface SearchHit {
@@ -56,8 +74,8 @@ export interface SearchHit {
   documentType?: DocumentType;
   status: DocumentStatus;
   fields: { patientName?: string; dateOfBirth?: string; mrn?: string; dateOfService?: string };
-  /** Short fragments around matched terms (from OCR text), matched terms wrapped in <em>…</em>. */
-  highlights: string[];
+  /** Short fragments of the OCR text around matched terms, with the page each comes from. */
+  highlights: Highlight[];
   score?: number;
 }
 
@@ -76,9 +94,29 @@ export function hitFields(doc: Partial<Record<keyof HitFields, string>>): HitFie
   return fields;
 }
 
+export interface FacetBucket {
+  value: string;
+  count: number;
+}
+
+/**
+ * Counts over every record the query matches (not just the returned page), to narrow a search: by document
+ * type, status and facility (most frequent first; facility: top FACET_SIZE, shown as most often printed) and
+ * by year of service (newest first; narrow with from/to).
+ */
+export interface SearchFacets {
+  documentType: FacetBucket[];
+  status: FacetBucket[];
+  facility: FacetBucket[];
+  yearOfService: FacetBucket[];
+}
+
+export const FACET_SIZE = 20;
+
 export interface SearchResult {
   total: number;
   hits: SearchHit[];
+  facets: SearchFacets;
   nextCursor?: string;
 }
 

@@ -67,6 +67,18 @@ describe("pipeline, end to end", () => {
     const word = spec.diagnoses[0]!.text.split(/\s+/).find((w) => w.length > 5) ?? spec.diagnoses[0]!.text;
     const byWord = await stack.search({ q: word });
     expect(byWord.hits.map((h) => h.id)).toContain(original.id);
+    // Highlights say which page of the two the word was read on; facets count the matches.
+    const wordHit = byWord.hits.find((h) => h.id === original.id)!;
+    expect(wordHit.highlights.length).toBeGreaterThan(0);
+    for (const h of wordHit.highlights) {
+      expect(h.text).toMatch(/<em>/);
+      expect([1, 2]).toContain(h.page);
+    }
+    expect(byWord.facets.documentType).toContainEqual({
+      value: "discharge_summary",
+      count: expect.any(Number),
+    });
+    expect(byWord.facets.yearOfService.reduce((n, b) => n + b.count, 0)).toBeLessThanOrEqual(byWord.total);
   });
 
   it("keeps the original record when the same key is uploaded again: a new S3 version, a new record", async () => {

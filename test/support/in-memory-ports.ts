@@ -39,6 +39,7 @@ import { auditDay, chainEvent, type AuditEvent } from "../../shared/audit/audit-
 import type { AuditEntry } from "../../shared/audit/audit-entry";
 import type { AuditLog, AuditPage, AuditQuery } from "../../shared/audit/audit-log";
 import { mrnKey } from "../../shared/domain/mrn";
+import { countFacets } from "../../shared/search/facets";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -233,22 +234,20 @@ export class InMemorySearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const hits = [...this.docs.values()]
-      .filter((d) => !query.mrn || d.mrn === query.mrn)
-      .slice(0, query.limit)
-      .map((d) => ({
-        id: d.id,
-        documentType: d.documentType,
-        status: d.status,
-        fields: {
-          patientName: d.patientName,
-          dateOfBirth: d.dateOfBirth,
-          mrn: d.mrn,
-          dateOfService: d.dateOfService,
-        },
-        highlights: [],
-      }));
-    return { total: hits.length, hits };
+    const matching = [...this.docs.values()].filter((d) => !query.mrn || d.mrn === query.mrn);
+    const hits = matching.slice(0, query.limit).map((d) => ({
+      id: d.id,
+      documentType: d.documentType,
+      status: d.status,
+      fields: {
+        patientName: d.patientName,
+        dateOfBirth: d.dateOfBirth,
+        mrn: d.mrn,
+        dateOfService: d.dateOfService,
+      },
+      highlights: [],
+    }));
+    return { total: matching.length, hits, facets: countFacets(matching) };
   }
 }
 

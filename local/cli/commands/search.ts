@@ -7,6 +7,10 @@ export interface SearchOptions {
   dob?: string;
   type?: string;
   status?: string;
+  from?: string;
+  to?: string;
+  facility?: string;
+  sort?: string;
   limit?: string;
   json: boolean;
 }
@@ -16,7 +20,7 @@ export async function searchCommand(text: string | undefined, opts: SearchOption
   const runtime = requireRuntime(opts.dataDir);
   const params = new URLSearchParams();
   if (text) params.set("q", text);
-  for (const key of ["mrn", "dob", "type", "status", "limit"] as const) {
+  for (const key of ["mrn", "dob", "type", "status", "from", "to", "facility", "sort", "limit"] as const) {
     const value = opts[key];
     if (value) params.set(key, value);
   }
@@ -30,12 +34,25 @@ export async function searchCommand(text: string | undefined, opts: SearchOption
     return 0;
   }
   console.log(`${res.body.total} match(es)`);
+  const { documentType, status, facility, yearOfService } = res.body.facets;
+  for (const [label, buckets] of [
+    ["type", documentType],
+    ["status", status],
+    ["facility", facility],
+    ["year", yearOfService],
+  ] as const) {
+    if (buckets.length > 0)
+      console.log(`  ${label}: ${buckets.map((b) => `${b.value} (${b.count})`).join(", ")}`);
+  }
   for (const hit of res.body.hits) {
     const f = hit.fields;
     console.log(
       `\n${hit.id}  ${hit.documentType ?? "?"}  ${hit.status}\n  ${f.patientName ?? "(no name)"}  DOB ${f.dateOfBirth ?? "?"}  MRN ${f.mrn ?? "?"}  DOS ${f.dateOfService ?? "?"}`,
     );
-    for (const h of hit.highlights) console.log(`  … ${h.replace(/<\/?em>/g, "*")} …`);
+    for (const h of hit.highlights) {
+      const page = h.page !== undefined ? `p. ${h.page}: ` : "";
+      console.log(`  ${page}… ${h.text.replace(/<\/?em>/g, "*")} …`);
+    }
   }
   return 0;
 }

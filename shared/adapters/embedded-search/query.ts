@@ -6,12 +6,15 @@
  * prefixes and fuzzily (edit distance 20% of the term length, rounded), and a swap of two adjacent
  * letters counts as one edit ("Jonh" finds "John", "Smyth" finds "Smith"): OCR-error tolerance close to
  * OpenSearch's `fuzziness: AUTO`. Filters are exact: mrn (by the domain's mrnKey), dob,
- * type, status, and date of service within from..to (inclusive; records without one are excluded).
- * With q: by score, then newest update, then id. Without q (or a q with no words, e.g. "-"): every
- * document passing the filters, newest update first. Pagination: offset cursors.
+ * type, status, facility (facilityKey) and date of service within from..to (inclusive; records without one
+ * are excluded). Order: with q, by score, then newest update, then id; without q (or a q with no words,
+ * e.g. "-"), every document passing the filters, newest update first; `sort=dateOfService|-dateOfService`
+ * orders by date of service (records without one last), then id. Facets count every match, not just the
+ * page. Pagination: offset cursors.
  */
 import MiniSearch, { type Options, type Query, type SearchResult as MiniResult } from "minisearch";
 import { mrnKey } from "../../domain/mrn";
+import { countFacets, facilityKey } from "../../search/facets";
 import { highlight, normalizeTerm, tokenize } from "../../search/highlight";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "../../search/parse-search-params";
 import {
@@ -79,10 +82,15 @@ export function searchDocuments(
       .sort(newestFirst)
       .map((doc) => ({ doc, terms: [] }));
   }
+  if (query.sort === "dateOfService" || query.sort === "-dateOfService") {
+    const direction = query.sort === "dateOfService" ? 1 : -1;
+    ranked.sort((a, b) => byDateOfService(a.doc, b.doc, direction));
+  }
 
   const page = ranked.slice(offset, offset + query.limit);
   const result: SearchResult = {
     total: ranked.length,
+    facets: countFacets(ranked.map((r) => r.doc)),
     hits: page.map(({ doc, score, terms: matched }) => toHit(doc, score, matched)),
   };
   if (offset + page.length < ranked.length)
@@ -130,7 +138,9 @@ function transpositions(term: string): string[] {
 
 function makeFilter(query: SearchQuery): (doc: SearchDocument) => boolean {
   const mrn = query.mrn !== undefined ? mrnKey(query.mrn) : undefined;
+  const facility = query.facility !== undefined ? facilityKey(query.facility) : undefined;
   return (doc) =>
+    (facility === undefined || (doc.facility !== undefined && facilityKey(doc.facility) === facility)) &&
     (mrn === undefined || (doc.mrn !== undefined && mrnKey(doc.mrn) === mrn)) &&
     (query.dob === undefined || doc.dateOfBirth === query.dob) &&
     (query.type === undefined || doc.documentType === query.type) &&
@@ -141,6 +151,18 @@ function makeFilter(query: SearchQuery): (doc: SearchDocument) => boolean {
 
 function newestFirst(a: SearchDocument, b: SearchDocument): number {
   if (a.updatedAt !== b.updatedAt) return a.updatedAt < b.updatedAt ? 1 : -1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** By date of service in `direction` (1 oldest first, -1 newest first), undated last, then by id. */
+function byDateOfService(a: SearchDocument, b: SearchDocument, direction: 1 | -1): number {
+  const x = a.dateOfService;
+  const y = b.dateOfService;
+  if (x !== y) {
+    if (x === undefined) return 1;
+    if (y === undefined) return -1;
+    return x < y ? -direction : direction;
+  }
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

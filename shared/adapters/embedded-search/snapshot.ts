@@ -9,7 +9,8 @@ import * as z from "zod";
 import type { SearchDocument } from "../../search/search-index";
 
 const SNAPSHOT_FORMAT = "chartbridge-embedded-search";
-const SNAPSHOT_VERSION = 1;
+// 2: the tokenizer splits at "\f" (page breaks); older snapshots are rebuilt from the records table.
+const SNAPSHOT_VERSION = 2;
 
 /** How a snapshot was found: loaded, absent (or no file configured), or unreadable. */
 export type SnapshotState = "loaded" | "missing" | "corrupt";

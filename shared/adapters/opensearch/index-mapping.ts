@@ -1,7 +1,9 @@
 /**
  * The chart-records index definition. Documents are SearchDocuments (shared/search/search-index.ts) plus
- * `mrnKey` (see toIndexedDocument); `dynamic: "strict"` rejects any field not listed here, so a change to the
- * documents needs a new index version (create the next `chart-records-vN`, reindex, move the alias).
+ * `mrnKey` and `pages` (see toIndexedDocument); `dynamic: "strict"` rejects any field not listed here.
+ * Adding a field or sub-field is applied to the live index by `ensureIndex` (documents indexed before get it
+ * when they are next written, or by a reindex from the records table); any other change needs a new index
+ * version (create the next `chart-records-vN`, reindex, move the alias).
  */
 
 /** The alias every read and write goes through. */
@@ -16,6 +18,12 @@ const textWithKeyword = {
 } as const;
 
 const text = { type: "text", analyzer: "chart_text" } as const;
+
+/** Facets group by the folded keyword and show the most frequent spelling as printed (`raw`). */
+const facility = {
+  ...textWithKeyword,
+  fields: { ...textWithKeyword.fields, raw: { type: "keyword", ignore_above: 256 } },
+} as const;
 
 /** Dates are YYYY-MM-DD; a malformed one is skipped rather than failing the whole document. */
 const day = { type: "date", format: "strict_date", ignore_malformed: true } as const;
@@ -47,11 +55,13 @@ export const CHART_RECORDS_MAPPINGS = {
     mrnKey: { type: "keyword" },
     dateOfService: day,
     provider: textWithKeyword,
-    facility: textWithKeyword,
+    facility,
     diagnoses: text,
     medications: text,
     allergies: text,
     text,
+    // The OCR text again, one nested document per page (in page order), so a highlight can say its page.
+    pages: { type: "nested", properties: { text } },
     vendor: { type: "keyword" },
     batch: { type: "keyword" },
     sourceKey: { type: "keyword", index: false },

@@ -3,7 +3,12 @@ import { mrnKey } from "../../domain/mrn";
 import { decodeCursor } from "../../search/search-cursor";
 import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from "../../search/search-index";
 import { buildSearchRequest } from "./build-search-request";
-import { CHART_RECORDS_ALIAS, CHART_RECORDS_INDEX, createIndexBody } from "./index-mapping";
+import {
+  CHART_RECORDS_ALIAS,
+  CHART_RECORDS_INDEX,
+  CHART_RECORDS_MAPPINGS,
+  createIndexBody,
+} from "./index-mapping";
 import { parseSearchResponse } from "./parse-search-response";
 
 export interface OpenSearchSearchIndexOptions {
@@ -77,7 +82,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
   async ensureIndex(): Promise<{ created: boolean; index: string; alias: string }> {
     const summary = (created: boolean) => ({ created, index: this.index, alias: this.alias });
     const aliasExists = await this.client.indices.existsAlias({ name: this.alias });
-    if (aliasExists.body === true) return summary(false);
+    if (aliasExists.body === true) {
+      // Fields added to the mapping since the index was created (OpenSearch refuses any other change, loudly).
+      await this.client.indices.putMapping({ index: this.alias, body: CHART_RECORDS_MAPPINGS });
+      return summary(false);
+    }
 
     const indexExists = await this.client.indices.exists({ index: this.index });
     if (indexExists.body !== true) {
@@ -136,7 +145,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const body = buildSearchRequest(query);
     const seen = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
     const response = await this.client.search({ index: this.alias, body });
-    return parseSearchResponse(response.body, query.limit, seen?.k === "sa" ? (seen.n ?? 0) : 0);
+    return parseSearchResponse(response.body, {
+      limit: query.limit,
+      seen: seen?.k === "sa" ? (seen.n ?? 0) : 0,
+      sort: query.sort,
+    });
   }
 
   /**
@@ -169,10 +182,16 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 }
 
-/** What is stored: the document and its MRN's key, which searches filter on (see mrnKey). */
-export function toIndexedDocument(doc: SearchDocument): SearchDocument & { mrnKey?: string } {
+export type IndexedDocument = SearchDocument & { mrnKey?: string; pages: Array<{ text: string }> };
+
+/**
+ * What is stored: the document, its MRN's key (which searches filter on, see mrnKey) and its OCR text per
+ * page ("\f" separates pages; every page is kept, empty ones too, so the n-th nested page is page n).
+ */
+export function toIndexedDocument(doc: SearchDocument): IndexedDocument {
   const key = doc.mrn !== undefined ? mrnKey(doc.mrn) : "";
-  return key ? { ...doc, mrnKey: key } : doc;
+  const pages = doc.text ? doc.text.split("\f").map((text) => ({ text })) : [];
+  return key ? { ...doc, mrnKey: key, pages } : { ...doc, pages };
 }
 
 interface BulkResponseItem {

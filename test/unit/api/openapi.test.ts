@@ -46,7 +46,9 @@ describe("GET /openapi.json", () => {
     const names = (path: string, method: string) =>
       doc.paths[path]![method]!.parameters!.map((p) => `${p.in}:${p.name}`).sort();
     expect(names("/search", "get")).toEqual(
-      ["cursor", "dob", "from", "limit", "mrn", "q", "status", "to", "type"].map((n) => `query:${n}`),
+      ["cursor", "dob", "facility", "from", "limit", "mrn", "q", "sort", "status", "to", "type"].map(
+        (n) => `query:${n}`,
+      ),
     );
     expect(names("/records/{id}", "get")).toEqual(["path:id"]);
     expect(doc.paths["/records/{id}"]!.patch!.requestBody).toMatchObject({

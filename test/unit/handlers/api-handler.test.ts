@@ -10,6 +10,7 @@ import { InvalidCursorError } from "../../../shared/search/search-cursor";
 import type { SearchIndex, SearchQuery } from "../../../shared/search/search-index";
 import { InMemoryAuditLog } from "../../support/in-memory-ports";
 import { context, testApiDeps } from "./fakes";
+import { countFacets } from "../../../shared/search/facets";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -54,7 +55,7 @@ describe("api handler", () => {
     remove: async () => "applied",
     search: async (q) => {
       queries.push(q);
-      return { total: 0, hits: [] };
+      return { total: 0, hits: [], facets: countFacets([]) };
     },
   };
   beforeEach(() => {

@@ -9,6 +9,7 @@ import { createIndexRecordsHandler } from "../../../functions/index-records/hand
 import type { ChartRecord } from "../../../shared/domain/chart-record";
 import type { SearchDocument, SearchIndex } from "../../../shared/search/search-index";
 import { context, RECORD_ID, recordItem as baseRecordItem, s3Body, testDeps } from "./fakes";
+import { countFacets } from "../../../shared/search/facets";
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -64,7 +65,7 @@ class FakeSearch implements SearchIndex {
     return "applied" as const;
   }
   async search() {
-    return { total: 0, hits: [] };
+    return { total: 0, hits: [], facets: countFacets([]) };
   }
 }
 

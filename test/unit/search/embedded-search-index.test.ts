@@ -81,7 +81,7 @@ describe("EmbeddedSearchIndex search", () => {
     expect(ids(r)).toEqual(expect.arrayContaining(["doc_smith", "doc_smith2"]));
     expect(ids(r)).not.toContain("doc_jones");
     expect(r.hits[0]?.fields.patientName).toBe("John Smith");
-    expect(r.hits[0]?.highlights.join(" ")).toMatch(/<em>John<\/em> <em>Smith<\/em>/);
+    expect(r.hits[0]?.highlights.map((h) => h.text).join(" ")).toMatch(/<em>John<\/em> <em>Smith<\/em>/);
   });
 
   it("requires every term and ranks the name field first", async () => {
@@ -163,12 +163,90 @@ describe("EmbeddedSearchIndex search", () => {
     expect(seen).toEqual(["doc_nodate", "doc_smithers", "doc_smith", "doc_jones", "doc_smith2"]);
   });
 
+  it("counts facets over every match, not just the page", async () => {
+    const r = await index.search({ q: "smith", limit: 1 });
+    expect(r.hits).toHaveLength(1);
+    expect(r.facets).toEqual({
+      documentType: [
+        { value: "discharge_summary", count: 1 },
+        { value: "lab_report", count: 1 },
+        { value: "progress_note", count: 1 },
+      ],
+      status: [{ value: "INDEXED", count: 3 }],
+      facility: [],
+      yearOfService: [
+        { value: "2024", count: 2 },
+        { value: "2023", count: 1 },
+      ],
+    });
+    const all = await index.search({ limit: 20 });
+    expect(all.facets.status).toEqual([
+      { value: "INDEXED", count: 4 },
+      { value: "NEEDS_REVIEW", count: 1 },
+    ]);
+  });
+
+  it("sorts by date of service either way, undated records last", async () => {
+    expect(ids(await index.search({ sort: "dateOfService", limit: 20 }))).toEqual([
+      "doc_smith2",
+      "doc_jones",
+      "doc_smith",
+      "doc_smithers",
+      "doc_nodate",
+    ]);
+    expect(ids(await index.search({ q: "smith", sort: "-dateOfService", limit: 20 }))).toEqual([
+      "doc_smithers",
+      "doc_smith",
+      "doc_smith2",
+    ]);
+  });
+
   it("rejects a cursor from the other engine", async () => {
     await expect(
       index.search({ limit: 2, cursor: encodeCursor({ k: "sa", sa: [1, "x"] }) }),
     ).rejects.toBeInstanceOf(InvalidCursorError);
     const r = await index.search({ limit: 2 });
     expect(decodeCursor(r.nextCursor!)).toEqual({ k: "o", o: 2 });
+  });
+});
+
+describe("EmbeddedSearchIndex facilities and pages", () => {
+  const atFacility = (id: string, facility: string) =>
+    doc({ id, facility, patientName: "Ann Lee", updatedAt: `2024-01-0${id.slice(-1)}T00:00:00.000Z` });
+
+  it("groups facilities however they were printed, and narrows to one", async () => {
+    const index = await indexWith([
+      atFacility("f1", "St. Mary's Hospital"),
+      atFacility("f2", "ST. MARY'S  HOSPITAL"),
+      atFacility("f3", "St. Mary's Hospital"),
+      atFacility("f4", "Clínica Norte"),
+    ]);
+    const r = await index.search({ q: "lee", limit: 20 });
+    expect(r.facets.facility).toEqual([
+      { value: "St. Mary's Hospital", count: 3 },
+      { value: "Clínica Norte", count: 1 },
+    ]);
+    expect(ids(await index.search({ facility: "st. mary's hospital", limit: 20 })).sort()).toEqual([
+      "f1",
+      "f2",
+      "f3",
+    ]);
+    expect(ids(await index.search({ facility: "Clinica Norte", limit: 20 }))).toEqual(["f4"]);
+    expect(ids(await index.search({ facility: "St. Mary", limit: 20 }))).toEqual([]);
+  });
+
+  it("says which page a highlight is on, and finds words either side of a page break", async () => {
+    const index = await indexWith([
+      doc({
+        id: "multi",
+        text: "REFERRAL LETTER\nRe: patient Kowalski\fMedication list\nwarfarin 5 mg\fSigned Dr. Reyes",
+      }),
+    ]);
+    const r = await index.search({ q: "warfarin", limit: 5 });
+    expect(r.hits[0]?.highlights).toEqual([{ text: "Medication list <em>warfarin</em> 5 mg", page: 2 }]);
+    // The last word of page 1 and the first of page 2 are separate words.
+    expect(ids(await index.search({ q: "kowalski", limit: 5 }))).toEqual(["multi"]);
+    expect(ids(await index.search({ q: "medication", limit: 5 }))).toEqual(["multi"]);
   });
 });
 
@@ -293,7 +371,7 @@ describe("EmbeddedSearchIndex persistence", () => {
     const [firstDoc, ...rest] = good.docs;
     const broken = [
       { ...good, format: "something-else" },
-      { ...good, schemaVersion: 2 },
+      { ...good, schemaVersion: 1 },
       { ...good, docs: [{ ...firstDoc, version: "1" }, ...rest] },
       { ...good, versions: [["doc_smith"]] },
       { ...good, minisearch: null },

@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { escapeHtml, highlight, normalizeTerm, tokenize } from "../../../shared/search/highlight";
+import {
+  escapeHtml,
+  highlight as highlightWithPages,
+  normalizeTerm,
+  tokenize,
+} from "../../../shared/search/highlight";
+
+/** The fragments' text (single-page texts: every fragment is on page 1). */
+function highlight(...args: Parameters<typeof highlightWithPages>): string[] {
+  const found = highlightWithPages(...args);
+  expect(found.every((h) => h.page === 1)).toBe(true);
+  return found.map((h) => h.text);
+}
 
 describe("highlight", () => {
   it("wraps matched words in <em>, case- and accent-insensitively", () => {
@@ -59,6 +71,16 @@ describe("highlight", () => {
     const long = "x ".repeat(200);
     expect(highlight(`Smith ${long}`, ["smith"])[0]).toMatch(/^<em>Smith<\/em> x x/);
     expect(highlight(`${long}end Smith`, ["smith"])[0]).toMatch(/x x end <em>Smith<\/em>$/);
+  });
+
+  it("says which page each fragment is on, and never runs a fragment across pages", () => {
+    const text = ["Admission note for Jane Doe", "", "Doe was seen again\nfollow-up with Doe"].join("\f");
+    expect(highlightWithPages(text, ["doe"], { fragmentSize: 200 })).toEqual([
+      { text: "Admission note for Jane <em>Doe</em>", page: 1 },
+      { text: "<em>Doe</em> was seen again follow-up with <em>Doe</em>", page: 3 },
+    ]);
+    const lastWordOfPage = highlightWithPages("first page ends with Doe\fsecond page text here", ["doe"]);
+    expect(lastWordOfPage).toEqual([{ text: "first page ends with <em>Doe</em>", page: 1 }]);
   });
 
   it("returns nothing without terms or text", () => {

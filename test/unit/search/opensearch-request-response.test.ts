@@ -18,6 +18,7 @@ describe("buildSearchRequest", () => {
       status: "INDEXED",
       from: "2024-01-01",
       to: "2024-06-30",
+      facility: "St. Mary's Hospital",
       limit: 25,
     });
 
@@ -50,7 +51,36 @@ describe("buildSearchRequest", () => {
           { term: { dateOfBirth: "1961-07-04" } },
           { term: { documentType: "discharge_summary" } },
           { term: { status: "INDEXED" } },
+          { term: { "facility.keyword": "St. Mary's Hospital" } },
           { range: { dateOfService: { format: "strict_date", gte: "2024-01-01", lte: "2024-06-30" } } },
+        ],
+        should: [
+          {
+            nested: {
+              path: "pages",
+              score_mode: "max",
+              boost: 0,
+              query: { match: { "pages.text": { query: "Jonh Smyth", fuzziness: "AUTO" } } },
+              inner_hits: {
+                name: "pages",
+                size: 3,
+                _source: false,
+                highlight: {
+                  pre_tags: ["<em>"],
+                  post_tags: ["</em>"],
+                  encoder: "html",
+                  fields: {
+                    "pages.text": {
+                      type: "unified",
+                      fragment_size: 120,
+                      number_of_fragments: 1,
+                      no_match_size: 0,
+                    },
+                  },
+                },
+              },
+            },
+          },
         ],
       },
     });
@@ -79,8 +109,49 @@ describe("buildSearchRequest", () => {
     expect(body.highlight).toBeUndefined();
   });
 
-  it("matches everything for an empty query", () => {
-    expect(buildSearchRequest({ limit: 10 }).query).toEqual({ match_all: {} });
+  it("matches everything for an empty query, and always asks for the facets", () => {
+    const body = buildSearchRequest({ limit: 10 });
+    expect(body.query).toEqual({ match_all: {} });
+    expect(Object.keys(body.aggs).sort()).toEqual(["documentType", "facility", "status", "yearOfService"]);
+    expect(body.aggs.facility).toEqual({
+      terms: { field: "facility.keyword", size: 20 },
+      aggs: { spelling: { terms: { field: "facility.raw", size: 1 } } },
+    });
+    expect(body.aggs.yearOfService.date_histogram).toMatchObject({
+      field: "dateOfService",
+      calendar_interval: "year",
+    });
+  });
+
+  it("sorts by date of service either way, undated last, with a total order for paging", () => {
+    expect(buildSearchRequest({ q: "smith", sort: "dateOfService", limit: 5 }).sort).toEqual([
+      { dateOfService: { order: "asc", missing: "_last" } },
+      { id: "asc" },
+    ]);
+    expect(buildSearchRequest({ sort: "-dateOfService", limit: 5 }).sort).toEqual([
+      { dateOfService: { order: "desc", missing: "_last" } },
+      { id: "asc" },
+    ]);
+    expect(buildSearchRequest({ sort: "relevance", limit: 5 }).sort).toEqual([
+      { updatedAt: "desc" },
+      { id: "asc" },
+    ]);
+  });
+
+  it("accepts a cursor only under the sort it was issued for", () => {
+    const byDate = encodeCursor({ k: "sa", sa: [1709251200000, "doc_a"], s: "-dateOfService" });
+    expect(buildSearchRequest({ sort: "-dateOfService", limit: 5, cursor: byDate }).search_after).toEqual([
+      1709251200000,
+      "doc_a",
+    ]);
+    expect(() => buildSearchRequest({ limit: 5, cursor: byDate })).toThrow(InvalidCursorError);
+    expect(() => buildSearchRequest({ sort: "dateOfService", limit: 5, cursor: byDate })).toThrow(
+      InvalidCursorError,
+    );
+    const newest = encodeCursor({ k: "sa", sa: [1709251200000, "doc_a"] });
+    expect(() => buildSearchRequest({ sort: "-dateOfService", limit: 5, cursor: newest })).toThrow(
+      InvalidCursorError,
+    );
   });
 
   it("continues after the cursor's sort values", () => {
@@ -108,7 +179,7 @@ describe("buildSearchRequest", () => {
 
 describe("index mapping", () => {
   it("is strict and types every SearchDocument field and the MRN key", () => {
-    const sample: Required<SearchDocument> & { mrnKey: string } = {
+    const sample: Required<SearchDocument> & { mrnKey: string; pages: [] } = {
       id: "",
       version: 1,
       status: "INDEXED",
@@ -124,6 +195,7 @@ describe("index mapping", () => {
       medications: [],
       allergies: [],
       text: "",
+      pages: [],
       vendor: "",
       batch: "",
       sourceKey: "",
@@ -142,6 +214,11 @@ describe("index mapping", () => {
     }
     for (const k of ["text", "diagnoses", "medications", "allergies"] as const)
       expect(p[k].type).toBe("text");
+    expect(p.facility.fields.raw).toEqual({ type: "keyword", ignore_above: 256 });
+    expect(p.pages).toEqual({
+      type: "nested",
+      properties: { text: { type: "text", analyzer: "chart_text" } },
+    });
     expect(createIndexBody("chart-records")).toMatchObject({
       aliases: { "chart-records": {} },
       settings: { analysis: {} },
@@ -177,6 +254,30 @@ const response = {
             "Follow up for <em>John</em> &amp; family",
           ],
         },
+        inner_hits: {
+          pages: {
+            hits: {
+              total: { value: 2, relation: "eq" },
+              max_score: 1.4,
+              hits: [
+                {
+                  _index: "chart-records-v2",
+                  _id: "doc_smith",
+                  _nested: { field: "pages", offset: 2 },
+                  _score: 1.4,
+                  highlight: { "pages.text": ["Follow up for <em>John</em> &amp; family"] },
+                },
+                {
+                  _index: "chart-records-v2",
+                  _id: "doc_smith",
+                  _nested: { field: "pages", offset: 0 },
+                  _score: 1.1,
+                  highlight: { "pages.text": ["Patient: <em>John</em> <em>Smith</em> DOB 07/04/1961"] },
+                },
+              ],
+            },
+          },
+        },
         sort: [7.31, 1709251200000, "doc_smith"],
       },
       {
@@ -184,15 +285,53 @@ const response = {
         _id: "doc_smith2",
         _score: 5.02,
         _source: { id: "doc_smith2", status: "NEEDS_REVIEW", patientName: "John Smith" },
+        // Indexed before pages were: fragments from the whole text, no page.
+        highlight: { text: ["<em>John</em> <em>Smith</em> seen"] },
+        inner_hits: { pages: { hits: { total: { value: 0, relation: "eq" }, max_score: null, hits: [] } } },
         sort: [5.02, 1700524800000, "doc_smith2"],
       },
     ],
+  },
+  aggregations: {
+    documentType: {
+      doc_count_error_upper_bound: 0,
+      sum_other_doc_count: 0,
+      buckets: [
+        { key: "discharge_summary", doc_count: 2 },
+        { key: "progress_note", doc_count: 1 },
+      ],
+    },
+    status: {
+      doc_count_error_upper_bound: 0,
+      sum_other_doc_count: 0,
+      buckets: [
+        { key: "INDEXED", doc_count: 2 },
+        { key: "NEEDS_REVIEW", doc_count: 1 },
+      ],
+    },
+    facility: {
+      doc_count_error_upper_bound: 0,
+      sum_other_doc_count: 0,
+      buckets: [
+        {
+          key: "st. mary's hospital",
+          doc_count: 3,
+          spelling: { buckets: [{ key: "St. Mary's Hospital", doc_count: 2 }] },
+        },
+      ],
+    },
+    yearOfService: {
+      buckets: [
+        { key_as_string: "2024", key: 1704067200000, doc_count: 2 },
+        { key_as_string: "2023", key: 1672531200000, doc_count: 1 },
+      ],
+    },
   },
 };
 
 describe("parseSearchResponse", () => {
   it("maps hits, fields, highlights and scores, and returns a cursor after a full page", () => {
-    const r = parseSearchResponse(response, 2);
+    const r = parseSearchResponse(response, { limit: 2 });
     expect(r.total).toBe(3);
     expect(r.hits).toEqual([
       {
@@ -206,8 +345,8 @@ describe("parseSearchResponse", () => {
           dateOfService: "2024-02-28",
         },
         highlights: [
-          "Patient: <em>John</em> <em>Smith</em> DOB 07/04/1961",
-          "Follow up for <em>John</em> &amp; family",
+          { text: "Patient: <em>John</em> <em>Smith</em> DOB 07/04/1961", page: 1 },
+          { text: "Follow up for <em>John</em> &amp; family", page: 3 },
         ],
         score: 7.31,
       },
@@ -215,22 +354,43 @@ describe("parseSearchResponse", () => {
         id: "doc_smith2",
         status: "NEEDS_REVIEW",
         fields: { patientName: "John Smith" },
-        highlights: [],
+        highlights: [{ text: "<em>John</em> <em>Smith</em> seen" }],
         score: 5.02,
       },
     ]);
+    expect(r.facets).toEqual({
+      documentType: [
+        { value: "discharge_summary", count: 2 },
+        { value: "progress_note", count: 1 },
+      ],
+      status: [
+        { value: "INDEXED", count: 2 },
+        { value: "NEEDS_REVIEW", count: 1 },
+      ],
+      facility: [{ value: "St. Mary's Hospital", count: 3 }],
+      yearOfService: [
+        { value: "2024", count: 2 },
+        { value: "2023", count: 1 },
+      ],
+    });
     expect(decodeCursor(r.nextCursor!)).toEqual({ k: "sa", sa: [5.02, 1700524800000, "doc_smith2"], n: 2 });
   });
 
   it("returns no cursor for a partial page or once the exact total is reached", () => {
-    expect(parseSearchResponse(response, 5).nextCursor).toBeUndefined();
+    expect(parseSearchResponse(response, { limit: 5 }).nextCursor).toBeUndefined();
     expect(
-      parseSearchResponse({ hits: { ...response.hits, total: { value: 2, relation: "eq" } } }, 2).nextCursor,
-    ).toBeUndefined();
-    expect(parseSearchResponse(response, 2, 1).nextCursor).toBeUndefined();
-    expect(
-      parseSearchResponse({ hits: { ...response.hits, total: { value: 10000, relation: "gte" } } }, 2, 9998)
+      parseSearchResponse({ hits: { ...response.hits, total: { value: 2, relation: "eq" } } }, { limit: 2 })
         .nextCursor,
+    ).toBeUndefined();
+    expect(parseSearchResponse(response, { limit: 2, seen: 1 }).nextCursor).toBeUndefined();
+    expect(
+      parseSearchResponse(
+        { hits: { ...response.hits, total: { value: 10000, relation: "gte" } } },
+        {
+          limit: 2,
+          seen: 9998,
+        },
+      ).nextCursor,
     ).toBeDefined();
   });
 
@@ -242,16 +402,29 @@ describe("parseSearchResponse", () => {
         hits: [{ _id: "d", _score: null, _source: { status: "FAILED" }, sort: [1, "d"] }],
       },
     };
-    expect(parseSearchResponse(listing, 20).hits).toEqual([
+    expect(parseSearchResponse(listing, { limit: 20 }).hits).toEqual([
       { id: "d", status: "FAILED", fields: {}, highlights: [] },
     ]);
-    expect(parseSearchResponse({ hits: { total: { value: 0, relation: "eq" }, hits: [] } }, 20)).toEqual({
+    expect(
+      parseSearchResponse({ hits: { total: { value: 0, relation: "eq" }, hits: [] } }, { limit: 20 }),
+    ).toEqual({
       total: 0,
       hits: [],
+      facets: { documentType: [], status: [], facility: [], yearOfService: [] },
     });
   });
 
+  it("puts the sort in the next cursor, so it is not reused under another order", () => {
+    const byDate = parseSearchResponse(response, { limit: 2, sort: "-dateOfService" });
+    expect(decodeCursor(byDate.nextCursor!)).toMatchObject({ s: "-dateOfService" });
+    expect(
+      decodeCursor(parseSearchResponse(response, { limit: 2, sort: "relevance" }).nextCursor!),
+    ).not.toHaveProperty("s");
+  });
+
   it("rejects a body that is not a search response", () => {
-    expect(() => parseSearchResponse({ error: "nope" }, 20)).toThrow(UnexpectedSearchResponseError);
+    expect(() => parseSearchResponse({ error: "nope" }, { limit: 20 })).toThrow(
+      UnexpectedSearchResponseError,
+    );
   });
 });

@@ -35,7 +35,7 @@ describe("OpenSearchSearchIndex writes", () => {
       status: 201,
       body: { _index: "chart-records-v2", _id: "doc_1", _version: 5, result: "created" },
     }));
-    const d = doc({ id: "doc_1", version: 5, patientName: "John Smith" });
+    const d = doc({ id: "doc_1", version: 5, patientName: "John Smith", text: "John Smith\fpage two" });
     expect(await index.upsert(d)).toBe("applied");
 
     expect(log).toHaveLength(1);
@@ -44,7 +44,8 @@ describe("OpenSearchSearchIndex writes", () => {
     expect(req.path).toBe("/chart-records/_doc/doc_1");
     expect(req.query.get("version")).toBe("5");
     expect(req.query.get("version_type")).toBe("external");
-    expect(req.body).toEqual(d);
+    // The OCR text again, one nested document per page, for highlights that say their page.
+    expect(req.body).toEqual({ ...d, pages: [{ text: "John Smith" }, { text: "page two" }] });
   });
 
   it("creates the mapped index behind the alias before the first write only, when asked to", async () => {
@@ -153,7 +154,7 @@ describe("OpenSearchSearchIndex writes", () => {
       .map((l) => JSON.parse(l) as unknown);
     expect(lines).toHaveLength(6);
     expect(lines[0]).toEqual({ index: { _id: "a", version: 2, version_type: "external" } });
-    expect(lines[1]).toEqual(docs[0]);
+    expect(lines[1]).toEqual({ ...docs[0], pages: [] });
     expect(lines[4]).toEqual({ index: { _id: "c", version: 4, version_type: "external" } });
 
     expect(report).toEqual({
@@ -231,7 +232,7 @@ describe("OpenSearchSearchIndex search", () => {
     });
     expect(r.total).toBe(5);
     expect(r.hits.map((h) => h.id)).toEqual(["doc_1", "doc_2"]);
-    expect(r.hits[0]?.highlights).toEqual(["<em>John</em> <em>Smith</em>"]);
+    expect(r.hits[0]?.highlights).toEqual([{ text: "<em>John</em> <em>Smith</em>" }]);
 
     await index.search({ q: "Jonh Smyth", mrn: "MR-1", limit: 2, cursor: r.nextCursor! });
     expect((log[1]?.body as { search_after?: unknown }).search_after).toEqual([3.1, 1709251100000, "doc_2"]);
@@ -273,10 +274,14 @@ describe("OpenSearchSearchIndex.ensureIndex", () => {
     });
   });
 
-  it("does nothing when the alias exists", async () => {
-    const { index, log } = setup(() => ({ status: 200 }));
+  it("adds fields new to the mapping to the live index when the alias exists", async () => {
+    const { index, log } = setup(() => ({ status: 200, body: { acknowledged: true } }));
     expect(await index.ensureIndex()).toMatchObject({ created: false });
-    expect(log).toHaveLength(1);
+    expect(log.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "HEAD /_alias/chart-records",
+      "POST /chart-records/_mapping",
+    ]);
+    expect(log[1]?.body).toMatchObject({ dynamic: "strict", properties: { pages: { type: "nested" } } });
   });
 
   it("adds the alias when another instance created the index first", async () => {

@@ -23,6 +23,8 @@ describe("parseSearchParams", () => {
       status: "indexed",
       from: "2024-01-01",
       to: "2024-12-31",
+      facility: " St. Mary's   Hospital ",
+      sort: "-dateOfService",
       limit: "50",
       cursor,
     });
@@ -36,6 +38,8 @@ describe("parseSearchParams", () => {
         status: "INDEXED",
         from: "2024-01-01",
         to: "2024-12-31",
+        facility: "St. Mary's Hospital",
+        sort: "-dateOfService",
         limit: 50,
         cursor,
       },
@@ -84,6 +88,9 @@ describe("parseSearchParams", () => {
     [{ from: "2024-13-01" }, "from must be a date YYYY-MM-DD"],
     [{ to: "2024-1-5" }, "to must be a date YYYY-MM-DD"],
     [{ from: "2024-06-02", to: "2024-06-01" }, "from must not be after to"],
+    [{ facility: "x".repeat(201) }, "facility must be at most 200 characters"],
+    [{ sort: "date" }, "sort must be one of relevance, dateOfService, -dateOfService"],
+    [{ sort: "DATEOFSERVICE" }, "sort must be one of relevance, dateOfService, -dateOfService"],
     [{ limit: "0" }, "limit must be an integer from 1 to 100"],
     [{ limit: "101" }, "limit must be an integer from 1 to 100"],
     [{ limit: "ten" }, "limit must be an integer from 1 to 100"],
@@ -93,11 +100,14 @@ describe("parseSearchParams", () => {
     [{ cursor: Buffer.from('{"k":"o","o":-1}').toString("base64url") }, "cursor is not valid"],
     [{ cursor: Buffer.from('{"k":"x"}').toString("base64url") }, "cursor is not valid"],
     [{ cursor: "abc$" }, "cursor is not valid"],
-    [{ mrm: "123" }, "a parameter is not one of q, mrn, dob, type, status, from, to, limit, cursor"],
+    [
+      { mrm: "123" },
+      "a parameter is not one of q, mrn, dob, type, status, from, to, facility, sort, limit, cursor",
+    ],
     // An unknown parameter's name is caller input (here a patient's name): never repeated.
     [
       { "Maria Lopez": "1", DOB: "1962-03-14" },
-      "a parameter is not one of q, mrn, dob, type, status, from, to, limit, cursor",
+      "a parameter is not one of q, mrn, dob, type, status, from, to, facility, sort, limit, cursor",
     ],
   ])("rejects %j", (params, reason) => {
     expect(reasonFor(params)).toEqual(reason);

@@ -1,13 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
 import { lazySearchIndex } from "../../../functions/wiring/lazy";
 import type { SearchIndex } from "../../../shared/search/search-index";
+import { countFacets } from "../../../shared/search/facets";
 
 function fakeIndex(): SearchIndex {
   return {
     name: "fake",
     upsert: vi.fn(async () => "applied" as const),
     remove: vi.fn(async () => "stale" as const),
-    search: vi.fn(async () => ({ total: 0, hits: [] })),
+    search: vi.fn(async () => ({ total: 0, hits: [], facets: countFacets([]) })),
   };
 }
 
@@ -20,7 +21,7 @@ describe("lazySearchIndex", () => {
     expect(load).not.toHaveBeenCalled();
 
     const query = { limit: 5, q: "x" } as Parameters<SearchIndex["search"]>[0];
-    await expect(lazy.search(query)).resolves.toEqual({ total: 0, hits: [] });
+    await expect(lazy.search(query)).resolves.toEqual({ total: 0, hits: [], facets: countFacets([]) });
     await expect(lazy.remove("doc_1", 3)).resolves.toBe("stale");
     await expect(lazy.upsert({ id: "doc_1" } as never)).resolves.toBe("applied");
     expect(load).toHaveBeenCalledTimes(1);

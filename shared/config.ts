@@ -23,6 +23,8 @@ const ConfigSchema = z.object({
   SEARCH_ENGINE: z._default(z.enum(["opensearch", "embedded"]), "opensearch"),
   SEARCH_ENDPOINT: z.optional(z.string()),
   SEARCH_INDEX: z._default(z.string(), "chart-records"),
+  /** The queue of bulk reprocess chunks (the api sends, the reprocess worker consumes). Unset locally. */
+  REPROCESS_QUEUE_URL: z.optional(z.string()),
   /** Identity fields below this confidence send a record to NEEDS_REVIEW. */
   REVIEW_THRESHOLD: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.8),
   /** The sweeper: a record left this long in RECEIVED, OCR_PENDING or EXTRACTED is stuck. */

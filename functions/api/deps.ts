@@ -4,6 +4,8 @@ import { RecordRepository } from "../../shared/adapters/dynamodb/record-reposito
 import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
+import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
+import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
 import type { Config } from "../../shared/config";
 import { lazySearchIndex } from "../wiring/lazy";
@@ -23,11 +25,31 @@ function s3Stores(s3: ReturnType<typeof createS3Client>) {
   return { storage: store, objects: store };
 }
 
+/** The SQS client is imported on the first bulk reprocess, not at cold start. */
+function sqsJobQueue(config: Config): JobQueue {
+  let queue: JobQueue | undefined;
+  return {
+    send: async (chunks) => {
+      if (!queue) {
+        if (!config.REPROCESS_QUEUE_URL) throw new Error("REPROCESS_QUEUE_URL is not configured");
+        const [{ SQSClient }, { SqsJobQueue }] = await Promise.all([
+          import("@aws-sdk/client-sqs"),
+          import("../../shared/adapters/sqs/sqs-job-queue"),
+        ]);
+        queue = new SqsJobQueue(new SQSClient({ region: config.AWS_REGION }), config.REPROCESS_QUEUE_URL);
+      }
+      return queue.send(chunks);
+    },
+  };
+}
+
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   return {
     records: new RecordRepository(db, config.TABLE_NAME),
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
+    jobs: new JobRepository(db, config.TABLE_NAME),
+    jobQueue: sqsJobQueue(config),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
     ...s3Stores(createS3Client(config)),

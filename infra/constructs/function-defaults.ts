@@ -15,7 +15,8 @@ export interface FunctionDefaults {
   readonly network: IsolatedNetwork;
 }
 
-export type FunctionName = "ingest" | "ocr-complete" | "index-records" | "api" | "sweeper";
+export type FunctionName =
+  "ingest" | "ocr-complete" | "index-records" | "api" | "sweeper" | "reprocess-worker";
 
 /**
  * Files from node_modules each function's bundle loads at run time (relative to the project root), copied

@@ -10,6 +10,7 @@ import { ApiFirewall } from "./api-firewall";
 import type { AuditTable } from "./audit-table";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
+import { OCR_OUTPUT_PREFIX, type ReprocessJobs } from "./reprocess-jobs";
 import {
   acknowledge,
   KMS_GRANT_FINDINGS,
@@ -60,6 +61,8 @@ export interface RecordsApiProps {
   /** Names the REST API (`chartbridge-<env>`) and the WAF web ACL (`chartbridge-<env>-api`). */
   readonly envName: string;
   readonly table: dynamodb.ITable;
+  /** Where POST /reprocess queues a job's chunks. */
+  readonly reprocessJobs: ReprocessJobs;
   /** The audit trail: the api function is its only writer. */
   readonly auditTable: AuditTable;
   /** Prefix of the Cognito hosted domain. */
@@ -194,6 +197,7 @@ export class RecordsApi extends Construct {
         OCR_FEATURES: props.ocrFeatures,
         SEARCH_ENGINE: "opensearch",
         SEARCH_ENDPOINT: props.search.endpointUrl,
+        REPROCESS_QUEUE_URL: props.reprocessJobs.queue.queueUrl,
       },
     });
     const fn = this.apiFunction.function;
@@ -206,6 +210,11 @@ export class RecordsApi extends Construct {
     // and read and write the page images it renders under `pages/` of the results bucket.
     props.uploadsBucket.grantRead(fn);
     props.resultsBucket.grantReadWrite(fn, `${PAGE_IMAGES_PREFIX}*`);
+    // Reprocessing one record (POST /records/{id}/reprocess) reads its OCR output and rewrites its text;
+    // a bulk reprocess queues chunks for the worker.
+    props.resultsBucket.grantRead(fn, `${OCR_OUTPUT_PREFIX}*`);
+    props.resultsBucket.grantPut(fn, `${OCR_OUTPUT_PREFIX}*`);
+    props.reprocessJobs.grantSendChunks(fn);
     props.search.grantRead(fn);
     props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
@@ -218,6 +227,8 @@ export class RecordsApi extends Construct {
         "Presigned links to any scan a permitted caller may open: reads of the uploads bucket's objects only.",
       [wildcardResourceFinding(props.resultsBucket, `/${PAGE_IMAGES_PREFIX}*`)]:
         "Page images the api renders and links to, under the results bucket's pages/ prefix only.",
+      [wildcardResourceFinding(props.resultsBucket, `/${OCR_OUTPUT_PREFIX}*`)]:
+        "Reprocessing one record reads its stored OCR output and rewrites its text (per-record keys), under the results bucket's ocr/ prefix only.",
       [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",

@@ -15,6 +15,7 @@ import { ResultsBucket } from "../constructs/results-bucket";
 import { ScanStorage } from "../constructs/scan-storage";
 import { SearchDomain } from "../constructs/search-domain";
 import { StuckRecordSweeper } from "../constructs/stuck-record-sweeper";
+import { ReprocessJobs } from "../constructs/reprocess-jobs";
 import { textractOperationsFor } from "../constructs/textract-operations";
 import type { ReplicaTargets } from "./replica-stack";
 
@@ -49,6 +50,7 @@ export class ChartbridgeStack extends Stack {
   /** S3 data events of the PHI buckets. */
   readonly dataEventsTrail: DataEventsTrail;
   readonly sweeper: StuckRecordSweeper;
+  readonly reprocessJobs: ReprocessJobs;
   readonly monitoring: OperationsMonitoring;
 
   constructor(scope: Construct, id: string, props: ChartbridgeStackProps) {
@@ -143,9 +145,17 @@ export class ChartbridgeStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
+    this.reprocessJobs = new ReprocessJobs(this, "ReprocessJobs", {
+      table: this.records.table,
+      resultsBucket: this.results.bucket,
+      recordsKey: keys.records,
+      functionDefaults,
+    });
+
     this.recordsApi = new RecordsApi(this, "RecordsApi", {
       envName: config.envName,
       table: this.records.table,
+      reprocessJobs: this.reprocessJobs,
       auditTable: this.audit,
       authDomainPrefix: config.api.authDomainPrefix,
       webCallbackUrls: config.api.webCallbackUrls,
@@ -174,7 +184,7 @@ export class ChartbridgeStack extends Stack {
       functionDefaults,
     });
 
-    const { pipeline, recordsApi, sweeper } = this;
+    const { pipeline, recordsApi, sweeper, reprocessJobs } = this;
     this.monitoring = new OperationsMonitoring(this, "Monitoring", {
       functions: (
         [
@@ -183,12 +193,14 @@ export class ChartbridgeStack extends Stack {
           ["index-records", pipeline.indexRecordsFunction],
           ["api", recordsApi.apiFunction],
           ["sweeper", sweeper.sweeperFunction],
+          ["reprocess-worker", reprocessJobs.workerFunction],
         ] as const
       ).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
       deadLetterQueues: [
         { name: "ingest", queue: pipeline.ingestDeadLetterQueue },
         { name: "ocr-complete", queue: pipeline.ocrCompleteDeadLetterQueue },
         { name: "index-records-failures", queue: pipeline.indexFailureQueue },
+        { name: "reprocess", queue: reprocessJobs.deadLetterQueue },
       ],
       ingestQueue: { name: "ingest", queue: pipeline.ingestQueue },
       workQueues: [{ name: "ocr-complete", queue: pipeline.ocrCompleteQueue }],

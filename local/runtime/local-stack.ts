@@ -48,6 +48,8 @@ import { listObjectVersions } from "./bucket-listing";
 import { startHttpApi, type DependencyState, type HealthReport } from "./http-api";
 import { lambdaContext } from "./lambda-context";
 import { LocalQueue } from "./local-queue";
+import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
+import { createReprocessWorkerHandler } from "../../functions/reprocess-worker/handler";
 import { FileMessageStore } from "./message-store";
 import { assertPortsFree, freePorts } from "./ports";
 import type { RetryPolicy } from "./retry-policy";
@@ -101,6 +103,9 @@ export class LocalStack {
   readonly s3: S3Client;
   readonly ingestQueue: LocalQueue;
   readonly ocrQueue: LocalQueue;
+  /** Bulk reprocess chunks → the reprocess worker (an SQS queue and a Lambda in AWS). */
+  readonly reprocessQueue: LocalQueue;
+  readonly jobs: JobRepository;
   readonly apiUrl: string;
   /** True when this start created the records table: a first start with an empty store. */
   tableCreated = false;
@@ -150,6 +155,25 @@ export class LocalStack {
         store: new FileMessageStore(queueDir("ingest")),
         onDeadLetter: onDeadLetter("ingest"),
         onReceive: (bodies) => this.reportPickedUp(bodies),
+      },
+    );
+    this.jobs = new JobRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
+    const reprocessWorker = createReprocessWorkerHandler(() => ({
+      records: this.deps.records,
+      objects: this.deps.objects,
+      reviewThreshold: this.config.REVIEW_THRESHOLD,
+      now: () => new Date().toISOString(),
+      jobs: this.jobs,
+      logger,
+    }));
+    this.reprocessQueue = new LocalQueue(
+      "chartbridge-reprocess",
+      (event: SQSEvent) => reprocessWorker(event, lambdaContext("chartbridge-reprocess-worker")),
+      {
+        batchSize: 5,
+        retry: options.retry,
+        store: new FileMessageStore(queueDir("reprocess")),
+        onDeadLetter: onDeadLetter("reprocess"),
       },
     );
     this.ocrQueue = new LocalQueue(
@@ -289,6 +313,12 @@ export class LocalStack {
       now: () => new Date().toISOString(),
       storage: new S3ObjectStore(this.s3),
       pageImages: mupdfPageImages,
+      jobs: this.jobs,
+      jobQueue: {
+        send: async (chunks) => {
+          for (const chunk of chunks) this.reprocessQueue.send(JSON.stringify(chunk));
+        },
+      },
     };
     const api = createApiHandler(() => apiDeps);
     await ensureSigningKey(this.dataDir);
@@ -453,7 +483,10 @@ export class LocalStack {
     return {
       status: ok ? "ok" : "degraded",
       dependencies,
-      deadLetters: this.ingestQueue.deadLetters.length + this.ocrQueue.deadLetters.length,
+      deadLetters:
+        this.ingestQueue.deadLetters.length +
+        this.ocrQueue.deadLetters.length +
+        this.reprocessQueue.deadLetters.length,
     };
   }
 
@@ -468,6 +501,7 @@ export class LocalStack {
       this.poller?.stop();
       this.ingestQueue.stop();
       this.ocrQueue.stop();
+      this.reprocessQueue.stop();
       await this.ocrPool.terminate().catch(() => undefined);
       await this.search.close().catch(() => undefined);
       await this.s3Local.stop().catch(() => undefined);

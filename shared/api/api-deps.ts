@@ -1,4 +1,5 @@
 import type { AuditLog } from "../audit/audit-log";
+import type { JobQueue, JobStore } from "../jobs/reprocess-job";
 import type { ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
 import type { PageImageRenderer } from "./page-images";
 import type { SearchIndex } from "../search/search-index";
@@ -15,6 +16,9 @@ export interface ApiDeps {
   /** Stored OCR output (reprocessing reads it and writes the plain text again). */
   objects: Pick<ObjectStore, "getJson" | "putText">;
   pageImages: PageImageRenderer;
+  /** Bulk reprocess jobs, and the queue their chunks go on. */
+  jobs: JobStore;
+  jobQueue: JobQueue;
   /** Where page images are kept, next to the OCR output. */
   resultsBucket: string;
   /** ISO timestamp of now (tests pass a clock). */

@@ -74,6 +74,7 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   INVALID_CORRECTION: { statusCode: 400, error: "BadRequest" },
   NOT_CORRECTABLE: { statusCode: 409, error: "Conflict" },
   NOT_REPROCESSABLE: { statusCode: 409, error: "Conflict" },
+  TOO_MANY_RECORDS: { statusCode: 400, error: "BadRequest" },
   UNAUTHORIZED: { statusCode: 401, error: "Unauthorized" },
   FORBIDDEN: { statusCode: 403, error: "Forbidden" },
   NOT_FOUND: { statusCode: 404, error: "NotFound" },

@@ -2,7 +2,7 @@
  * The records API's OpenAPI 3.1 description, generated from the route table: each route's path, method,
  * permission, and the same zod schemas the router validates its input with.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from "zod-openapi";
 import type { Route } from "./route";
 

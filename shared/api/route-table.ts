@@ -6,6 +6,7 @@ import type { Route } from "./route";
 import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { health } from "./routes/health";
+import { bulkReprocess, getJob } from "./routes/jobs";
 import { getOriginal, getPage } from "./routes/pages";
 import { patientTimeline } from "./routes/patients";
 import { reprocessRecord } from "./routes/reprocess";
@@ -27,6 +28,8 @@ export const ROUTES: readonly Route[] = [
   getOriginal,
   patientTimeline,
   reprocessRecord,
+  bulkReprocess,
+  getJob,
   reviewQueue,
   accessReport,
   patientDisclosures,

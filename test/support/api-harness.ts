@@ -9,9 +9,12 @@ import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/pr
 import { newRecord, transition, type ChartRecord } from "../../shared/domain/chart-record";
 import { buildDoc, page } from "../unit/extraction/build-blocks";
 import { toSearchDocument } from "../../shared/search/to-search-document";
+import { newReprocessJob } from "../../shared/jobs/reprocess-job";
 import type { PageImage, PageImageRenderer } from "../../shared/api/page-images";
 import {
   InMemoryAuditLog,
+  InMemoryJobQueue,
+  InMemoryJobStore,
   InMemoryObjectLinks,
   InMemoryObjectStore,
   InMemoryRecordStore,
@@ -112,6 +115,9 @@ export const STORED_OCR = buildDoc([
   page("Plan: continue metformin 500 mg twice daily."),
 ]);
 
+/** A reprocess job every harness starts with (one record, running). */
+export const JOB_ID = "job_00000000-0000-4000-8000-000000000001";
+
 export interface ApiHarness {
   deps: ApiDeps & {
     records: InMemoryRecordStore;
@@ -120,6 +126,8 @@ export interface ApiHarness {
     storage: InMemoryObjectLinks;
     objects: InMemoryObjectStore;
     pageImages: FakePageImages;
+    jobs: InMemoryJobStore;
+    jobQueue: InMemoryJobQueue;
   };
   record: ChartRecord;
   call(
@@ -148,6 +156,10 @@ export async function apiHarness(): Promise<ApiHarness> {
   records.put(record);
   await objects.putJson("results", `ocr/${record.id}/textract.json`, STORED_OCR);
   await search.upsert(toSearchDocument(record, "Progress note. Patient Maria Lopez."));
+  const jobs = new InMemoryJobStore();
+  await jobs.create(
+    newReprocessJob(JOB_ID, { sub: "sub-admin", name: "ada" }, 1, "2026-12-03T11:00:00.000Z"),
+  );
   let tick = 0;
   const deps = {
     records,
@@ -158,6 +170,8 @@ export async function apiHarness(): Promise<ApiHarness> {
     objects,
     resultsBucket: "results",
     pageImages,
+    jobs,
+    jobQueue: new InMemoryJobQueue(),
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };
   return {

@@ -40,6 +40,14 @@ import type { AuditEntry } from "../../shared/audit/audit-entry";
 import type { AuditLog, AuditPage, AuditQuery } from "../../shared/audit/audit-log";
 import { mrnKey } from "../../shared/domain/mrn";
 import { countFacets } from "../../shared/search/facets";
+import {
+  JobNotFoundError,
+  type ChunkOutcome,
+  type JobQueue,
+  type JobStore,
+  type ReprocessChunk,
+  type ReprocessJob,
+} from "../../shared/jobs/reprocess-job";
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -105,6 +113,11 @@ export class InMemoryRecordStore implements RecordStore {
   /** Puts a record as-is (test setup). */
   put(record: ChartRecord): void {
     this.records.set(record.id, clone(record));
+  }
+
+  /** Removes a record (test setup: one deleted after a job named it). */
+  delete(id: string): void {
+    this.records.delete(id);
   }
 }
 
@@ -370,5 +383,60 @@ export class InMemoryObjectLinks implements ObjectLinks {
 
   async presignGet(bucket: string, key: string, opts: PresignOptions): Promise<string> {
     return `memory://${bucket}/${key}?version=${opts.versionId ?? ""}&expires=${opts.expiresInSeconds}`;
+  }
+}
+
+/** Jobs in memory, with the DynamoDB adapter's rules: a chunk counts once; the last one completes the job. */
+export class InMemoryJobStore implements JobStore {
+  readonly jobs = new Map<string, ReprocessJob & { doneChunks: Set<number> }>();
+
+  async create(job: ReprocessJob): Promise<void> {
+    if (this.jobs.has(job.id)) throw new Error("job exists");
+    this.jobs.set(job.id, { ...clone(job), doneChunks: new Set() });
+  }
+
+  async get(id: string): Promise<ReprocessJob | undefined> {
+    const stored = this.jobs.get(id);
+    if (!stored) return undefined;
+    const { doneChunks: _done, ...job } = stored;
+    return clone(job);
+  }
+
+  async recordChunk(jobId: string, chunk: number, outcome: ChunkOutcome, now: string): Promise<ReprocessJob> {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new JobNotFoundError();
+    if (!job.doneChunks.has(chunk)) {
+      job.doneChunks.add(chunk);
+      job.processed += outcome.reprocessed + outcome.skipped + outcome.failed;
+      job.reprocessed += outcome.reprocessed;
+      job.skipped += outcome.skipped;
+      job.failed += outcome.failed;
+      job.failures.push(...outcome.failures);
+      job.updatedAt = now;
+      if (job.status === "RUNNING" && job.processed >= job.total) {
+        job.status = "COMPLETED";
+        job.completedAt = now;
+      }
+    }
+    return (await this.get(jobId))!;
+  }
+}
+
+/** Chunks as sent; `failNextSend` makes the next send throw, as an unavailable queue would. */
+export class InMemoryJobQueue implements JobQueue {
+  readonly sent: ReprocessChunk[] = [];
+  failNextSend = false;
+
+  async send(chunks: readonly ReprocessChunk[]): Promise<void> {
+    if (this.failNextSend) {
+      this.failNextSend = false;
+      throw new Error("queue unavailable");
+    }
+    this.sent.push(...chunks.map((c) => clone(c)));
+  }
+
+  /** Removes and returns every chunk sent so far (a worker's receive). */
+  take(): ReprocessChunk[] {
+    return this.sent.splice(0, this.sent.length);
   }
 }

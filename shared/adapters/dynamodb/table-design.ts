@@ -5,6 +5,7 @@
  * |-----------------|--------------------|-----------|
  * | chart record    | DOC#<id>           | RECORD    |
  * | content claim   | SHA256#<hex>       | CONTENT   |
+ * | reprocess job   | JOB#<id>           | JOB       |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -73,9 +74,11 @@ export const RECORDS_TABLE_SCHEMA: TableSchema = {
 
 export const RECORD_SK = "RECORD";
 export const CONTENT_SK = "CONTENT";
+export const JOB_SK = "JOB";
 
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;
+export const jobPk = (id: string) => `JOB#${id}`;
 
 /** CreateTable input for the records table (the local runtime and tests). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {

@@ -4,7 +4,7 @@
  * Both page with an opaque cursor and export as CSV (`format=csv`).
  */
 import { stringify } from "csv-stringify/sync";
-import { z } from "zod";
+import * as z from "zod";
 import type { AuditEvent } from "../../audit/audit-chain";
 import type { AuditLookup, AuditPage } from "../../audit/audit-log";
 import { BadRequestError } from "../api-errors";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ChartRecord } from "../../domain/chart-record";
 import { FIELD_NAMES } from "../../domain/fields";
 import { NotFoundError } from "../api-errors";

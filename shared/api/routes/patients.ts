@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ChartRecord } from "../../domain/chart-record";
 import { mrnKey } from "../../domain/mrn";
 import { MAX_LIMIT } from "../../search/parse-search-params";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { holdsAny } from "../../auth/permissions";
 import type { Principal } from "../../auth/principal";
 import type { ChartRecord } from "../../domain/chart-record";

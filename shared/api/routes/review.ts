@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DOCUMENT_TYPE_NAMES } from "../../domain/document-types";
 import { FIELD_NAMES } from "../../domain/fields";
 import type { ChartRecord } from "../../domain/chart-record";

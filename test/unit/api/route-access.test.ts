@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../../shared/api/route-table";
-import { apiHarness, CALLERS, MRN, type Caller } from "../../support/api-harness";
+import { apiHarness, CALLERS, JOB_ID, MRN, type Caller } from "../../support/api-harness";
 
-type Answer = 200 | 401 | 403 | 404;
+type Answer = 200 | 202 | 401 | 403 | 404;
 
 const RECORD = "doc_0123456789abcdef0123456789abcdef";
 
@@ -29,6 +29,8 @@ const SAMPLES: Record<
   "GET /records/{id}/original": { path: `/records/${RECORD}/original` },
   "GET /patients/{mrn}/records": { path: `/patients/${MRN}/records` },
   "POST /records/{id}/reprocess": { path: `/records/${RECORD}/reprocess` },
+  "POST /reprocess": { path: "/reprocess", body: { search: { type: "progress_note" } } },
+  "GET /jobs/{id}": { path: `/jobs/${JOB_ID}` },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
 };
@@ -61,6 +63,8 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /records/{id}/original": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   "GET /patients/{mrn}/records": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
   "POST /records/{id}/reprocess": only({ admin: 200 }),
+  "POST /reprocess": only({ admin: 202 }),
+  "GET /jobs/{id}": only({ admin: 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
 };

@@ -11,7 +11,12 @@ import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runti
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
 import { FakePageImages } from "../../support/api-harness";
-import { InMemoryAuditLog, InMemoryObjectLinks } from "../../support/in-memory-ports";
+import {
+  InMemoryAuditLog,
+  InMemoryJobQueue,
+  InMemoryJobStore,
+  InMemoryObjectLinks,
+} from "../../support/in-memory-ports";
 
 export const context = {
   functionName: "test",
@@ -46,6 +51,8 @@ export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryA
     audit: overrides.audit ?? new InMemoryAuditLog(),
     storage: new InMemoryObjectLinks(),
     pageImages: new FakePageImages(),
+    jobs: new InMemoryJobStore(),
+    jobQueue: new InMemoryJobQueue(),
   };
 }
 

@@ -109,6 +109,40 @@ describe("access control and audit in AWS (dev)", () => {
     expect(env.AUDIT_TABLE_NAME).toEqual({ Ref: cfn.logicalId(stack.audit.table) });
   });
 
+  it("runs bulk reprocess jobs through a queue only the api may send to, and a worker limited to ocr/ output", () => {
+    const { stack, resources } = synthesized();
+    const { queue, workerFunction } = stack.reprocessJobs;
+    const queueArn = `<${cfn.logicalId(queue)}.Arn>`;
+    const senders = cfn
+      .ofType(resources, "AWS::IAM::Policy")
+      .flatMap(([, p]) =>
+        (p.PolicyDocument as { Statement: cfn.Statement[] }).Statement.filter(
+          (s) => cfn.flat(s.Resource).includes(queueArn) && cfn.actionsOf(s).includes("sqs:SendMessage"),
+        ).map(() => [...cfn.referencedIds(p.Roles)]),
+      );
+    expect(senders).toEqual([[cfn.logicalId(stack.recordsApi.apiFunction.role)]]);
+    const api = resources[cfn.logicalId(stack.recordsApi.apiFunction.function)]!.Properties!.Environment as {
+      Variables: Record<string, unknown>;
+    };
+    expect(api.Variables.REPROCESS_QUEUE_URL).toEqual({ Ref: cfn.logicalId(queue) });
+
+    const mappings = cfn
+      .ofType(resources, "AWS::Lambda::EventSourceMapping")
+      .filter(([, m]) => cfn.referencedIds(m.EventSourceArn).has(cfn.logicalId(queue)));
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0]!;
+    expect(mapping).toMatchObject({ BatchSize: 1, FunctionResponseTypes: ["ReportBatchItemFailures"] });
+    expect(cfn.referencedIds(mapping.FunctionName).has(cfn.logicalId(workerFunction.function))).toBe(true);
+
+    const results = `<${cfn.logicalId(stack.results.bucket)}.Arn>`;
+    const s3Resources = cfn
+      .statementsOfRole(resources, cfn.logicalId(workerFunction.role))
+      .filter((s) => cfn.actionsOf(s).some((a) => a.startsWith("s3:")))
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => cfn.flat(r)));
+    expect(s3Resources.length).toBeGreaterThan(0);
+    for (const r of s3Resources) expect([results, `${results}/ocr/*`]).toContain(r);
+  });
+
   it("records every read and write of the scans and OCR output with CloudTrail, validated and encrypted", () => {
     const { stack, resources } = synthesized();
     const [[, trail]] = cfn.ofType(resources, "AWS::CloudTrail::Trail") as [

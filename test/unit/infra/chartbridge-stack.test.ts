@@ -183,16 +183,19 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("encrypts every queue with the key of the data it carries and gives each a TLS-only policy", () => {
-    const { pipeline, keys } = synth.stack;
+    const { pipeline, keys, reprocessJobs } = synth.stack;
     const queueKeys: Record<string, string> = {
       [logicalId(pipeline.ingestQueue)]: logicalId(keys.scans),
       [logicalId(pipeline.ingestDeadLetterQueue)]: logicalId(keys.scans),
       [logicalId(pipeline.ocrCompleteQueue)]: logicalId(keys.ocrOutput),
       [logicalId(pipeline.ocrCompleteDeadLetterQueue)]: logicalId(keys.ocrOutput),
       [logicalId(pipeline.indexFailureQueue)]: logicalId(keys.records),
+      // Reprocess chunks carry record ids.
+      [logicalId(reprocessJobs.queue)]: logicalId(keys.records),
+      [logicalId(reprocessJobs.deadLetterQueue)]: logicalId(keys.records),
     };
     const queues = ofType(resources, "AWS::SQS::Queue");
-    expect(queues).toHaveLength(5);
+    expect(queues).toHaveLength(7);
     const tlsOnly = new Set(
       ofType(resources, "AWS::SQS::QueuePolicy")
         .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
@@ -224,7 +227,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
     const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(5); // no custom-resource Lambdas sneak in
+    expect(functions).toHaveLength(6); // no custom-resource Lambdas sneak in
     for (const [id, props] of functions) {
       expect(props.Runtime, id).toBe("nodejs22.x");
       expect(props.Architectures, id).toEqual(["arm64"]);

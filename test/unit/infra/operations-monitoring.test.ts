@@ -81,7 +81,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
       )?.OnFailure?.Destination?.["Fn::GetAtt"]?.[0];
       if (destination) deadLetterQueues.add(destination);
     }
-    expect(deadLetterQueues.size).toBe(3);
+    expect(deadLetterQueues.size).toBe(4);
     for (const queue of deadLetterQueues) {
       const matching = alarmsReading("AWS/SQS", "ApproximateNumberOfMessagesVisible", {
         Name: "QueueName",
@@ -100,7 +100,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
 
   it("alarms on the errors of every function, including the failures its handler logs", () => {
     const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(6);
     const filters = ofType(resources, "AWS::Logs::MetricFilter");
     for (const [fnId, fn] of functions) {
       const logGroup = (fn.LoggingConfig as { LogGroup: unknown }).LogGroup;

@@ -54,7 +54,7 @@ describe("cross-region replication and backup (prod)", () => {
     expect(
       Object.values(replica).filter((r) => r.Type.startsWith("Custom::") || r.Type.includes("Lambda")),
     ).toEqual([]);
-    expect(ofType(main, "AWS::Lambda::Function")).toHaveLength(5);
+    expect(ofType(main, "AWS::Lambda::Function")).toHaveLength(6);
   });
 
   it("replicates uploads, OCR results and access logs to their replicas, re-encrypting with the replica region's keys", () => {

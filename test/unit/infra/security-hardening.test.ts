@@ -304,6 +304,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.pipeline.indexRecordsFunction,
         synth.stack.recordsApi.apiFunction,
         synth.stack.sweeper.sweeperFunction,
+        synth.stack.reprocessJobs.workerFunction,
       ];
       expect(ofType(resources, "AWS::Lambda::Function")).toHaveLength(functions.length);
       const groups = new Set<string>();
@@ -357,6 +358,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.pipeline.indexRecordsFunction.securityGroup,
         synth.stack.recordsApi.apiFunction.securityGroup,
         synth.stack.sweeper.sweeperFunction.securityGroup,
+        synth.stack.reprocessJobs.workerFunction.securityGroup,
         synth.stack.search.adminClientSecurityGroup,
       ].map((g) => logicalId(g));
       expect(sources.sort()).toEqual(expected.sort());

@@ -1,0 +1,50 @@
+/** Lambda: SQS batch of bulk reprocess chunks → re-extract each chunk's records, add the outcome to the job. */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import * as z from "zod/mini";
+import { loadConfig } from "../../shared/config";
+import type { ReprocessChunk } from "../../shared/jobs/reprocess-job";
+import { loggedRecordHandler } from "../../shared/observability/batch";
+import { createLogger } from "../../shared/observability/logger";
+import { runReprocessChunk } from "../../shared/pipeline/bulk-reprocess";
+import { createReprocessWorkerDeps, type ReprocessWorkerDeps } from "./deps";
+
+const ChunkSchema = z.object({
+  jobId: z.string().check(z.regex(/^job_[0-9a-f-]{36}$/)),
+  chunk: z.int().check(z.gte(0)),
+  recordIds: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(100)),
+});
+
+/** The chunk in a message body; a body that is not one fails (and ends in the dead-letter queue). */
+export function parseChunk(body: string): ReprocessChunk {
+  return ChunkSchema.parse(JSON.parse(body));
+}
+
+export function createReprocessWorkerHandler(getDeps: () => ReprocessWorkerDeps) {
+  const processor = new BatchProcessor(EventType.SQS);
+  return middy(async (event: SQSEvent, context: Context) => {
+    const deps = getDeps();
+    const handleRecord = loggedRecordHandler(deps.logger, "Reprocess chunk", async (record: SQSRecord) => {
+      const job = await runReprocessChunk(parseChunk(record.body), deps);
+      deps.logger.info("Reprocess chunk done", {
+        jobId: job.id,
+        processed: job.processed,
+        total: job.total,
+        status: job.status,
+      });
+    });
+    return processPartialResponse(event, handleRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+      // Chunks may name parts of the same split file: one at a time keeps the optimistic locks calm.
+      processInParallel: false,
+    });
+  }).use(injectLambdaContext(getDeps().logger));
+}
+
+let deps: ReprocessWorkerDeps | undefined;
+export const handler = createReprocessWorkerHandler(
+  () => (deps ??= createReprocessWorkerDeps(loadConfig(), createLogger("chartbridge-reprocess-worker"))),
+);

@@ -29,7 +29,8 @@ export function toSearchDocument(record: ChartRecord, text?: string): SearchDocu
     ...optional("mrn", field("mrn")),
     ...optional("dateOfService", dateOfService),
     ...optional("provider", field("provider")),
-    ...optional("facility", field("facility")),
+    // Spacing normalized, so facets and the facility filter group one facility however OCR spaced it.
+    ...optional("facility", field("facility")?.replace(/\s+/g, " ")),
     diagnoses: record.diagnoses.map(diagnosisText).filter((t) => t.length > 0),
     medications: record.medications.map((m) => m.text.trim()).filter((t) => t.length > 0),
     allergies: record.allergies.map((a) => a.text.trim()).filter((t) => t.length > 0),

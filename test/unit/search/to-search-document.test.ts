@@ -41,7 +41,7 @@ describe("toSearchDocument", () => {
         mrn: f("MR-004512"),
         dateOfService: f("2024-02-28"),
         provider: f("Dr. Alice Wong"),
-        facility: f("St. Mary Hospital"),
+        facility: f("St. Mary\n  Hospital"),
         sex: f("male"),
       },
       diagnoses: [{ text: "Type 2 diabetes mellitus", code: "E11.9" }, { text: "Hypertension" }],

@@ -13,6 +13,7 @@ export default tseslint.config(
       "coverage/",
       "samples/output/",
       ".debug/",
+      "web/dist/",
     ],
   },
   js.configs.recommended,
@@ -26,7 +27,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["local/cli/**", "bin/**", "bench/**", "samples/**"],
+    // The web app runs in browsers.
+    files: ["web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ["local/cli/**", "bin/**", "bench/**", "samples/**", "web/scripts/**"],
     rules: { "no-console": "off" },
   },
   {

@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { AuthorizerClaims } from "../../shared/auth/principal";
+import type { WebAppHandler } from "./web-app";
 
 export type ApiGatewayHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -24,6 +25,8 @@ export interface HttpApiOptions {
   publicPaths?: ReadonlySet<string>;
   /** Answers `GET /health` here, before the api handler, with the state of the local services. */
   health?: () => Promise<HealthReport>;
+  /** Serves the web app's own paths (`/`, `/assets/…`, local sign-in) before anything reaches the api. */
+  app?: WebAppHandler;
 }
 
 /** Turns a local HTTP request into an API Gateway REST proxy event, as API Gateway would. */
@@ -133,6 +136,38 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/** Plays API Gateway for one request: the authorizer, then the api handler. */
+function answerApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  handler: ApiGatewayHandler,
+  options: HttpApiOptions,
+): void {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+  );
+  const isHealth = options.health && url.pathname === "/health" && req.method === "GET";
+  const isPublic = options.publicPaths?.has(url.pathname.replace(/\/+$/, "") || "/") ?? false;
+  Promise.all([
+    readBody(req),
+    !isPublic && options.authenticate ? options.authenticate(req.headers.authorization) : null,
+  ])
+    .then(([body, claims]) => {
+      if (claims === undefined) return UNAUTHORIZED;
+      return handler(toApiGatewayEvent(req.method ?? "GET", url, headers, claims ?? undefined, body));
+    })
+    .then(async (result) => (isHealth ? withLocalHealth(result, options.health!) : result))
+    .then((result) => {
+      res.writeHead(result.statusCode, result.headers as Record<string, string>);
+      res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
+    })
+    .catch(() => {
+      res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
+    });
+}
+
 /** A loopback HTTP server that plays API Gateway in front of the api handler. */
 export async function startHttpApi(
   handler: ApiGatewayHandler,
@@ -150,28 +185,17 @@ export async function startHttpApi(
       res.end(JSON.stringify({ error: "BadRequest", message: "The request URL cannot be parsed" }));
       return;
     }
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+    const app = options.app ? options.app(req, res, url, () => readBody(req)) : Promise.resolve(false);
+    app.then(
+      (handled) => {
+        if (!handled) answerApi(req, res, url, handler, options);
+      },
+      () => {
+        if (res.headersSent) return res.destroy();
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: "InternalError", message: "The request could not be completed" }));
+      },
     );
-    const isHealth = options.health && url.pathname === "/health" && req.method === "GET";
-    const isPublic = options.publicPaths?.has(url.pathname.replace(/\/+$/, "") || "/") ?? false;
-    Promise.all([
-      readBody(req),
-      !isPublic && options.authenticate ? options.authenticate(req.headers.authorization) : null,
-    ])
-      .then(([body, claims]) => {
-        if (claims === undefined) return UNAUTHORIZED;
-        return handler(toApiGatewayEvent(req.method ?? "GET", url, headers, claims ?? undefined, body));
-      })
-      .then(async (result) => (isHealth ? withLocalHealth(result, options.health!) : result))
-      .then((result) => {
-        res.writeHead(result.statusCode, result.headers as Record<string, string>);
-        res.end(result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body);
-      })
-      .catch(() => {
-        res.writeHead(502, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: "BadGateway", message: "The api handler failed" }));
-      });
   });
   // Node closes idle keep-alive sockets after 5 s, about when fetch clients reuse them, and OCR work can block
   // the event loop for seconds: a request then meets a socket being closed (ECONNRESET). Keep them open longer.

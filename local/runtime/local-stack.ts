@@ -46,6 +46,7 @@ import {
 import { ensureBuckets, startS3Local, type S3Local } from "../services/s3-local";
 import { listObjectVersions } from "./bucket-listing";
 import { startHttpApi, type DependencyState, type HealthReport } from "./http-api";
+import { webAppHandler, type WebAppOptions } from "./web-app";
 import { lambdaContext } from "./lambda-context";
 import { LocalQueue } from "./local-queue";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
@@ -70,6 +71,8 @@ export interface LocalStackOptions {
   retry?: Partial<RetryPolicy>;
   /** Told, with ids only, when an upload is picked up and when a record reaches a final state. */
   onActivity?: (event: ActivityEvent) => void;
+  /** Serve the built web app (web/dist) at `/` with local sign-in. Unset: the HTTP port serves the API only. */
+  webApp?: Pick<WebAppOptions, "distDir" | "tokenTtlSeconds" | "idleTimeoutMinutes">;
 }
 
 /** One line of progress for a terminal: ids, statuses and reason codes only (never keys or file names). */
@@ -326,6 +329,16 @@ export class LocalStack {
       health: () => this.health(),
       authenticate: localTokenVerifier(this.dataDir),
       publicPaths: new Set(ROUTES.filter((r) => r.access === "public").map((r) => r.path)),
+      ...(this.options.webApp
+        ? {
+            app: webAppHandler({
+              ...this.options.webApp,
+              dataDir: this.dataDir,
+              imageOrigins: [new URL(this.s3Local.endpoint).origin],
+              reviewThreshold: this.config.REVIEW_THRESHOLD,
+            }),
+          }
+        : {}),
     });
     writeRuntimeInfo(this.dataDir, {
       pid: process.pid,

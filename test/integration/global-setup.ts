@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { LocalStack } from "../../local/runtime/local-stack";
+import { ensureWebBuild, webDistDir } from "../../local/runtime/web-build";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,11 +20,20 @@ declare module "vitest" {
 
 /**
  * Starts the real local stack once for the integration suite: DynamoDB Local (Java), the local S3, the local OCR
- * engine and every handler. Tests talk to it the way users do: S3 uploads and the HTTP API.
+ * engine, every handler and the web app. Tests talk to it the way users do: S3 uploads, the HTTP API and a browser.
  */
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), "chartbridge-it-"));
-  const stack = await LocalStack.start({ dataDir, apiPort: 0, ocrWorkers: 2, inMemoryDb: true });
+  // The web app is served as `npm start` serves it (built when its sources changed) for the browser tests.
+  const root = resolve(import.meta.dirname, "../..");
+  await ensureWebBuild(root);
+  const stack = await LocalStack.start({
+    dataDir,
+    apiPort: 0,
+    ocrWorkers: 2,
+    inMemoryDb: true,
+    webApp: { distDir: webDistDir(root) },
+  });
   project.provide("apiUrl", stack.apiUrl);
   project.provide("s3Endpoint", stack.config.S3_ENDPOINT!);
   project.provide("dynamoDbEndpoint", stack.config.DYNAMODB_ENDPOINT!);

@@ -5,6 +5,7 @@ import { LOCAL_S3_CREDENTIALS } from "../../services/s3-local";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
 import { packageRoot } from "../package-root";
+import { ensureWebBuild, webDistDir } from "../../runtime/web-build";
 import { formatOutcomes, uploadFiles, waitForOutcomes } from "../upload-and-wait";
 
 export interface StartOptions {
@@ -26,6 +27,17 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     );
 
   console.log(`Starting chartbridge (data in ${opts.dataDir}) …`);
+  // The web app is rebuilt only when its sources changed; without it the API still serves.
+  const webApp = await ensureWebBuild(packageRoot()).then(
+    (state) => {
+      if (state === "built") console.log("Built the web app (web/dist).");
+      return { distDir: webDistDir(packageRoot()) };
+    },
+    (err: unknown) => {
+      console.error(`The web app could not be built, so only the API is served: ${(err as Error).message}`);
+      return undefined;
+    },
+  );
   // Activity lines would break a progress bar's line: while one is drawn, it shows the progress instead.
   let progressBarShown = false;
   const stack = await LocalStack.start({
@@ -33,6 +45,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     apiPort: opts.port,
     ocrWorkers: opts.workers,
     logLevel: opts.verbose ? "INFO" : "WARN",
+    ...(webApp ? { webApp } : {}),
     onActivity: (event) => {
       if (!progressBarShown) console.log(activityLine(event));
     },
@@ -56,7 +69,8 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   const s3Endpoint = stack.config.S3_ENDPOINT!;
   const bucket = stack.config.UPLOAD_BUCKET;
   const dataDirArg = opts.dataDir === resolve(".chartbridge") ? "" : ` --data-dir ${opts.dataDir}`;
-  console.log(`API:            ${stack.apiUrl}   (bearer tokens: npx chartbridge token${dataDirArg} --help; routes: /openapi.json)
+  const appUrl = stack.apiUrl.replace("127.0.0.1", "localhost") + "/";
+  console.log(`${webApp ? `Web app:        ${appUrl}   (sign in as records staff, admin or vendor)\n` : ""}API:            ${stack.apiUrl}   (bearer tokens: npx chartbridge token${dataDirArg} --help; routes: /openapi.json)
 S3 endpoint:    ${s3Endpoint}   (path-style, region ${stack.config.AWS_REGION})
 Upload bucket:  s3://${bucket}   (keys: <vendor>/<batch>/<file>)
 S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
@@ -87,7 +101,7 @@ S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
   }
 
   console.log(`
-Search the charts:
+${webApp ? `Open the web app: ${appUrl}\n` : ""}Search the charts:
   npx chartbridge search "<name or any word>"${dataDirArg}
   TOKEN=$(npx chartbridge token --user sam --group records-staff${dataDirArg})
   curl -H "Authorization: Bearer $TOKEN" '${stack.apiUrl}/search?q=discharge'

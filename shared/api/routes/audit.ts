@@ -9,6 +9,7 @@ import type { AuditEvent } from "../../audit/audit-chain";
 import type { AuditLookup, AuditPage } from "../../audit/audit-log";
 import { BadRequestError } from "../api-errors";
 import { defineRoute, type RouteResult } from "../route";
+import { AccessReportBody, DisclosuresBody } from "../response-schemas";
 
 /** A date (the whole day) or an ISO timestamp. */
 const instant = z
@@ -128,6 +129,7 @@ export const accessReport = defineRoute<Record<string, never>, AccessReportQuery
   access: ["audit:read"],
   audited: "audit.read",
   summary: "Access report: who accessed a record, a patient's records (mrn) or what a user did, and when",
+  response: AccessReportBody,
   request: { query: accessReportQuery },
   responseMediaTypes: ["application/json", "text/csv"],
   handle: async ({ query, deps }) => {
@@ -150,6 +152,7 @@ export const patientDisclosures = defineRoute<{ mrn: string }, DisclosuresQuery>
   access: ["disclosures:read"],
   audited: "disclosures.read",
   summary: "Accounting of disclosures: each disclosure of the patient's records outside the covered entity",
+  response: DisclosuresBody,
   request: { params: z.object({ mrn: z.string().min(1).max(64) }), query: disclosuresQuery },
   responseMediaTypes: ["application/json", "text/csv"],
   handle: async ({ params, query, deps }) => {

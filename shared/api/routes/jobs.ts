@@ -3,6 +3,7 @@ import { collectMatches, startReprocessJob } from "../../pipeline/bulk-reprocess
 import { parseSearchParams } from "../../search/parse-search-params";
 import { BadRequestError, NotFoundError } from "../api-errors";
 import { defineRoute } from "../route";
+import { JobBody } from "../response-schemas";
 
 const CRITERIA = ["q", "mrn", "dob", "type", "status", "from", "to", "facility"] as const;
 
@@ -21,6 +22,7 @@ export const bulkReprocess = defineRoute<Record<string, never>, Record<string, n
   audited: "record.reprocess",
   summary:
     "Reprocess every record a search matches (at most 2,000) from stored OCR output, as a job: 202 with the job; follow it at /jobs/{id}",
+  response: JobBody,
   request: { body: bulkReprocessBody },
   handle: async ({ body, principal, deps, audit }) => {
     const parsed = parseSearchParams(body.search);
@@ -47,6 +49,7 @@ export const getJob = defineRoute<{ id: string }>({
   // A job holds record ids, counts and error codes: no PHI.
   audited: false,
   summary: "A bulk reprocess job's progress: counts, and the records that failed with their error codes",
+  response: JobBody,
   request: { params: jobParams },
   handle: async ({ params, deps }) => {
     const job = await deps.jobs.get(params.id);

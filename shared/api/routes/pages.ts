@@ -5,6 +5,7 @@ import { NotFoundError } from "../api-errors";
 import type { ApiDeps } from "../api-deps";
 import { defineRoute } from "../route";
 import { readableRecord, recordIdParams } from "./records";
+import { OriginalBody, PageBody } from "../response-schemas";
 
 /** How long a handed-out link works: long enough to load the image, short enough not to be passed around. */
 export const LINK_SECONDS = 300;
@@ -37,6 +38,7 @@ export const getPage = defineRoute<{ id: string; n: number }>({
   access: ["records:read"],
   audited: "page.read",
   summary: "A short-lived link to page n's image (rendered once) and the boxes of the fields read on it",
+  response: PageBody,
   request: { params: pageParams },
   handle: async ({ params, principal, deps }) => {
     const record = await readableRecord(deps, principal, params.id);
@@ -85,6 +87,7 @@ export const getOriginal = defineRoute<{ id: string }>({
   access: ["records:read"],
   audited: "original.read",
   summary: "A short-lived link to the scan exactly as uploaded (the version the record was made from)",
+  response: OriginalBody,
   request: { params: recordIdParams },
   handle: async ({ params, principal, deps }) => {
     const record = await readableRecord(deps, principal, params.id);

@@ -4,6 +4,7 @@ import { mrnKey } from "../../domain/mrn";
 import { MAX_LIMIT } from "../../search/parse-search-params";
 import { BadRequestError } from "../api-errors";
 import { defineRoute } from "../route";
+import { TimelineBody } from "../response-schemas";
 
 /** A patient's timeline lists at most this many records; `truncated` says when there are more. */
 export const MAX_TIMELINE = 500;
@@ -49,6 +50,7 @@ export const patientTimeline = defineRoute<{ mrn: string }>({
   access: ["records:read"],
   audited: "timeline.read",
   summary: "Every record of the patient with this MRN, by date of service, parts of a split scan linked",
+  response: TimelineBody,
   request: { params: mrnParams },
   handle: async ({ params, deps }) => {
     if (!mrnKey(params.mrn)) throw new BadRequestError("mrn: must contain a letter or digit");

@@ -14,6 +14,7 @@ import {
 } from "../api-errors";
 import type { ApiDeps } from "../api-deps";
 import { defineRoute } from "../route";
+import { ChartRecordBody, RecordBody } from "../response-schemas";
 
 export const RECORD_ID_RULE = "record id must look like doc_ followed by 32 hex digits";
 export const recordIdParams = z.object({ id: z.string().refine(isDocumentId, RECORD_ID_RULE) });
@@ -84,6 +85,7 @@ export const correctRecordRoute = defineRoute<{ id: string }, Record<string, nev
   access: ["records:correct"],
   audited: "record.correct",
   summary: "Correct fields (If-Match: the version read): a new version with each change in its history",
+  response: ChartRecordBody,
   request: { params: recordIdParams, body: correctionBody },
   handle: async ({ params, body, headers, principal, deps, audit }) => {
     const expected = versionFrom(headers["if-match"]);
@@ -115,6 +117,7 @@ export const getRecord = defineRoute<{ id: string }>({
   audited: "record.read",
   summary:
     "One record: extracted fields with confidence, page and box; status history (vendors: status only)",
+  response: RecordBody,
   request: { params: recordIdParams },
   handle: async ({ params, principal, deps }) => {
     const record = await readableRecord(deps, principal, params.id);

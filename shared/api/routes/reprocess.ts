@@ -1,6 +1,7 @@
 import { fileRecords, reprocessFile } from "../../pipeline/reprocess-record";
 import { defineRoute } from "../route";
 import { readableRecord, recordIdParams } from "./records";
+import { ReprocessBody } from "../response-schemas";
 
 export const reprocessRecord = defineRoute<{ id: string }>({
   method: "POST",
@@ -9,6 +10,7 @@ export const reprocessRecord = defineRoute<{ id: string }>({
   audited: "record.reprocess",
   summary:
     "Re-run extraction (and check the split) on the file's stored OCR output with today's rules, keeping corrections",
+  response: ReprocessBody,
   request: { params: recordIdParams },
   handle: async ({ params, principal, deps, audit }) => {
     const record = await readableRecord(deps, principal, params.id);

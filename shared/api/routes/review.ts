@@ -3,6 +3,7 @@ import { DOCUMENT_TYPE_NAMES } from "../../domain/document-types";
 import { FIELD_NAMES } from "../../domain/fields";
 import type { ChartRecord } from "../../domain/chart-record";
 import { defineRoute } from "../route";
+import { ReviewQueueBody } from "../response-schemas";
 
 const reviewQuery = z
   .object({
@@ -43,6 +44,7 @@ export const reviewQueue = defineRoute<Record<string, never>, ReviewQuery>({
   access: ["records:correct"],
   audited: "review.list",
   summary: "The review queue: NEEDS_REVIEW records, oldest first, with the fields below the review threshold",
+  response: ReviewQueueBody,
   request: { query: reviewQuery },
   handle: async ({ query, deps }) => {
     const items: ReturnType<typeof reviewItem>[] = [];

@@ -1,6 +1,7 @@
 import { parseSearchParams, SearchParamsSchema } from "../../search/parse-search-params";
 import { BadRequestError } from "../api-errors";
 import { defineRoute } from "../route";
+import { SearchResultBody } from "../response-schemas";
 
 export const searchRecords = defineRoute({
   method: "GET",
@@ -8,6 +9,7 @@ export const searchRecords = defineRoute({
   access: ["records:search"],
   audited: "search",
   summary: "Search charts by free text, name, MRN, date of birth, type, status and date of service",
+  response: SearchResultBody,
   documentedQuery: SearchParamsSchema,
   handle: async ({ query, deps }) => {
     const parsed = parseSearchParams(query as Record<string, string>);

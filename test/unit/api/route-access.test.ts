@@ -93,6 +93,31 @@ describe("route × role", () => {
     expect(res.status).toBe(answer);
   });
 
+  it.each(["admin", "vendor", "machine-client"] as const)(
+    "answers %s with bodies that match the schemas the OpenAPI document publishes",
+    async (caller) => {
+      const api = await apiHarness();
+      for (const route of ROUTES) {
+        const sample = SAMPLES[`${route.method} ${route.path}`]!;
+        const res = await api.call(caller, {
+          method: route.method,
+          path: sample.path,
+          query: sample.query ?? {},
+          headers: { "x-purpose-of-use": "TREATMENT", ...sample.headers },
+          ...(sample.body !== undefined ? { body: JSON.stringify(sample.body) } : {}),
+        });
+        if (res.status >= 300 || !route.response) continue;
+        const parsed = route.response.safeParse(res.body);
+        expect(parsed.error?.issues, `${route.method} ${route.path}`).toBeUndefined();
+      }
+    },
+  );
+
+  it("describes the answer of every route but the OpenAPI document itself", () => {
+    const undescribed = ROUTES.filter((r) => !r.response).map((r) => `${r.method} ${r.path}`);
+    expect(undescribed).toEqual(["GET /openapi.json"]);
+  });
+
   it("shows a vendor its upload's status and reason, never what was read from it", async () => {
     const api = await apiHarness();
     const res = await api.call("vendor", { path: `/records/${RECORD}` });

@@ -208,6 +208,29 @@ const EnvironmentSchema = z
       /** Where the hosted UI may send the web app's users back to after sign-in and sign-out. */
       webCallbackUrls: z.array(z.url()).min(1),
     }),
+    /** The records-staff web app behind CloudFront (infra/constructs/web-app-hosting.ts). */
+    web: z.strictObject({
+      /** Sign a person out after this many minutes without keyboard or pointer use (workstation policy). */
+      idleTimeoutMinutes: z.number().int().min(1).max(240),
+      /** The CloudFront WAF's rate-based rule: requests one client IP may make in 5 minutes. */
+      wafRequestsPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
+      /**
+       * The app's own host name and its ACM certificate (in us-east-1, as CloudFront requires): with them
+       * viewers must use TLS 1.2 or later. Without them the app is served on the distribution's
+       * cloudfront.net name, whose shared certificate still admits TLS 1.0 (so production requires them).
+       */
+      domainName: z
+        .string()
+        .regex(/^[a-z0-9.-]+$/, "a host name")
+        .optional(),
+      certificateArn: z
+        .string()
+        .regex(
+          /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/,
+          "an ACM certificate ARN in us-east-1",
+        )
+        .optional(),
+    }),
     logLevel: z.enum(["DEBUG", "INFO", "WARN", "ERROR"]),
     sweeper: sweeperSchema,
     /** Cross-region replication of the PHI buckets and backup copies; required in production. */
@@ -242,6 +265,12 @@ const EnvironmentSchema = z
         refuse(
           ["retention", "auditLogDays"],
           `audit logs must be kept at least ${PRODUCTION_MIN_AUDIT_DAYS} days (six years)`,
+        );
+      }
+      if (!env.web.domainName || !env.web.certificateArn) {
+        refuse(
+          ["web"],
+          "the web app needs its own domainName and certificateArn (TLS 1.2 or later for viewers)",
         );
       }
       if (env.api.webCallbackUrls.some((u) => !u.startsWith("https://"))) {
@@ -324,6 +353,7 @@ export interface ChartbridgeConfig {
   readonly search: EnvironmentSettings["search"];
   readonly concurrency: EnvironmentSettings["concurrency"] & { readonly ingest: number };
   readonly api: EnvironmentSettings["api"];
+  readonly web: EnvironmentSettings["web"];
   readonly logLevel: EnvironmentSettings["logLevel"];
   readonly sweeper: SweeperSettings;
   /** Undefined: no replica region (never in production). */
@@ -381,6 +411,7 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     search: env.search,
     concurrency: { ...env.concurrency, ingest: ingestMaxConcurrency(env.textract.tpsBudget) },
     api: env.api,
+    web: env.web,
     logLevel: env.logLevel,
     sweeper: env.sweeper,
     replication: env.replication,

@@ -28,6 +28,12 @@ export interface DataClassKeyProps {
    * @default DATA_CLASSES[dataClass]
    */
   readonly purpose?: string;
+  /**
+   * Names a second key of the class in a region that already has one (the edge stack's logs key in
+   * us-east-1): `alias/chartbridge/<env>/<class>-<aliasSuffix>`.
+   * @default - no suffix
+   */
+  readonly aliasSuffix?: string;
 }
 
 /**
@@ -45,7 +51,7 @@ export class DataClassKey extends Construct {
   constructor(scope: Construct, id: string, props: DataClassKeyProps) {
     super(scope, id);
     this.dataClass = props.dataClass;
-    this.aliasName = `alias/chartbridge/${props.envName}/${props.dataClass}`;
+    this.aliasName = `alias/chartbridge/${props.envName}/${props.dataClass}${props.aliasSuffix ? `-${props.aliasSuffix}` : ""}`;
 
     this.key = new kms.Key(this, "Key", {
       description: `chartbridge ${props.envName}: ${props.purpose ?? DATA_CLASSES[props.dataClass]}`,

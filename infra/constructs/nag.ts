@@ -1,4 +1,6 @@
 import { CfnResource, Stack, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as logs from "aws-cdk-lib/aws-logs";
 import type { IConstruct } from "constructs";
 
 /**
@@ -86,3 +88,46 @@ export const S3_PUT_FINDINGS: Record<string, string> = {
 /** Why a function's table grant may name `<table>/index/*`: CDK's Table.grant* always covers the table's indexes. */
 export const TABLE_GRANT_INDEX_REASON =
   "Table.grant* covers the table's only index, the sparse KEYS_ONLY byStatus index (record ids and timestamps, no record content); this function reads and writes records by key.";
+
+/** The findings every CDK-provided deploy-time function (custom resource providers) raises, and why they stand. */
+const DEPLOY_TIME_FUNCTION_FINDINGS: Record<string, string> = {
+  "HIPAA.Security-LambdaConcurrency":
+    "Runs only when CloudFormation deploys the stack (one invocation per change): no concurrency to bound.",
+  "HIPAA.Security-LambdaDLQ":
+    "Invoked synchronously by CloudFormation, which reports a failure as a failed deployment: there is no event to dead-letter.",
+  "HIPAA.Security-LambdaInsideVPC":
+    "A CDK-provided deploy-time function that touches no PHI and calls only AWS APIs (S3, CloudFront, SSM); the stack's VPC has no route to them except the PHI services' endpoints.",
+};
+
+/**
+ * Acknowledges, on a stack's singleton deploy-time function (found by the id prefix CDK gives it), the
+ * findings every such function raises plus `extra` ones.
+ */
+export function acknowledgeDeployTimeFunction(
+  scope: IConstruct,
+  idPrefix: string,
+  extra: Record<string, string> = {},
+): void {
+  const stack = Stack.of(scope);
+  const fn = stack.node.children.find((c) => c.node.id.startsWith(idPrefix));
+  if (!fn) throw new Error(`no deploy-time function ${idPrefix}* in ${stack.node.path}`);
+  acknowledge(fn, { ...DEPLOY_TIME_FUNCTION_FINDINGS, ...extra });
+}
+
+/**
+ * The role of a CDK-provided deploy-time function, instead of the one CDK would create with the AWS-managed
+ * basic execution policy: it may write to its own log group, and CDK adds what the function does.
+ */
+export function deployTimeRole(
+  scope: IConstruct,
+  id: string,
+  logGroup: logs.ILogGroup,
+  description: string,
+): iam.Role {
+  const role = new iam.Role(scope, id, {
+    assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+    description,
+  });
+  logGroup.grantWrite(role);
+  return role;
+}

@@ -6,7 +6,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
-import { ApiFirewall } from "./api-firewall";
+import { WebFirewall } from "./web-firewall";
 import type { AuditTable } from "./audit-table";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
@@ -87,7 +87,7 @@ export interface RecordsApiProps {
  * search domain), behind a Cognito user-pool authorizer. Staff sign in to a user pool with MFA required,
  * no self sign-up, and the groups in USER_GROUPS. Stage-wide throttling, X-Ray, JSON access logs and
  * error-level execution logs (never request/response bodies: they carry PHI) to KMS-encrypted log groups.
- * A WAFv2 web ACL (ApiFirewall) filters requests before they reach the stage.
+ * A WAFv2 web ACL (WebFirewall) filters requests before they reach the stage.
  */
 export class RecordsApi extends Construct {
   readonly api: apigw.RestApi;
@@ -97,9 +97,11 @@ export class RecordsApi extends Construct {
   /** A downstream system's client: client-credentials grant, scope records/read only. */
   readonly machineClient: cognito.UserPoolClient;
   readonly resourceServer: cognito.UserPoolResourceServer;
+  /** `records/staff`: what a person's access token carries (their groups decide the rest). */
+  readonly staffScope: cognito.ResourceServerScope;
   readonly domain: cognito.UserPoolDomain;
   readonly apiFunction: ChartbridgeFunction;
-  readonly firewall: ApiFirewall;
+  readonly firewall: WebFirewall;
 
   constructor(scope: Construct, id: string, props: RecordsApiProps) {
     super(scope, id);
@@ -145,6 +147,7 @@ export class RecordsApi extends Construct {
       userPoolResourceServerName: "chartbridge records API",
       scopes: Object.values(scopes),
     });
+    this.staffScope = scopes.staff;
     this.domain = this.userPool.addDomain("Domain", {
       cognitoDomain: { domainPrefix: props.authDomainPrefix },
     });
@@ -307,8 +310,9 @@ export class RecordsApi extends Construct {
       "The account-level API Gateway logging role uses the AWS-managed policy API Gateway documents for it; it only allows writing to CloudWatch Logs.",
     );
 
-    this.firewall = new ApiFirewall(this, "Firewall", {
+    this.firewall = new WebFirewall(this, "Firewall", {
       name: `chartbridge-${props.envName}-api`,
+      protects: "chartbridge records API",
       stage: this.api.deploymentStage,
       requestsPer5MinPerIp: props.wafRequestsPer5MinPerIp,
       logsKey: defaults.logsKey,

@@ -9,6 +9,10 @@ import { ProcessingPipeline } from "../constructs/processing-pipeline";
 import { AuditTable } from "../constructs/audit-table";
 import { DataEventsTrail } from "../constructs/data-events-trail";
 import { RecordsApi } from "../constructs/records-api";
+import { EdgeWebAcl } from "../constructs/edge-web-acl";
+import { WebAppHosting } from "../constructs/web-app-hosting";
+import type * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
+import { DEFAULT_REVIEW_THRESHOLD } from "../../shared/extraction/review";
 import { RecordsBackup } from "../constructs/records-backup";
 import { RecordsTable } from "../constructs/records-table";
 import { ResultsBucket } from "../constructs/results-bucket";
@@ -27,6 +31,11 @@ export interface ChartbridgeStackProps extends StackProps {
    * @default no replication, no backup copies (refused in production by the config)
    */
   readonly replica?: ReplicaTargets;
+  /**
+   * The built web app to deploy.
+   * @default - web/ built with Vite at synth (WebAppHosting)
+   */
+  readonly webAppAssets?: s3deploy.ISource;
 }
 
 /**
@@ -45,6 +54,8 @@ export class ChartbridgeStack extends Stack {
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
   readonly recordsApi: RecordsApi;
+  /** The records-staff web app behind CloudFront, its API under /api. */
+  readonly webApp: WebAppHosting;
   /** The audit trail of PHI access through the API (append-only). */
   readonly audit: AuditTable;
   /** S3 data events of the PHI buckets. */
@@ -171,6 +182,33 @@ export class ChartbridgeStack extends Stack {
       functionDefaults,
     });
 
+    this.webApp = new WebAppHosting(this, "WebApp", {
+      envName: config.envName,
+      api: this.recordsApi.api,
+      userPool: this.recordsApi.userPool,
+      userPoolDomain: this.recordsApi.domain,
+      resourceServer: this.recordsApi.resourceServer,
+      staffScope: this.recordsApi.staffScope,
+      resultsBucket: this.results.bucket,
+      accessLogsBucket: this.storage.accessLogsBucket,
+      accessLogRetentionDays: config.accessLogRetentionDays,
+      webAclArn: new EdgeWebAcl(this, "WebAppWebAcl", {
+        envName: config.envName,
+        logsKey: keys.logs,
+        logRetention: config.logRetention,
+        removalPolicy: config.removalPolicy,
+      }).arn,
+      idleTimeoutMinutes: config.web.idleTimeoutMinutes,
+      reviewThreshold: DEFAULT_REVIEW_THRESHOLD,
+      ...(config.web.domainName && config.web.certificateArn
+        ? { customDomain: { domainName: config.web.domainName, certificateArn: config.web.certificateArn } }
+        : {}),
+      ...(props.webAppAssets ? { assets: props.webAppAssets } : {}),
+      logsKey: keys.logs,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+
     this.sweeper = new StuckRecordSweeper(this, "StuckRecordSweeper", {
       table: this.records.table,
       statusIndexName: RecordsTable.STATUS_INDEX,
@@ -217,6 +255,8 @@ export class ChartbridgeStack extends Stack {
     // For closing the default security group after deployment (infra/README.md, "Network").
     new CfnOutput(this, "VpcDefaultSecurityGroupId", { value: this.network.vpc.vpcDefaultSecurityGroup });
     new CfnOutput(this, "ApiUrl", { value: this.recordsApi.api.url });
+    new CfnOutput(this, "WebAppUrl", { value: this.webApp.url });
+    new CfnOutput(this, "WebAppClientId", { value: this.webApp.userPoolClient.userPoolClientId });
     new CfnOutput(this, "UserPoolId", { value: this.recordsApi.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.recordsApi.userPoolClient.userPoolClientId });
     new CfnOutput(this, "MachineClientId", { value: this.recordsApi.machineClient.userPoolClientId });

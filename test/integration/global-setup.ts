@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { LocalStack } from "../../local/runtime/local-stack";
-import { ensureWebBuild, webDistDir } from "../../local/runtime/web-build";
+import { ensureWebBuild, webDistDir } from "../../web/scripts/web-build";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import { LOCAL_S3_CREDENTIALS } from "../../services/s3-local";
 import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
 import { packageRoot } from "../package-root";
-import { ensureWebBuild, webDistDir } from "../../runtime/web-build";
+import { ensureWebBuild, webDistDir } from "../../../web/scripts/web-build";
 import { formatOutcomes, uploadFiles, waitForOutcomes } from "../upload-and-wait";
 
 export interface StartOptions {

@@ -12,6 +12,8 @@ import {
   referencedIds,
   tableSchemaOf,
   type Resources,
+  appFunctions,
+  deployTimeFunctions,
 } from "./template";
 
 const ENVIRONMENTS = ["dev", "prod"] as const;
@@ -75,19 +77,24 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
 
   // ── Encryption and TLS ──────────────────────────────────────────────────────────────────────────
   it("encrypts every bucket: SSE-KMS with its data-class key for data, SSE-S3 only for the access-log bucket", () => {
-    const accessLogs = logicalId(synth.stack.storage.accessLogsBucket);
+    // SSE-S3 where no PHI is kept: server access logs, and the web app's code and its CDN logs.
+    const sseS3 = new Set(
+      [synth.stack.storage.accessLogsBucket, synth.stack.webApp.bucket, synth.stack.webApp.cdnLogsBucket].map(
+        (b) => logicalId(b),
+      ),
+    );
     const bucketKeys: Record<string, string> = {
       [logicalId(synth.stack.storage.uploadsBucket)]: logicalId(synth.stack.keys.scans),
       [logicalId(synth.stack.results.bucket)]: logicalId(synth.stack.keys.ocrOutput),
       [logicalId(synth.stack.dataEventsTrail.bucket)]: logicalId(synth.stack.keys.audit),
     };
     const buckets = ofType(resources, "AWS::S3::Bucket");
-    expect(buckets).toHaveLength(4);
+    expect(buckets).toHaveLength(6);
     for (const [id, props] of buckets) {
       const rule = (
         props.BucketEncryption as { ServerSideEncryptionConfiguration: Record<string, unknown>[] }
       ).ServerSideEncryptionConfiguration[0] as { ServerSideEncryptionByDefault: Record<string, unknown> };
-      if (id === accessLogs) {
+      if (sseS3.has(id)) {
         expect(rule.ServerSideEncryptionByDefault.SSEAlgorithm).toBe("AES256");
       } else {
         expect(rule.ServerSideEncryptionByDefault).toEqual({
@@ -226,8 +233,10 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
 
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
-    const functions = ofType(resources, "AWS::Lambda::Function");
-    expect(functions).toHaveLength(6); // no custom-resource Lambdas sneak in
+    const functions = appFunctions(resources);
+    expect(functions).toHaveLength(6);
+    // The only custom-resource Lambdas: the web app's deployment and the web ACL ARN lookup.
+    expect(deployTimeFunctions(resources)).toHaveLength(2);
     for (const [id, props] of functions) {
       expect(props.Runtime, id).toBe("nodejs22.x");
       expect(props.Architectures, id).toEqual(["arm64"]);

@@ -16,7 +16,7 @@ import { DEFAULT_ALARM_SETTINGS, PipelineAlarms } from "../../../infra/construct
 import { textractOperationsFor } from "../../../infra/constructs/textract-operations";
 import { OCR_JOB_FAILED_MESSAGE } from "../../../shared/observability/log-messages";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
-import { logicalId, ofType, type Resource } from "./template";
+import { appFunctions, logicalId, ofType, type Resource } from "./template";
 
 type MetricDataQuery = {
   Id: string;
@@ -99,7 +99,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
   });
 
   it("alarms on the errors of every function, including the failures its handler logs", () => {
-    const functions = ofType(resources, "AWS::Lambda::Function");
+    const functions = appFunctions(resources);
     expect(functions).toHaveLength(6);
     const filters = ofType(resources, "AWS::Logs::MetricFilter");
     for (const [fnId, fn] of functions) {

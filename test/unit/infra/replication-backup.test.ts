@@ -13,6 +13,8 @@ import {
   ofType,
   type Resources,
   type Statement,
+  appFunctions,
+  deployTimeFunctions,
 } from "./template";
 
 /**
@@ -54,7 +56,8 @@ describe("cross-region replication and backup (prod)", () => {
     expect(
       Object.values(replica).filter((r) => r.Type.startsWith("Custom::") || r.Type.includes("Lambda")),
     ).toEqual([]);
-    expect(ofType(main, "AWS::Lambda::Function")).toHaveLength(6);
+    expect(appFunctions(main)).toHaveLength(6);
+    expect(deployTimeFunctions(main)).toHaveLength(2);
   });
 
   it("replicates uploads, OCR results and access logs to their replicas, re-encrypting with the replica region's keys", () => {
@@ -297,7 +300,7 @@ describe("replication and backup (dev: no replica region)", () => {
   it("has no replica stack, no bucket replication, and an unlocked vault without copies", () => {
     expect(synth.config.replication).toBeUndefined();
     expect(synth.replicaStack).toBeUndefined();
-    expect(synth.app.node.children.filter((c) => c instanceof Stack)).toEqual([synth.stack]);
+    expect(synth.app.node.children.filter((c) => c instanceof Stack)).toEqual([synth.edgeStack, synth.stack]);
     for (const [id, p] of ofType(main, "AWS::S3::Bucket"))
       expect(p.ReplicationConfiguration, id).toBeUndefined();
 

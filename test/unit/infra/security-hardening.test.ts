@@ -16,6 +16,7 @@ import {
   referencedIds,
   type Resources,
   type Statement,
+  appFunctions,
 } from "./template";
 
 /**
@@ -106,7 +107,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
       const logGroups = ofType(resources, "AWS::Logs::LogGroup");
       expect(logGroups.length).toBeGreaterThanOrEqual(10);
       for (const [id, p] of logGroups) expect(p.KmsKeyId, id).toEqual(getAttArn(keys.logs));
-      for (const [id, p] of ofType(resources, "AWS::Lambda::Function")) {
+      for (const [id, p] of appFunctions(resources)) {
         expect(p.KmsKeyArn, id).toEqual(getAttArn(keys.logs));
       }
     });
@@ -306,7 +307,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.sweeper.sweeperFunction,
         synth.stack.reprocessJobs.workerFunction,
       ];
-      expect(ofType(resources, "AWS::Lambda::Function")).toHaveLength(functions.length);
+      expect(appFunctions(resources)).toHaveLength(functions.length);
       const groups = new Set<string>();
       for (const fn of functions) {
         const vpcConfig = props(fn.function).VpcConfig as { SubnetIds: unknown; SecurityGroupIds: unknown };
@@ -464,7 +465,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         }),
       );
 
-      const association = props(firewall.association);
+      const association = props(firewall.association!);
       expect(association.WebACLArn).toEqual(getAttArn(logicalId(firewall.webAcl)));
       const target = referencedIds(association.ResourceArn);
       expect(target).toEqual(

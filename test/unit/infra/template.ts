@@ -93,3 +93,25 @@ export function statementsOfRole(resources: Resources, roleId: string): Statemen
     .filter(([, p]) => referencedIds(p.Roles).has(roleId))
     .flatMap(([, p]) => (p.PolicyDocument as { Statement: Statement[] }).Statement);
 }
+
+/**
+ * CDK's own deploy-time functions (custom-resource providers): the web app's BucketDeployment and the
+ * AwsCustomResource reading the edge stack's web ACL ARN. They run only while CloudFormation deploys; the
+ * invariants of chartbridge's functions (VPC, tracing, concurrency, alarms) are asserted on the others.
+ */
+export const DEPLOY_TIME_FUNCTION_PREFIXES = [
+  "CustomCDKBucketDeployment",
+  "AWS679f53fac002430cb0da5b7982bd2287",
+];
+
+const isDeployTime = (id: string) => DEPLOY_TIME_FUNCTION_PREFIXES.some((p) => id.startsWith(p));
+
+/** chartbridge's own Lambda functions in a template (CDK's deploy-time providers left out). */
+export function appFunctions(resources: Resources): [string, Record<string, unknown>][] {
+  return ofType(resources, "AWS::Lambda::Function").filter(([id]) => !isDeployTime(id));
+}
+
+/** CDK's deploy-time functions in a template. */
+export function deployTimeFunctions(resources: Resources): [string, Record<string, unknown>][] {
+  return ofType(resources, "AWS::Lambda::Function").filter(([id]) => isDeployTime(id));
+}

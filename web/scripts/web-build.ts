@@ -2,6 +2,7 @@
  * Builds the web app when its sources changed since the last build, so `npm start` always serves the current
  * app without a separate build step. The build records a hash of its inputs next to its output.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -65,4 +66,31 @@ export async function ensureWebBuild(root: string): Promise<"current" | "built">
   }
   writeFileSync(stamp, hash);
   return "built";
+}
+
+/**
+ * Builds the app into `outDir` synchronously, in a child process (CDK's local bundling is synchronous).
+ * Throws when the build fails.
+ */
+export function buildWebSync(root: string, outDir: string): void {
+  const vite = join(root, "node_modules", "vite", "bin", "vite.js");
+  execFileSync(
+    process.execPath,
+    [
+      vite,
+      "build",
+      "--config",
+      join(root, "web", "vite.config.ts"),
+      "--outDir",
+      outDir,
+      "--emptyOutDir",
+      "--logLevel",
+      "warn",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
 }

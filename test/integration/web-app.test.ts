@@ -170,6 +170,30 @@ describe("the web app, in a real browser", () => {
     await expectAccessible(page, "timeline");
   });
 
+  it("can be used with the keyboard alone: search, move to a result, open it", async () => {
+    const page = await newPage();
+    await page.goto(`${app}#/search`);
+    // Sign-in: Tab to the records-staff identity and press Enter.
+    await page.getByRole("button", { name: /Records staff/ }).waitFor();
+    for (let i = 0; i < 10; i++) {
+      await page.keyboard.press("Tab");
+      const focused = await page.evaluate("document.activeElement && document.activeElement.textContent");
+      if (String(focused).startsWith("Records staff")) break;
+    }
+    await page.keyboard.press("Enter");
+    await page.getByLabel("Name or text").waitFor();
+    // The search box has focus after sign-in; "/" also gets there from anywhere.
+    await page.keyboard.press("/");
+    await page.keyboard.type("Featherstone");
+    await page.keyboard.press("Enter");
+    await page.getByRole("link", { name: PATIENT }).waitFor();
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe(PATIENT);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`#/records/${recordId}`));
+    await page.locator("img.page-image").waitFor();
+  });
+
   it("works the review queue: a record missing its patient name is filed once a person fills it in", async () => {
     const page = await newPage();
     await signIn(page, /Records staff/, "review");

@@ -6,9 +6,10 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { data } from "../api/client";
-import { apiErrorFrom } from "../api/errors";
 import { useSession } from "../auth/session";
-import { DOCUMENT_TYPE_NAMES, statusLabel, STATUS_LABELS, typeLabel, when } from "../components/labels";
+import { ExportCsvButton } from "../components/export-csv";
+import { DocumentTypeSelect, StatusSelect } from "../components/filter-fields";
+import { when } from "../components/labels";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 const VIEWS = {
@@ -43,21 +44,6 @@ export function AdminPage() {
 }
 
 type ParamsProps = { params: URLSearchParams; setParams: (p: URLSearchParams) => void };
-
-/** Saves a CSV answer as a file. */
-async function downloadCsv(
-  call: Promise<{ data?: unknown; error?: unknown; response: Response }>,
-  name: string,
-) {
-  const { data: text, error, response } = await call;
-  if (!response.ok || typeof text !== "string") throw apiErrorFrom(response.status, error);
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The JSON form of an answer that may also come as CSV. */
 function json<T extends object>(answer: T | string): T {
@@ -94,7 +80,6 @@ function AccessReport({ params, setParams }: ParamsProps) {
     staleTime: 0,
     queryFn: () => data(api.GET("/audit", { params: { query } })).then(json),
   });
-  const [exportError, setExportError] = useState<unknown>();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = new URLSearchParams({ view: "access" });
@@ -142,21 +127,15 @@ function AccessReport({ params, setParams }: ParamsProps) {
         <Empty>No access is recorded for this.</Empty>
       ) : (
         <>
-          <button
-            type="button"
-            onClick={() =>
-              downloadCsv(
-                api.GET("/audit", {
-                  params: { query: { ...query, format: "csv", limit: 500 } },
-                  parseAs: "text",
-                }),
-                "access-report.csv",
-              ).catch(setExportError)
+          <ExportCsvButton
+            filename="access-report.csv"
+            load={() =>
+              api.GET("/audit", {
+                params: { query: { ...query, format: "csv", limit: 500 } },
+                parseAs: "text",
+              })
             }
-          >
-            Export CSV
-          </button>
-          {exportError !== undefined && <ErrorMessage error={exportError} />}
+          />
           <table className="audit">
             <thead>
               <tr>
@@ -209,7 +188,6 @@ function Disclosures({ params, setParams }: ParamsProps) {
         json,
       ),
   });
-  const [exportError, setExportError] = useState<unknown>();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = new URLSearchParams({ view: "disclosures" });
@@ -249,21 +227,15 @@ function Disclosures({ params, setParams }: ParamsProps) {
         <Empty>No disclosures are recorded for this patient in this period.</Empty>
       ) : (
         <>
-          <button
-            type="button"
-            onClick={() =>
-              downloadCsv(
-                api.GET("/patients/{mrn}/disclosures", {
-                  params: { path: { mrn: mrn! }, query: { ...range, format: "csv", limit: 500 } },
-                  parseAs: "text",
-                }),
-                "disclosures.csv",
-              ).catch(setExportError)
+          <ExportCsvButton
+            filename="disclosures.csv"
+            load={() =>
+              api.GET("/patients/{mrn}/disclosures", {
+                params: { path: { mrn: mrn! }, query: { ...range, format: "csv", limit: 500 } },
+                parseAs: "text",
+              })
             }
-          >
-            Export CSV
-          </button>
-          {exportError !== undefined && <ErrorMessage error={exportError} />}
+          />
           <table className="audit">
             <thead>
               <tr>
@@ -326,28 +298,16 @@ function Reprocess() {
           <label htmlFor="r-q">Name or text</label>
           <input id="r-q" value={criteria.q} onChange={set("q")} autoComplete="off" />
         </div>
-        <div className="field">
-          <label htmlFor="r-type">Document type</label>
-          <select id="r-type" value={criteria.type} onChange={set("type")}>
-            <option value="">Any type</option>
-            {DOCUMENT_TYPE_NAMES.map((t) => (
-              <option key={t} value={t}>
-                {typeLabel(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="r-status">Status</label>
-          <select id="r-status" value={criteria.status} onChange={set("status")}>
-            <option value="">Any status</option>
-            {Object.keys(STATUS_LABELS).map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DocumentTypeSelect
+          id="r-type"
+          value={criteria.type}
+          onChange={(v) => setCriteria({ ...criteria, type: v })}
+        />
+        <StatusSelect
+          id="r-status"
+          value={criteria.status}
+          onChange={(v) => setCriteria({ ...criteria, status: v })}
+        />
         <div className="field">
           <label htmlFor="r-from">Service from</label>
           <input id="r-from" type="date" value={criteria.from} onChange={set("from")} />

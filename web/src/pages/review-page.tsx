@@ -4,7 +4,8 @@ import { Link, useSearchParams } from "react-router";
 import { data } from "../api/client";
 import type { components } from "../api/schema.gen";
 import { useSession } from "../auth/session";
-import { DOCUMENT_TYPE_NAMES, fieldLabel, percent, reasonLabel, typeLabel, when } from "../components/labels";
+import { DocumentTypeSelect } from "../components/filter-fields";
+import { fieldLabel, percent, reasonLabel, typeLabel, when } from "../components/labels";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 type DocumentType = components["schemas"]["DocumentType"];
@@ -46,17 +47,7 @@ export function ReviewPage() {
     <div>
       <h1>Review queue</h1>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="review-type">Document type</label>
-          <select id="review-type" value={type} onChange={(e) => filter("type", e.target.value)}>
-            <option value="">Any type</option>
-            {DOCUMENT_TYPE_NAMES.map((t) => (
-              <option key={t} value={t}>
-                {typeLabel(t)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DocumentTypeSelect id="review-type" value={type} onChange={(v) => filter("type", v)} />
         <div className="field">
           <label htmlFor="review-reason">Reason</label>
           <select id="review-reason" value={reason} onChange={(e) => filter("reason", e.target.value)}>

@@ -1,7 +1,8 @@
 /**
  * Search: one box for names and text (fuzzy), fields for MRN, date of birth, type, status and date of service,
  * facet counts to narrow, results with highlights and their page. The query lives in the URL (after `#`), so a
- * search can be bookmarked or sent to a colleague; arrow keys move through the results.
+ * search can be bookmarked or sent to a colleague. Keyboard: "/" goes to the search box, Enter searches, Down
+ * goes to the results and Up/Down move through them, Enter opens one.
  */
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
@@ -10,7 +11,8 @@ import { data } from "../api/client";
 import type { components, paths } from "../api/schema.gen";
 import { useSession } from "../auth/session";
 import { HighlightText } from "../components/highlight-text";
-import { DOCUMENT_TYPE_NAMES, statusLabel, STATUS_LABELS, typeLabel } from "../components/labels";
+import { DocumentTypeSelect, StatusSelect } from "../components/filter-fields";
+import { statusLabel, typeLabel } from "../components/labels";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 type SearchResult = components["schemas"]["SearchResult"];
@@ -109,6 +111,15 @@ export function SearchPage() {
             type="search"
             value={draft.q ?? ""}
             onChange={set("q")}
+            onKeyDown={(e) => {
+              // Down from the search box goes to the first result (then Up/Down move, Enter opens).
+              if (e.key !== "ArrowDown") return;
+              const first = document.querySelector<HTMLAnchorElement>("ol.results a.result-link");
+              if (first) {
+                e.preventDefault();
+                first.focus();
+              }
+            }}
             autoFocus
             placeholder="e.g. Maria Lopez discharge"
             autoComplete="off"
@@ -122,28 +133,16 @@ export function SearchPage() {
           <label htmlFor="dob">Date of birth</label>
           <input id="dob" type="date" value={draft.dob ?? ""} onChange={set("dob")} />
         </div>
-        <div className="field">
-          <label htmlFor="type">Document type</label>
-          <select id="type" value={draft.type ?? ""} onChange={set("type")}>
-            <option value="">Any type</option>
-            {DOCUMENT_TYPE_NAMES.map((t) => (
-              <option key={t} value={t}>
-                {typeLabel(t)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="status">Status</label>
-          <select id="status" value={draft.status ?? ""} onChange={set("status")}>
-            <option value="">Any status</option>
-            {Object.keys(STATUS_LABELS).map((s) => (
-              <option key={s} value={s}>
-                {statusLabel(s)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DocumentTypeSelect
+          id="type"
+          value={draft.type ?? ""}
+          onChange={(v) => setDraft({ ...draft, type: v })}
+        />
+        <StatusSelect
+          id="status"
+          value={draft.status ?? ""}
+          onChange={(v) => setDraft({ ...draft, status: v })}
+        />
         <div className="field">
           <label htmlFor="from">Service from</label>
           <input id="from" type="date" value={draft.from ?? ""} onChange={set("from")} />

@@ -288,3 +288,7 @@ export const DisclosuresBody = z
     nextCursor: z.string().optional(),
   })
   .meta({ id: "Disclosures" });
+
+export const UploadsBody = z
+  .object({ uploads: z.array(VendorRecordBody), nextCursor: z.string().optional() })
+  .meta({ id: "VendorUploads" });

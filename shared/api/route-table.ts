@@ -13,6 +13,7 @@ import { reprocessRecord } from "./routes/reprocess";
 import { correctRecordRoute, getRecord } from "./routes/records";
 import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
+import { listUploads } from "./routes/uploads";
 
 export const ROUTES: readonly Route[] = [
   // The generator (zod-openapi) is loaded on the first request for the description, not at cold start.
@@ -31,6 +32,7 @@ export const ROUTES: readonly Route[] = [
   bulkReprocess,
   getJob,
   reviewQueue,
+  listUploads,
   accessReport,
   patientDisclosures,
 ];

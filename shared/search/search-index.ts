@@ -48,6 +48,12 @@ export interface SearchQuery {
   to?: string;
   /** Facility, exact but case- and accent-insensitive (a facility facet's value narrows to it). */
   facility?: string;
+  /**
+   * A vendor's own uploads, and one of its batches (the key layout `<vendor>/<batch>/<file>`): set by routes
+   * from the caller's identity, never a /search parameter.
+   */
+  vendor?: string;
+  batch?: string;
   /** Default: relevance with q, else newest update first. */
   sort?: SearchSort;
   limit: number;

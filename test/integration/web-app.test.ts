@@ -249,23 +249,35 @@ describe("the web app, in a real browser", () => {
     await expectAccessible(page, "reprocess");
   });
 
-  it("shows a vendor its uploads' status and nothing of a record's content", async () => {
+  it("shows a vendor its own uploads' status and nothing of a record's content", async () => {
     const page = await newPage();
     await signIn(page, /Scanning vendor/);
     await page.getByRole("heading", { name: "Uploads" }).waitFor();
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link").allTextContents()).toEqual(["Uploads"]);
 
+    // Its uploads, newest first: the chart (filed) and the one waiting for review, by batch.
+    await page.getByLabel("Batch").fill("web-e2e");
+    await page.getByRole("button", { name: "Show uploads" }).click();
+    const row = page.getByRole("row").filter({ hasText: recordId });
+    await row.waitFor();
+    expect(await row.locator(".status").textContent()).toBe("Filed");
+    await page.getByRole("row").filter({ hasText: reviewId }).waitFor();
+    await expectAccessible(page, "uploads");
+    expect((await page.locator("main").textContent()) ?? "").not.toMatch(
+      /Featherstone|Quartermaine|1958|77120458/,
+    );
+
+    // One upload's history; a record URL of the staff app shows nothing.
+    await row.getByRole("link").click();
+    await page.getByRole("heading", { name: /chart\.pdf$/ }).waitFor();
+    await expectAccessible(page, "upload detail");
+    expect((await page.locator("main").textContent()) ?? "").not.toMatch(
+      /Featherstone|Quartermaine|1958|77120458/,
+    );
     await page.goto(`${app}#/records/${recordId}`);
     await page.getByRole("alert").filter({ hasText: "not allowed" }).waitFor();
     expect(await page.content()).not.toContain("Featherstone");
-
-    await page.goto(`${app}#/uploads?id=${recordId}`);
-    await page.locator(".status").first().waitFor();
-    expect(await page.locator(".status").first().textContent()).toBe("Filed");
-    const text = (await page.locator("main").textContent()) ?? "";
-    expect(text).not.toMatch(/Featherstone|Quartermaine|1958|77120458/);
-    await expectAccessible(page, "uploads");
 
     // Another vendor's upload is simply not found.
     await page.goto(`${app}#/uploads?id=doc_${"0".repeat(32)}`);

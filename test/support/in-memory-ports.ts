@@ -247,7 +247,13 @@ export class InMemorySearchIndex implements SearchIndex {
   }
 
   async search(query: SearchQuery): Promise<SearchResult> {
-    const matching = [...this.docs.values()].filter((d) => !query.mrn || d.mrn === query.mrn);
+    const matching = [...this.docs.values()].filter(
+      (d) =>
+        (!query.mrn || d.mrn === query.mrn) &&
+        (!query.status || d.status === query.status) &&
+        (!query.vendor || d.vendor === query.vendor) &&
+        (!query.batch || d.batch === query.batch),
+    );
     const hits = matching.slice(0, query.limit).map((d) => ({
       id: d.id,
       documentType: d.documentType,

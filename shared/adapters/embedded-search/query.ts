@@ -145,6 +145,8 @@ function makeFilter(query: SearchQuery): (doc: SearchDocument) => boolean {
     (query.dob === undefined || doc.dateOfBirth === query.dob) &&
     (query.type === undefined || doc.documentType === query.type) &&
     (query.status === undefined || doc.status === query.status) &&
+    (query.vendor === undefined || doc.vendor === query.vendor) &&
+    (query.batch === undefined || doc.batch === query.batch) &&
     (query.from === undefined || (doc.dateOfService !== undefined && doc.dateOfService >= query.from)) &&
     (query.to === undefined || (doc.dateOfService !== undefined && doc.dateOfService <= query.to));
 }

@@ -131,6 +131,8 @@ export function buildSearchRequest(query: SearchQuery): SearchRequestBody {
   if (query.type !== undefined) filter.push({ term: { documentType: query.type } });
   if (query.status !== undefined) filter.push({ term: { status: query.status } });
   if (query.facility !== undefined) filter.push({ term: { "facility.keyword": query.facility } });
+  if (query.vendor !== undefined) filter.push({ term: { vendor: query.vendor } });
+  if (query.batch !== undefined) filter.push({ term: { batch: query.batch } });
   if (query.from !== undefined || query.to !== undefined) {
     const range: Record<string, string> = { format: "strict_date" };
     if (query.from !== undefined) range.gte = query.from;

@@ -31,6 +31,7 @@ const SAMPLES: Record<
   "POST /records/{id}/reprocess": { path: `/records/${RECORD}/reprocess` },
   "POST /reprocess": { path: "/reprocess", body: { search: { type: "progress_note" } } },
   "GET /jobs/{id}": { path: `/jobs/${JOB_ID}` },
+  "GET /uploads": { path: "/uploads" },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
 };
@@ -65,6 +66,8 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "POST /records/{id}/reprocess": only({ admin: 200 }),
   "POST /reprocess": only({ admin: 202 }),
   "GET /jobs/{id}": only({ admin: 200 }),
+  // Every vendor lists its own (another vendor's list simply holds none of acme's).
+  "GET /uploads": only({ vendor: 200, "other-vendor": 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
 };
@@ -116,6 +119,25 @@ describe("route × role", () => {
   it("describes the answer of every route but the OpenAPI document itself", () => {
     const undescribed = ROUTES.filter((r) => !r.response).map((r) => `${r.method} ${r.path}`);
     expect(undescribed).toEqual(["GET /openapi.json"]);
+  });
+
+  it("lists a vendor's own uploads with status and reason, and none of another vendor's", async () => {
+    const api = await apiHarness();
+    const own = await api.call("vendor", { path: "/uploads" });
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({
+      uploads: [{ id: RECORD, status: "INDEXED", source: { key: "acme/box-7/lopez.pdf" } }],
+    });
+    expect(JSON.stringify(own.body)).not.toMatch(/Maria|00451287|fields|documentType/);
+    expect(await api.call("vendor", { path: "/uploads", query: { batch: "box-8" } })).toMatchObject({
+      status: 200,
+      body: { uploads: [] },
+    });
+    const other = await api.call("other-vendor", { path: "/uploads" });
+    expect(other.body).toEqual({ uploads: [] });
+    const bad = await api.call("vendor", { path: "/uploads", query: { batch: "../zeta" } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).not.toContain("zeta");
   });
 
   it("shows a vendor its upload's status and reason, never what was read from it", async () => {

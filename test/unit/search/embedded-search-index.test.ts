@@ -235,6 +235,20 @@ describe("EmbeddedSearchIndex facilities and pages", () => {
     expect(ids(await index.search({ facility: "St. Mary", limit: 20 }))).toEqual([]);
   });
 
+  it("lists one vendor's uploads, or one batch of them, newest first", async () => {
+    const upload = (id: string, vendor: string, batch: string) =>
+      doc({ id, vendor, batch, updatedAt: `2024-01-0${id.slice(-1)}T00:00:00.000Z` });
+    const index = await indexWith([
+      upload("u1", "acme", "box-1"),
+      upload("u2", "acme", "box-2"),
+      upload("u3", "zeta", "box-1"),
+      upload("u4", "acme", "box-1"),
+    ]);
+    expect(ids(await index.search({ vendor: "acme", limit: 20 }))).toEqual(["u4", "u2", "u1"]);
+    expect(ids(await index.search({ vendor: "acme", batch: "box-1", limit: 20 }))).toEqual(["u4", "u1"]);
+    expect(ids(await index.search({ vendor: "nobody", limit: 20 }))).toEqual([]);
+  });
+
   it("says which page a highlight is on, and finds words either side of a page break", async () => {
     const index = await indexWith([
       doc({

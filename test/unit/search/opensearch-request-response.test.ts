@@ -9,6 +9,13 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from "../../../shared/
 import type { SearchDocument } from "../../../shared/search/search-index";
 
 describe("buildSearchRequest", () => {
+  it("filters a vendor's uploads by exact vendor and batch", () => {
+    const body = buildSearchRequest({ vendor: "acme", batch: "box-1", limit: 50 }) as {
+      query: { bool: { filter: unknown[] } };
+    };
+    expect(body.query.bool.filter).toEqual([{ term: { vendor: "acme" } }, { term: { batch: "box-1" } }]);
+  });
+
   it("builds a fuzzy multi_match with filters, highlight, sort and size", () => {
     const body = buildSearchRequest({
       q: "Jonh Smyth",

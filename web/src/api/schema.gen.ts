@@ -227,6 +227,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/uploads": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The calling vendor's uploads, newest first: status, reason code, history and record ids (no content)
+     * @description Requires one of the permissions: uploads:own.
+     */
+    get: operations["getUploads"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/audit": {
     parameters: {
       query?: never;
@@ -583,6 +603,10 @@ export interface components {
         }[];
         missingFields: components["schemas"]["FieldName"][];
       }[];
+      nextCursor?: string;
+    };
+    VendorUploads: {
+      uploads: components["schemas"]["VendorRecord"][];
       nextCursor?: string;
     };
     AccessReport: {
@@ -1597,6 +1621,111 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ReviewQueue"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getUploads: {
+    parameters: {
+      query?: {
+        batch?: string;
+        status?:
+          | "RECEIVED"
+          | "OCR_PENDING"
+          | "EXTRACTED"
+          | "INDEXED"
+          | "NEEDS_REVIEW"
+          | "REJECTED"
+          | "DUPLICATE"
+          | "FAILED";
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["VendorUploads"];
         };
       };
       /** @description A parameter, header or body field breaks a rule (the message says which and why) */

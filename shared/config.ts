@@ -12,6 +12,10 @@ const ConfigSchema = z.object({
   /** The audit trail's own table (append-only). */
   AUDIT_TABLE_NAME: z._default(z.string(), "chartbridge-audit"),
   UPLOAD_BUCKET: z._default(z.string(), "chartbridge-uploads"),
+  /** The scans bucket's KMS key (AWS): vendors' presigned PUTs must name it. Unset locally. */
+  UPLOAD_KMS_KEY_ID: z.optional(z.string()),
+  /** The stack's EventBridge bus for domain events (AWS; the local stack keeps an event log instead). */
+  EVENT_BUS_NAME: z.optional(z.string()),
   RESULTS_BUCKET: z._default(z.string(), "chartbridge-results"),
   /** Set locally: DynamoDB Local and the local S3. Unset in AWS. */
   DYNAMODB_ENDPOINT: z.optional(z.url()),

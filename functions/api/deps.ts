@@ -5,6 +5,8 @@ import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
+import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
+import { S3UploadSigner } from "../../shared/adapters/s3/upload-signer";
 import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
 import type { Config } from "../../shared/config";
@@ -45,14 +47,22 @@ function sqsJobQueue(config: Config): JobQueue {
 
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
+  const s3 = createS3Client(config);
+  const uploads = new S3UploadSigner(s3, {
+    bucket: config.UPLOAD_BUCKET,
+    ...(config.UPLOAD_KMS_KEY_ID ? { kmsKeyId: config.UPLOAD_KMS_KEY_ID } : {}),
+  });
   return {
+    batches: new BatchRepository(db, config.TABLE_NAME),
+    signer: uploads,
+    listing: uploads,
     records: new RecordRepository(db, config.TABLE_NAME),
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     jobs: new JobRepository(db, config.TABLE_NAME),
     jobQueue: sqsJobQueue(config),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
-    ...s3Stores(createS3Client(config)),
+    ...s3Stores(s3),
     resultsBucket: config.RESULTS_BUCKET,
     // mupdf (WebAssembly) is loaded on the first page image, not at cold start.
     pageImages: {

@@ -1,4 +1,7 @@
-/** Lambda: on a schedule → retry or fail records stuck in RECEIVED, OCR_PENDING or EXTRACTED. */
+/**
+ * Lambda: on a schedule → retry or fail records stuck in RECEIVED, OCR_PENDING or EXTRACTED, and close vendor
+ * batches past their deadline.
+ */
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -12,6 +15,8 @@ import {
 } from "../../shared/pipeline/sweep-stuck-records";
 import type { WithLambdaLogger } from "../wiring/lambda-deps";
 import { createSweeperDeps } from "./deps";
+import { closeDueBatches } from "../../shared/batches/close-batch";
+import type { UploadListing } from "../../shared/batches/batch-store";
 
 /**
  * No new record is taken up with less than this left of the invocation: completing a lost OCR job is the
@@ -20,17 +25,22 @@ import { createSweeperDeps } from "./deps";
 export const SWEEP_TIME_RESERVE_MS = 5.5 * 60_000;
 
 export function createSweeperHandler(
-  getDeps: () => WithLambdaLogger<OcrPipelineDeps>,
+  getDeps: () => WithLambdaLogger<OcrPipelineDeps> & { listing: UploadListing },
   getSettings: () => SweepSettings,
 ) {
-  return middy(async (_event: unknown, context: Context): Promise<SweepReport> => {
-    return sweepStuckRecords(getDeps(), getSettings(), {
-      shouldContinue: () => context.getRemainingTimeInMillis() > SWEEP_TIME_RESERVE_MS,
-    });
-  }).use(injectLambdaContext(getDeps().logger));
+  return middy(
+    async (_event: unknown, context: Context): Promise<SweepReport & { batchesClosed: number }> => {
+      const deps = getDeps();
+      const report = await sweepStuckRecords(deps, getSettings(), {
+        shouldContinue: () => context.getRemainingTimeInMillis() > SWEEP_TIME_RESERVE_MS,
+      });
+      // Batches past their deadline close: entries never uploaded become MISSING.
+      return { ...report, batchesClosed: await closeDueBatches(deps) };
+    },
+  ).use(injectLambdaContext(getDeps().logger));
 }
 
-let deps: WithLambdaLogger<OcrPipelineDeps> | undefined;
+let deps: (WithLambdaLogger<OcrPipelineDeps> & { listing: UploadListing }) | undefined;
 export const handler = createSweeperHandler(
   () => (deps ??= createSweeperDeps(loadConfig(), createLogger("chartbridge-sweeper"))),
   () => sweepSettings(loadConfig()),

@@ -16,7 +16,7 @@ export interface FunctionDefaults {
 }
 
 export type FunctionName =
-  "ingest" | "ocr-complete" | "index-records" | "api" | "sweeper" | "reprocess-worker";
+  "ingest" | "ocr-complete" | "index-records" | "api" | "sweeper" | "reprocess-worker" | "record-events";
 
 /**
  * Files from node_modules each function's bundle loads at run time (relative to the project root), copied

@@ -30,6 +30,8 @@ export const INTERFACE_ENDPOINTS = {
   CloudWatchLogs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
   XRay: ec2.InterfaceVpcEndpointAwsService.XRAY,
   Sts: ec2.InterfaceVpcEndpointAwsService.STS,
+  // record-events announces completed batches on the stack's event bus.
+  EventBridge: ec2.InterfaceVpcEndpointAwsService.EVENTBRIDGE,
 } as const;
 export type InterfaceEndpointName = keyof typeof INTERFACE_ENDPOINTS;
 

@@ -89,6 +89,9 @@ export interface RecordsApiProps {
  * error-level execution logs (never request/response bodies: they carry PHI) to KMS-encrypted log groups.
  * A WAFv2 web ACL (WebFirewall) filters requests before they reach the stage.
  */
+/** Keys a batch upload may have: `<vendor>/<batch>/<file>` (the file name may hold folders). */
+const BATCH_UPLOAD_KEYS = "*/*/*";
+
 export class RecordsApi extends Construct {
   readonly api: apigw.RestApi;
   readonly userPool: cognito.UserPool;
@@ -201,6 +204,9 @@ export class RecordsApi extends Construct {
         SEARCH_ENGINE: "opensearch",
         SEARCH_ENDPOINT: props.search.endpointUrl,
         REPROCESS_QUEUE_URL: props.reprocessJobs.queue.queueUrl,
+        ...(props.uploadsBucket.encryptionKey
+          ? { UPLOAD_KMS_KEY_ID: props.uploadsBucket.encryptionKey.keyArn }
+          : {}),
       },
     });
     const fn = this.apiFunction.function;
@@ -212,6 +218,9 @@ export class RecordsApi extends Construct {
     // Presigned links are signed with the function's role: it may read the scans (every version) it links to,
     // and read and write the page images it renders under `pages/` of the results bucket.
     props.uploadsBucket.grantRead(fn);
+    // Vendors' batch uploads are presigned PUTs signed with this role: it may put (with the scans key) only
+    // under `<vendor>/<batch>/`, and the API decides the key from the caller's vendor and the manifest.
+    props.uploadsBucket.grantPut(fn, BATCH_UPLOAD_KEYS);
     props.resultsBucket.grantReadWrite(fn, `${PAGE_IMAGES_PREFIX}*`);
     // Reprocessing one record (POST /records/{id}/reprocess) reads its OCR output and rewrites its text;
     // a bulk reprocess queues chunks for the worker.
@@ -228,6 +237,8 @@ export class RecordsApi extends Construct {
         "Bucket.grantReadWrite on the results bucket's pages/ prefix only: replacing a page image the api rendered.",
       [wildcardResourceFinding(props.uploadsBucket, "/*")]:
         "Presigned links to any scan a permitted caller may open: reads of the uploads bucket's objects only.",
+      [wildcardResourceFinding(props.uploadsBucket, `/${BATCH_UPLOAD_KEYS}`)]:
+        "Presigned PUTs for vendor batches under <vendor>/<batch>/ keys (decided by the API from the caller's vendor and the manifest), in the uploads bucket only.",
       [wildcardResourceFinding(props.resultsBucket, `/${PAGE_IMAGES_PREFIX}*`)]:
         "Page images the api renders and links to, under the results bucket's pages/ prefix only.",
       [wildcardResourceFinding(props.resultsBucket, `/${OCR_OUTPUT_PREFIX}*`)]:

@@ -107,6 +107,23 @@ export class StuckRecordSweeper extends Construct {
         resources: [`${props.table.tableArn}/index/${props.statusIndexName}`],
       }),
     );
+    // Vendor batches past their deadline: the open-batch pointers and batch files (queries of their own
+    // partitions), the close transaction (update the batch, delete its pointer, mark arrived files), and a
+    // listing of the batch's prefix in the uploads bucket.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "DueBatchesClose",
+        actions: ["dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources: [props.table.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: "BatchPrefixListing",
+        actions: ["s3:ListBucket"],
+        resources: [props.uploadsBucket.bucketArn],
+      }),
+    );
     props.recordsKey.grantEncryptDecrypt(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({

@@ -9,6 +9,7 @@ import { ProcessingPipeline } from "../constructs/processing-pipeline";
 import { AuditTable } from "../constructs/audit-table";
 import { DataEventsTrail } from "../constructs/data-events-trail";
 import { RecordsApi } from "../constructs/records-api";
+import { RecordEvents } from "../constructs/record-events";
 import { EdgeWebAcl } from "../constructs/edge-web-acl";
 import { WebAppHosting } from "../constructs/web-app-hosting";
 import type * as s3deploy from "aws-cdk-lib/aws-s3-deployment";
@@ -54,6 +55,8 @@ export class ChartbridgeStack extends Stack {
   readonly search: SearchDomain;
   readonly pipeline: ProcessingPipeline;
   readonly recordsApi: RecordsApi;
+  /** Batch tracking from the records stream, and the domain event bus. */
+  readonly recordEvents: RecordEvents;
   /** The records-staff web app behind CloudFront, its API under /api. */
   readonly webApp: WebAppHosting;
   /** The audit trail of PHI access through the API (append-only). */
@@ -156,6 +159,13 @@ export class ChartbridgeStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
+    this.recordEvents = new RecordEvents(this, "RecordEvents", {
+      envName: config.envName,
+      table: this.records.table,
+      recordsKey: keys.records,
+      functionDefaults,
+    });
+
     this.reprocessJobs = new ReprocessJobs(this, "ReprocessJobs", {
       table: this.records.table,
       resultsBucket: this.results.bucket,
@@ -222,7 +232,7 @@ export class ChartbridgeStack extends Stack {
       functionDefaults,
     });
 
-    const { pipeline, recordsApi, sweeper, reprocessJobs } = this;
+    const { pipeline, recordsApi, sweeper, reprocessJobs, recordEvents } = this;
     this.monitoring = new OperationsMonitoring(this, "Monitoring", {
       functions: (
         [
@@ -232,6 +242,7 @@ export class ChartbridgeStack extends Stack {
           ["api", recordsApi.apiFunction],
           ["sweeper", sweeper.sweeperFunction],
           ["reprocess-worker", reprocessJobs.workerFunction],
+          ["record-events", recordEvents.function],
         ] as const
       ).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
       deadLetterQueues: [
@@ -239,6 +250,7 @@ export class ChartbridgeStack extends Stack {
         { name: "ocr-complete", queue: pipeline.ocrCompleteDeadLetterQueue },
         { name: "index-records-failures", queue: pipeline.indexFailureQueue },
         { name: "reprocess", queue: reprocessJobs.deadLetterQueue },
+        { name: "record-events-failures", queue: recordEvents.failureQueue },
       ],
       ingestQueue: { name: "ingest", queue: pipeline.ingestQueue },
       workQueues: [{ name: "ocr-complete", queue: pipeline.ocrCompleteQueue }],

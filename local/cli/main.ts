@@ -9,6 +9,7 @@ import { RECORDS_READ_SCOPE, ROLES } from "../../shared/auth/principal";
 const commands = {
   start: () => import("./commands/start"),
   ingest: () => import("./commands/ingest"),
+  upload: () => import("./commands/upload"),
   search: () => import("./commands/search"),
   show: () => import("./commands/show"),
   extract: () => import("./commands/extract"),
@@ -63,6 +64,28 @@ program
   .option("--json", "print a JSON array", false)
   .action(async (paths: string[], o) => {
     process.exitCode = await (await commands.ingest()).ingestCommand(paths, o);
+  });
+
+program
+  .command("upload")
+  .description(
+    "deliver a folder of scans as a vendor batch: manifest, verified uploads, close, and (--wait) the reconciliation",
+  )
+  .argument("<folder>", "the folder to deliver (subfolders included; names below it become the file names)")
+  .addOption(dataDirOption())
+  .requiredOption("--vendor <name>", "your vendor name (the first part of every object key)")
+  .option("--batch <name>", "batch name (default: the folder's name and the time)")
+  .option("--reference <text>", "your own reference for the delivery (box or job number)")
+  .option("--api <url>", "a deployment's records API (default: the local stack of --data-dir)")
+  .option("--token <token>", "with --api: your access token (or set CHARTBRIDGE_TOKEN)")
+  .option("--concurrency <n>", "uploads at a time", positiveInt, 4)
+  .option("--resume", "continue an interrupted upload of this folder: files already sent are skipped", false)
+  .option("--no-close", "leave the batch open (more files follow); entries not uploaded stay awaited")
+  .option("--wait", "wait until every file is final and print the reconciliation", false)
+  .option("--timeout <seconds>", "with --wait: how long to wait", positiveInt, 3600)
+  .option("--json", "print the reconciliation report as one JSON object", false)
+  .action(async (folder: string, o) => {
+    process.exitCode = await (await commands.upload()).uploadCommand(folder, o);
   });
 
 program

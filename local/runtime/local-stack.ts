@@ -51,6 +51,14 @@ import { lambdaContext } from "./lambda-context";
 import { LocalQueue } from "./local-queue";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { createReprocessWorkerHandler } from "../../functions/reprocess-worker/handler";
+import { createRecordEventsHandler } from "../../functions/record-events/handler";
+import { S3UploadSigner } from "../../shared/adapters/s3/upload-signer";
+import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
+import { batchFileOfKey, batchIdFor } from "../../shared/batches/batch";
+import { closeDueBatches } from "../../shared/batches/close-batch";
+import { trackBatchFile } from "../../shared/batches/track-batch-file";
+import { batchCompletedEvent } from "../../shared/events/domain-events";
+import { LocalEventLog } from "./event-log";
 import { FileMessageStore } from "./message-store";
 import { assertPortsFree, freePorts } from "./ports";
 import type { RetryPolicy } from "./retry-policy";
@@ -115,6 +123,10 @@ export class LocalStack {
   /** What the last start's reconciliation re-queued: uploads that had no record yet. */
   requeuedUploads = 0;
   private poller?: StreamPoller;
+  /** The second consumer of the stream (record-events in AWS): batch files and batch.completed. */
+  private eventsPoller?: StreamPoller;
+  /** Domain events (EventBridge in AWS): `events.ndjson` in the data dir. */
+  readonly events: LocalEventLog;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private server?: Server;
@@ -138,6 +150,7 @@ export class LocalStack {
     this.records = new RecordRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     this.s3 = createS3Client(config);
     this.deps = createPipelineDeps(config, logger, { ocr, search });
+    this.events = new LocalEventLog(dataDir);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
 
     const ingest = createIngestHandler(() => this.deps);
@@ -308,10 +321,27 @@ export class LocalStack {
         this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
     });
     await this.poller.start();
+    const recordEvents = createRecordEventsHandler(() => ({
+      batches: this.deps.batches,
+      events: this.events,
+      logger: this.logger,
+      now: () => new Date().toISOString(),
+    }));
+    this.eventsPoller = new StreamPoller(createStreamsClient(this.dynamo.endpoint, this.config.AWS_REGION), {
+      streamArn,
+      handler: (event) => recordEvents(event, lambdaContext("chartbridge-record-events")),
+      startAt: freshTable ? "TRIM_HORIZON" : "LATEST",
+      onRecordDropped: (seq) =>
+        this.logger.error("Stream record skipped after retries", { sequenceNumber: seq }),
+    });
+    await this.eventsPoller.start();
     this.startSweeper();
 
+    const uploads = new S3UploadSigner(this.s3, { bucket: this.config.UPLOAD_BUCKET });
     const apiDeps: ApiHandlerDeps = {
       ...this.deps,
+      signer: uploads,
+      listing: uploads,
       audit: new AuditLogRepository(createDocumentClient(this.dynamoClient), this.config.AUDIT_TABLE_NAME),
       now: () => new Date().toISOString(),
       storage: new S3ObjectStore(this.s3),
@@ -378,6 +408,7 @@ export class LocalStack {
     // Data dirs from before the review queue: their NEEDS_REVIEW records join it.
     await this.records.backfillReviewKeys();
     const rebuild = this.search.snapshotState !== "loaded";
+    const batchStatus = new Map<string, string | undefined>();
     const docs = [];
     const known = new Set<string>();
     for await (const record of this.records.scanAll()) {
@@ -386,7 +417,9 @@ export class LocalStack {
       else if (record.status === "OCR_PENDING") await this.restartOcr(record);
       else if (record.status === "EXTRACTED") await indexRecordChange({ kind: "upsert", record }, this.deps);
       if (rebuild) docs.push(toSearchDocument(record, await this.textOf(record)));
+      await this.catchUpBatchFile(record, batchStatus);
     }
+    await this.announceCompletedBatches();
     if (rebuild) await this.search.rebuild(docs);
 
     const bucket = this.config.UPLOAD_BUCKET;
@@ -397,6 +430,29 @@ export class LocalStack {
     }
     if (this.requeuedUploads > 0)
       this.logger.warn("Uploads without a record were queued for ingest", { count: this.requeuedUploads });
+  }
+
+  /**
+   * The stream is read from its latest point after a restart: a batch file whose record changed while the
+   * stack was down catches up here (tracking is idempotent; completed batches are skipped).
+   */
+  private async catchUpBatchFile(record: ChartRecord, statusOf: Map<string, string | undefined>) {
+    const where = batchFileOfKey(record.source.key);
+    if (!where) return;
+    const id = batchIdFor(where.vendor, where.batchName);
+    if (!statusOf.has(id)) statusOf.set(id, (await this.deps.batches.get(id))?.status);
+    const status = statusOf.get(id);
+    if (status && status !== "COMPLETED") await trackBatchFile(record, { ...this.deps, logger: this.logger });
+  }
+
+  /** Completions stored while the stack was down are announced now (the event log keeps each id once). */
+  private async announceCompletedBatches(): Promise<void> {
+    const announced = new Set(this.events.read().map((e) => e.id));
+    const batches = new BatchRepository(createDocumentClient(this.dynamoClient), this.config.TABLE_NAME);
+    for await (const batch of batches.scanCompleted()) {
+      const event = batchCompletedEvent(batch);
+      if (!announced.has(event.id)) await this.events.publish([event]);
+    }
   }
 
   /** The local engine's jobs die with the process: start the record's job again under the same job key. */
@@ -418,7 +474,9 @@ export class LocalStack {
 
   /** Runs one sweep unless one is already running; failures are logged (by class) and retried next time. */
   sweepOnce(): Promise<void> {
+    const uploads = new S3UploadSigner(this.s3, { bucket: this.config.UPLOAD_BUCKET });
     this.sweeping ??= sweepStuckRecords(this.deps, sweepSettings(this.config))
+      .then(() => closeDueBatches({ ...this.deps, listing: uploads }))
       .then(() => undefined)
       .catch((err: unknown) => this.logger.error("Stuck-record sweep failed", safeError(err)))
       .finally(() => (this.sweeping = undefined));
@@ -512,6 +570,7 @@ export class LocalStack {
       clearInterval(this.sweepTimer);
       await this.sweeping;
       this.poller?.stop();
+      this.eventsPoller?.stop();
       this.ingestQueue.stop();
       this.ocrQueue.stop();
       this.reprocessQueue.stop();

@@ -1,6 +1,7 @@
 import type { AuditLog } from "../audit/audit-log";
+import type { BatchStore, UploadListing, UploadSigner } from "../batches/batch-store";
 import type { JobQueue, JobStore } from "../jobs/reprocess-job";
-import type { ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
+import type { Logger, ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
 import type { PageImageRenderer } from "./page-images";
 import type { SearchIndex } from "../search/search-index";
 
@@ -21,6 +22,12 @@ export interface ApiDeps {
   jobQueue: JobQueue;
   /** Where page images are kept, next to the OCR output. */
   resultsBucket: string;
+  /** Vendor batches, the presigned PUTs their files are uploaded with, and what the bucket holds. */
+  batches: BatchStore;
+  signer: UploadSigner;
+  listing: UploadListing;
+  /** Logged with ids only. */
+  logger: Logger;
   /** ISO timestamp of now (tests pass a clock). */
   now(): string;
 }

@@ -13,7 +13,7 @@ export class BadRequestError extends ChartbridgeError {
 }
 
 export class NotFoundError extends ChartbridgeError {
-  constructor(what: "record" | "route" | "job" | "page") {
+  constructor(what: "record" | "route" | "job" | "page" | "batch") {
     super(
       { name: "NotFoundError", code: "NOT_FOUND", retryable: false },
       what === "route" ? "no such route; see /openapi.json" : `no ${what} with this id`,
@@ -74,6 +74,8 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   INVALID_CORRECTION: { statusCode: 400, error: "BadRequest" },
   NOT_CORRECTABLE: { statusCode: 409, error: "Conflict" },
   NOT_REPROCESSABLE: { statusCode: 409, error: "Conflict" },
+  BATCH_CONFLICT: { statusCode: 409, error: "Conflict" },
+  BATCH_CLOSED: { statusCode: 409, error: "Conflict" },
   TOO_MANY_RECORDS: { statusCode: 400, error: "BadRequest" },
   UNAUTHORIZED: { statusCode: 401, error: "Unauthorized" },
   FORBIDDEN: { statusCode: 403, error: "Forbidden" },

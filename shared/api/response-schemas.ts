@@ -7,6 +7,7 @@ import * as z from "zod";
 import { DOCUMENT_TYPE_NAMES } from "../domain/document-types";
 import { FIELD_NAMES } from "../domain/fields";
 import { REASON_CODES, STATUSES } from "../domain/status";
+import { BATCH_REASON_CODES, FILE_STATES } from "../batches/batch";
 
 const DocumentTypeName = z.enum(DOCUMENT_TYPE_NAMES as [string, ...string[]]).meta({ id: "DocumentType" });
 const Status = z.enum(STATUSES).meta({ id: "DocumentStatus" });
@@ -292,3 +293,92 @@ export const DisclosuresBody = z
 export const UploadsBody = z
   .object({ uploads: z.array(VendorRecordBody), nextCursor: z.string().optional() })
   .meta({ id: "VendorUploads" });
+
+const FileReasonCode = z
+  .enum([...Object.keys(REASON_CODES), ...Object.keys(BATCH_REASON_CODES)] as [string, ...string[]])
+  .meta({
+    id: "BatchFileReasonCode",
+    description: "The record's reason code, or MISSING (listed in the manifest, never uploaded)",
+  });
+
+export const BatchSummary = z
+  .object({
+    id: z.string(),
+    vendor: z.string(),
+    name: z.string(),
+    reference: z.string().optional(),
+    status: z.enum(["OPEN", "CLOSED", "COMPLETED"]),
+    expectedFiles: z.number().int(),
+    unexpectedFiles: z.number().int(),
+    expectedBytes: z.number().int(),
+    counts: z.record(z.enum(FILE_STATES), z.number().int()),
+    createdAt: Timestamp,
+    closesAt: Timestamp,
+    closedAt: Timestamp.optional(),
+    completedAt: Timestamp.optional(),
+  })
+  .meta({ id: "BatchSummary" });
+
+export const BatchFileBody = z
+  .object({
+    name: z.string(),
+    expected: z.boolean(),
+    state: z.enum(FILE_STATES),
+    reasonCode: FileReasonCode.optional(),
+    flags: z
+      .array(z.enum(["UNEXPECTED"]))
+      .meta({ description: "UNEXPECTED: not in the manifest, processed anyway" }),
+    recordIds: z.array(z.string()),
+    size: z.number().int().optional(),
+    sha256: z.string().optional(),
+    pages: z.number().int().optional(),
+    reference: z.string().optional(),
+    receivedAt: Timestamp.optional(),
+    finishedAt: Timestamp.optional(),
+  })
+  .meta({ id: "BatchFile" });
+
+export const UploadTargetBody = z
+  .object({
+    name: z.string(),
+    method: z.literal("PUT"),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()),
+    expiresAt: Timestamp,
+  })
+  .meta({ id: "UploadTarget" });
+
+export const CreatedBatchBody = z
+  .object({
+    batch: BatchSummary,
+    uploadTargets: z.array(UploadTargetBody),
+    /** POST here with more names for their targets. */
+    moreTargets: z.string(),
+  })
+  .meta({ id: "CreatedBatch" });
+
+export const UploadTargetsBody = z
+  .object({
+    targets: z.array(UploadTargetBody),
+    /** Positions in the request of names that are not manifest entries (no target). */
+    unknownFiles: z.array(z.number().int()),
+  })
+  .meta({ id: "UploadTargets" });
+
+export const BatchBody = z
+  .object({ batch: BatchSummary, files: z.array(BatchFileBody), nextCursor: z.string().optional() })
+  .meta({ id: "Batch" });
+
+export const BatchesBody = z
+  .object({ batches: z.array(BatchSummary), nextCursor: z.string().optional() })
+  .meta({ id: "Batches" });
+
+export const BatchReportBody = z
+  .object({
+    batch: BatchSummary,
+    /** Every manifest entry and every unexpected file, by name. */
+    files: z.array(BatchFileBody),
+    /** True when every file is in a final state and the batch is closed: the delivery can be signed off. */
+    complete: z.boolean(),
+  })
+  .meta({ id: "BatchReport" });

@@ -14,6 +14,14 @@ import { correctRecordRoute, getRecord } from "./routes/records";
 import { reviewQueue } from "./routes/review";
 import { searchRecords } from "./routes/search";
 import { listUploads } from "./routes/uploads";
+import {
+  batchReport,
+  batchUploadTargets,
+  closeBatchRoute,
+  createBatchRoute,
+  getBatch,
+  listBatches,
+} from "./routes/batches";
 
 export const ROUTES: readonly Route[] = [
   // The generator (zod-openapi) is loaded on the first request for the description, not at cold start.
@@ -33,6 +41,12 @@ export const ROUTES: readonly Route[] = [
   getJob,
   reviewQueue,
   listUploads,
+  createBatchRoute,
+  batchUploadTargets,
+  listBatches,
+  getBatch,
+  closeBatchRoute,
+  batchReport,
   accessReport,
   patientDisclosures,
 ];

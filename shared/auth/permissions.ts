@@ -16,15 +16,19 @@ export const PERMISSIONS = [
   "disclosures:read",
   /** A vendor's own uploads: status, reason codes and record ids, never extracted content. */
   "uploads:own",
+  /** Create, upload to, close and reconcile the vendor's own batches. */
+  "batches:own",
+  /** Any vendor's batch and its reconciliation report (the hospital signs off deliveries). */
+  "batches:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const STAFF: Permission[] = ["records:search", "records:read", "records:correct", "disclosures:read"];
 
 export const ROLE_GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: [...STAFF, "records:reprocess", "audit:read"],
+  admin: [...STAFF, "records:reprocess", "audit:read", "batches:read"],
   "records-staff": STAFF,
-  vendor: ["uploads:own"],
+  vendor: ["uploads:own", "batches:own"],
 };
 
 /** Downstream systems read, never write: scope → permissions. */

@@ -47,6 +47,7 @@ export const REASON_CODES = {
   IMAGE_TOO_LARGE: "A page is larger than 10,000 pixels on a side.",
   PAGE_TOO_LARGE: "A PDF page is larger than 40 inches on a side.",
   DUPLICATE_CONTENT: "The same bytes were already ingested under another key.",
+  CHECKSUM_MISMATCH: "The bytes received do not match the size or SHA-256 the batch manifest declares.",
   OCR_FAILED: "The OCR job failed.",
   OCR_START_FAILED: "The OCR job could not be started.",
   NO_TEXT_FOUND: "OCR found no text on any page.",

@@ -4,6 +4,7 @@ import { ocrJobKey } from "../domain/ocr-job-key";
 import { VersionConflictError } from "../errors";
 import { type UploadedObject, vendorAndBatch } from "../events/upload-event";
 import { decideFailure } from "./failure-policy";
+import { checkAgainstManifest } from "../batches/check-manifest";
 import type { ValidationResult } from "../intake/validate-upload";
 import type { OcrFeatureSet } from "../ocr/ocr-engine";
 import type { OcrPipelineDeps } from "./pipeline-deps";
@@ -23,7 +24,8 @@ export type IngestOutcome =
   | { documentId: string; status: "UNCHANGED" };
 
 /**
- * Takes in one uploaded object: fingerprint, validate, register idempotently, start OCR.
+ * Takes in one uploaded object: fingerprint, check against its batch manifest, validate, register idempotently,
+ * start OCR.
  * Safe to run any number of times for the same event: the record id comes from the object's identity.
  */
 export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps): Promise<IngestOutcome> {
@@ -39,9 +41,15 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   });
   let validation: ValidationResult;
   try {
+    // A batch upload must be the bytes its manifest declares: anything else was corrupted on the way.
+    const verdict = object.truncatedAt
+      ? undefined
+      : await checkAgainstManifest(upload.key, object, deps.batches);
     validation = object.truncatedAt
       ? { ok: false, reasonCode: "TOO_LARGE", detail: `bytes>${MAX_UPLOAD_BYTES}` }
-      : (await loadValidation()).validateUploadFile(object.path);
+      : verdict?.kind === "mismatch"
+        ? { ok: false, reasonCode: "CHECKSUM_MISMATCH", detail: `differs=${verdict.detail}` }
+        : (await loadValidation()).validateUploadFile(object.path);
   } finally {
     await object.dispose();
   }

@@ -1,3 +1,4 @@
+import type { BatchStore } from "../batches/batch-store";
 import type { OcrFeatureSet } from "../ocr/ocr-engine";
 import type { Logger, ObjectStore, OcrEngine, RecordStore, SearchIndex } from "./ports";
 
@@ -7,6 +8,8 @@ export interface PipelineDeps {
   objects: ObjectStore;
   ocr: OcrEngine;
   search: SearchIndex;
+  /** Batch manifests: ingest checks an upload's bytes against its entry; the tracker files outcomes. */
+  batches: BatchStore;
   resultsBucket: string;
   ocrFeatures: OcrFeatureSet;
   reviewThreshold: number;

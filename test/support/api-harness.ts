@@ -11,7 +11,12 @@ import { buildDoc, page } from "../unit/extraction/build-blocks";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { newReprocessJob } from "../../shared/jobs/reprocess-job";
 import type { PageImage, PageImageRenderer } from "../../shared/api/page-images";
+import { batchIdFor } from "../../shared/batches/batch";
+import { createBatch } from "../../shared/batches/create-batch";
+import { CreateBatchSchema } from "../../shared/batches/manifest";
+import { fakeSigner, InMemoryBatchStore, listingOf } from "./in-memory-batches";
 import {
+  RecordingLogger,
   InMemoryAuditLog,
   InMemoryJobQueue,
   InMemoryJobStore,
@@ -64,6 +69,9 @@ export const CALLERS = {
 export type Caller = keyof typeof CALLERS;
 
 export const MRN = "00451287";
+
+/** Vendor acme's batch "box-7" (the harness record's upload is in it): two files declared. */
+export const BATCH_ID = batchIdFor("acme", "box-7");
 
 /** An indexed chart of vendor "acme" with a patient identity, in the store and the search index. */
 export function indexedRecord(id = "doc_0123456789abcdef0123456789abcdef"): ChartRecord {
@@ -128,6 +136,7 @@ export interface ApiHarness {
     pageImages: FakePageImages;
     jobs: InMemoryJobStore;
     jobQueue: InMemoryJobQueue;
+    batches: InMemoryBatchStore;
   };
   record: ChartRecord;
   call(
@@ -161,6 +170,18 @@ export async function apiHarness(): Promise<ApiHarness> {
     newReprocessJob(JOB_ID, { sub: "sub-admin", name: "ada" }, 1, "2026-12-03T11:00:00.000Z"),
   );
   let tick = 0;
+  const batches = new InMemoryBatchStore();
+  await createBatch(
+    CreateBatchSchema.parse({
+      name: "box-7",
+      files: [
+        { name: "lopez.pdf", size: 1234, sha256: "ab".repeat(32) },
+        { name: "never-sent.pdf", size: 99, sha256: "cd".repeat(32) },
+      ],
+    }),
+    { vendor: "acme", sub: "sub-vendor" },
+    { batches, signer: fakeSigner, now: () => "2026-11-20T09:00:00.000Z" },
+  );
   const deps = {
     records,
     search,
@@ -172,6 +193,10 @@ export async function apiHarness(): Promise<ApiHarness> {
     pageImages,
     jobs,
     jobQueue: new InMemoryJobQueue(),
+    batches,
+    signer: fakeSigner,
+    listing: listingOf(() => []),
+    logger: new RecordingLogger(),
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };
   return {

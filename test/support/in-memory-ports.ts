@@ -16,6 +16,7 @@ import type {
   StartOcrJobRequest,
 } from "../../shared/ocr/ocr-engine";
 import type { TextractBlock } from "../../shared/ocr/textract-blocks";
+import { InMemoryBatchStore } from "./in-memory-batches";
 import type {
   DownloadedObject,
   DownloadOptions,
@@ -132,6 +133,14 @@ export class InMemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, StoredVersion[]>();
 
   /** Puts an object as an upload would, returning its version id. */
+  /** The keys in `bucket` (each once, whatever its versions). */
+  *keys(bucket: string): Generator<string> {
+    for (const k of this.objects.keys()) {
+      const [b, key] = k.split("\0");
+      if (b === bucket) yield key!;
+    }
+  }
+
   put(bucket: string, key: string, bytes: Uint8Array, contentType?: string): string {
     const versionId = randomUUID();
     const versions = this.objects.get(`${bucket}\0${key}`) ?? [];
@@ -303,8 +312,10 @@ export function inMemoryDeps(ocr: OcrEngine, clock = new TestClock()) {
   const records = new InMemoryRecordStore();
   const objects = new InMemoryObjectStore();
   const logger = new RecordingLogger();
+  const batches = new InMemoryBatchStore();
   const deps: OcrPipelineDeps = {
     records,
+    batches,
     objects,
     ocr,
     resultsBucket: "results",
@@ -313,7 +324,7 @@ export function inMemoryDeps(ocr: OcrEngine, clock = new TestClock()) {
     logger,
     now: clock.now,
   };
-  return { deps, records, objects, logger, clock };
+  return { deps, records, objects, batches, logger, clock };
 }
 
 /** The audit trail in memory, chained exactly as the DynamoDB adapter chains it; `fail` makes appends throw. */

@@ -6,6 +6,10 @@
  * | chart record    | DOC#<id>           | RECORD    |
  * | content claim   | SHA256#<hex>       | CONTENT   |
  * | reprocess job   | JOB#<id>           | JOB       |
+ * | vendor batch    | BATCH#<id>         | BATCH     |
+ * | batch file      | BATCH#<id>         | FILE#<name> |
+ * | vendor's batches| VENDOR#<vendor>    | BATCH#<createdAt>#<id> (pointer) |
+ * | open batches    | BATCHES#OPEN       | <closesAt>#<id> (pointer, deleted at close) |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -79,6 +83,12 @@ export const JOB_SK = "JOB";
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;
 export const jobPk = (id: string) => `JOB#${id}`;
+
+export const BATCH_SK = "BATCH";
+export const batchPk = (id: string) => `BATCH#${id}`;
+export const batchFileSk = (name: string) => `FILE#${name}`;
+export const vendorBatchesPk = (vendor: string) => `VENDOR#${vendor}`;
+export const OPEN_BATCHES_PK = "BATCHES#OPEN";
 
 /** CreateTable input for the records table (the local runtime and tests). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {

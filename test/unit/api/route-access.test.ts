@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../../shared/api/route-table";
-import { apiHarness, CALLERS, JOB_ID, MRN, type Caller } from "../../support/api-harness";
+import { apiHarness, BATCH_ID, CALLERS, JOB_ID, MRN, type Caller } from "../../support/api-harness";
 
-type Answer = 200 | 202 | 401 | 403 | 404;
+type Answer = 200 | 201 | 202 | 401 | 403 | 404;
 
 const RECORD = "doc_0123456789abcdef0123456789abcdef";
 
@@ -34,6 +34,18 @@ const SAMPLES: Record<
   "GET /uploads": { path: "/uploads" },
   "GET /audit": { path: "/audit", query: { recordId: RECORD } },
   "GET /patients/{mrn}/disclosures": { path: `/patients/${MRN}/disclosures` },
+  "POST /batches": {
+    path: "/batches",
+    body: { name: "box-9", files: [{ name: "a.pdf", size: 10, sha256: "ef".repeat(32) }] },
+  },
+  "POST /batches/{id}/upload-targets": {
+    path: `/batches/${BATCH_ID}/upload-targets`,
+    body: { files: ["never-sent.pdf"] },
+  },
+  "GET /batches": { path: "/batches" },
+  "GET /batches/{id}": { path: `/batches/${BATCH_ID}` },
+  "POST /batches/{id}/close": { path: `/batches/${BATCH_ID}/close` },
+  "GET /batches/{id}/report": { path: `/batches/${BATCH_ID}/report` },
 };
 
 const all = (answer: Answer): Record<Caller, Answer> =>
@@ -70,6 +82,14 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /uploads": only({ vendor: 200, "other-vendor": 200 }),
   "GET /audit": only({ admin: 200 }),
   "GET /patients/{mrn}/disclosures": only({ admin: 200, "records-staff": 200 }),
+  // Any vendor creates and lists its own batches; another vendor's batch answers as if it did not exist.
+  "POST /batches": only({ vendor: 201, "other-vendor": 201 }),
+  "POST /batches/{id}/upload-targets": only({ vendor: 200, "other-vendor": 404 }),
+  "GET /batches": only({ vendor: 200, "other-vendor": 200 }),
+  // The hospital (admin) reads any vendor's batch and report to sign a delivery off.
+  "GET /batches/{id}": only({ vendor: 200, "other-vendor": 404, admin: 200 }),
+  "POST /batches/{id}/close": only({ vendor: 200, "other-vendor": 404 }),
+  "GET /batches/{id}/report": only({ vendor: 200, "other-vendor": 404, admin: 200 }),
 };
 
 describe("route × role", () => {

@@ -1,3 +1,4 @@
+import { fakeSigner, listingOf } from "../../support/in-memory-batches";
 import { Readable } from "node:stream";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TextractClient } from "@aws-sdk/client-textract";
@@ -53,6 +54,8 @@ export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryA
     pageImages: new FakePageImages(),
     jobs: new InMemoryJobStore(),
     jobQueue: new InMemoryJobQueue(),
+    signer: fakeSigner,
+    listing: listingOf(() => []),
   };
 }
 

@@ -1,3 +1,4 @@
+import { listingOf } from "../../support/in-memory-batches";
 import {
   GetDocumentTextDetectionCommand,
   StartDocumentTextDetectionCommand,
@@ -33,7 +34,11 @@ const invocation = { ...context, getRemainingTimeInMillis: () => 10 * 60_000 } a
 
 const handler = () =>
   createSweeperHandler(
-    () => ({ ...createOcrPipelineDeps(config, silentLogger()), now: () => NOW }),
+    () => ({
+      ...createOcrPipelineDeps(config, silentLogger()),
+      now: () => NOW,
+      listing: listingOf(() => []),
+    }),
     () => sweepSettings(config),
   );
 
@@ -69,17 +74,21 @@ describe("sweeper handler", () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     const report = await handler()({}, invocation);
     const queries = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(queries.map((q) => q.ExpressionAttributeValues?.[":status"])).toEqual([
+    expect(
+      queries.map((q) => q.ExpressionAttributeValues?.[":status"] ?? q.ExpressionAttributeValues?.[":pk"]),
+    ).toEqual([
       "STATUS#RECEIVED",
       "STATUS#OCR_PENDING",
       "STATUS#EXTRACTED",
+      // Then the open batches past their deadline.
+      "BATCHES#OPEN",
     ]);
     expect(queries[0]).toMatchObject({
       IndexName: "byStatus",
       ExpressionAttributeValues: { ":before": "2026-11-25T11:30:00.000Z" },
       Limit: 100,
     });
-    expect(report).toMatchObject({ examined: 0, complete: true });
+    expect(report).toMatchObject({ examined: 0, complete: true, batchesClosed: 0 });
   });
 
   it("re-polls the Textract job of a stuck OCR_PENDING record and counts the attempt", async () => {

@@ -190,7 +190,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   });
 
   it("encrypts every queue with the key of the data it carries and gives each a TLS-only policy", () => {
-    const { pipeline, keys, reprocessJobs } = synth.stack;
+    const { pipeline, keys, reprocessJobs, recordEvents } = synth.stack;
     const queueKeys: Record<string, string> = {
       [logicalId(pipeline.ingestQueue)]: logicalId(keys.scans),
       [logicalId(pipeline.ingestDeadLetterQueue)]: logicalId(keys.scans),
@@ -200,9 +200,11 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
       // Reprocess chunks carry record ids.
       [logicalId(reprocessJobs.queue)]: logicalId(keys.records),
       [logicalId(reprocessJobs.deadLetterQueue)]: logicalId(keys.records),
+      // Pointers to stream records record-events could not process.
+      [logicalId(recordEvents.failureQueue)]: logicalId(keys.records),
     };
     const queues = ofType(resources, "AWS::SQS::Queue");
-    expect(queues).toHaveLength(7);
+    expect(queues).toHaveLength(8);
     const tlsOnly = new Set(
       ofType(resources, "AWS::SQS::QueuePolicy")
         .filter(([, p]) => deniesInsecureTransport(p.PolicyDocument))
@@ -234,7 +236,7 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
   // ── Functions ───────────────────────────────────────────────────────────────────────────────────
   it("runs every function on nodejs22.x / arm64 with active tracing and its own log group", () => {
     const functions = appFunctions(resources);
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     // The only custom-resource Lambdas: the web app's deployment and the web ACL ARN lookup.
     expect(deployTimeFunctions(resources)).toHaveLength(2);
     for (const [id, props] of functions) {

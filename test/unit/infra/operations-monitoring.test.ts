@@ -81,7 +81,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
       )?.OnFailure?.Destination?.["Fn::GetAtt"]?.[0];
       if (destination) deadLetterQueues.add(destination);
     }
-    expect(deadLetterQueues.size).toBe(4);
+    expect(deadLetterQueues.size).toBe(5);
     for (const queue of deadLetterQueues) {
       const matching = alarmsReading("AWS/SQS", "ApproximateNumberOfMessagesVisible", {
         Name: "QueueName",
@@ -100,7 +100,7 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
 
   it("alarms on the errors of every function, including the failures its handler logs", () => {
     const functions = appFunctions(resources);
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     const filters = ofType(resources, "AWS::Logs::MetricFilter");
     for (const [fnId, fn] of functions) {
       const logGroup = (fn.LoggingConfig as { LogGroup: unknown }).LogGroup;

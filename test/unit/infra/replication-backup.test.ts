@@ -56,7 +56,7 @@ describe("cross-region replication and backup (prod)", () => {
     expect(
       Object.values(replica).filter((r) => r.Type.startsWith("Custom::") || r.Type.includes("Lambda")),
     ).toEqual([]);
-    expect(appFunctions(main)).toHaveLength(6);
+    expect(appFunctions(main)).toHaveLength(7);
     expect(deployTimeFunctions(main)).toHaveLength(2);
   });
 

@@ -306,6 +306,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.recordsApi.apiFunction,
         synth.stack.sweeper.sweeperFunction,
         synth.stack.reprocessJobs.workerFunction,
+        synth.stack.recordEvents.function,
       ];
       expect(appFunctions(resources)).toHaveLength(functions.length);
       const groups = new Set<string>();
@@ -334,7 +335,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
           .map((e) => e.service ?? "?")
           .sort();
       expect(services("Gateway")).toEqual(["dynamodb", "s3"]);
-      expect(services("Interface")).toEqual(["kms", "logs", "sqs", "sts", "textract", "xray"]);
+      expect(services("Interface")).toEqual(["events", "kms", "logs", "sqs", "sts", "textract", "xray"]);
       const endpointSg = logicalId(synth.stack.network.endpointSecurityGroup);
       for (const e of endpoints.filter((e) => e.type === "Interface")) {
         expect(e.props.PrivateDnsEnabled, e.service).toBe(true);
@@ -360,6 +361,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         synth.stack.recordsApi.apiFunction.securityGroup,
         synth.stack.sweeper.sweeperFunction.securityGroup,
         synth.stack.reprocessJobs.workerFunction.securityGroup,
+        synth.stack.recordEvents.function.securityGroup,
         synth.stack.search.adminClientSecurityGroup,
       ].map((g) => logicalId(g));
       expect(sources.sort()).toEqual(expected.sort());

@@ -32,7 +32,7 @@ describe("StuckRecordSweeper (dev)", () => {
     });
   });
 
-  it("may query only the by-status index and read/write single records, never scan", () => {
+  it("may query the by-status index, read/write single records and close due batches, never scan", () => {
     const { stack, statements } = sweeper();
     const tableId = cfn.logicalId(stack.records.table);
     const dynamo = statements.filter((s) => cfn.actionsOf(s).some((a) => a.startsWith("dynamodb:")));
@@ -40,6 +40,11 @@ describe("StuckRecordSweeper (dev)", () => {
     expect(grants).toEqual([
       { actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: `<${tableId}.Arn>` },
       { actions: ["dynamodb:Query"], resources: `<${tableId}.Arn>/index/byStatus` },
+      // Batches past their deadline: their own partitions' queries and the close transaction.
+      {
+        actions: ["dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        resources: `<${tableId}.Arn>`,
+      },
     ]);
   });
 

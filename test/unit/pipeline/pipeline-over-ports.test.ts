@@ -16,6 +16,7 @@ import {
   InMemorySearchIndex,
   RecordingLogger,
 } from "../../support/in-memory-ports";
+import { InMemoryBatchStore } from "../../support/in-memory-batches";
 import { TINY_PNG } from "../handlers/fakes";
 
 const intakeForm = JSON.parse(
@@ -31,6 +32,7 @@ function pipeline(ocrResult: (key: string) => TextractBlock[] | "FAILED" = () =>
   let clock = 0;
   const deps: PipelineDeps = {
     records,
+    batches: new InMemoryBatchStore(),
     objects,
     ocr,
     search,

@@ -247,6 +247,110 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/batches": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The calling vendor's batches, newest first, with counts by file state
+     * @description Requires one of the permissions: batches:own.
+     */
+    get: operations["getBatches"];
+    put?: never;
+    /**
+     * Create a batch from a manifest (names, sizes, SHA-256): 201 with upload targets for the first 100 files; the same name and manifest again returns the batch (200)
+     * @description Requires one of the permissions: batches:own.
+     */
+    post: operations["postBatches"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/batches/{id}/upload-targets": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload targets (presigned PUTs, 15 minutes) for up to 100 manifest entries of an open batch
+     * @description Requires one of the permissions: batches:own.
+     */
+    post: operations["postBatchesIdUploadTargets"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/batches/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A batch: counts by state and, page by page, each file's state, reason code, record ids and times
+     * @description Requires one of the permissions: batches:own, batches:read.
+     */
+    get: operations["getBatchesId"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/batches/{id}/close": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Close a batch: entries never uploaded become MISSING; the batch completes when every file is final
+     * @description Requires one of the permissions: batches:own.
+     */
+    post: operations["postBatchesIdClose"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/batches/{id}/report": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The reconciliation report: every manifest entry and unexpected file with its outcome (JSON or CSV)
+     * @description Requires one of the permissions: batches:own, batches:read.
+     */
+    get: operations["getBatchesIdReport"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/audit": {
     parameters: {
       query?: never;
@@ -448,6 +552,7 @@ export interface components {
       | "IMAGE_TOO_LARGE"
       | "PAGE_TOO_LARGE"
       | "DUPLICATE_CONTENT"
+      | "CHECKSUM_MISMATCH"
       | "OCR_FAILED"
       | "OCR_START_FAILED"
       | "NO_TEXT_FOUND"
@@ -608,6 +713,113 @@ export interface components {
     VendorUploads: {
       uploads: components["schemas"]["VendorRecord"][];
       nextCursor?: string;
+    };
+    CreatedBatch: {
+      batch: components["schemas"]["BatchSummary"];
+      uploadTargets: components["schemas"]["UploadTarget"][];
+      moreTargets: string;
+    };
+    BatchSummary: {
+      id: string;
+      vendor: string;
+      name: string;
+      reference?: string;
+      /** @enum {string} */
+      status: "OPEN" | "CLOSED" | "COMPLETED";
+      expectedFiles: number;
+      unexpectedFiles: number;
+      expectedBytes: number;
+      counts: {
+        [key: string]: number;
+      };
+      /** @description ISO 8601 timestamp */
+      createdAt: string;
+      /** @description ISO 8601 timestamp */
+      closesAt: string;
+      /** @description ISO 8601 timestamp */
+      closedAt?: string;
+      /** @description ISO 8601 timestamp */
+      completedAt?: string;
+    };
+    UploadTarget: {
+      name: string;
+      /** @constant */
+      method: "PUT";
+      url: string;
+      headers: {
+        [key: string]: string;
+      };
+      /** @description ISO 8601 timestamp */
+      expiresAt: string;
+    };
+    Batches: {
+      batches: components["schemas"]["BatchSummary"][];
+      nextCursor?: string;
+    };
+    UploadTargets: {
+      targets: components["schemas"]["UploadTarget"][];
+      unknownFiles: number[];
+    };
+    Batch: {
+      batch: components["schemas"]["BatchSummary"];
+      files: components["schemas"]["BatchFile"][];
+      nextCursor?: string;
+    };
+    BatchFile: {
+      name: string;
+      expected: boolean;
+      /** @enum {string} */
+      state:
+        | "AWAITING_UPLOAD"
+        | "PROCESSING"
+        | "INDEXED"
+        | "NEEDS_REVIEW"
+        | "REJECTED"
+        | "DUPLICATE"
+        | "FAILED"
+        | "MISSING";
+      reasonCode?: components["schemas"]["BatchFileReasonCode"];
+      /** @description UNEXPECTED: not in the manifest, processed anyway */
+      flags: "UNEXPECTED"[];
+      recordIds: string[];
+      size?: number;
+      sha256?: string;
+      pages?: number;
+      reference?: string;
+      /** @description ISO 8601 timestamp */
+      receivedAt?: string;
+      /** @description ISO 8601 timestamp */
+      finishedAt?: string;
+    };
+    /**
+     * @description The record's reason code, or MISSING (listed in the manifest, never uploaded)
+     * @enum {string}
+     */
+    BatchFileReasonCode:
+      | "EMPTY_FILE"
+      | "UNSUPPORTED_TYPE"
+      | "UNREADABLE"
+      | "ENCRYPTED_PDF"
+      | "TOO_LARGE"
+      | "TOO_MANY_PAGES"
+      | "IMAGE_TOO_LARGE"
+      | "PAGE_TOO_LARGE"
+      | "DUPLICATE_CONTENT"
+      | "CHECKSUM_MISMATCH"
+      | "OCR_FAILED"
+      | "OCR_START_FAILED"
+      | "NO_TEXT_FOUND"
+      | "MISSING_IDENTITY"
+      | "LOW_CONFIDENCE_IDENTITY"
+      | "PROCESSING_ERROR"
+      | "OCR_TIMEOUT"
+      | "STUCK_TIMEOUT"
+      | "UNEXPECTED"
+      | "MISSING";
+    BatchReport: {
+      batch: components["schemas"]["BatchSummary"];
+      files: components["schemas"]["BatchFile"][];
+      complete: boolean;
     };
     AccessReport: {
       events: {
@@ -1726,6 +1938,597 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["VendorUploads"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getBatches: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Batches"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  postBatches: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          name?: string;
+          reference?: string;
+          /** @default 72 */
+          closesInHours?: number;
+          files: {
+            name: string;
+            size: number;
+            sha256: string;
+            pages?: number;
+            reference?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CreatedBatch"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  postBatchesIdUploadTargets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          files: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UploadTargets"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getBatchesId: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Batch"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  postBatchesIdClose: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Batch"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getBatchesIdReport: {
+    parameters: {
+      query?: {
+        format?: "json" | "csv";
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BatchReport"];
+          "text/csv": string;
         };
       };
       /** @description A parameter, header or body field breaks a rule (the message says which and why) */

@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     // Use cases depend on ports (shared/pipeline/ports.ts), never on adapters or SDK clients.
-    files: ["shared/pipeline/**/*.ts", "shared/api/**/*.ts"],
+    files: ["shared/pipeline/**/*.ts", "shared/api/**/*.ts", "shared/batches/**/*.ts", "shared/jobs/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

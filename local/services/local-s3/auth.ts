@@ -3,13 +3,15 @@ import type { IncomingMessage } from "node:http";
 import { getSigningKey, SignatureV4 } from "@smithy/signature-v4";
 import type { Checksum, HttpRequest, QueryParameterBag, SourceData } from "@smithy/types";
 import type { ChunkVerifier } from "./aws-chunked";
-import { LOCAL_S3_CREDENTIALS } from "./credentials";
+import { identityOf, type LocalS3Identity } from "./credentials";
 import { S3Errors } from "./errors";
 
 /** What a verified request may still need: its payload hash mode and, for chunk-signed bodies, a verifier. */
 export interface Authenticated {
   payloadHash: string;
   chunkVerifier?: ChunkVerifier;
+  /** Who signed: a vendor's keys are confined to uploads under its prefix. */
+  identity: LocalS3Identity;
 }
 
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
@@ -39,9 +41,9 @@ const toBytes = (data: SourceData): string | Uint8Array =>
       ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
       : new Uint8Array(data);
 
-const signerFor = (region: string) =>
+const signerFor = (region: string, identity: LocalS3Identity) =>
   new SignatureV4({
-    credentials: LOCAL_S3_CREDENTIALS,
+    credentials: identity,
     region,
     service: "s3",
     sha256: NodeSha256,
@@ -137,7 +139,8 @@ async function verifyHeader(
   const signature = fields.get("Signature");
   if (!credential || !headerList || !signature) throw malformed();
   const scope = parseCredential(credential, malformed);
-  if (scope.accessKeyId !== LOCAL_S3_CREDENTIALS.accessKeyId) throw S3Errors.invalidAccessKeyId();
+  const identity = identityOf(scope.accessKeyId);
+  if (!identity) throw S3Errors.invalidAccessKeyId();
   const amzDate = req.headers["x-amz-date"];
   const signingDate = parseAmzDate(typeof amzDate === "string" ? amzDate : undefined, S3Errors.accessDenied);
   if (Math.abs(Date.now() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) throw S3Errors.requestTimeTooSkewed();
@@ -149,7 +152,7 @@ async function verifyHeader(
   const names = headerList.split(";");
   if (!names.includes("host")) throw S3Errors.signatureDoesNotMatch();
   const request = requestToVerify(req, rawPath, query, names);
-  const signed = await signerFor(scope.region).sign(request, {
+  const signed = await signerFor(scope.region, identity).sign(request, {
     signingDate,
     signableHeaders: new Set(names),
   });
@@ -160,7 +163,10 @@ async function verifyHeader(
   const chunkSigned = payloadHash.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
   return {
     payloadHash,
-    chunkVerifier: chunkSigned ? await chunkVerifier(scope, amzDate as string, signature) : undefined,
+    chunkVerifier: chunkSigned
+      ? await chunkVerifier(scope, identity, amzDate as string, signature)
+      : undefined,
+    identity,
   };
 }
 
@@ -177,7 +183,8 @@ async function verifyPresigned(
   };
   if (one("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256") throw malformed();
   const scope = parseCredential(one("X-Amz-Credential"), malformed);
-  if (scope.accessKeyId !== LOCAL_S3_CREDENTIALS.accessKeyId) throw S3Errors.invalidAccessKeyId();
+  const identity = identityOf(scope.accessKeyId);
+  if (!identity) throw S3Errors.invalidAccessKeyId();
   const signingDate = parseAmzDate(one("X-Amz-Date"), malformed);
   const expiresIn = Number(one("X-Amz-Expires"));
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) throw malformed();
@@ -189,7 +196,7 @@ async function verifyPresigned(
 
   // Presigned requests sign UNSIGNED-PAYLOAD unless the client signed x-amz-content-sha256 itself.
   const request: HttpRequest = { ...requestToVerify(req, rawPath, query, names), body: {} };
-  const presigned = await signerFor(scope.region).presign(request, {
+  const presigned = await signerFor(scope.region, identity).presign(request, {
     signingDate,
     expiresIn,
     signableHeaders: new Set(names),
@@ -198,12 +205,17 @@ async function verifyPresigned(
   const expected = presigned.query?.["X-Amz-Signature"];
   if (presigned.query?.["X-Amz-SignedHeaders"] !== names.join(";")) throw S3Errors.signatureDoesNotMatch();
   if (typeof expected !== "string" || !equalHex(expected, signature)) throw S3Errors.signatureDoesNotMatch();
-  return { payloadHash: request.headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD" };
+  return { payloadHash: request.headers["x-amz-content-sha256"] ?? "UNSIGNED-PAYLOAD", identity };
 }
 
 /** Each chunk of a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body signs its data and the previous signature. */
-async function chunkVerifier(scope: Scope, longDate: string, seedSignature: string): Promise<ChunkVerifier> {
-  const key = await getSigningKey(NodeSha256, LOCAL_S3_CREDENTIALS, scope.date, scope.region, "s3");
+async function chunkVerifier(
+  scope: Scope,
+  identity: LocalS3Identity,
+  longDate: string,
+  seedSignature: string,
+): Promise<ChunkVerifier> {
+  const key = await getSigningKey(NodeSha256, identity, scope.date, scope.region, "s3");
   const scopeText = `${scope.date}/${scope.region}/s3/aws4_request`;
   let previous = seedSignature;
   const check = (algorithm: string, hashHex: string, signature: string) => {

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { QueryParameterBag } from "@smithy/types";
-import { authenticate } from "./auth";
+import { authenticate, type Authenticated } from "./auth";
 import * as buckets from "./buckets";
 import { LOCAL_S3_REGION } from "./credentials";
 import { S3Errors } from "./errors";
@@ -194,6 +194,7 @@ export class LocalS3Server extends EventEmitter<{ event: [ObjectCreatedEvent] }>
     try {
       const target = parseTarget(req.url ?? "/");
       const auth = await authenticate(req, target.rawPath, target.signingQuery);
+      confine(auth, req, target);
       const request: S3Request = {
         req,
         res,
@@ -222,4 +223,27 @@ export class LocalS3Server extends EventEmitter<{ event: [ObjectCreatedEvent] }>
       }
     }
   }
+}
+
+/**
+ * A vendor's keys may upload under the vendor's prefix and nothing else (the IAM policy a vendor gets in AWS):
+ * PutObject and the multipart upload calls on keys under `<vendor>/`. Reads, listings and deletes are refused.
+ */
+function confine(
+  auth: Authenticated,
+  req: IncomingMessage,
+  target: { key?: string; query: URLSearchParams },
+): void {
+  const prefix = auth.identity.uploadPrefix;
+  if (prefix === undefined) return;
+  const key = target.key;
+  const method = req.method ?? "GET";
+  // A copy reads its source: a vendor could copy another vendor's scan into its own prefix.
+  if (req.headers["x-amz-copy-source"] !== undefined) throw S3Errors.accessDenied();
+  const upload =
+    (method === "PUT" && !target.query.has("acl") && !target.query.has("tagging")) ||
+    (method === "POST" && (target.query.has("uploads") || target.query.has("uploadId"))) ||
+    (method === "DELETE" && target.query.has("uploadId"));
+  if (!upload || !key || !key.startsWith(prefix) || key.length === prefix.length)
+    throw S3Errors.accessDenied();
 }

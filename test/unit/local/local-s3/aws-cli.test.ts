@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION } from "../../../../local/services/s3-local";
+import { vendorS3Credentials } from "../../../../local/services/local-s3/credentials";
 import { startTestS3, type TestS3 } from "./harness";
 
 /** Debian's awscli (`.ci/run` installs it); an older `aws` may come first on PATH. */
@@ -20,12 +21,19 @@ afterAll(() => t.stop());
 
 /** The aws CLI the way the README tells a vendor to run it: the documented keys in the environment. */
 async function aws(...args: string[]): Promise<string> {
+  return awsAs(LOCAL_S3_CREDENTIALS, ...args);
+}
+
+async function awsAs(
+  keys: { accessKeyId: string; secretAccessKey: string },
+  ...args: string[]
+): Promise<string> {
   const { stdout } = await promisify(execFile)(AWS, ["--endpoint-url", t.local.endpoint, ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: t.parent,
-      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
       AWS_DEFAULT_REGION: LOCAL_S3_REGION,
     },
   });
@@ -53,5 +61,49 @@ describe("aws CLI against the local S3", () => {
     const back = join(t.parent, "back.pdf");
     await aws("s3", "cp", "--no-progress", `s3://${BUCKET}/vendor a/batch 1/scan.pdf`, back);
     expect(readFileSync(back).equals(bytes)).toBe(true);
+  }, 120_000);
+
+  it("confines a vendor's keys to uploads under the vendor's own prefix, as its IAM policy does in AWS", async () => {
+    const acme = vendorS3Credentials("acme");
+    const file = join(t.parent, "chart.pdf");
+    writeFileSync(file, randomBytes(2048));
+    await awsAs(acme, "s3", "cp", "--no-progress", file, `s3://${BUCKET}/acme/box-1/chart.pdf`);
+    const head = await t.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "acme/box-1/chart.pdf" }));
+    expect(head.ContentLength).toBe(2048);
+
+    const refused = (args: string[]) =>
+      awsAs(acme, ...args).then(
+        () => "allowed",
+        (err: { stderr?: string }) => err.stderr ?? "",
+      );
+    // Another vendor's prefix, the bucket root, reading back, listing, copying out of another prefix.
+    expect(
+      await refused(["s3", "cp", "--no-progress", file, `s3://${BUCKET}/zenith/box-1/chart.pdf`]),
+    ).toContain("AccessDenied");
+    expect(await refused(["s3", "cp", "--no-progress", file, `s3://${BUCKET}/chart.pdf`])).toContain(
+      "AccessDenied",
+    );
+    expect(
+      await refused([
+        "s3",
+        "cp",
+        "--no-progress",
+        `s3://${BUCKET}/acme/box-1/chart.pdf`,
+        join(t.parent, "x"),
+      ]),
+    ).toMatch(/403|AccessDenied|Forbidden/);
+    expect(await refused(["s3", "ls", `s3://${BUCKET}/acme/`])).toContain("AccessDenied");
+    expect(
+      await refused([
+        "s3api",
+        "copy-object",
+        "--bucket",
+        BUCKET,
+        "--key",
+        "acme/copy.pdf",
+        "--copy-source",
+        `${BUCKET}/vendor a/batch 1/scan.pdf`,
+      ]),
+    ).toContain("AccessDenied");
   }, 120_000);
 });

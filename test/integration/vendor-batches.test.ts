@@ -151,6 +151,20 @@ describe("vendor batches on the local stack", () => {
     expect(events[0]).toMatchObject({ type: "batch.completed", id: `batch.completed:${batch.id}` });
     expect(JSON.stringify(events[0])).not.toMatch(/\.png/);
 
+    // Page by page (DynamoDB cursors), every file once.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await stack.request<{ files: { name: string }[]; nextCursor?: string }>(
+        `/batches/${batch.id}?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+        { as },
+      );
+      expect(page.status).toBe(200);
+      paged.push(...page.body.files.map((f) => f.name));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(["a.png", "b.png", "c.png", "not-in-manifest.png"]);
+
     // Another vendor cannot see it; the hospital's admin can.
     expect((await stack.request(`/batches/${batch.id}`, { as: vendor("it-other-vendor") })).status).toBe(404);
     const admin = { user: "it-admin", groups: ["admin" as const] };

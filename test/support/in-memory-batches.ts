@@ -1,5 +1,16 @@
 import { emptyCounts, type Batch, type BatchFile } from "../../shared/batches/batch";
 import type { BatchStore, Page, UploadListing, UploadSigner } from "../../shared/batches/batch-store";
+import { InvalidCursorError } from "../../shared/search/search-cursor";
+
+/** Cursors name the listing they page (as the DynamoDB adapter's carry their partition key). */
+const encode = (listing: string, offset: number) =>
+  Buffer.from(`${listing}\n${offset}`).toString("base64url");
+function decode(listing: string, cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const [owner, offset] = Buffer.from(cursor, "base64url").toString().split("\n");
+  if (owner !== listing || !/^\d+$/.test(offset ?? "")) throw new InvalidCursorError();
+  return Number(offset);
+}
 
 /** Batches in memory, with the DynamoDB adapter's semantics: conditional file writes and counts moved with them. */
 export class InMemoryBatchStore implements BatchStore {
@@ -29,18 +40,20 @@ export class InMemoryBatchStore implements BatchStore {
     const all = [...this.files.values()]
       .filter((f) => f.batchId === batchId)
       .sort((a, b) => (a.name < b.name ? -1 : 1));
-    const start = opts.cursor ? Number(opts.cursor) : 0;
+    const start = decode(batchId, opts.cursor);
     const items = all.slice(start, start + opts.limit).map((f) => structuredClone(f));
-    return { items, ...(start + opts.limit < all.length ? { nextCursor: String(start + opts.limit) } : {}) };
+    const more = start + opts.limit < all.length;
+    return { items, ...(more ? { nextCursor: encode(batchId, start + opts.limit) } : {}) };
   }
 
   async listByVendor(vendor: string, opts: { limit: number; cursor?: string }): Promise<Page<Batch>> {
     const all = [...this.batches.values()]
       .filter((b) => b.vendor === vendor)
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    const start = opts.cursor ? Number(opts.cursor) : 0;
+    const start = decode(vendor, opts.cursor);
     const items = all.slice(start, start + opts.limit).map((b) => structuredClone(b));
-    return { items, ...(start + opts.limit < all.length ? { nextCursor: String(start + opts.limit) } : {}) };
+    const more = start + opts.limit < all.length;
+    return { items, ...(more ? { nextCursor: encode(vendor, start + opts.limit) } : {}) };
   }
 
   async replaceFile(next: BatchFile, previous: BatchFile | undefined) {

@@ -3,7 +3,8 @@
  * what records staff, an admin and a vendor do with it, sessions that end, and axe-core on every page.
  * The run also writes the screenshots the README shows (docs/screenshots).
  */
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -12,6 +13,8 @@ import { issueLocalToken } from "../../local/auth/local-tokens";
 import { makeSampleChartPdf, SAMPLE_CHART_BODY } from "../support/sample-chart";
 import { launchBrowser, seriousAxeViolations } from "../support/browser";
 import { stackClient } from "./stack-client";
+import type { CreatedBatch } from "../../local/cli/batch-upload/batch-client";
+import { pngVariant } from "../support/png-variants";
 
 const SCREENSHOTS = resolve(import.meta.dirname, "../../docs/screenshots");
 
@@ -254,7 +257,7 @@ describe("the web app, in a real browser", () => {
     await signIn(page, /Scanning vendor/);
     await page.getByRole("heading", { name: "Uploads" }).waitFor();
     const nav = page.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Uploads"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Batches", "Uploads"]);
 
     // Its uploads, newest first: the chart (filed) and the one waiting for review, by batch.
     await page.getByLabel("Batch").fill("web-e2e");
@@ -282,6 +285,52 @@ describe("the web app, in a real browser", () => {
     // Another vendor's upload is simply not found.
     await page.goto(`${app}#/uploads?id=doc_${"0".repeat(32)}`);
     await page.getByRole("alert").filter({ hasText: "Not found" }).waitFor();
+  });
+
+  it("shows a vendor its batches: outcomes per file, a missing one, and the report as CSV", async () => {
+    const as = { user: "samples-uploader", groups: ["vendor" as const], vendor: "samples" };
+    const sent = pngVariant("web-batch-sent");
+    const name = `web-batch-${Date.now()}`;
+    const created = await stack.request<CreatedBatch>("/batches", {
+      as,
+      method: "POST",
+      body: {
+        name,
+        files: [
+          { name: "sent.png", size: sent.length, sha256: createHash("sha256").update(sent).digest("hex") },
+          { name: "never-sent.png", size: 10, sha256: "ab".repeat(32) },
+        ],
+      },
+    });
+    const target = created.body.uploadTargets.find((t) => t.name === "sent.png")!;
+    expect((await fetch(target.url, { method: "PUT", headers: target.headers, body: sent })).status).toBe(
+      200,
+    );
+
+    const page = await newPage();
+    await signIn(page, /Scanning vendor/);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Batches" }).click();
+    await page.getByRole("link", { name }).click();
+    await page.getByRole("heading", { name: `${name} — OPEN` }).waitFor();
+    await page
+      .getByRole("row")
+      .filter({ hasText: "sent.png" })
+      .filter({ hasText: "Needs review" })
+      .first()
+      .waitFor({ timeout: 60_000 });
+    // The vendor closes the delivery: what never came is missing, and the batch completes.
+    await page.getByRole("button", { name: /Close the batch/ }).click();
+    await page.getByRole("heading", { name: `${name} — COMPLETED` }).waitFor({ timeout: 60_000 });
+    const missing = page.getByRole("row").filter({ hasText: "never-sent.png" });
+    expect(await missing.locator(".status").textContent()).toBe("Missing");
+    await expectAccessible(page, "batch");
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export CSV" }).click();
+    const csv = readFileSync((await (await download).path())!, "utf8");
+    expect(csv).toContain("never-sent.png,true,MISSING,MISSING");
+    await page.getByRole("link", { name: "All batches" }).click();
+    await page.getByRole("row").filter({ hasText: name }).waitFor();
+    await expectAccessible(page, "batches");
   });
 
   it("leads back to sign-in when the token has expired", async () => {

@@ -19,6 +19,7 @@ import { SearchPage } from "./pages/search-page";
 import { SignInPage } from "./pages/sign-in-page";
 import { TimelinePage } from "./pages/timeline-page";
 import { UploadsPage } from "./pages/uploads-page";
+import { BatchesPage } from "./pages/batches-page";
 
 function queryClient(): QueryClient {
   return new QueryClient({
@@ -116,6 +117,7 @@ const router = createHashRouter([
         ),
       },
       { path: "uploads", element: <UploadsPage /> },
+      { path: "batches", element: <BatchesPage /> },
       { path: "*", element: <p className="state">This page does not exist.</p> },
     ],
   },

@@ -34,9 +34,14 @@ export function Layout() {
               </li>
             )}
             {isVendor(identity) && (
-              <li>
-                <NavLink to="/uploads">Uploads</NavLink>
-              </li>
+              <>
+                <li>
+                  <NavLink to="/batches">Batches</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/uploads">Uploads</NavLink>
+                </li>
+              </>
             )}
           </ul>
         </nav>

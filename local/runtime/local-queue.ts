@@ -17,6 +17,13 @@ export interface LocalQueueOptions {
   onDeadLetter?: (message: DeadLetter) => void;
   /** Called with each batch before it is delivered. */
   onReceive?: (bodies: string[]) => void;
+  /**
+   * Fault injection: the share of messages sent twice, the copy up to `duplicateDelayMs` later (so behind
+   * messages sent after it), as SQS's at-least-once delivery may. Default 0.
+   */
+  duplicateRate?: number;
+  duplicateDelayMs?: number;
+  random?: () => number;
 }
 
 /**
@@ -44,11 +51,29 @@ export class LocalQueue {
     this.pump();
   }
 
+  /** Messages sent a second time so far (fault injection). */
+  duplicated = 0;
+
   send(body: string): string {
     const message = { id: randomUUID(), body, receiveCount: 0, sentAt: Date.now(), seq: nextSeq++ };
     this.store.put(message);
     this.ready.push(message);
     this.pump();
+    const random = this.options.random ?? Math.random;
+    if (random() < (this.options.duplicateRate ?? 0)) {
+      this.duplicated += 1;
+      const copy = { ...message, id: randomUUID(), seq: nextSeq++ };
+      this.store.put(copy);
+      const timer = setTimeout(
+        () => {
+          this.delayed.delete(timer);
+          this.ready.push(copy);
+          this.pump();
+        },
+        random() * (this.options.duplicateDelayMs ?? 2000),
+      );
+      this.delayed.add(timer);
+    }
     return message.id;
   }
 

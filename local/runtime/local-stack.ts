@@ -23,7 +23,7 @@ import type { ChartRecord } from "../../shared/domain/chart-record";
 import { documentIdFor } from "../../shared/domain/document-id";
 import { isTerminal, type DocumentStatus } from "../../shared/domain/status";
 import { parseUploadEvent, type UploadedObject } from "../../shared/events/upload-event";
-import type { OcrCompletionNotification } from "../../shared/ocr/ocr-engine";
+import type { OcrCompletionNotification, OcrEngine } from "../../shared/ocr/ocr-engine";
 import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
 import { toSearchDocument } from "../../shared/search/to-search-document";
@@ -79,8 +79,23 @@ export interface LocalStackOptions {
   retry?: Partial<RetryPolicy>;
   /** Told, with ids only, when an upload is picked up and when a record reaches a final state. */
   onActivity?: (event: ActivityEvent) => void;
+  /** Faults to inject (chaos tests, `npm run bench:faults`): see FaultInjection. */
+  faults?: FaultInjection;
   /** Serve the built web app (web/dist) at `/` with local sign-in. Unset: the HTTP port serves the API only. */
   webApp?: Pick<WebAppOptions, "distDir" | "tokenTtlSeconds" | "idleTimeoutMinutes">;
+}
+
+/**
+ * What a fault-injection run changes in the stack, nothing of which is on by default: the handlers reach
+ * DynamoDB and S3 through `endpoint` (a proxy answering some requests with throttling and 5xx), the OCR engine
+ * is wrapped (throttled and failing Textract), and queue messages and stream batches are delivered twice.
+ */
+export interface FaultInjection {
+  endpoint?(service: "dynamodb" | "s3", endpoint: string): string;
+  ocr?(engine: OcrEngine): OcrEngine;
+  /** Share of queue messages and of stream batches delivered a second time, later. */
+  duplicateDeliveries?: number;
+  random?: () => number;
 }
 
 /** One line of progress for a terminal: ids, statuses and reason codes only (never keys or file names). */
@@ -122,9 +137,10 @@ export class LocalStack {
   tableCreated = false;
   /** What the last start's reconciliation re-queued: uploads that had no record yet. */
   requeuedUploads = 0;
-  private poller?: StreamPoller;
+  /** Stream consumers, as Lambda event source mappings (public for fault-injection tallies). */
+  poller?: StreamPoller;
   /** The second consumer of the stream (record-events in AWS): batch files and batch.completed. */
-  private eventsPoller?: StreamPoller;
+  eventsPoller?: StreamPoller;
   /** Domain events (EventBridge in AWS): `events.ndjson` in the data dir. */
   readonly events: LocalEventLog;
   private sweepTimer?: NodeJS.Timeout;
@@ -149,7 +165,7 @@ export class LocalStack {
     this.config = config;
     this.records = new RecordRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     this.s3 = createS3Client(config);
-    this.deps = createPipelineDeps(config, logger, { ocr, search });
+    this.deps = createPipelineDeps(config, logger, { ocr: options.faults?.ocr?.(ocr) ?? ocr, search });
     this.events = new LocalEventLog(dataDir);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
 
@@ -162,6 +178,10 @@ export class LocalStack {
         receiveCount: m.receiveCount,
       });
     const queueDir = (name: string) => join(dataDir, "queues", name);
+    const duplicates = {
+      duplicateRate: options.faults?.duplicateDeliveries ?? 0,
+      ...(options.faults?.random ? { random: options.faults.random } : {}),
+    };
     this.ingestQueue = new LocalQueue(
       "chartbridge-ingest",
       (event: SQSEvent) => ingest(event, lambdaContext("chartbridge-ingest")),
@@ -170,6 +190,7 @@ export class LocalStack {
         retry: options.retry,
         store: new FileMessageStore(queueDir("ingest")),
         onDeadLetter: onDeadLetter("ingest"),
+        ...duplicates,
         onReceive: (bodies) => this.reportPickedUp(bodies),
       },
     );
@@ -200,6 +221,7 @@ export class LocalStack {
         retry: options.retry,
         store: new FileMessageStore(queueDir("ocr-complete")),
         onDeadLetter: onDeadLetter("ocr-complete"),
+        ...duplicates,
       },
     );
   }
@@ -239,8 +261,8 @@ export class LocalStack {
       const config = loadConfig({
         ...process.env,
         AWS_REGION: "us-east-1",
-        DYNAMODB_ENDPOINT: dynamo.endpoint,
-        S3_ENDPOINT: s3Local.endpoint,
+        DYNAMODB_ENDPOINT: options.faults?.endpoint?.("dynamodb", dynamo.endpoint) ?? dynamo.endpoint,
+        S3_ENDPOINT: options.faults?.endpoint?.("s3", s3Local.endpoint) ?? s3Local.endpoint,
         OCR_ENGINE: "local",
         OCR_FEATURES: "text",
         SEARCH_ENGINE: "embedded",
@@ -309,7 +331,12 @@ export class LocalStack {
     await this.reconcile();
 
     const indexRecords = createIndexRecordsHandler(() => this.deps);
+    const redelivery = {
+      redeliverRate: this.options.faults?.duplicateDeliveries ?? 0,
+      ...(this.options.faults?.random ? { random: this.options.faults.random } : {}),
+    };
     this.poller = new StreamPoller(createStreamsClient(this.dynamo.endpoint, this.config.AWS_REGION), {
+      ...redelivery,
       streamArn,
       handler: async (event) => {
         const response = await indexRecords(event, lambdaContext("chartbridge-index-records"));
@@ -328,6 +355,7 @@ export class LocalStack {
       now: () => new Date().toISOString(),
     }));
     this.eventsPoller = new StreamPoller(createStreamsClient(this.dynamo.endpoint, this.config.AWS_REGION), {
+      ...redelivery,
       streamArn,
       handler: (event) => recordEvents(event, lambdaContext("chartbridge-record-events")),
       startAt: freshTable ? "TRIM_HORIZON" : "LATEST",

@@ -17,9 +17,19 @@ export interface StreamPollerOptions {
   startAt?: Extract<ShardIteratorType, "TRIM_HORIZON" | "LATEST">;
   batchSize?: number;
   pollIntervalMs?: number;
-  /** Attempts per failing record before it is skipped (Lambda's MaximumRetryAttempts + on-failure destination). */
+  /**
+   * Attempts per failing record before it is skipped (Lambda's MaximumRetryAttempts + on-failure destination).
+   * Default 10, with exponential backoff between them (RETRY_BASE_MS doubling up to RETRY_MAX_MS): about two
+   * minutes, enough to outlive a restart of DynamoDB Local, which a few quick attempts were not.
+   */
   maxAttempts?: number;
   onRecordDropped?: (sequenceNumber: string, shardId: string) => void;
+  /**
+   * Fault injection: the share of batches delivered a second time, after the next batch (older records after
+   * newer ones), as an at-least-once stream may. Default 0.
+   */
+  redeliverRate?: number;
+  random?: () => number;
 }
 
 interface ShardState {
@@ -31,7 +41,12 @@ interface ShardState {
   /** Records to retry, starting at the first one the handler reported as failed. */
   pending: _Record[];
   attempts: number;
+  /** After a failed attempt: not before this time (ms epoch). */
+  retryAt?: number;
 }
+
+const RETRY_BASE_MS = 250;
+const RETRY_MAX_MS = 30_000;
 
 /**
  * Reads the table's stream through the DynamoDB Streams API, the way Lambda's event source mapping does,
@@ -44,6 +59,10 @@ export class StreamPoller {
   private busy = false;
   private lastDescribe = 0;
   private idleWaiters: (() => void)[] = [];
+  /** A delivered batch held back to be delivered again (fault injection). */
+  private replay?: _Record[];
+  /** Batches delivered a second time so far. */
+  redelivered = 0;
 
   constructor(
     private readonly streams: DynamoDBStreamsClient,
@@ -115,6 +134,7 @@ export class StreamPoller {
   }
 
   private async pollShard(shardId: string, state: ShardState): Promise<boolean> {
+    if (state.retryAt !== undefined && Date.now() < state.retryAt) return true;
     let records = state.pending;
     if (records.length === 0) {
       if (!state.iterator) {
@@ -145,6 +165,8 @@ export class StreamPoller {
     if (failures.length === 0) {
       state.pending = [];
       state.attempts = 0;
+      state.retryAt = undefined;
+      await this.maybeRedeliver(records);
       return true;
     }
     // As Lambda does: resume from the earliest failed record; an identifier matching no record fails the
@@ -155,15 +177,30 @@ export class StreamPoller {
     const from = indexes.includes(-1) ? 0 : Math.min(...indexes);
     const wholeBatch = indexes.includes(-1);
     state.attempts += 1;
-    if (state.attempts >= (this.options.maxAttempts ?? 3)) {
+    state.retryAt = Date.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (state.attempts - 1));
+    if (state.attempts >= (this.options.maxAttempts ?? 10)) {
       const dropped = wholeBatch ? records : records.slice(from, from + 1);
       for (const r of dropped) this.options.onRecordDropped?.(r.dynamodb?.SequenceNumber ?? "", shardId);
       state.pending = wholeBatch ? [] : records.slice(from + 1);
       state.attempts = 0;
+      state.retryAt = undefined;
     } else {
       state.pending = records.slice(from);
     }
     return true;
+  }
+
+  /** Delivers the batch held back before (now behind newer records), and maybe holds this one back. */
+  private async maybeRedeliver(records: _Record[]): Promise<void> {
+    const rate = this.options.redeliverRate ?? 0;
+    if (rate <= 0) return;
+    if (this.replay) {
+      const again = this.replay;
+      this.replay = undefined;
+      this.redelivered += 1;
+      await this.invoke(again);
+    }
+    if ((this.options.random ?? Math.random)() < rate) this.replay = records;
   }
 
   private async freshIterator(shardId: string, after: string | undefined): Promise<string | undefined> {

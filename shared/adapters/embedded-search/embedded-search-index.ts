@@ -120,6 +120,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
     return live ? "applied" : "stale";
   }
 
+  /** The version of the live document the index holds for `id` (consistency checks), if any. */
+  indexedVersion(id: string): number | undefined {
+    return this.docs.get(id)?.version;
+  }
+
   async search(query: SearchQuery): Promise<SearchResult> {
     return searchDocuments(this.mini, this.docs, query);
   }

@@ -9,28 +9,20 @@
  */
 import { createHash } from "node:crypto";
 import type { ChartRecord } from "../domain/chart-record";
-import type { DocumentStatus, ReasonCode } from "../domain/status";
+import { isTerminal, TERMINAL_STATUSES, type DocumentStatus, type ReasonCode } from "../domain/status";
 
 export type BatchStatus = "OPEN" | "CLOSED" | "COMPLETED";
 
-/** What is stored per file; MISSING is not stored, it is an AWAITING_UPLOAD file of a closed batch. */
-export const STORED_FILE_STATES = [
-  "AWAITING_UPLOAD",
-  "PROCESSING",
-  "INDEXED",
-  "NEEDS_REVIEW",
-  "REJECTED",
-  "DUPLICATE",
-  "FAILED",
-] as const;
+/**
+ * What is stored per file: awaited, in the pipeline, or the record's resting state. MISSING is not stored: it
+ * is an AWAITING_UPLOAD file of a closed batch.
+ */
+export const STORED_FILE_STATES = ["AWAITING_UPLOAD", "PROCESSING", ...TERMINAL_STATUSES] as const;
 export type StoredFileState = (typeof STORED_FILE_STATES)[number];
 
 /** What a vendor sees per file. */
 export const FILE_STATES = [...STORED_FILE_STATES, "MISSING"] as const;
 export type FileState = (typeof FILE_STATES)[number];
-
-/** The pipeline's resting states, as file outcomes. */
-const FINAL_RECORD_STATES = ["INDEXED", "NEEDS_REVIEW", "REJECTED", "DUPLICATE", "FAILED"] as const;
 
 export interface Batch {
   id: string;
@@ -117,9 +109,7 @@ export function batchFileOfKey(
 
 /** A file's state as its upload's record stands. */
 export function fileStateOf(status: DocumentStatus): StoredFileState {
-  return (FINAL_RECORD_STATES as readonly string[]).includes(status)
-    ? (status as StoredFileState)
-    : "PROCESSING";
+  return isTerminal(status) ? status : "PROCESSING";
 }
 
 export function isFinalFileState(state: StoredFileState, batchStatus: BatchStatus): boolean {

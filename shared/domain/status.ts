@@ -90,9 +90,18 @@ export function canTransition(from: DocumentStatus, to: DocumentStatus): boolean
  * Where the pipeline leaves a document: nothing further happens to it without a person (review, re-run).
  * Some of these states still allow transitions (a reviewer re-opens INDEXED, a retry restarts FAILED).
  */
-export function isTerminal(status: DocumentStatus): boolean {
-  return ["INDEXED", "NEEDS_REVIEW", "REJECTED", "DUPLICATE", "FAILED"].includes(status);
+export function isTerminal(status: DocumentStatus): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly DocumentStatus[]).includes(status);
 }
+
+export const TERMINAL_STATUSES = [
+  "INDEXED",
+  "NEEDS_REVIEW",
+  "REJECTED",
+  "DUPLICATE",
+  "FAILED",
+] as const satisfies readonly DocumentStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 /**
  * The states the pipeline moves a document out of by itself. A document that stays in one of them beyond a

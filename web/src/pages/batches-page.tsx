@@ -10,6 +10,7 @@ import type { components } from "../api/schema.gen";
 import { useSession } from "../auth/session";
 import { ExportCsvButton } from "../components/export-csv";
 import { reasonLabel, when } from "../components/labels";
+import { ShowMore } from "../components/show-more";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 type BatchSummary = components["schemas"]["BatchSummary"];
@@ -101,11 +102,7 @@ function BatchList() {
           ))}
         </tbody>
       </table>
-      {list.hasNextPage && (
-        <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Show more
-        </button>
-      )}
+      <ShowMore list={list} />
     </>
   );
 }
@@ -209,11 +206,7 @@ function BatchDetail({ id }: { id: string }) {
             ))}
           </tbody>
         </table>
-        {view.hasNextPage && (
-          <button type="button" onClick={() => void view.fetchNextPage()} disabled={view.isFetchingNextPage}>
-            Show more files
-          </button>
-        )}
+        <ShowMore list={view} label="Show more files" />
       </section>
     </>
   );

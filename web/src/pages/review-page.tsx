@@ -6,6 +6,7 @@ import type { components } from "../api/schema.gen";
 import { useSession } from "../auth/session";
 import { DocumentTypeSelect } from "../components/filter-fields";
 import { fieldLabel, percent, reasonLabel, typeLabel, when } from "../components/labels";
+import { ShowMore } from "../components/show-more";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 type DocumentType = components["schemas"]["DocumentType"];
@@ -110,11 +111,7 @@ export function ReviewPage() {
           </tbody>
         </table>
       )}
-      {queue.hasNextPage && (
-        <button type="button" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
-          Show more
-        </button>
-      )}
+      <ShowMore list={queue} />
     </div>
   );
 }

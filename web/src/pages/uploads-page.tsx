@@ -11,6 +11,7 @@ import type { components } from "../api/schema.gen";
 import { useSession } from "../auth/session";
 import { StatusSelect } from "../components/filter-fields";
 import { reasonLabel, statusLabel, when } from "../components/labels";
+import { ShowMore } from "../components/show-more";
 import { Empty, ErrorMessage, Loading } from "../components/states";
 
 type VendorRecord = components["schemas"]["VendorRecord"];
@@ -120,11 +121,7 @@ function UploadList() {
           </tbody>
         </table>
       )}
-      {list.hasNextPage && (
-        <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Show more
-        </button>
-      )}
+      <ShowMore list={list} />
     </>
   );
 }

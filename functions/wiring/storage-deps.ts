@@ -6,9 +6,12 @@ import type { Config } from "../../shared/config";
 import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
 /** The records table and the object store: what every pipeline function builds from configuration. */
-export function createStorageDeps(config: Config): Pick<PipelineDeps, "records" | "objects"> {
+export function createStorageDeps(
+  config: Config,
+  db = createDocumentClient(createDynamoDbClient(config)),
+): Pick<PipelineDeps, "records" | "objects"> {
   return {
-    records: new RecordRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME),
+    records: new RecordRepository(db, config.TABLE_NAME),
     objects: new S3ObjectStore(createS3Client(config)),
   };
 }

@@ -36,8 +36,14 @@ export default tseslint.config(
     rules: { "no-console": "off" },
   },
   {
-    // Use cases depend on ports (shared/pipeline/ports.ts), never on adapters or SDK clients.
-    files: ["shared/pipeline/**/*.ts", "shared/api/**/*.ts", "shared/batches/**/*.ts", "shared/jobs/**/*.ts"],
+    // Use cases (and the throughput governor) depend on ports, never on adapters or SDK clients.
+    files: [
+      "shared/pipeline/**/*.ts",
+      "shared/api/**/*.ts",
+      "shared/batches/**/*.ts",
+      "shared/jobs/**/*.ts",
+      "shared/throughput/**/*.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",

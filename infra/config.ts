@@ -164,10 +164,18 @@ const EnvironmentSchema = z
     }),
     textract: z.strictObject({
       /**
-       * The share of the account's StartDocument… TPS quota this stack may use. Sizes the ingest Lambda's
-       * SQS maxConcurrency (see `ingestMaxConcurrency`).
+       * The share of the account's StartDocument… TPS quota this stack may use: the throughput governor paces
+       * Start… calls to it (less TEXTRACT_QUOTA_MARGIN). Also sizes the ingest Lambda's SQS maxConcurrency
+       * (see `ingestMaxConcurrency`).
        */
       tpsBudget: positiveInt,
+      /** The share of the GetDocument… TPS quota (result pages read per second). Default: `tpsBudget`. */
+      getTpsBudget: positiveInt.optional(),
+      /**
+       * Textract jobs in progress this stack may hold: the account's concurrent-job quota is 600 in us-east-1
+       * and us-west-2, 100 in most other regions. Default 100.
+       */
+      maxJobs: positiveInt.default(100),
       /** `text` = DetectDocumentText; `forms`/`queries` = AnalyzeDocument with that feature. */
       features: z.enum(OCR_FEATURE_SETS),
     }),
@@ -348,6 +356,8 @@ export interface ChartbridgeConfig {
   readonly objectLockDays: number;
   readonly lifecycle: EnvironmentSettings["lifecycle"];
   readonly textractTpsBudget: number;
+  /** What the throughput governor may use of Textract's quotas (before its safety margin). */
+  readonly textractThroughput: TextractThroughputSettings;
   readonly ocrFeatures: OcrFeatureSet;
   readonly maxAzs: number;
   readonly search: EnvironmentSettings["search"];
@@ -359,6 +369,13 @@ export interface ChartbridgeConfig {
   /** Undefined: no replica region (never in production). */
   readonly replication?: EnvironmentSettings["replication"];
   readonly backup: BackupSettings;
+}
+
+/** Start… and Get… calls per second and jobs in progress, as the throughput governor is configured. */
+export interface TextractThroughputSettings {
+  readonly startTps: number;
+  readonly getTps: number;
+  readonly maxJobs: number;
 }
 
 export const DEFAULT_ENV = "dev";
@@ -406,6 +423,11 @@ export function parseConfig(environments: unknown, envName: string = DEFAULT_ENV
     objectLockDays: env.objectLockDays,
     lifecycle: env.lifecycle,
     textractTpsBudget: env.textract.tpsBudget,
+    textractThroughput: {
+      startTps: env.textract.tpsBudget,
+      getTps: env.textract.getTpsBudget ?? env.textract.tpsBudget,
+      maxJobs: env.textract.maxJobs,
+    },
     ocrFeatures: env.textract.features,
     maxAzs: env.network.maxAzs,
     search: env.search,

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { OCR_FEATURE_SETS } from "./ocr/ocr-engine";
+import { budgetOf, defaultTextractQuotas, type ThroughputBudget } from "./throughput/textract-quotas";
 
 /**
  * Runtime configuration from the environment. The same handlers run in Lambda and locally; only these
@@ -39,6 +40,28 @@ const ConfigSchema = z.object({
   SWEEP_BATCH_SIZE: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
   /** How often the local runtime sweeps (in AWS the schedule comes from cdk.json `sweeper.intervalMinutes`). */
   SWEEP_INTERVAL_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 10),
+  /**
+   * Admission control of Textract calls (shared/throughput): paces Start… and Get… calls to the TPS budget
+   * and keeps jobs in progress within the job budget, parking ingest messages that must wait. "off": every
+   * start goes straight to Textract (tests, `extract`). The CDK app and the local runtime turn it on.
+   */
+  TEXTRACT_GOVERNOR: z._default(z.enum(["on", "off"]), "off"),
+  /** The ingest queue, whose messages the governor parks and wakes (AWS; the local runtime has its own). */
+  INGEST_QUEUE_URL: z.optional(z.string()),
+  /**
+   * The Textract quotas this deployment may use (per account and region, shared with every other caller).
+   * Unset: the region's AWS defaults for the feature set (shared/throughput/textract-quotas.ts).
+   */
+  TEXTRACT_START_TPS: z.optional(z.coerce.number().check(z.gt(0))),
+  TEXTRACT_GET_TPS: z.optional(z.coerce.number().check(z.gt(0))),
+  TEXTRACT_MAX_JOBS: z.optional(z.coerce.number().check(z.int(), z.gte(1))),
+  /** The share of each quota the governor leaves unused: clock skew between Lambdas, late calls, other callers. */
+  TEXTRACT_QUOTA_MARGIN: z._default(z.coerce.number().check(z.gte(0), z.lte(0.5)), 0.1),
+  /**
+   * A started job keeps its slot this long without a completion (a lost notification) before the slot is
+   * reclaimed; the sweeper renews it while Textract still runs the job.
+   */
+  TEXTRACT_JOB_LEASE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 120),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -63,4 +86,17 @@ export function sweepSettings(config: Config): {
     maxAttempts: config.SWEEP_MAX_ATTEMPTS,
     batchSize: config.SWEEP_BATCH_SIZE,
   };
+}
+
+/** What the throughput governor may use: the configured (or the region's default) quotas, less the margin. */
+export function throughputBudget(config: Config): ThroughputBudget {
+  const defaults = defaultTextractQuotas(config.AWS_REGION, config.OCR_FEATURES);
+  return budgetOf(
+    {
+      startTps: config.TEXTRACT_START_TPS ?? defaults.startTps,
+      getTps: config.TEXTRACT_GET_TPS ?? defaults.getTps,
+      maxJobs: config.TEXTRACT_MAX_JOBS ?? defaults.maxJobs,
+    },
+    config.TEXTRACT_QUOTA_MARGIN,
+  );
 }

@@ -17,7 +17,10 @@ export function createIngestHandler(getDeps: () => WithLambdaLogger<OcrPipelineD
   return middy(async (event: SQSEvent, context: Context) => {
     const deps = getDeps();
     const handleRecord = loggedRecordHandler(deps.logger, "Ingest", async (record: SQSRecord) => {
-      for (const upload of parseUploadEvent(record.body)) await ingestUpload(upload, deps);
+      // A start that must wait for Textract capacity parks this very message (by its receipt handle).
+      const throughput = deps.throughput?.forMessage({ receiptHandle: record.receiptHandle });
+      const messageDeps = throughput ? { ...deps, throughput } : deps;
+      for (const upload of parseUploadEvent(record.body)) await ingestUpload(upload, messageDeps);
     });
     return processPartialResponse(event, handleRecord, processor, {
       context,

@@ -1,4 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
+import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { TextractOcrEngine } from "../../shared/adapters/textract/textract-ocr-engine";
 import type { Config } from "../../shared/config";
 import type { OcrEngine } from "../../shared/ocr/ocr-engine";
@@ -6,19 +7,26 @@ import { createStorageDeps } from "./storage-deps";
 import { lazy } from "./lazy";
 import type { WithLambdaLogger } from "./lambda-deps";
 import type { OcrPipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import type { MessageVisibility } from "../../shared/throughput/ports";
+import { createThroughputGovernor } from "./throughput";
 
 /**
  * The production wiring of the OCR half of the pipeline (the ingest and ocr-complete Lambdas): everything
  * createPipelineDeps builds except the search index, so those functions' bundles leave out the OpenSearch
- * client.
+ * client. With TEXTRACT_GOVERNOR=on, the throughput governor paces OCR calls through the records table and
+ * parks waiting messages in the ingest queue (`ingestQueue` replaces SQS: the local runtime's queue).
  */
 export function createOcrPipelineDeps(
   config: Config,
   logger: Logger,
-  overrides: { ocr?: OcrEngine } = {},
+  overrides: { ocr?: OcrEngine; ingestQueue?: MessageVisibility } = {},
 ): WithLambdaLogger<OcrPipelineDeps> {
+  const db = createDocumentClient(createDynamoDbClient(config));
   return {
-    ...createStorageDeps(config),
+    ...createStorageDeps(config, db),
+    ...(config.TEXTRACT_GOVERNOR === "on"
+      ? { throughput: createThroughputGovernor(config, db, logger, overrides.ingestQueue) }
+      : {}),
     ocr: overrides.ocr ?? lazy(() => createTextract(config)),
     resultsBucket: config.RESULTS_BUCKET,
     ocrFeatures: config.OCR_FEATURES,
@@ -38,5 +46,6 @@ function createTextract(config: Config): OcrEngine {
     region: config.AWS_REGION,
     snsTopicArn: config.TEXTRACT_SNS_TOPIC_ARN,
     roleArn: config.TEXTRACT_ROLE_ARN,
+    throttling: config.TEXTRACT_GOVERNOR === "on" ? "governor" : "sdk",
   });
 }

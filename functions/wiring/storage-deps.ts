@@ -7,10 +7,10 @@ import type { Config } from "../../shared/config";
 import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
 
 /** The records table (records and batches) and the object store: what every pipeline function builds. */
-export function createStorageDeps(config: Config): Pick<PipelineDeps, "records" | "objects"> & {
-  batches: BatchRepository;
-} {
-  const db = createDocumentClient(createDynamoDbClient(config));
+export function createStorageDeps(
+  config: Config,
+  db = createDocumentClient(createDynamoDbClient(config)),
+): Pick<PipelineDeps, "records" | "objects"> & { batches: BatchRepository } {
   return {
     records: new RecordRepository(db, config.TABLE_NAME),
     batches: new BatchRepository(db, config.TABLE_NAME),

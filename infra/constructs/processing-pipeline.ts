@@ -24,6 +24,8 @@ import {
 } from "./nag";
 import type { SearchDomain } from "./search-domain";
 import { textractOperationsOf } from "./textract-operations";
+import type { TextractThroughputSettings } from "../config";
+import { governorEnvironment, grantMessageVisibility, INGEST_MAX_RECEIVE_COUNT } from "./throughput-governor";
 
 export interface ProcessingPipelineProps {
   /** Names the Textract completion topic (`chartbridge-<env>-textract-completion`). */
@@ -39,6 +41,8 @@ export interface ProcessingPipelineProps {
   /** Encrypts the index-records failure queue (pointers to records in the table stream). */
   readonly recordsKey: kms.IKey;
   readonly ocrFeatures: OcrFeatureSet;
+  /** The throughput governor's share of Textract's quotas (Start…/Get… TPS, jobs in progress). */
+  readonly textractThroughput: TextractThroughputSettings;
   /** SQS maxConcurrency and reserved concurrency of the ingest function (from the Textract TPS budget). */
   readonly ingestConcurrency: number;
   readonly ocrCompleteConcurrency: number;
@@ -88,6 +92,7 @@ export class ProcessingPipeline extends Construct {
       key: kms.IKey,
       visibilityTimeout?: Duration,
       deadLetterQueue?: sqs.IQueue,
+      maxReceiveCount = MAX_RECEIVE_COUNT,
     ): sqs.Queue =>
       new sqs.Queue(this, name, {
         encryption: sqs.QueueEncryption.KMS,
@@ -96,7 +101,7 @@ export class ProcessingPipeline extends Construct {
         enforceSSL: true,
         ...(visibilityTimeout ? { visibilityTimeout } : {}),
         ...(deadLetterQueue
-          ? { deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT } }
+          ? { deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount } }
           : { retentionPeriod: DLQ_RETENTION }),
       });
 
@@ -139,12 +144,16 @@ export class ProcessingPipeline extends Construct {
     // ── Ingest: S3 Object Created → EventBridge → SQS → ingest λ ────────────────────────────────────
     const ingestTimeout = Duration.minutes(2);
     this.ingestDeadLetterQueue = queue("IngestDeadLetterQueue", props.scansKey);
+    // The throughput governor parks messages that wait for Textract capacity (ChangeMessageVisibility) and
+    // every receive counts: see INGEST_MAX_RECEIVE_COUNT. The visibility timeout is only for failures.
     this.ingestQueue = queue(
       "IngestQueue",
       props.scansKey,
       Duration.seconds(ingestTimeout.toSeconds() * 6),
       this.ingestDeadLetterQueue,
+      INGEST_MAX_RECEIVE_COUNT,
     );
+    const governor = governorEnvironment(props.textractThroughput, this.ingestQueue);
 
     new events.Rule(this, "UploadCreatedRule", {
       description: "Scans created in the uploads bucket → ingest queue",
@@ -176,6 +185,7 @@ export class ProcessingPipeline extends Construct {
       invokedBy: "its SQS event source mapping",
       environment: {
         ...commonEnv,
+        ...governor,
         TEXTRACT_SNS_TOPIC_ARN: this.textractTopic.topicArn,
         TEXTRACT_ROLE_ARN: this.textractPublishRole.roleArn,
       },
@@ -245,16 +255,21 @@ export class ProcessingPipeline extends Construct {
       memorySize: 2048,
       reservedConcurrentExecutions: props.ocrCompleteConcurrency,
       invokedBy: "its SQS event source mapping",
-      environment: commonEnv,
+      environment: { ...commonEnv, ...governor },
     });
     const ocrCompleteFn = this.ocrCompleteFunction.function;
     ocrCompleteFn.addEventSource(
       new SqsEventSource(this.ocrCompleteQueue, {
         batchSize: 1,
         reportBatchItemFailures: true,
-        maxConcurrency: Math.max(2, props.ocrCompleteConcurrency),
+        maxConcurrency: ocrCompleteMaxConcurrency(
+          props.ocrCompleteConcurrency,
+          props.textractThroughput.getTps,
+        ),
       }),
     );
+    // Releasing a finished job's slot wakes the ingest message it is handed to.
+    grantMessageVisibility(ocrCompleteFn, this.ingestQueue);
     // Stores the raw Textract JSON and the page text in the results bucket.
     props.resultsBucket.grantRead(ocrCompleteFn);
     props.resultsBucket.grantPut(ocrCompleteFn);
@@ -322,4 +337,14 @@ export class ProcessingPipeline extends Construct {
         "This queue is the index-records stream's on-failure destination, i.e. it is itself a dead-letter queue (stream-record pointers for redrive), not a work queue.",
     });
   }
+}
+
+/**
+ * ocr-complete's SQS maxConcurrency: its reserved concurrency, but no more invocations than the Get… budget
+ * serves per second. Each result page waits for its turn on that budget inside the handler, so with about
+ * one invocation per Get… per second the waits stay around a second; more invocations would only wait
+ * longer, while the notifications wait in the queue (unreceived, so not counted as receives).
+ */
+export function ocrCompleteMaxConcurrency(reserved: number, getTps: number): number {
+  return Math.min(1000, Math.max(2, Math.min(reserved, Math.ceil(getTps))));
 }

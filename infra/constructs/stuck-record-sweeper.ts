@@ -6,9 +6,11 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sns from "aws-cdk-lib/aws-sns";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
-import type { SweeperSettings } from "../config";
+import type { SweeperSettings, TextractThroughputSettings } from "../config";
+import { governorEnvironment, grantGovernorItems, grantMessageVisibility } from "./throughput-governor";
 import { textractOperationsFor } from "./textract-operations";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
@@ -34,6 +36,10 @@ export interface StuckRecordSweeperProps {
   readonly textractTopic: sns.ITopic;
   readonly textractPublishRole: iam.IRole;
   readonly ocrFeatures: OcrFeatureSet;
+  /** The throughput governor: the sweeper starts jobs through it, releases and reclaims their slots. */
+  readonly textractThroughput: TextractThroughputSettings;
+  /** Releasing a slot wakes the ingest message it is handed to. */
+  readonly ingestQueue: sqs.IQueue;
   readonly settings: SweeperSettings;
   readonly functionDefaults: FunctionDefaults;
 }
@@ -77,6 +83,7 @@ export class StuckRecordSweeper extends Construct {
         OCR_ENGINE: "textract",
         TEXTRACT_SNS_TOPIC_ARN: props.textractTopic.topicArn,
         TEXTRACT_ROLE_ARN: props.textractPublishRole.roleArn,
+        ...governorEnvironment(props.textractThroughput, props.ingestQueue),
         SWEEP_STUCK_AFTER_MINUTES: String(settings.stuckAfterMinutes),
         SWEEP_MAX_ATTEMPTS: String(settings.maxAttempts),
         SWEEP_INTERVAL_MINUTES: String(settings.intervalMinutes),
@@ -124,6 +131,9 @@ export class StuckRecordSweeper extends Construct {
         resources: [props.uploadsBucket.bucketArn],
       }),
     );
+    // The throughput governor's items (its partition only), and waking the messages it hands slots to.
+    grantGovernorItems(fn, props.table);
+    grantMessageVisibility(fn, props.ingestQueue);
     props.recordsKey.grantEncryptDecrypt(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({

@@ -143,6 +143,7 @@ export class ChartbridgeStack extends Stack {
       ocrOutputKey: keys.ocrOutput,
       recordsKey: keys.records,
       ocrFeatures: config.ocrFeatures,
+      textractThroughput: config.textractThroughput,
       ingestConcurrency: config.concurrency.ingest,
       ocrCompleteConcurrency: config.concurrency.ocrComplete,
       indexRecordsConcurrency: config.concurrency.indexRecords,
@@ -228,6 +229,8 @@ export class ChartbridgeStack extends Stack {
       textractTopic: this.pipeline.textractTopic,
       textractPublishRole: this.pipeline.textractPublishRole,
       ocrFeatures: config.ocrFeatures,
+      textractThroughput: config.textractThroughput,
+      ingestQueue: this.pipeline.ingestQueue,
       settings: config.sweeper,
       functionDefaults,
     });

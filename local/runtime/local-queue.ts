@@ -30,10 +30,18 @@ export interface LocalQueueOptions {
  * An in-process stand-in for an SQS queue with a Lambda event source mapping: delivers batches to the handler,
  * honours `batchItemFailures` (partial batch responses), retries failures with exponential backoff, and
  * dead-letters poison messages. With a file store, messages sent before a crash are delivered after a restart.
+ *
+ * `changeVisibility` is SQS's ChangeMessageVisibility, by receipt handle: a handler that defers a message
+ * (the throughput governor parks an ingest message until its turn) sets when it comes back instead of the
+ * backoff, and a parked message can be woken (0 seconds). As in SQS, every receive counts towards
+ * `maxReceiveCount`, deferred or not. Parks are not persisted: after a restart every pending message is
+ * delivered at once (a parked one parks again).
  */
 export class LocalQueue {
   private readonly ready: StoredMessage[] = [];
-  private readonly delayed = new Set<NodeJS.Timeout>();
+  private readonly delayed = new Map<string, { timer: NodeJS.Timeout; message: StoredMessage }>();
+  /** Messages being delivered, with the delay a visibility change asked for (ms), if any. */
+  private readonly delivering = new Map<string, { message: StoredMessage; visibleInMs?: number }>();
   private readonly store: MessageStore;
   private readonly retry: RetryPolicy;
   private inFlight = 0;
@@ -64,15 +72,7 @@ export class LocalQueue {
       this.duplicated += 1;
       const copy = { ...message, id: randomUUID(), seq: nextSeq++ };
       this.store.put(copy);
-      const timer = setTimeout(
-        () => {
-          this.delayed.delete(timer);
-          this.ready.push(copy);
-          this.pump();
-        },
-        random() * (this.options.duplicateDelayMs ?? 2000),
-      );
-      this.delayed.add(timer);
+      this.delay(copy, random() * (this.options.duplicateDelayMs ?? 2000));
     }
     return message.id;
   }
@@ -96,10 +96,29 @@ export class LocalQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * ChangeMessageVisibility: the message received with `receiptHandle` becomes visible in `seconds` (0: now).
+   * A handle from an earlier receive, or a message already visible, changes nothing (SQS would refuse it).
+   */
+  changeVisibility(receiptHandle: string, seconds: number): void {
+    const [id, count] = receiptHandle.split("#");
+    const delayMs = Math.max(0, seconds) * 1000;
+    const inFlight = this.delivering.get(id!);
+    if (inFlight && String(inFlight.message.receiveCount) === count) {
+      inFlight.visibleInMs = delayMs;
+      return;
+    }
+    const parked = this.delayed.get(id!);
+    if (!parked || String(parked.message.receiveCount) !== count) return;
+    clearTimeout(parked.timer);
+    this.delayed.delete(id!);
+    this.delay(parked.message, delayMs);
+  }
+
   /** Stops delivering. Messages not yet handled stay in the store for the next start. */
   stop(): void {
     this.stopped = true;
-    for (const t of this.delayed) clearTimeout(t);
+    for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     this.idleWaiters.splice(0).forEach((resolve) => resolve());
   }
@@ -123,6 +142,7 @@ export class LocalQueue {
       m.receiveCount += 1;
       // The count survives a crash mid-delivery, as SQS's ApproximateReceiveCount does.
       this.store.put(m);
+      this.delivering.set(m.id, { message: m });
     }
     let failedIds: Set<string>;
     try {
@@ -133,12 +153,15 @@ export class LocalQueue {
       failedIds = new Set(batch.map((m) => m.id));
     }
     for (const m of batch) {
+      const visibleInMs = this.delivering.get(m.id)?.visibleInMs;
+      this.delivering.delete(m.id);
       if (!failedIds.has(m.id)) this.store.remove(m.id);
-      else if (!this.stopped) this.retryOrDeadLetter(m);
+      else if (!this.stopped) this.retryOrDeadLetter(m, visibleInMs);
     }
   }
 
-  private retryOrDeadLetter(message: StoredMessage): void {
+  /** A failed message comes back after its visibility change (a deferral) or the backoff, unless dead-lettered. */
+  private retryOrDeadLetter(message: StoredMessage, visibleInMs?: number): void {
     if (message.receiveCount >= this.retry.maxReceiveCount) {
       const dead = { ...message, deadLetteredAt: Date.now() };
       this.store.deadLetter(dead);
@@ -149,15 +172,16 @@ export class LocalQueue {
       }
       return;
     }
-    const timer = setTimeout(
-      () => {
-        this.delayed.delete(timer);
-        this.ready.push(message);
-        this.pump();
-      },
-      retryDelayMs(message.receiveCount, this.retry),
-    );
-    this.delayed.add(timer);
+    this.delay(message, visibleInMs ?? retryDelayMs(message.receiveCount, this.retry));
+  }
+
+  private delay(message: StoredMessage, ms: number): void {
+    const timer = setTimeout(() => {
+      this.delayed.delete(message.id);
+      this.ready.push(message);
+      this.pump();
+    }, ms);
+    this.delayed.set(message.id, { timer, message });
   }
 
   private toRecord(m: StoredMessage): SQSRecord {

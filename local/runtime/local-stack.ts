@@ -116,6 +116,22 @@ export function defaultOcrWorkers(): number {
 }
 
 /**
+ * The throughput governor runs locally too, so a burst of uploads behaves as in AWS (messages parked in the
+ * ingest queue, woken when a job ends), with budgets for the local engine rather than Textract's quotas: no
+ * real TPS limit (10 starts per second paces without slowing anything), and jobs in progress capped at four
+ * per OCR worker, which keeps the workers busy while waiting uploads stay in the disk-backed queue instead of
+ * the engine's in-memory one (lost, and restarted, with the process). The environment overrides these.
+ */
+function localThroughput(ocrWorkers: number): Record<string, string> {
+  return {
+    TEXTRACT_GOVERNOR: "on",
+    TEXTRACT_START_TPS: "10",
+    TEXTRACT_GET_TPS: "50",
+    TEXTRACT_MAX_JOBS: String(4 * ocrWorkers),
+  };
+}
+
+/**
  * The whole pipeline on one machine, wired the way AWS wires it: a local S3 server (object-created events →
  * an SQS-like queue kept on disk → `ingest`), the local OCR engine plays Textract (completion → SNS-shaped
  * message → queue → `ocr-complete`), DynamoDB Local's stream is read through the Streams API
@@ -165,7 +181,12 @@ export class LocalStack {
     this.config = config;
     this.records = new RecordRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     this.s3 = createS3Client(config);
-    this.deps = createPipelineDeps(config, logger, { ocr: options.faults?.ocr?.(ocr) ?? ocr, search });
+    this.deps = createPipelineDeps(config, logger, {
+      ocr: options.faults?.ocr?.(ocr) ?? ocr,
+      search,
+      // The governor parks and wakes ingest messages in the local queue, as it does in SQS.
+      ingestQueue: { change: async (handle, seconds) => this.ingestQueue.changeVisibility(handle, seconds) },
+    });
     this.events = new LocalEventLog(dataDir);
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
 
@@ -259,6 +280,7 @@ export class LocalStack {
       const s3Local = await startS3Local({ directory: join(dataDir, "s3"), port: s3Port! });
       cleanup.push(() => s3Local.stop());
       const config = loadConfig({
+        ...localThroughput(options.ocrWorkers ?? defaultOcrWorkers()),
         ...process.env,
         AWS_REGION: "us-east-1",
         DYNAMODB_ENDPOINT: options.faults?.endpoint?.("dynamodb", dynamo.endpoint) ?? dynamo.endpoint,

@@ -7,14 +7,17 @@ import { createSearchIndex } from "../../functions/wiring/search-index";
 import { lazy } from "../../functions/wiring/lazy";
 import type { WithLambdaLogger } from "../../functions/wiring/lambda-deps";
 import type { PipelineDeps } from "../../shared/pipeline/pipeline-deps";
+import type { MessageVisibility } from "../../shared/throughput/ports";
 
 /** Every port, with the Powertools logger the handlers' middleware needs. */
 export type LocalPipelineDeps = WithLambdaLogger<PipelineDeps>;
 
-/** Adapters the local runtime supplies itself (the local OCR engine and the embedded search index). */
+/** Adapters the local runtime supplies itself (the local OCR engine, the embedded search index, its queue). */
 export interface PipelineOverrides {
   ocr?: OcrEngine;
   search?: SearchIndex;
+  /** The local ingest queue, where the throughput governor parks and wakes messages. */
+  ingestQueue?: MessageVisibility;
 }
 
 /**

@@ -23,9 +23,16 @@ export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["stat
 export const ocrResultKey = (id: string) => `ocr/${id}/textract.json`;
 export const ocrTextKey = (id: string) => `ocr/${id}/text.txt`;
 
-/** Fetches every result page of a job (Textract returns at most 1,000 blocks per call). */
+/** A Get… page that Textract throttled or failed is asked again (at its next paced turn) this many times. */
+const GET_PAGE_ATTEMPTS = 5;
+
+/**
+ * Fetches every result page of a job (Textract returns at most 1,000 blocks per call). With a throughput
+ * governor, each call waits for its turn on the Get… budget (briefly, in the handler: ocr-complete's
+ * concurrency is sized to the budget), and a throttled page is asked again instead of failing the completion.
+ */
 export async function fetchOcrResult(
-  deps: Pick<PipelineDeps, "ocr">,
+  deps: Pick<PipelineDeps, "ocr" | "throughput">,
   jobId: string,
   features: PipelineDeps["ocrFeatures"],
 ): Promise<TextractDocument & { JobStatus: string }> {
@@ -36,7 +43,7 @@ export async function fetchOcrResult(
   let modelVersion: string | undefined;
   let statusMessage: string | undefined;
   do {
-    const page = await deps.ocr.getResultPage(jobId, features, nextToken);
+    const page = await getResultPage(deps, jobId, features, nextToken);
     blocks.push(...page.blocks);
     pages = Math.max(pages, page.pageCount);
     status = page.jobStatus;
@@ -55,6 +62,24 @@ export async function fetchOcrResult(
   };
 }
 
+/** One result page, paced by the governor (when there is one). */
+async function getResultPage(
+  deps: Pick<PipelineDeps, "ocr" | "throughput">,
+  jobId: string,
+  features: PipelineDeps["ocrFeatures"],
+  nextToken: string | undefined,
+) {
+  for (let attempt = 1; ; attempt++) {
+    await deps.throughput?.paceGet();
+    try {
+      return await deps.ocr.getResultPage(jobId, features, nextToken);
+    } catch (err) {
+      const again = attempt < GET_PAGE_ATTEMPTS && (await deps.throughput?.getFailed(err));
+      if (!again) throw err;
+    }
+  }
+}
+
 /** Where a completion was when it failed, for the FAILED record's detail and the log line. */
 type CompletionStep = "fetch" | "store" | "extraction" | "save";
 
@@ -70,6 +95,10 @@ export async function completeOcr(
   notification: OcrCompletionNotification,
   deps: OcrPipelineDeps,
 ): Promise<CompleteOcrOutcome> {
+  // Textract no longer counts the job against the account's concurrent jobs, whatever becomes of this
+  // completion: its slot goes to the next document in line (keyed by the job key, so a redelivery releases
+  // nothing twice).
+  if (notification.JobTag) await deps.throughput?.release(notification.JobTag);
   const documentId = notification.JobTag ? documentIdOfJobKey(notification.JobTag) : "";
   const found = documentId ? await deps.records.get(documentId) : undefined;
   // Not waiting yet: the record is saved OCR_PENDING before its job starts, so only a record written by an

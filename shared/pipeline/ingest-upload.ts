@@ -114,6 +114,11 @@ function isAwaitingOcrStart(record: ChartRecord): boolean {
  * job id is recorded afterwards; if the completion has already moved the record on, there is nothing left
  * to record. Repeating this (a redelivered message, the sweeper) restarts nothing: the same key gives the
  * same job. With `restart`, a new job is started under the next attempt's key (the sweeper, when a job is gone).
+ *
+ * With a throughput governor (deps.throughput), the call waits for Textract capacity first: admitStart
+ * returns when this job may start now, or throws StartDeferredError once the message is parked until its
+ * turn (the record stays OCR_PENDING without a job id; the next delivery resumes here). A throttled or
+ * failing call is deferred the same way, keeping its job slot; other failures give the slot back.
  */
 export async function startOcr(
   record: ChartRecord,
@@ -125,6 +130,8 @@ export async function startOcr(
   }
   const pending = await savePending(record, deps, opts.restart ?? false);
   const ocr = pending.ocr!;
+  const jobKey = ocr.jobKey ?? pending.id;
+  await deps.throughput?.admitStart(jobKey);
   const { bucket, key, versionId } = pending.source;
   let jobId: string;
   try {
@@ -137,6 +144,8 @@ export async function startOcr(
       features: (ocr.features as OcrFeatureSet | undefined) ?? deps.ocrFeatures,
     }));
   } catch (err) {
+    const deferred = await deps.throughput?.startFailed(jobKey, err);
+    if (deferred) throw deferred;
     const failure = decideFailure(err, "ocr-start");
     // Throttling, outages and the deployment's errors propagate: the message is retried and resumes this start.
     if (failure.action === "retry") throw err;
@@ -145,6 +154,7 @@ export async function startOcr(
     deps.logger.warn("OCR job could not be started", { documentId: pending.id, errorName, reasonCode });
     return { documentId: pending.id, status };
   }
+  await deps.throughput?.startSucceeded(jobKey);
   await recordJobId(pending, jobId, deps);
   deps.logger.info("OCR started", { documentId: pending.id, engine: deps.ocr.name, attempt: ocr.attempt });
   return { documentId: pending.id, status: "OCR_PENDING" };

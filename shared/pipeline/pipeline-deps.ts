@@ -1,5 +1,6 @@
 import type { BatchStore } from "../batches/batch-store";
 import type { OcrFeatureSet } from "../ocr/ocr-engine";
+import type { TextractThroughput } from "../throughput/textract-throughput";
 import type { Logger, ObjectStore, OcrEngine, RecordStore, SearchIndex } from "./ports";
 
 /** What the pipeline steps need: ports only. Lambda wiring builds them from configuration (functions/wiring). */
@@ -15,6 +16,11 @@ export interface PipelineDeps {
   reviewThreshold: number;
   logger: Logger;
   now: () => string;
+  /**
+   * Admission control of OCR calls (Textract's TPS and job quotas, shared/throughput). Absent: every call
+   * goes straight to the engine (tests, `extract`, deployments with the governor off).
+   */
+  throughput?: TextractThroughput;
 }
 
 /** What the OCR half of the pipeline (ingest, OCR completion) uses: everything but the search index. */

@@ -3,6 +3,7 @@ import { IN_FLIGHT_STATUSES, type InFlightStatus, type ReasonCode } from "../dom
 import { VersionConflictError } from "../errors";
 import type { OcrFeatureSet } from "../ocr/ocr-engine";
 import { safeError } from "../observability/logger";
+import { isStartDeferred } from "../throughput/errors";
 import { completeOcr } from "./complete-ocr";
 import { startOcr } from "./ingest-upload";
 import type { OcrPipelineDeps } from "./pipeline-deps";
@@ -33,6 +34,10 @@ export type SweepAction =
   | "completed"
   /** EXTRACTED: rewritten, so the table stream hands it to the indexer again. */
   | "reindexed"
+  /** OCR_PENDING without a job, waiting for Textract capacity (the throughput governor): not stuck. */
+  | "queued"
+  /** The retried start has to wait for Textract capacity: tried again next run. */
+  | "deferred"
   /** Attempts exhausted or the OCR result expired: FAILED with STUCK_TIMEOUT / OCR_TIMEOUT. */
   | "failed"
   /** Moved on (or rewritten) since the query: not stuck any more. */
@@ -60,6 +65,7 @@ export async function sweepStuckRecords(
   opts: { shouldContinue?: () => boolean } = {},
 ): Promise<SweepReport> {
   const report: SweepReport = { examined: 0, actions: emptyActions(), complete: true };
+  await reclaimJobSlots(deps);
   const before = new Date(Date.parse(deps.now()) - settings.stuckAfterMs).toISOString();
   for (const status of IN_FLIGHT_STATUSES) {
     const refs = await deps.records.findByStatusOlderThan(status, before, settings.batchSize);
@@ -91,6 +97,7 @@ async function sweepRecord(
     if (status === "OCR_PENDING" && ocrResultExpired(record, deps.now())) {
       return await failStuck(record, "OCR_TIMEOUT", `status=${status} job-expired`, deps);
     }
+    if (await waitsForCapacity(record, deps)) return "queued";
     if (attempts >= settings.maxAttempts) {
       const reason = status === "OCR_PENDING" ? "OCR_TIMEOUT" : "STUCK_TIMEOUT";
       return await failStuck(record, reason, `status=${status} attempts=${attempts}`, deps);
@@ -109,6 +116,7 @@ async function sweepRecord(
     return action;
   } catch (err) {
     if (err instanceof VersionConflictError) return "skipped";
+    if (isStartDeferred(err)) return "deferred";
     deps.logger.error("Stuck record retry failed", { documentId: ref.id, status, ...safeError(err) });
     return "error";
   }
@@ -143,16 +151,22 @@ async function recheckOcrJob(record: ChartRecord, deps: OcrPipelineDeps): Promis
   const features = (ocr.features as OcrFeatureSet | undefined) ?? deps.ocrFeatures;
   let jobStatus: string;
   try {
+    await deps.throughput?.paceGet();
     ({ jobStatus } = await deps.ocr.getResultPage(ocr.jobId, features));
   } catch (err) {
     if ((err as Error).name !== "InvalidJobIdException") throw err;
+    // The old job is gone: its slot is free for the new one.
+    if (ocr.jobKey) await deps.throughput?.release(ocr.jobKey);
     await startOcr(record, deps, { restart: true });
     return "restarted";
   }
   if (jobStatus === "IN_PROGRESS") {
     // Same key, same job: nothing for Textract; the local engine runs again a job its process lost.
     const { bucket, key, versionId } = record.source;
+    await deps.throughput?.paceStart();
     await deps.ocr.startJob({ documentId: record.id, jobKey: ocr.jobKey, bucket, key, versionId, features });
+    // Still running: its job slot is still in use.
+    if (ocr.jobKey) await deps.throughput?.renewLease(ocr.jobKey);
     return "waiting";
   }
   await completeOcr(
@@ -176,8 +190,25 @@ async function failStuck(
   deps: OcrPipelineDeps,
 ): Promise<SweepAction> {
   await deps.records.save(transition(record, "FAILED", { now: deps.now(), reasonCode, detail }));
+  // A job given up on holds its Textract job slot no longer (or leaves the line it waited in).
+  if (record.ocr?.jobKey) await deps.throughput?.release(record.ocr.jobKey);
   deps.logger.warn("Stuck record failed", { documentId: record.id, from: record.status, reasonCode });
   return "failed";
+}
+
+/** OCR_PENDING without a job id, reserved or in line for Textract capacity: waiting, not stuck. */
+async function waitsForCapacity(record: ChartRecord, deps: OcrPipelineDeps): Promise<boolean> {
+  if (record.status !== "OCR_PENDING" || record.ocr?.jobId || !record.ocr?.jobKey) return false;
+  return (await deps.throughput?.isQueued(record.ocr.jobKey)) ?? false;
+}
+
+/** Slots of jobs whose completion never came go back to the line (the governor's leases). */
+async function reclaimJobSlots(deps: OcrPipelineDeps): Promise<void> {
+  try {
+    await deps.throughput?.reclaimExpired();
+  } catch (err) {
+    deps.logger.error("Reclaiming Textract job slots failed", safeError(err));
+  }
 }
 
 /** Whether the record's OCR job is older than Textract keeps results (job start, else entry to OCR_PENDING). */
@@ -193,6 +224,8 @@ function emptyActions(): Record<SweepAction, number> {
     resumed: 0,
     restarted: 0,
     waiting: 0,
+    queued: 0,
+    deferred: 0,
     completed: 0,
     reindexed: 0,
     failed: 0,

@@ -9,7 +9,6 @@ import { runFaultScenario } from "../support/faults/fault-scenario";
 describe("a batch under injected faults", () => {
   it("ends every file final, none twice, none lost, search current, nothing dead-lettered", async () => {
     const tally = await runFaultScenario({ documents: 200, seed: 7 });
-    console.log(JSON.stringify(tally));
     // Every kind of fault actually happened.
     for (const [kind, n] of Object.entries(tally.injected)) expect(n, kind).toBeGreaterThan(0);
     expect(tally.outcome).toMatchObject({

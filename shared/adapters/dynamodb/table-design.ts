@@ -1,15 +1,21 @@
 /**
  * The records table: one table, several item kinds (single-table design).
  *
- * | item            | pk                 | sk        |
- * |-----------------|--------------------|-----------|
- * | chart record    | DOC#<id>           | RECORD    |
- * | content claim   | SHA256#<hex>       | CONTENT   |
- * | reprocess job   | JOB#<id>           | JOB       |
- * | vendor batch    | BATCH#<id>         | BATCH     |
- * | batch file      | BATCH#<id>         | FILE#<name> |
- * | vendor's batches| VENDOR#<vendor>    | BATCH#<createdAt>#<id> (pointer) |
- * | open batches    | BATCHES#OPEN       | <closesAt>#<id> (pointer, deleted at close) |
+ * | item                                | pk                  | sk                            |
+ * |-------------------------------------|---------------------|-------------------------------|
+ * | chart record                        | DOC#<id>            | RECORD                        |
+ * | content claim                       | SHA256#<hex>        | CONTENT                       |
+ * | reprocess job                       | JOB#<id>            | JOB                           |
+ * | vendor batch                        | BATCH#<id>          | BATCH                         |
+ * | batch file                          | BATCH#<id>          | FILE#<name>                   |
+ * | a vendor's batches (pointer)        | VENDOR#<vendor>     | BATCH#<createdAt>#<id>        |
+ * | open batches (pointer until closed) | BATCHES#OPEN        | <closesAt>#<id>               |
+ * | throughput: Start… plan             | THROUGHPUT#textract | PLAN#start                    |
+ * | throughput: Start…/Get… gates       | THROUGHPUT#textract | GATE#start, GATE#get          |
+ * | throughput: job slots and line      | THROUGHPUT#textract | SLOTS                         |
+ * | throughput: a held job slot         | THROUGHPUT#textract | SLOT#<job key>                |
+ * | throughput: a document's place      | THROUGHPUT#textract | JOB#<job key>                 |
+ * | throughput: a line entry            | THROUGHPUT#textract | LINE#<seq, 12 digits>         |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -17,6 +23,13 @@
  *   concurrent uploads of the same scan cannot both become originals: that is how duplicates are detected.
  * - Streams (NEW_AND_OLD_IMAGES) feed the search indexer.
  * - The by-status index (below) answers "which records have sat in a processing state since before T".
+ * - Throughput governor items (entity ThroughputState; shared/throughput/throughput-governor.ts) share one
+ *   partition; each is `{ version, state, expiresAt }`, written only on the condition that `version` is
+ *   still the one read (shared/adapters/dynamodb/throughput-store.ts). The plan and gates hold the next free
+ *   turn (ms); SLOTS the slots held and the line's head and tail; SLOT# a held slot's phase and lease; JOB#
+ *   a document's reservation, held gate turn, line seat and the receipt handle that wakes its message;
+ *   LINE# the job key waiting at that seat. Job keys are record ids: no record content. `expiresAt` (TTL)
+ *   clears what a lost document left behind; the stream's consumers skip these items (not chart records).
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
@@ -79,6 +92,12 @@ export const RECORDS_TABLE_SCHEMA: TableSchema = {
 export const RECORD_SK = "RECORD";
 export const CONTENT_SK = "CONTENT";
 export const JOB_SK = "JOB";
+
+/** The throughput governor's partition (one per table: the quotas this deployment shares). */
+export const throughputPk = (scope: string) => `THROUGHPUT#${scope}`;
+export const THROUGHPUT_ENTITY = "ThroughputState";
+/** The records table's TTL attribute (epoch seconds); only throughput governor items carry it. */
+export const THROUGHPUT_TTL_ATTRIBUTE = "expiresAt";
 
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;

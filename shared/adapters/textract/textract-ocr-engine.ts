@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-textract";
 import type { OcrEngine, OcrFeatureSet, OcrResultPage, StartOcrJobRequest } from "../../ocr/ocr-engine";
 import type { TextractBlock } from "../../ocr/textract-blocks";
+import { GovernedRetryStrategy } from "./governed-retry-strategy";
 
 /** Questions asked when the `queries` feature set is on (at most 30 per page for async jobs). */
 export const CHART_QUERIES = [
@@ -30,6 +31,11 @@ export interface TextractOcrEngineOptions {
   /** SNS topic Textract notifies on completion, and the role it assumes to publish there. */
   snsTopicArn: string;
   roleArn: string;
+  /**
+   * Who retries throttled calls: the throughput governor (the SDK retries only network errors and 5xx), or,
+   * without one, the SDK's adaptive mode (6 attempts, backing off inside the Lambda).
+   */
+  throttling?: "governor" | "sdk";
 }
 
 /** The production OCR adapter: Amazon Textract asynchronous jobs with an SNS completion channel. */
@@ -38,9 +44,14 @@ export class TextractOcrEngine implements OcrEngine {
   private readonly client: TextractClient;
 
   constructor(private readonly options: TextractOcrEngineOptions) {
-    // Adaptive retries back off on ThrottlingException / ProvisionedThroughputExceededException.
     this.client =
-      options.client ?? new TextractClient({ region: options.region, retryMode: "adaptive", maxAttempts: 6 });
+      options.client ??
+      new TextractClient(
+        options.throttling === "governor"
+          ? { region: options.region, retryStrategy: new GovernedRetryStrategy() }
+          : // Adaptive retries back off on ThrottlingException / ProvisionedThroughputExceededException.
+            { region: options.region, retryMode: "adaptive", maxAttempts: 6 },
+      );
   }
 
   async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {

@@ -5,6 +5,7 @@ import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
 import { RECORDS_TABLE_SCHEMA } from "../../../shared/adapters/dynamodb/table-design";
+import { INGEST_MAX_RECEIVE_COUNT } from "../../../infra/constructs/throughput-governor";
 import {
   deniesInsecureTransport,
   logicalId,
@@ -226,8 +227,11 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     }
     const workQueues = queues.filter(([id]) => !deadLetterTargets.has(id));
     expect(workQueues.length).toBeGreaterThanOrEqual(2);
+    // The ingest queue allows for the throughput governor's parked receives (INGEST_MAX_RECEIVE_COUNT).
+    const ingestQueue = logicalId(synth.stack.pipeline.ingestQueue);
     for (const [id, props] of workQueues) {
-      expect(props.RedrivePolicy, `${id} needs a DLQ`).toMatchObject({ maxReceiveCount: 5 });
+      const maxReceiveCount = id === ingestQueue ? INGEST_MAX_RECEIVE_COUNT : 5;
+      expect(props.RedrivePolicy, `${id} needs a DLQ`).toMatchObject({ maxReceiveCount });
     }
     // Every queue is either a work queue with a DLQ or a dead-letter / failure target.
     expect(queues.every(([id, p]) => p.RedrivePolicy !== undefined || deadLetterTargets.has(id))).toBe(true);

@@ -36,7 +36,11 @@ describe("StuckRecordSweeper (dev)", () => {
     const { stack, statements } = sweeper();
     const tableId = cfn.logicalId(stack.records.table);
     const dynamo = statements.filter((s) => cfn.actionsOf(s).some((a) => a.startsWith("dynamodb:")));
-    const grants = dynamo.map((s) => ({ actions: cfn.actionsOf(s).sort(), resources: cfn.flat(s.Resource) }));
+    const grants = dynamo.map((s) => ({
+      actions: cfn.actionsOf(s).sort(),
+      resources: cfn.flat(s.Resource),
+      ...(s.Condition ? { condition: s.Condition } : {}),
+    }));
     expect(grants).toEqual([
       { actions: ["dynamodb:GetItem", "dynamodb:PutItem"], resources: `<${tableId}.Arn>` },
       { actions: ["dynamodb:Query"], resources: `<${tableId}.Arn>/index/byStatus` },
@@ -44,6 +48,12 @@ describe("StuckRecordSweeper (dev)", () => {
       {
         actions: ["dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:UpdateItem"],
         resources: `<${tableId}.Arn>`,
+      },
+      // The throughput governor's items, and no other partition.
+      {
+        actions: ["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        resources: `<${tableId}.Arn>`,
+        condition: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["THROUGHPUT#textract"] } },
       },
     ]);
   });

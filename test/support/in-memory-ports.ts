@@ -131,9 +131,14 @@ interface StoredVersion {
 export class InMemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, StoredVersion[]>();
 
-  /** Puts an object as an upload would, returning its version id. */
-  put(bucket: string, key: string, bytes: Uint8Array, contentType?: string): string {
-    const versionId = randomUUID();
+  /** Puts an object as an upload would, returning its version id (random unless given). */
+  put(
+    bucket: string,
+    key: string,
+    bytes: Uint8Array,
+    contentType?: string,
+    versionId: string = randomUUID(),
+  ): string {
     const versions = this.objects.get(`${bucket}\0${key}`) ?? [];
     versions.push({ bytes: Buffer.from(bytes), versionId, contentType });
     this.objects.set(`${bucket}\0${key}`, versions);

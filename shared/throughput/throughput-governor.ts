@@ -10,7 +10,8 @@
  *   calls stay 1/TPS apart even when parked messages come back late and together (SQS gives a message whose
  *   visibility ended no priority over a backlog of new ones). The gate is work-conserving: when it idles
  *   (reserved messages are late), a new document takes the turn at once instead of reserving one; when it
- *   is busier than a second, a message parks until about then, holding no turn it could miss.
+ *   is busier than a second, a message parks until about then, holding no turn it could miss, and the next
+ *   time it waits longer in the handler (up to 10 s) so it cannot be passed over again and again.
  * - Job slots. A job holds a slot from admission until its completion is handled. With every slot held, a
  *   document queues in a FIFO **line** (entries ordered by when they joined) and parks its message for long;
  *   the release of a slot hands it to the head of the line and wakes that message (visibility 0). The park's

@@ -96,6 +96,38 @@ describe("throughput governor: Start… pacing", () => {
   });
 });
 
+describe("throughput governor: a busy gate", () => {
+  it("parks a document once when the gate is busier than a second, then lets it wait its turn in the handler", async () => {
+    const h = governorHarness({ startTps: 1, getTps: 5, maxJobs: 100 });
+    const t0 = h.clock.nowMs();
+    const at = (ms: number) => h.clock.clock.advance(t0 + ms - h.clock.nowMs());
+    for (const d of ["a", "b", "c", "d", "e", "f", "g", "h"]) {
+      at(0);
+      await admit(h, d); // a goes at 0 s and b at 1 s; c … h are reserved for 2 … 7 s
+    }
+    // Their messages come back only at 8 s, all together (a queue backlog): the gate serves one a second.
+    const first = [];
+    for (const d of ["c", "d", "e", "f", "g", "h"]) {
+      at(8000);
+      first.push(await admit(h, d));
+    }
+    expect(first.slice(0, 2)).toEqual(["go", "go"]); // c at 8 s; d waits a second for 9 s
+    expect(first.slice(2).map((o) => (o as StartDeferredError).reason)).toEqual(Array(4).fill("start-rate"));
+    // Back from that park at 10 s, e … h wait in the handler for their turns (up to 3 s) instead of parking.
+    const second = [];
+    for (const d of ["e", "f", "g", "h"]) {
+      at(10_000);
+      second.push([await admit(h, d), h.clock.nowMs() - t0]);
+    }
+    expect(second).toEqual([
+      ["go", 10_000],
+      ["go", 11_000],
+      ["go", 12_000],
+      ["go", 13_000],
+    ]);
+  });
+});
+
 describe("throughput governor: job slots", () => {
   it("keeps jobs within the slot budget; a release hands the slot to the head of the line and wakes it", async () => {
     const h = governorHarness({ startTps: 100, getTps: 5, maxJobs: 2 });

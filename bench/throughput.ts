@@ -12,6 +12,7 @@
  * `--without-governor` runs the same burst with TEXTRACT_GOVERNOR=off, to see what the governor prevents.
  */
 import { parseArgs } from "node:util";
+import { ingestMaxConcurrency, ocrCompleteMaxConcurrency } from "../infra/pipeline-sizing";
 import { reportOf, renderReport } from "./throughput/report";
 import { DEFAULT_SIMULATION, simulate } from "./throughput/simulation";
 
@@ -38,11 +39,15 @@ const number = (name: keyof typeof values) => {
   return n;
 };
 
+const quotas = { startTps: number("start-tps"), getTps: number("get-tps"), maxJobs: number("jobs") };
 const run = await simulate({
   ...DEFAULT_SIMULATION,
   documents: number("documents"),
   seed: number("seed"),
-  quotas: { startTps: number("start-tps"), getTps: number("get-tps"), maxJobs: number("jobs") },
+  quotas,
+  // Event sources sized as the CDK app sizes them for these quotas (ocr-complete's prod reservation: 20).
+  ingestConcurrency: ingestMaxConcurrency(quotas.startTps),
+  ocrCompleteConcurrency: ocrCompleteMaxConcurrency(20, quotas.getTps),
   margin: number("margin"),
   throttleRate: number("throttle-rate"),
   serverErrorRate: number("server-error-rate"),

@@ -2,6 +2,9 @@ import { RemovalPolicy } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { z } from "zod";
 import { OCR_FEATURE_SETS, type OcrFeatureSet } from "../shared/ocr/ocr-engine";
+import { ingestMaxConcurrency } from "./pipeline-sizing";
+
+export { ingestMaxConcurrency };
 
 /**
  * Deployment settings per environment, read from the `environments` context in cdk.json and selected with
@@ -379,16 +382,6 @@ export interface TextractThroughputSettings {
 }
 
 export const DEFAULT_ENV = "dev";
-
-/**
- * The ingest Lambda calls StartDocument… once per new scan, after reading and hashing the object, so the
- * number of concurrent invocations bounds the call rate. Capping concurrency at the TPS budget keeps the
- * steady state near the budget; the Textract client's adaptive retries back off on ThrottlingException.
- * SQS event sources require maxConcurrency between 2 and 1000.
- */
-export function ingestMaxConcurrency(tpsBudget: number): number {
-  return Math.min(1000, Math.max(2, tpsBudget));
-}
 
 /**
  * Parse the settings for `envName` from the `environments` context object.

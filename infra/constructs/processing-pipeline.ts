@@ -25,7 +25,8 @@ import {
 import type { SearchDomain } from "./search-domain";
 import { textractOperationsOf } from "./textract-operations";
 import type { TextractThroughputSettings } from "../config";
-import { governorEnvironment, grantMessageVisibility, INGEST_MAX_RECEIVE_COUNT } from "./throughput-governor";
+import { governorEnvironment, grantMessageVisibility } from "./throughput-governor";
+import { INGEST_MAX_RECEIVE_COUNT, ocrCompleteMaxConcurrency } from "../pipeline-sizing";
 
 export interface ProcessingPipelineProps {
   /** Names the Textract completion topic (`chartbridge-<env>-textract-completion`). */
@@ -337,14 +338,4 @@ export class ProcessingPipeline extends Construct {
         "This queue is the index-records stream's on-failure destination, i.e. it is itself a dead-letter queue (stream-record pointers for redrive), not a work queue.",
     });
   }
-}
-
-/**
- * ocr-complete's SQS maxConcurrency: its reserved concurrency, but no more invocations than the Get… budget
- * serves per second. Each result page waits for its turn on that budget inside the handler, so with about
- * one invocation per Get… per second the waits stay around a second; more invocations would only wait
- * longer, while the notifications wait in the queue (unreceived, so not counted as receives).
- */
-export function ocrCompleteMaxConcurrency(reserved: number, getTps: number): number {
-  return Math.min(1000, Math.max(2, Math.min(reserved, Math.ceil(getTps))));
 }

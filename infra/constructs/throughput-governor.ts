@@ -10,14 +10,7 @@ import type { TextractThroughputSettings } from "../config";
  * sweeper each run it; these helpers give them its settings and the access it needs.
  */
 
-/**
- * The ingest queue's settings the governor relies on. Every receive counts towards maxReceiveCount, parked
- * or not: a document is received about twice by design (validate and reserve; start on its turn, or when
- * woken with a job slot), once more per throttled or failed Start… retry, and once per hour it waits in line
- * beyond the first (a park lasts an hour; the wake normally comes first). 10 leaves room for those and for
- * three or four genuine failures (12 minutes apart, the visibility timeout) before the dead-letter queue.
- */
-export const INGEST_MAX_RECEIVE_COUNT = 10;
+export { INGEST_MAX_RECEIVE_COUNT } from "../pipeline-sizing";
 
 /** The environment that turns the governor on, with this stack's share of the quotas. */
 export function governorEnvironment(

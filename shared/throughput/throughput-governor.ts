@@ -5,21 +5,28 @@
  * What waits where:
  * - Start… rate. A document that cannot start within a second gets a **reservation** on the plan (a
  *   virtual-time token bucket: reservations are 1/TPS apart) and its ingest message is parked (made invisible)
- *   until then: received once to be validated and planned, once more to start. Back in time, it passes the
+ *   until then: received once to be validated and planned, once more to start. Back on time, it passes the
  *   **gate**, a second bucket every call goes through with at most about a second's wait in the handler, so
  *   calls stay 1/TPS apart even when parked messages come back late and together (SQS gives a message whose
- *   visibility ended no priority over a backlog of new ones).
+ *   visibility ended no priority over a backlog of new ones). The gate is work-conserving: when it idles
+ *   (reserved messages are late), a new document takes the turn at once instead of reserving one; when it
+ *   is busier than a second, a message parks until about then, holding no turn it could miss, and the next
+ *   time it waits longer in the handler (up to 10 s) so it cannot be passed over again and again.
  * - Job slots. A job holds a slot from admission until its completion is handled. With every slot held, a
- *   document queues in a FIFO **line** and parks its message for long; the release of a slot hands it to the
- *   head of the line and wakes that message (visibility 0). The park's end is only a fallback.
+ *   document queues in a FIFO **line** (entries ordered by when they joined) and parks its message for long;
+ *   the release of a slot hands it to the head of the line and wakes that message (visibility 0). The park's
+ *   end is only a fallback.
  * - Get… rate. Each result page waits for its gate turn in the handler: ocr-complete's concurrency is sized to
  *   the Get budget, so the waits stay around a second (deferring mid-paging would fetch pages twice).
- * - Throttles and 5xx. The document keeps its slot and takes a gate turn after a short backoff (ahead of the
- *   queued work, not behind it); the turn is paid for, so retries do not push the pace over the budget.
+ * - Throttles and 5xx. The document keeps its slot, parks for a short backoff and takes the next gate turn
+ *   then: ahead of the documents reserved for later, not behind them. The refused call is paid for (the gate
+ *   moves on by one turn), so retries do not push the pace over the budget.
  * - Crashes. A held slot has a lease: a few minutes until its start, then until the job should be long done.
  *   Expired slots are reclaimed (by an admission that finds every slot held, and by the sweeper).
  *
- * Every change is a conditional write (read → decide → write if unchanged, else read again).
+ * The buckets and the count of held slots are changed atomically (no read, so every Lambda hitting them at
+ * once still gets a turn of its own); everything else is read → decide → conditional write, read again on a
+ * conflict (bounded).
  */
 import { isServerError, isThrottlingError, isTransientError } from "@smithy/core/retry";
 import { safeError } from "../observability/logger";
@@ -33,6 +40,12 @@ export interface GovernorSettings {
   budget: ThroughputBudget;
   /** The longest a call waits for its turn inside the handler; a longer wait parks the message. */
   maxHandlerWaitMs: number;
+  /**
+   * How long a document already parked once for a busy gate waits for its turn in the handler when it comes
+   * back, rather than park again: SQS keeps no order, so parking again could let it bounce between parks
+   * and the queue's backlog while later documents take the turns (and reach the dead-letter queue).
+   */
+  secondWaitMs: number;
   /** Without a message to park (the sweeper), a start may wait this long in the handler, else it is busy. */
   unqueuedMaxWaitMs: number;
   /** How long a slot may be held before its job starts (a woken message that never came back). */
@@ -53,6 +66,7 @@ export interface GovernorSettings {
 
 export const DEFAULT_GOVERNOR_SETTINGS: Omit<GovernorSettings, "budget"> = {
   maxHandlerWaitMs: 1_000,
+  secondWaitMs: 10_000,
   unqueuedMaxWaitMs: 30_000,
   claimLeaseMs: 5 * 60_000,
   jobLeaseMs: 2 * 60 * 60_000,
@@ -68,41 +82,38 @@ export const DEFAULT_GOVERNOR_SETTINGS: Omit<GovernorSettings, "budget"> = {
 const MAX_PARK_SECONDS = 43_000;
 
 // ── Items (documented in shared/adapters/dynamodb/table-design.ts) ─────────────────────────────────────────
-/** Next free reservation on the plan (ms). */
-const PLAN = "PLAN#start";
-/** Next free turn at the Start… and Get… gates (ms). */
-const START_GATE = "GATE#start";
-const GET_GATE = "GATE#get";
-/** Job slots held, and the line: entries head … tail-1 wait. */
-const SLOTS = "SLOTS";
-const jobKeyOf = (key: string) => key.slice(key.indexOf("#") + 1);
 export const throughputKeys = {
+  /** The next free reservation on the plan (`at`, ms). */
+  plan: "PLAN#start",
+  /** The next free turn at the Start… and Get… gates (`at`, ms). */
+  startGate: "GATE#start",
+  getGate: "GATE#get",
+  /** The count of job slots held (`held`). */
+  slots: "SLOTS",
+  /** When the next reclaim of expired slots is due (`after`, ms). */
+  reclaim: "RECLAIM",
+  /** A document's place: its reservation, line entry and wake handle. */
+  job: (jobKey: string) => `JOB#${jobKey}`,
+  /** A held job slot and its lease. */
+  slot: (jobKey: string) => `SLOT#${jobKey}`,
+  /** A place in the line, ordered by when the document joined (no counter that every join would contend on). */
+  line: (joinedAt: number, jobKey: string) =>
+    `LINE#${String(Math.floor(joinedAt)).padStart(15, "0")}#${jobKey}`,
+};
+const {
   plan: PLAN,
   startGate: START_GATE,
   getGate: GET_GATE,
   slots: SLOTS,
-  /** A document's place: its reservation, its held gate turn, its line position and wake handle. */
-  job: (jobKey: string) => `JOB#${jobKey}`,
-  /** A held job slot and its lease. */
-  slot: (jobKey: string) => `SLOT#${jobKey}`,
-  /** The line, in order. */
-  line: (seq: number) => `LINE#${String(seq).padStart(12, "0")}`,
-};
+  reclaim: RECLAIM,
+} = throughputKeys;
 const { job: JOB, slot: SLOT, line: LINE } = throughputKeys;
+const jobKeyOfSlot = (key: string) => key.slice("SLOT#".length);
 
-interface Turn {
-  at: number;
-}
-interface Slots {
-  held: number;
-  head: number;
-  tail: number;
-  reclaimAfter: number;
-}
 interface Place {
   plannedAt?: number;
-  gateAt?: number;
-  line?: number;
+  /** Its line entry's key, while it waits in line. */
+  line?: string;
   wake?: string;
   /** When the document is expected back at the latest (the sweeper leaves it alone until then). */
   backBy?: number;
@@ -111,20 +122,18 @@ interface Place {
 interface Lease {
   phase: "holding" | "started";
   leaseUntil: number;
+  /** It was parked once for a busy gate: next time it waits in the handler (secondWaitMs). */
+  parkedForGate?: boolean;
 }
 
 const RETRY = Symbol("retry");
 type Step<T> = T | typeof RETRY;
 
-const slotsOf = (item: StoredItem | undefined): Slots => ({
-  held: 0,
-  head: 0,
-  tail: 0,
-  reclaimAfter: 0,
-  ...(item?.data as Partial<Slots> | undefined),
-});
 const placeOf = (item: StoredItem | undefined): Place => ({ ...(item?.data as Place | undefined) });
-const turnOf = (item: StoredItem | undefined): number => (item?.data as Turn | undefined)?.at ?? 0;
+const numberOf = (item: StoredItem | undefined, field: string): number => {
+  const value = item?.data[field];
+  return typeof value === "number" ? value : 0;
+};
 const expectOf = (item: StoredItem | undefined): number | "absent" => item?.version ?? "absent";
 /** Item data without undefined fields (a field set to undefined is removed). */
 const compact = (data: object): Record<string, unknown> =>
@@ -166,37 +175,39 @@ export class ThroughputGovernor implements TextractThroughput {
   async admitStart(jobKey: string): Promise<void> {
     await this.retrying(async () => {
       const now = this.now();
-      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), SLOTS, PLAN]);
+      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), SLOTS, START_GATE]);
       const job = items.get(JOB(jobKey));
       const slot = items.get(SLOT(jobKey));
-      if (slot) return this.passGate(jobKey, job, slot, now);
+      if (slot) return this.passGate(slot, items.get(START_GATE), now);
       const place = placeOf(job);
       if (place.line !== undefined) return this.stayInLine(job!, now);
 
-      const slotsItem = items.get(SLOTS);
-      const slots = slotsOf(slotsItem);
-      const lineEmpty = slots.head >= slots.tail;
-      const slotFree = slots.held < this.settings.budget.maxJobs;
-      if (
-        !slotFree &&
-        this.message &&
-        slots.reclaimAfter <= now &&
-        (await this.claimReclaim(slotsItem!, now))
-      ) {
+      const slotFree = numberOf(items.get(SLOTS), "held") < this.settings.budget.maxJobs;
+      if (!slotFree && this.message && (await this.claimReclaim(now))) {
         await this.reclaimExpired();
         return RETRY;
       }
       // A slot is free while documents wait in line: it is theirs first.
-      if (slotFree && !lineEmpty) return this.admitHead(slotsItem, now);
+      if (slotFree && (await this.firstInLine())) {
+        await this.fillFreeSlots();
+        return RETRY;
+      }
 
       // Plan a start turn when a slot is free; with every slot held, the line is the wait, not the rate.
       if (place.plannedAt === undefined && slotFree) {
-        const plan = items.get(PLAN);
-        const plannedAt = Math.max(now, turnOf(plan));
-        if (plannedAt - now > this.maxWait && !this.message) throw this.busy("start-rate", plannedAt - now);
-        if (!(await this.deps.store.write([put(PLAN, plan, { at: plannedAt + this.startInterval })]))) {
-          return RETRY;
-        }
+        const gateAt = numberOf(items.get(START_GATE), "at");
+        // The gate's next turn is free now or within one interval (reserved documents came back late, or
+        // none is due): this one takes it rather than leave it unused.
+        if (gateAt <= now + this.startInterval) return this.takeSlot(jobKey, items.get(START_GATE), now);
+        // Otherwise the next reservation, not before the turns the gate has already given out.
+        const notAfter = this.message ? undefined : now + this.maxWait;
+        const plannedAt = await this.deps.store.advance(
+          PLAN,
+          Math.max(now, gateAt),
+          this.startInterval,
+          notAfter,
+        );
+        if (plannedAt === undefined) throw this.busy("start-rate", gateAt - now);
         if (plannedAt - now > this.maxWait) {
           const placed = put(JOB(jobKey), job, { ...place, plannedAt, backBy: this.backBy(plannedAt) });
           if (!(await this.deps.store.write([placed]))) return RETRY; // a duplicate delivery planned it
@@ -208,9 +219,9 @@ export class ThroughputGovernor implements TextractThroughput {
         return this.parkUntil("start-rate", place.plannedAt, now);
       }
       // Its turn (or within the wait): a free slot, else the tail of the line.
-      if (slotFree) return this.takeSlot(jobKey, job, slotsItem, now);
+      if (slotFree) return this.takeSlot(jobKey, items.get(START_GATE), now);
       if (!this.message) throw this.busy("job-slot", this.settings.lineParkMs);
-      return this.joinLine(jobKey, job, slotsItem, now);
+      return this.joinLine(jobKey, job, now);
     });
   }
 
@@ -232,26 +243,23 @@ export class ThroughputGovernor implements TextractThroughput {
       await this.release(jobKey);
       return isRetryableCall(err) ? this.busy("retry", this.settings.retryBaseMs) : undefined;
     }
+    // The refused call is paid for (the gate moves on by one turn), so retries never add to the pace.
+    await this.deps.store.advance(START_GATE, this.now(), this.startInterval);
     return this.retrying(async () => {
       const now = this.now();
-      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), START_GATE]);
+      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey)]);
       const job = items.get(JOB(jobKey));
       const slot = items.get(SLOT(jobKey));
-      const gate = items.get(START_GATE);
       const place = placeOf(job);
       const retries = (place.retries ?? 0) + 1;
       const backoff = this.backoff(retries);
-      // The retry takes a gate turn of its own after the backoff: the refused call is paid for, so retries
-      // never add to the pace, and the document keeps its slot instead of queueing again.
-      const at = Math.max(now + backoff, turnOf(gate));
-      const changes = [
-        put(START_GATE, gate, { at: at + this.startInterval }),
-        put(JOB(jobKey), job, { ...place, gateAt: at, retries, backBy: this.backBy(at) }),
-      ];
-      if (slot) changes.push(put(SLOT(jobKey), slot, this.lease("holding", at)));
+      // It keeps its slot and, after the backoff, takes the next gate turn like any document due then:
+      // ahead of the documents reserved for later, not behind them.
+      const changes = [put(JOB(jobKey), job, { ...place, retries, backBy: this.backBy(now + backoff) })];
+      if (slot) changes.push(put(SLOT(jobKey), slot, this.lease("holding", now + backoff)));
       if (!(await this.deps.store.write(changes))) return RETRY;
-      await this.park(at - now);
-      return new StartDeferredError("retry", at - now, true);
+      await this.park(backoff, Math.ceil); // not back before the backoff is over
+      return new StartDeferredError("retry", backoff, true);
     });
   }
 
@@ -284,112 +292,97 @@ export class ThroughputGovernor implements TextractThroughput {
     let reclaimed = 0;
     for (const item of await this.deps.store.list("SLOT#")) {
       if ((item.data as unknown as Lease).leaseUntil >= now) continue;
-      if (await this.releaseSlot(jobKeyOf(item.key), item.version)) reclaimed++;
+      if (await this.releaseSlot(jobKeyOfSlot(item.key), item.version)) reclaimed++;
     }
     if (reclaimed > 0) this.deps.logger?.warn("Expired Textract job slots reclaimed", { reclaimed });
+    await this.fillFreeSlots();
     return reclaimed;
   }
 
   // ── Pacing without admission ──────────────────────────────────────────────────────────────────────────
 
   async paceGet(): Promise<void> {
-    await this.takeTurn(GET_GATE, this.getInterval);
+    const now = this.now();
+    const at = (await this.deps.store.advance(GET_GATE, now, this.getInterval))!;
+    await this.sleepUntil(at, now);
   }
 
   async getFailed(err: unknown): Promise<boolean> {
     if (!isRetryableCall(err)) return false;
     // The refused call is paid for: the next page waits one more turn.
-    await this.takeTurn(GET_GATE, this.getInterval, false);
+    await this.deps.store.advance(GET_GATE, this.now(), this.getInterval);
     return true;
   }
 
   async paceStart(): Promise<void> {
-    await this.takeTurn(START_GATE, this.startInterval);
+    const now = this.now();
+    const at = (await this.deps.store.advance(START_GATE, now, this.startInterval))!;
+    await this.sleepUntil(at, now);
   }
 
   // ── Steps ─────────────────────────────────────────────────────────────────────────────────────────────
 
   /** A free slot for this document (nobody waits in line): held from now on, then through the gate. */
-  private async takeSlot(
-    jobKey: string,
-    job: StoredItem | undefined,
-    slotsItem: StoredItem | undefined,
-    now: number,
-  ): Promise<Step<void>> {
-    const slots = slotsOf(slotsItem);
+  private async takeSlot(jobKey: string, gateRead: StoredItem | undefined, now: number): Promise<Step<void>> {
     const lease = this.lease("holding", now);
     const written = await this.deps.store.write([
-      put(SLOTS, slotsItem, { ...slots, held: slots.held + 1 }),
+      { key: SLOTS, add: "held", by: 1, max: this.settings.budget.maxJobs },
       { key: SLOT(jobKey), expect: "absent", put: { ...lease } },
     ]);
-    if (!written) return RETRY;
-    return this.passGate(jobKey, job, { key: SLOT(jobKey), version: 1, data: { ...lease } }, now);
+    if (!written) return RETRY; // the last slot went to another document meanwhile: read again
+    return this.passGate({ key: SLOT(jobKey), version: 1, data: { ...lease } }, gateRead, now);
   }
 
   /**
-   * The document holds a slot: it takes (or uses) its turn at the gate. A held turn is honoured up to one
-   * interval late; later, its moment has passed and a new turn is taken.
+   * The document holds a slot: it takes its turn at the gate and waits for it in the handler. When the gate's
+   * next turn is further than the handler may wait (messages came back together), the message parks until
+   * about then without reserving it: a turn held through a park is lost if the message comes back late (SQS
+   * may deliver it behind a backlog), and the gate would idle at it. Back from that park, it waits longer in
+   * the handler (secondWaitMs) instead of parking again, so it cannot be passed over indefinitely.
    */
   private async passGate(
-    jobKey: string,
-    job: StoredItem | undefined,
     slot: StoredItem,
+    gateRead: StoredItem | undefined,
     now: number,
   ): Promise<Step<void>> {
-    const place = placeOf(job);
-    if (place.gateAt !== undefined && place.gateAt >= now - this.startInterval) {
-      if (place.gateAt - now <= this.maxWait) return this.sleepUntil(place.gateAt, now);
-      if (!this.message) throw this.busy("start-rate", place.gateAt - now);
-      return this.parkUntil("start-rate", place.gateAt, now);
+    const lease = slot.data as unknown as Lease;
+    const maxWait = this.message && lease.parkedForGate ? this.settings.secondWaitMs : this.maxWait;
+    const at = await this.deps.store.advance(START_GATE, now, this.startInterval, now + maxWait);
+    if (at !== undefined) return this.sleepUntil(at, now);
+    const busyUntil = Math.max(now + maxWait, numberOf(gateRead, "at"));
+    if (this.message) {
+      // It keeps its slot while it waits for the gate: the lease runs from then.
+      const parked = put(slot.key, slot, { ...this.lease("holding", busyUntil), parkedForGate: true });
+      if (!(await this.deps.store.write([parked]))) return RETRY;
+      return this.parkUntil("start-rate", busyUntil, now);
     }
-    const gateItem = (await this.deps.store.get([START_GATE])).get(START_GATE);
-    const at = Math.max(now, turnOf(gateItem));
-    if (at - now > this.maxWait && !this.message) {
-      // The sweeper cannot wait that long: the slot goes back to whoever is next.
-      await this.releaseSlot(jobKey);
-      throw this.busy("start-rate", at - now);
-    }
-    if (!(await this.deps.store.write([put(START_GATE, gateItem, { at: at + this.startInterval })]))) {
-      return RETRY;
-    }
-    if (at - now <= this.maxWait) return this.sleepUntil(at, now);
-    // Messages came back together: this one holds its turn and its slot, and comes back for it.
-    const held = await this.deps.store.write([
-      put(JOB(jobKey), job, { ...place, gateAt: at, backBy: this.backBy(at) }),
-      put(SLOT(jobKey), slot, this.lease("holding", at)),
-    ]);
-    if (!held) return RETRY;
-    return this.parkUntil("start-rate", at, now);
+    // The sweeper cannot wait that long: the slot goes back to whoever is next.
+    await this.releaseSlot(jobKeyOfSlot(slot.key));
+    throw this.busy("start-rate", busyUntil - now);
   }
 
   /**
    * Every slot is held: the document queues at the tail of the line. Its message is parked first, so a wake
    * (which may come as soon as the entry is written) always comes after the park and is never undone by it.
+   * Joining touches no shared counter; a slot released meanwhile is caught by the check after the join (or
+   * by the releaser's check of the line after it freed the slot): one of the two always sees the other.
    */
-  private async joinLine(
-    jobKey: string,
-    job: StoredItem | undefined,
-    slotsItem: StoredItem | undefined,
-    now: number,
-  ): Promise<Step<void>> {
-    const slots = slotsOf(slotsItem);
+  private async joinLine(jobKey: string, job: StoredItem | undefined, now: number): Promise<Step<void>> {
     const parkMs = this.settings.lineParkMs;
     await this.park(parkMs);
-    const seq = slots.tail;
-    const place = placeOf(job);
+    const entry = LINE(now, jobKey);
     const written = await this.deps.store.write([
-      put(SLOTS, slotsItem, { ...slots, tail: seq + 1 }),
-      { key: LINE(seq), expect: "absent", put: { jobKey } },
+      { key: entry, expect: "absent", put: { jobKey } },
       put(JOB(jobKey), job, {
-        ...place,
+        ...placeOf(job),
         plannedAt: undefined,
-        gateAt: undefined,
-        line: seq,
+        line: entry,
         wake: this.message!.receiptHandle,
         backBy: this.backBy(now + parkMs),
       }),
     ]);
     if (!written) return RETRY; // read again; if a slot came free meanwhile, taking it re-parks the message
+    await this.fillFreeSlots();
     throw new StartDeferredError("job-slot", parkMs, true);
   }
 
@@ -412,11 +405,12 @@ export class ThroughputGovernor implements TextractThroughput {
 
   /**
    * Releases the slot of `jobKey` (only at `onlyVersion`, when given) and hands it to the head of the line,
-   * whose message is woken. A document without a slot leaves its place (plan or line). Returns whether a
-   * slot was released.
+   * whose message is woken; with nobody in line, one slot fewer is held. A document without a slot leaves its
+   * place (plan or line). Returns whether a slot was released.
    */
   private async releaseSlot(jobKey: string, onlyVersion?: number): Promise<boolean> {
     let wake: string | undefined;
+    let freed = false;
     const released = await this.retrying(async () => {
       const now = this.now();
       const items = await this.deps.store.get([SLOT(jobKey), JOB(jobKey), SLOTS]);
@@ -426,63 +420,69 @@ export class ThroughputGovernor implements TextractThroughput {
       const mine: ItemChange[] = job ? [remove(job), ...(await this.lineEntryOf(job))] : [];
       if (!slot) return mine.length === 0 || (await this.deps.store.write(mine)) ? false : RETRY;
       mine.push(remove(slot));
-      const slotsItem = items.get(SLOTS);
-      const slots = slotsOf(slotsItem);
-      if (slots.head < slots.tail && slots.held <= this.settings.budget.maxJobs) {
-        const head = await this.headOfLine(slots, now);
-        if (head.orphan) {
-          await this.deps.store.write([
-            put(SLOTS, slotsItem, { ...slots, head: slots.head + 1 }),
-            ...head.changes,
-          ]);
+      // Over the budget (it was lowered): the slot is given up rather than handed on.
+      if (numberOf(items.get(SLOTS), "held") <= this.settings.budget.maxJobs) {
+        const head = await this.headOfLine(now);
+        if (head?.orphan) {
+          await this.deps.store.write(head.changes);
           return RETRY;
         }
-        const handedOver = await this.deps.store.write([
-          put(SLOTS, slotsItem, { ...slots, head: slots.head + 1 }),
-          ...mine,
-          ...head.changes,
-        ]);
-        if (!handedOver) return RETRY;
-        wake = head.wake;
-        return true;
+        if (head) {
+          // The slot passes from this job to the head of the line: the count of held slots stays.
+          if (!(await this.deps.store.write([...mine, ...head.changes]))) return RETRY;
+          wake = head.wake;
+          return true;
+        }
       }
-      const written = await this.deps.store.write([
-        put(SLOTS, slotsItem, { ...slots, held: slots.held - 1 }),
-        ...mine,
-      ]);
-      return written ? true : RETRY;
+      if (!(await this.deps.store.write([{ key: SLOTS, add: "held", by: -1 }, ...mine]))) return RETRY;
+      freed = true;
+      return true;
     });
     if (wake) await this.wake(wake);
+    // A document may have joined the line while the slot was being freed: it is next.
+    if (freed) await this.fillFreeSlots();
     return released;
   }
 
-  /** A slot is free while documents wait: the head of the line gets it and is woken. */
-  private async admitHead(slotsItem: StoredItem | undefined, now: number): Promise<Step<void>> {
-    const slots = slotsOf(slotsItem);
-    const head = await this.headOfLine(slots, now);
-    const written = await this.deps.store.write([
-      put(SLOTS, slotsItem, { ...slots, head: slots.head + 1, held: slots.held + (head.orphan ? 0 : 1) }),
-      ...head.changes,
-    ]);
-    if (written && head.wake) await this.wake(head.wake);
-    return RETRY;
+  /** The first entry of the line, if anyone waits. */
+  private async firstInLine(): Promise<StoredItem | undefined> {
+    return (await this.deps.store.list("LINE#", 1))[0];
+  }
+
+  /** While a slot is free and documents wait, the head of the line gets one and is woken. */
+  private async fillFreeSlots(): Promise<void> {
+    for (let i = 0; i < this.settings.maxAttempts; i++) {
+      const head = await this.headOfLine(this.now());
+      if (!head) return;
+      if (head.orphan) {
+        await this.deps.store.write(head.changes);
+        continue;
+      }
+      const taken = { key: SLOTS, add: "held", by: 1, max: this.settings.budget.maxJobs };
+      if (await this.deps.store.write([taken, ...head.changes])) {
+        if (head.wake) await this.wake(head.wake);
+        continue;
+      }
+      // Refused: every slot is held again, or the head moved on; nothing to do unless a slot is still free.
+      const held = numberOf((await this.deps.store.get([SLOTS])).get(SLOTS), "held");
+      if (held >= this.settings.budget.maxJobs) return;
+    }
   }
 
   /**
    * The changes that give the line's head a slot: its entry leaves the line, it holds a slot, its place
-   * forgets the line. `orphan`: the entry's document left the line (its start was given up): skip it.
+   * forgets the line. `orphan`: the entry's document left the line (its start was given up): remove it.
    */
   private async headOfLine(
-    slots: Slots,
     now: number,
-  ): Promise<{ orphan: boolean; changes: ItemChange[]; wake?: string }> {
-    const entry = (await this.deps.store.get([LINE(slots.head)])).get(LINE(slots.head));
-    if (!entry) return { orphan: true, changes: [] };
+  ): Promise<{ orphan: boolean; changes: ItemChange[]; wake?: string } | undefined> {
+    const entry = await this.firstInLine();
+    if (!entry) return undefined;
     const nextKey = (entry.data as { jobKey: string }).jobKey;
     const next = await this.deps.store.get([JOB(nextKey), SLOT(nextKey)]);
     const nextJob = next.get(JOB(nextKey));
     const place = placeOf(nextJob);
-    if (!nextJob || place.line !== slots.head || next.has(SLOT(nextKey))) {
+    if (!nextJob || place.line !== entry.key || next.has(SLOT(nextKey))) {
       return { orphan: true, changes: [remove(entry)] };
     }
     return {
@@ -491,49 +491,27 @@ export class ThroughputGovernor implements TextractThroughput {
       changes: [
         remove(entry),
         { key: SLOT(nextKey), expect: "absent", put: { ...this.lease("holding", now) } },
-        put(JOB(nextKey), nextJob, {
-          ...place,
-          line: undefined,
-          wake: undefined,
-          backBy: this.backBy(now),
-        }),
+        put(JOB(nextKey), nextJob, { ...place, line: undefined, wake: undefined, backBy: this.backBy(now) }),
       ],
     };
   }
 
-  /** The line entry of a document leaving the line (written once, so at version 1). */
+  /** The line entry of a document leaving the line. */
   private async lineEntryOf(job: StoredItem): Promise<ItemChange[]> {
-    const seq = placeOf(job).line;
-    if (seq === undefined) return [];
-    const entry = (await this.deps.store.get([LINE(seq)])).get(LINE(seq));
+    const key = placeOf(job).line;
+    if (key === undefined) return [];
+    const entry = (await this.deps.store.get([key])).get(key);
     return entry ? [remove(entry)] : [];
   }
 
-  /** One reclaim per interval across all Lambdas: claimed by moving `reclaimAfter` on. */
-  private async claimReclaim(slotsItem: StoredItem, now: number): Promise<boolean> {
-    const slots = slotsOf(slotsItem);
-    return this.deps.store.write([
-      put(SLOTS, slotsItem, { ...slots, reclaimAfter: now + this.settings.reclaimIntervalMs }),
-    ]);
-  }
-
-  /** Takes the next turn at a gate and waits for it in the handler (unless `wait` is false). */
-  private async takeTurn(key: string, interval: number, wait = true): Promise<void> {
-    await this.retrying(async () => {
-      const now = this.now();
-      const gate = (await this.deps.store.get([key])).get(key);
-      const at = Math.max(now, turnOf(gate));
-      if (!(await this.deps.store.write([put(key, gate, { at: at + interval })]))) return RETRY;
-      if (wait) await this.clock.sleep(at - now);
-      return undefined;
-    });
+  /** One reclaim per interval across all Lambdas: whoever moves `after` on does it. */
+  private async claimReclaim(now: number): Promise<boolean> {
+    const item = (await this.deps.store.get([RECLAIM])).get(RECLAIM);
+    if (numberOf(item, "after") > now) return false;
+    return this.deps.store.write([put(RECLAIM, item, { after: now + this.settings.reclaimIntervalMs })]);
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────────────────────────────────
-
-  private get clock(): Clock {
-    return this.deps.clock;
-  }
 
   private now(): number {
     return this.deps.clock.nowMs();
@@ -558,7 +536,7 @@ export class ThroughputGovernor implements TextractThroughput {
   }
 
   private async sleepUntil(at: number, now: number): Promise<void> {
-    if (at > now) await this.clock.sleep(at - now);
+    if (at > now) await this.deps.clock.sleep(at - now);
   }
 
   /**
@@ -570,9 +548,9 @@ export class ThroughputGovernor implements TextractThroughput {
     throw new StartDeferredError(reason, at - now, true);
   }
 
-  private async park(ms: number): Promise<void> {
+  private async park(ms: number, round: (seconds: number) => number = Math.floor): Promise<void> {
     if (!this.message || !this.deps.visibility) throw this.busy("start-rate", ms);
-    const seconds = Math.min(MAX_PARK_SECONDS, Math.max(0, Math.floor(ms / 1000)));
+    const seconds = Math.min(MAX_PARK_SECONDS, Math.max(0, round(ms / 1000)));
     await this.deps.visibility.change(this.message.receiptHandle, seconds);
   }
 
@@ -594,7 +572,7 @@ export class ThroughputGovernor implements TextractThroughput {
   private async retrying<T>(step: () => Promise<Step<T>>): Promise<T> {
     for (let attempt = 0; attempt < this.settings.maxAttempts; attempt++) {
       // Concurrent writers that lost to each other spread out before reading again.
-      if (attempt > 1) await this.clock.sleep(this.settings.random() * 5 * attempt);
+      if (attempt > 1) await this.deps.clock.sleep(this.settings.random() * 5 * attempt);
       const out = await step();
       if (out !== RETRY) return out;
     }

@@ -29,7 +29,8 @@ function counting(store: ThroughputStore) {
   const counts = { conflicts: 0 };
   const wrapped: ThroughputStore = {
     get: (keys) => store.get(keys),
-    list: (prefix) => store.list(prefix),
+    list: (prefix, limit) => store.list(prefix, limit),
+    advance: (key, floor, interval, notAfter) => store.advance(key, floor, interval, notAfter),
     write: async (changes) => {
       const ok = await store.write(changes);
       if (!ok) counts.conflicts++;
@@ -71,6 +72,29 @@ describe("DynamoDbThroughputStore (DynamoDB Local)", () => {
     expect(await store.write([{ key: "SLOT#a", expect: 7, remove: true }])).toBe(false);
     expect(await store.write([{ key: "SLOT#a", expect: 1, remove: true }])).toBe(true);
     expect((await store.list("SLOT#")).map((i) => i.key)).toEqual(["SLOT#b"]);
+  });
+
+  it("keeps a counter under its maximum without conflicts between concurrent writers", async () => {
+    const { store } = freshStore();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => store.write([{ key: "SLOTS", add: "held", by: 1, max: 8 }])),
+    );
+    expect(results.filter(Boolean)).toHaveLength(8);
+    expect((await store.get(["SLOTS"])).get("SLOTS")?.data.held).toBe(8);
+    expect(await store.write([{ key: "SLOTS", add: "held", by: -1 }])).toBe(true);
+    expect((await store.get(["SLOTS"])).get("SLOTS")?.data.held).toBe(7);
+  });
+
+  it("gives every concurrent caller a schedule turn of its own, 1/rate apart, up to a limit", async () => {
+    const { store } = freshStore();
+    const now = 1_000_000;
+    const turns = await Promise.all(Array.from({ length: 20 }, () => store.advance("GATE#start", now, 50)));
+    expect([...turns].sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => now + i * 50));
+    // Behind the floor (time moved on): the next turn is the floor itself.
+    expect(await store.advance("GATE#start", now + 5_000, 50)).toBe(now + 5_000);
+    // Past `notAfter`: nothing is taken.
+    expect(await store.advance("GATE#start", now + 5_000, 50, now + 5_010)).toBeUndefined();
+    expect(await store.advance("GATE#start", now + 5_000, 50, now + 5_050)).toBe(now + 5_050);
   });
 
   it("stores items under the governor's partition with an expiry, out of the chart records' way", async () => {

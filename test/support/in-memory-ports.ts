@@ -132,7 +132,6 @@ interface StoredVersion {
 export class InMemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, StoredVersion[]>();
 
-  /** Puts an object as an upload would, returning its version id. */
   /** The keys in `bucket` (each once, whatever its versions). */
   *keys(bucket: string): Generator<string> {
     for (const k of this.objects.keys()) {
@@ -141,8 +140,14 @@ export class InMemoryObjectStore implements ObjectStore {
     }
   }
 
-  put(bucket: string, key: string, bytes: Uint8Array, contentType?: string): string {
-    const versionId = randomUUID();
+  /** Puts an object as an upload would, returning its version id (random unless given). */
+  put(
+    bucket: string,
+    key: string,
+    bytes: Uint8Array,
+    contentType?: string,
+    versionId: string = randomUUID(),
+  ): string {
     const versions = this.objects.get(`${bucket}\0${key}`) ?? [];
     versions.push({ bytes: Buffer.from(bytes), versionId, contentType });
     this.objects.set(`${bucket}\0${key}`, versions);

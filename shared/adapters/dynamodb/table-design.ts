@@ -15,7 +15,7 @@
  * | throughput: job slots and line      | THROUGHPUT#textract | SLOTS                         |
  * | throughput: a held job slot         | THROUGHPUT#textract | SLOT#<job key>                |
  * | throughput: a document's place      | THROUGHPUT#textract | JOB#<job key>                 |
- * | throughput: a line entry            | THROUGHPUT#textract | LINE#<seq, 12 digits>         |
+ * | throughput: a line entry            | THROUGHPUT#textract | LINE#<joined at ms>#<job key> |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -25,11 +25,12 @@
  * - The by-status index (below) answers "which records have sat in a processing state since before T".
  * - Throughput governor items (entity ThroughputState; shared/throughput/throughput-governor.ts) share one
  *   partition; each is `{ version, state, expiresAt }`, written only on the condition that `version` is
- *   still the one read (shared/adapters/dynamodb/throughput-store.ts). The plan and gates hold the next free
- *   turn (ms); SLOTS the slots held and the line's head and tail; SLOT# a held slot's phase and lease; JOB#
- *   a document's reservation, held gate turn, line seat and the receipt handle that wakes its message;
- *   LINE# the job key waiting at that seat. Job keys are record ids: no record content. `expiresAt` (TTL)
- *   clears what a lost document left behind; the stream's consumers skip these items (not chart records).
+ *   still the one read (shared/adapters/dynamodb/throughput-store.ts). The plan and the gates hold the next
+ *   free turn (ms); SLOTS the count of slots held; SLOT# a held slot's phase and lease; JOB# a document's
+ *   reservation, held gate turn, line entry and the receipt handle that wakes its message; LINE# entries are
+ *   the line for a job slot, in the order documents joined (15-digit ms, then the job key). Job keys are
+ *   record ids: no record content. `expiresAt` (TTL) clears what a lost document left behind; the stream's
+ *   consumers skip these items (not chart records).
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 

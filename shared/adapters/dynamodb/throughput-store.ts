@@ -2,6 +2,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from "@
 import {
   BatchGetCommand,
   DeleteCommand,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -16,13 +18,21 @@ const ITEM_TTL_SECONDS = 14 * 24 * 60 * 60;
 /** Cancellation reasons that mean "another writer got there first": read again and retry. */
 const LOST_RACE = new Set(["ConditionalCheckFailed", "TransactionConflict"]);
 
-const names = { "#v": "version", "#state": "state", "#entity": "entity", "#ttl": THROUGHPUT_TTL_ATTRIBUTE };
+/** Attributes of the item itself; the rest is the item's data. */
+const RESERVED = new Set(["pk", "sk", "entity", "version", THROUGHPUT_TTL_ATTRIBUTE]);
+
+type Put = Extract<ItemChange, { put: unknown }>;
+type Remove = Extract<ItemChange, { remove: true }>;
+type Add = Extract<ItemChange, { add: string }>;
 
 /**
  * The throughput governor's state as items of the records table (pk THROUGHPUT#textract, sk = the item's key;
- * see table-design.ts). A single change is an UpdateItem or DeleteItem with a ConditionExpression on the item's
- * version; several go in one TransactWriteItems. A failed condition (or a transaction conflict) answers
- * false, and the governor reads again. Reads are strongly consistent.
+ * see table-design.ts), their data as top-level attributes beside `version`. Every write is conditional: a put
+ * or delete on the version read (PutItem/DeleteItem with a ConditionExpression), a counter with ADD under its
+ * maximum, several changes in one TransactWriteItems. A failed condition (or a transaction conflict)
+ * answers false and the governor reads again. A schedule turn is an UpdateItem with a condition on `at`:
+ * `at = floor + interval` while `at ≤ floor`, else `at = at + interval` (ConditionalCheckFailed moves to the
+ * other form), so concurrent callers never lose a race they would have to retry. Reads are consistent.
  */
 export class DynamoDbThroughputStore implements ThroughputStore {
   private readonly pk: string;
@@ -63,7 +73,11 @@ export class DynamoDbThroughputStore implements ThroughputStore {
         await this.db.send(
           new TransactWriteCommand({
             TransactItems: changes.map((c) =>
-              "remove" in c ? { Delete: this.deleteInput(c) } : { Update: this.updateInput(c) },
+              "remove" in c
+                ? { Delete: this.deleteInput(c) }
+                : "add" in c
+                  ? { Update: this.addInput(c) }
+                  : { Put: this.putInput(c) },
             ),
           }),
         );
@@ -81,7 +95,7 @@ export class DynamoDbThroughputStore implements ThroughputStore {
     }
   }
 
-  async list(prefix: string): Promise<StoredItem[]> {
+  async list(prefix: string, limit?: number): Promise<StoredItem[]> {
     const items: StoredItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -92,38 +106,121 @@ export class DynamoDbThroughputStore implements ThroughputStore {
           ExpressionAttributeValues: { ":pk": this.pk, ":prefix": prefix },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
+          ...(limit !== undefined ? { Limit: limit - items.length } : {}),
         }),
       );
       items.push(...(out.Items ?? []).map(fromItem));
       startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    } while (startKey && (limit === undefined || items.length < limit));
     return items;
+  }
+
+  async advance(
+    key: string,
+    floor: number,
+    interval: number,
+    notAfter?: number,
+  ): Promise<number | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (notAfter !== undefined && floor > notAfter) return undefined;
+      // The schedule is behind `floor` (or new): the turn is `floor`.
+      if (
+        await this.conditionalUpdate(key, "SET #at = :next", "attribute_not_exists(#at) OR #at <= :floor", {
+          ":next": floor + interval,
+          ":floor": floor,
+        })
+      ) {
+        return floor;
+      }
+      // It is ahead: the turn is its `at`, moved on by one interval (unless that is after `notAfter`).
+      const out = await this.conditionalUpdate(
+        key,
+        "SET #at = #at + :interval",
+        notAfter === undefined ? "#at > :floor" : "#at > :floor AND #at <= :notAfter",
+        {
+          ":interval": interval,
+          ":floor": floor,
+          ...(notAfter === undefined ? {} : { ":notAfter": notAfter }),
+        },
+      );
+      if (out) return out.at - interval;
+      // Neither held: the schedule fell behind `floor` meanwhile (try again), or is past `notAfter`.
+      if (notAfter !== undefined) {
+        const current = await this.db.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk: this.pk, sk: key }, ConsistentRead: true }),
+        );
+        const at = current.Item?.at as number | undefined;
+        if (at !== undefined && at > notAfter) return undefined;
+      }
+    }
+    throw new Error("DynamoDB schedule turn kept changing");
+  }
+
+  /** An UpdateItem that also bumps the version and the expiry; false when `condition` failed. */
+  private async conditionalUpdate(
+    key: string,
+    set: string,
+    condition: string,
+    values: Record<string, unknown>,
+  ): Promise<{ at: number } | false> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: this.pk, sk: key },
+          UpdateExpression: `${set}, #entity = :entity, #ttl = :ttl ADD #v :one`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: {
+            "#at": "at",
+            "#v": "version",
+            "#entity": "entity",
+            "#ttl": THROUGHPUT_TTL_ATTRIBUTE,
+          },
+          ExpressionAttributeValues: {
+            ...values,
+            ":one": 1,
+            ":entity": THROUGHPUT_ENTITY,
+            ":ttl": this.expiresAt(),
+          },
+          ReturnValues: "UPDATED_NEW",
+        }),
+      );
+      return { at: out.Attributes?.at as number };
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   private async writeOne(change: ItemChange): Promise<void> {
     if ("remove" in change) await this.db.send(new DeleteCommand(this.deleteInput(change)));
-    else await this.db.send(new UpdateCommand(this.updateInput(change)));
+    else if ("add" in change) await this.db.send(new UpdateCommand(this.addInput(change)));
+    else await this.db.send(new PutCommand(this.putInput(change)));
   }
 
-  private updateInput(change: Extract<ItemChange, { put: unknown }>) {
+  private putInput(change: Put) {
     const absent = change.expect === "absent";
     return {
       TableName: this.tableName,
-      Key: { pk: this.pk, sk: change.key },
-      UpdateExpression: "SET #state = :state, #v = :next, #entity = :entity, #ttl = :ttl",
-      ConditionExpression: absent ? "attribute_not_exists(pk)" : "#v = :expected",
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: {
-        ":state": change.put,
-        ":next": absent ? 1 : (change.expect as number) + 1,
-        ":entity": THROUGHPUT_ENTITY,
-        ":ttl": Math.floor(this.nowMs() / 1000) + ITEM_TTL_SECONDS,
-        ...(absent ? {} : { ":expected": change.expect }),
+      Item: {
+        ...change.put,
+        pk: this.pk,
+        sk: change.key,
+        entity: THROUGHPUT_ENTITY,
+        version: absent ? 1 : (change.expect as number) + 1,
+        [THROUGHPUT_TTL_ATTRIBUTE]: this.expiresAt(),
       },
+      ConditionExpression: absent ? "attribute_not_exists(pk)" : "#v = :expected",
+      ...(absent
+        ? {}
+        : {
+            ExpressionAttributeNames: { "#v": "version" },
+            ExpressionAttributeValues: { ":expected": change.expect },
+          }),
     };
   }
 
-  private deleteInput(change: Extract<ItemChange, { remove: true }>) {
+  private deleteInput(change: Remove) {
     return {
       TableName: this.tableName,
       Key: { pk: this.pk, sk: change.key },
@@ -132,12 +229,37 @@ export class DynamoDbThroughputStore implements ThroughputStore {
       ExpressionAttributeValues: { ":expected": change.expect },
     };
   }
+
+  private addInput(change: Add) {
+    return {
+      TableName: this.tableName,
+      Key: { pk: this.pk, sk: change.key },
+      UpdateExpression: "ADD #f :by, #v :one SET #entity = :entity, #ttl = :ttl",
+      ...(change.max === undefined
+        ? {}
+        : { ConditionExpression: "attribute_not_exists(#f) OR #f <= :limit" }),
+      ExpressionAttributeNames: {
+        "#f": change.add,
+        "#v": "version",
+        "#entity": "entity",
+        "#ttl": THROUGHPUT_TTL_ATTRIBUTE,
+      },
+      ExpressionAttributeValues: {
+        ":by": change.by,
+        ":one": 1,
+        ":entity": THROUGHPUT_ENTITY,
+        ":ttl": this.expiresAt(),
+        ...(change.max === undefined ? {} : { ":limit": change.max - change.by }),
+      },
+    };
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.nowMs() / 1000) + ITEM_TTL_SECONDS;
+  }
 }
 
 function fromItem(item: Record<string, unknown>): StoredItem {
-  return {
-    key: item.sk as string,
-    version: item.version as number,
-    data: (item.state as Record<string, unknown> | undefined) ?? {},
-  };
+  const data = Object.fromEntries(Object.entries(item).filter(([name]) => !RESERVED.has(name)));
+  return { key: item.sk as string, version: item.version as number, data };
 }

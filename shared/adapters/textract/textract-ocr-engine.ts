@@ -5,6 +5,7 @@ import {
   StartDocumentTextDetectionCommand,
   TextractClient,
   type FeatureType,
+  type TextractClientConfig,
 } from "@aws-sdk/client-textract";
 import type { OcrEngine, OcrFeatureSet, OcrResultPage, StartOcrJobRequest } from "../../ocr/ocr-engine";
 import type { TextractBlock } from "../../ocr/textract-blocks";
@@ -38,6 +39,19 @@ export interface TextractOcrEngineOptions {
   throttling?: "governor" | "sdk";
 }
 
+/**
+ * The Textract client's retry settings. With the throughput governor, the SDK retries network errors and 5xx
+ * only (GovernedRetryStrategy); without it, adaptive retries back off on ThrottlingException and
+ * ProvisionedThroughputExceededException themselves (6 attempts).
+ */
+export function textractRetries(
+  throttling: TextractOcrEngineOptions["throttling"] = "sdk",
+): Pick<TextractClientConfig, "retryStrategy" | "retryMode" | "maxAttempts"> {
+  return throttling === "governor"
+    ? { retryStrategy: new GovernedRetryStrategy() }
+    : { retryMode: "adaptive", maxAttempts: 6 };
+}
+
 /** The production OCR adapter: Amazon Textract asynchronous jobs with an SNS completion channel. */
 export class TextractOcrEngine implements OcrEngine {
   readonly name = "textract";
@@ -46,12 +60,7 @@ export class TextractOcrEngine implements OcrEngine {
   constructor(private readonly options: TextractOcrEngineOptions) {
     this.client =
       options.client ??
-      new TextractClient(
-        options.throttling === "governor"
-          ? { region: options.region, retryStrategy: new GovernedRetryStrategy() }
-          : // Adaptive retries back off on ThrottlingException / ProvisionedThroughputExceededException.
-            { region: options.region, retryMode: "adaptive", maxAttempts: 6 },
-      );
+      new TextractClient({ region: options.region, ...textractRetries(options.throttling) });
   }
 
   async startJob(request: StartOcrJobRequest): Promise<{ jobId: string }> {

@@ -180,9 +180,10 @@ describe("infra config", () => {
     expect(() => parseConfig(undefined, "dev")).toThrow(/'environments' is missing/);
   });
 
-  it("keeps ingest concurrency inside the SQS event source limits", () => {
-    expect(ingestMaxConcurrency(1)).toBe(2);
-    expect(ingestMaxConcurrency(10)).toBe(10);
+  it("sizes ingest concurrency at four invocations per Start… TPS, inside the SQS event source limits", () => {
+    expect(ingestMaxConcurrency(0.25)).toBe(2);
+    expect(ingestMaxConcurrency(2)).toBe(8);
+    expect(ingestMaxConcurrency(10)).toBe(40);
     expect(ingestMaxConcurrency(5000)).toBe(1000);
   });
 });

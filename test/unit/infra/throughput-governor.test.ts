@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ocrCompleteMaxConcurrency } from "../../../infra/constructs/processing-pipeline";
-import { INGEST_MAX_RECEIVE_COUNT } from "../../../infra/constructs/throughput-governor";
+import { INGEST_MAX_RECEIVE_COUNT, ocrCompleteMaxConcurrency } from "../../../infra/pipeline-sizing";
 import { parseConfig } from "../../../infra/config";
 import { cdkJsonContext, synthesizedOnce } from "./synth-chartbridge";
 import * as cfn from "./template";

@@ -21,24 +21,31 @@ import { governorHarness } from "../throughput/governor-harness";
 
 const PAGE: TextractBlock[] = [{ Id: "p1", BlockType: "PAGE", Page: 1 }];
 
-/** Fails the first `n` starts with a ThrottlingException, as Textract does over its TPS quota. */
+/** Fails the first `starts` Start… calls and `gets` Get… calls with a ThrottlingException, as Textract does. */
 class ThrottlingFirst implements OcrEngine {
   readonly name = "throttling-first";
   constructor(
     private readonly inner: OcrEngine,
-    private n: number,
+    private starts: number,
+    private gets = 0,
   ) {}
   async startJob(request: StartOcrJobRequest) {
-    if (this.n-- > 0) throw new ThrottlingException({ message: "Rate exceeded", $metadata: {} });
+    if (this.starts-- > 0) throw new ThrottlingException({ message: "Rate exceeded", $metadata: {} });
     return this.inner.startJob(request);
   }
-  getResultPage = (...args: Parameters<OcrEngine["getResultPage"]>) => this.inner.getResultPage(...args);
+  async getResultPage(...args: Parameters<OcrEngine["getResultPage"]>) {
+    if (this.gets-- > 0) throw new ThrottlingException({ message: "Rate exceeded", $metadata: {} });
+    return this.inner.getResultPage(...args);
+  }
 }
 
-function governedPipeline(budget: GovernorSettings["budget"], opts: { throttles?: number } = {}) {
+function governedPipeline(
+  budget: GovernorSettings["budget"],
+  opts: { throttles?: number; getThrottles?: number } = {},
+) {
   const h = governorHarness(budget);
   const engine = new InMemoryOcrEngine(() => PAGE);
-  const ocr = opts.throttles ? new ThrottlingFirst(engine, opts.throttles) : engine;
+  const ocr = new ThrottlingFirst(engine, opts.throttles ?? 0, opts.getThrottles ?? 0);
   const { deps, records, objects, logger } = inMemoryDeps(ocr, h.clock.clock);
   const governed = { ...deps, throughput: h.governor };
   const t0 = h.clock.nowMs();
@@ -127,6 +134,34 @@ describe("pipeline with the throughput governor", () => {
     await p.complete();
     expect((await p.status(a))?.status).toBe("NEEDS_REVIEW");
     expect(p.logger.entries.filter((e) => e.level === "error")).toEqual([]);
+  });
+
+  it("asks a throttled result page again at its next paced turn, instead of failing the completion", async () => {
+    const p = governedPipeline({ startTps: 100, getTps: 2, maxJobs: 10 }, { getThrottles: 2 });
+    const a = p.upload("a");
+    await p.deliver(a, "rh-a");
+    const before = p.h.clock.nowMs();
+    await p.complete();
+    expect((await p.status(a))?.status).toBe("NEEDS_REVIEW");
+    // Three paced turns at 2 per second (two refused, each paying for its turn): a second of waiting.
+    expect(p.h.clock.nowMs() - before).toBeGreaterThanOrEqual(1000);
+    expect(p.logger.entries.filter((e) => e.level === "error")).toEqual([]);
+  });
+
+  it("gives the slot of a job the sweeper gives up on to the next document in line", async () => {
+    const p = governedPipeline({ startTps: 100, getTps: 100, maxJobs: 1 });
+    const a = p.upload("a");
+    const b = p.upload("b");
+    await p.deliver(a, "rh-a");
+    await p.deliver(b, "rh-b");
+    p.engine.deliver(); // a's completion is lost
+    const settings = { stuckAfterMs: 30 * 60_000, maxAttempts: 0, batchSize: 10 };
+    p.h.clock.advance(31 * 60_000);
+    const report = await sweepStuckRecords(p.governed, settings);
+    expect(report.actions.failed).toBe(1);
+    expect((await p.status(a))?.statusReason).toBe("OCR_TIMEOUT");
+    expect(p.h.visibility.wakes()).toEqual(["rh-b"]);
+    expect(await p.deliver(b, "rh-b-2")).toMatchObject({ status: "OCR_PENDING" });
   });
 
   it("leaves a document waiting for capacity to the governor: the sweeper does not count it stuck", async () => {

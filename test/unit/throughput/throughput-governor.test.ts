@@ -53,11 +53,28 @@ describe("throughput governor: Start… pacing", () => {
     expect(outcomes.slice(0, 3)).toEqual(["go", "go", "go"]);
     expect(outcomes.slice(3).map((o) => (o as StartDeferredError).retryAfterMs)).toEqual([1500, 2000]);
     // A new document queues behind the reservations, not in front of them.
-    h.clock.clock.advance(t0 + 1000 - h.clock.nowMs());
-    expect(await admit(h, "f")).toMatchObject({ reason: "start-rate", retryAfterMs: 1500 });
+    h.clock.clock.advance(t0 + 400 - h.clock.nowMs());
+    expect(await admit(h, "f")).toMatchObject({ reason: "start-rate", retryAfterMs: 2100 });
     // d was parked 1 s: back at 1 s, it waits the last half second in the handler and goes on its turn.
+    h.clock.clock.advance(t0 + 1000 - h.clock.nowMs());
     expect(await admit(h, "d")).toBe("go");
     expect(h.clock.nowMs() - t0).toBe(1500);
+  });
+
+  it("gives a turn nobody claims to a new document rather than leave the gate idle", async () => {
+    const h = governorHarness({ startTps: 2, getTps: 5, maxJobs: 100 });
+    const t0 = h.clock.nowMs();
+    for (const d of ["a", "b", "c", "d"]) {
+      h.clock.clock.advance(t0 - h.clock.nowMs());
+      await admit(h, d); // a, b, c go at 0, 0.5, 1 s; d is reserved for 1.5 s
+    }
+    // d's message is late (SQS delivered it behind a backlog): at 1.6 s the gate is free, the plan is not.
+    h.clock.clock.advance(t0 + 1600 - h.clock.nowMs());
+    expect(await admit(h, "e")).toBe("go");
+    expect(h.clock.nowMs() - t0).toBe(1600);
+    // d, back at last, still goes: within the second, on the next turn.
+    expect(await admit(h, "d")).toBe("go");
+    expect(h.clock.nowMs() - t0).toBe(2100);
   });
 
   it("spaces late messages by the gate: parked ones that come back together still go 1/TPS apart", async () => {
@@ -76,6 +93,38 @@ describe("throughput governor: Start… pacing", () => {
     }
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
     expect(gaps.every((g) => g >= 250)).toBe(true);
+  });
+});
+
+describe("throughput governor: a busy gate", () => {
+  it("parks a document once when the gate is busier than a second, then lets it wait its turn in the handler", async () => {
+    const h = governorHarness({ startTps: 1, getTps: 5, maxJobs: 100 });
+    const t0 = h.clock.nowMs();
+    const at = (ms: number) => h.clock.clock.advance(t0 + ms - h.clock.nowMs());
+    for (const d of ["a", "b", "c", "d", "e", "f", "g", "h"]) {
+      at(0);
+      await admit(h, d); // a goes at 0 s and b at 1 s; c … h are reserved for 2 … 7 s
+    }
+    // Their messages come back only at 8 s, all together (a queue backlog): the gate serves one a second.
+    const first = [];
+    for (const d of ["c", "d", "e", "f", "g", "h"]) {
+      at(8000);
+      first.push(await admit(h, d));
+    }
+    expect(first.slice(0, 2)).toEqual(["go", "go"]); // c at 8 s; d waits a second for 9 s
+    expect(first.slice(2).map((o) => (o as StartDeferredError).reason)).toEqual(Array(4).fill("start-rate"));
+    // Back from that park at 10 s, e … h wait in the handler for their turns (up to 3 s) instead of parking.
+    const second = [];
+    for (const d of ["e", "f", "g", "h"]) {
+      at(10_000);
+      second.push([await admit(h, d), h.clock.nowMs() - t0]);
+    }
+    expect(second).toEqual([
+      ["go", 10_000],
+      ["go", 11_000],
+      ["go", 12_000],
+      ["go", 13_000],
+    ]);
   });
 });
 
@@ -153,19 +202,23 @@ describe("throughput governor: throttles and failures", () => {
     expect(await admit(h, "a")).toBe("go");
     h.clock.advance(50);
     const deferral = await h.forMessage("a").startFailed("a", throttle());
-    // Backoff 1 s × jitter 0.75 (random 0.5), on the next free gate turn: t0 + 1 s.
-    expect(deferral).toMatchObject({ reason: "retry", parked: true, retryAfterMs: 950 });
+    // Backoff 1 s × jitter 0.75 (random 0.5); parked a whole second (rounded up: not back before it ends).
+    expect(deferral).toMatchObject({ reason: "retry", parked: true, retryAfterMs: 750 });
+    expect(h.visibility.lastFor("rh-a")).toBe(1);
     expect(h.slotsHeld()).toBe(1);
-    // Documents arriving meanwhile are reserved after it.
+    // Documents arriving meanwhile are reserved for later: the refused call was paid for (one more turn).
     const later = [];
     for (const d of ["b", "c", "d"]) {
       h.clock.clock.advance(t0 + 60 - h.clock.nowMs());
       later.push(await admit(h, d));
     }
-    expect(later.every((o) => o instanceof StartDeferredError && o.retryAfterMs >= 1900)).toBe(true);
-    h.clock.clock.advance(t0 + 950 - h.clock.nowMs());
+    expect(later.map((o) => (o as StartDeferredError).retryAfterMs)).toEqual([1940, 2940, 3940]);
+    // a is back after its backoff and takes the next turn, before b (reserved for t0 + 2 s) is back.
+    h.clock.clock.advance(t0 + 1050 - h.clock.nowMs());
     expect(await admit(h, "a")).toBe("go");
-    expect(h.clock.nowMs() - t0).toBe(1000);
+    expect(h.clock.nowMs() - t0).toBe(2000);
+    h.clock.clock.advance(t0 + 1060 - h.clock.nowMs());
+    expect(await admit(h, "b")).toMatchObject({ reason: "start-rate", retryAfterMs: 1940 });
   });
 
   it("backs off longer on each further throttle, and treats a server error the same way", async () => {

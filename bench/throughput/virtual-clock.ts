@@ -8,6 +8,7 @@
  * until it is done. Each event thus sees the state all earlier events left, whatever the code awaits, and the
  * same seed gives the same run.
  */
+import { mulberry32 } from "../../samples/generator/chart-spec";
 import type { Clock } from "../../shared/throughput/ports";
 
 interface Timer {
@@ -109,14 +110,5 @@ export class VirtualClock implements Clock {
 
 const before = (a: Timer, b: Timer) => a.at < b.at || (a.at === b.at && a.seq < b.seq);
 
-/** A seeded pseudo-random source (mulberry32): the same seed gives the same run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random source: the same seed gives the same run (the sample generator's mulberry32). */
+export const seededRandom = mulberry32;

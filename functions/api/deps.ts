@@ -6,7 +6,7 @@ import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
-import { S3UploadSigner } from "../../shared/adapters/s3/upload-signer";
+import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
 import type { Config } from "../../shared/config";
@@ -48,7 +48,7 @@ function sqsJobQueue(config: Config): JobQueue {
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   const s3 = createS3Client(config);
-  const uploads = new S3UploadSigner(s3, {
+  const uploads = new S3UploadsBucket(s3, {
     bucket: config.UPLOAD_BUCKET,
     ...(config.UPLOAD_KMS_KEY_ID ? { kmsKeyId: config.UPLOAD_KMS_KEY_ID } : {}),
   });

@@ -1,5 +1,5 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { S3UploadSigner } from "../../shared/adapters/s3/upload-signer";
+import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import type { UploadListing } from "../../shared/batches/batch-store";
 import type { Config } from "../../shared/config";
@@ -20,6 +20,6 @@ export function createSweeperDeps(
   return {
     ...createOcrPipelineDeps(config, logger),
     // Closing a batch past its deadline lists what arrived under its prefix.
-    listing: new S3UploadSigner(createS3Client(config), { bucket: config.UPLOAD_BUCKET }),
+    listing: new S3UploadsBucket(createS3Client(config), { bucket: config.UPLOAD_BUCKET }),
   };
 }

@@ -52,7 +52,7 @@ import { LocalQueue } from "./local-queue";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { createReprocessWorkerHandler } from "../../functions/reprocess-worker/handler";
 import { createRecordEventsHandler } from "../../functions/record-events/handler";
-import { S3UploadSigner } from "../../shared/adapters/s3/upload-signer";
+import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
 import { batchFileOfKey, batchIdFor } from "../../shared/batches/batch";
 import { closeDueBatches } from "../../shared/batches/close-batch";
@@ -162,6 +162,8 @@ export class LocalStack {
   eventsPoller?: StreamPoller;
   /** Domain events (EventBridge in AWS): `events.ndjson` in the data dir. */
   readonly events: LocalEventLog;
+  /** Presigned batch uploads and batch prefix listings (the api and the deadline sweep). */
+  private readonly uploads: S3UploadsBucket;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
   private server?: Server;
@@ -191,6 +193,7 @@ export class LocalStack {
       ingestQueue: { change: async (handle, seconds) => this.ingestQueue.changeVisibility(handle, seconds) },
     });
     this.events = new LocalEventLog(dataDir);
+    this.uploads = new S3UploadsBucket(this.s3, { bucket: config.UPLOAD_BUCKET });
     this.apiUrl = `http://127.0.0.1:${apiPort}`;
 
     const ingest = createIngestHandler(() => this.deps);
@@ -390,7 +393,7 @@ export class LocalStack {
     await this.eventsPoller.start();
     this.startSweeper();
 
-    const uploads = new S3UploadSigner(this.s3, { bucket: this.config.UPLOAD_BUCKET });
+    const uploads = this.uploads;
     const apiDeps: ApiHandlerDeps = {
       ...this.deps,
       signer: uploads,
@@ -500,12 +503,9 @@ export class LocalStack {
 
   /** Completions stored while the stack was down are announced now (the event log keeps each id once). */
   private async announceCompletedBatches(): Promise<void> {
-    const announced = new Set(this.events.read().map((e) => e.id));
     const batches = new BatchRepository(createDocumentClient(this.dynamoClient), this.config.TABLE_NAME);
-    for await (const batch of batches.scanCompleted()) {
-      const event = batchCompletedEvent(batch);
-      if (!announced.has(event.id)) await this.events.publish([event]);
-    }
+    for await (const batch of batches.scanCompleted())
+      await this.events.publish([batchCompletedEvent(batch)]);
   }
 
   /** The local engine's jobs die with the process: start the record's job again under the same job key. */
@@ -527,9 +527,8 @@ export class LocalStack {
 
   /** Runs one sweep unless one is already running; failures are logged (by class) and retried next time. */
   sweepOnce(): Promise<void> {
-    const uploads = new S3UploadSigner(this.s3, { bucket: this.config.UPLOAD_BUCKET });
     this.sweeping ??= sweepStuckRecords(this.deps, sweepSettings(this.config))
-      .then(() => closeDueBatches({ ...this.deps, listing: uploads }))
+      .then(() => closeDueBatches({ ...this.deps, listing: this.uploads }))
       .then(() => undefined)
       .catch((err: unknown) => this.logger.error("Stuck-record sweep failed", safeError(err)))
       .finally(() => (this.sweeping = undefined));

@@ -39,6 +39,11 @@ export class BatchRepository implements BatchStore {
   ) {}
 
   async get(id: string): Promise<Batch | undefined> {
+    const item = await this.batchItem(id);
+    return item ? batchFromItem(item) : undefined;
+  }
+
+  private async batchItem(id: string): Promise<Record<string, unknown> | undefined> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
@@ -46,7 +51,7 @@ export class BatchRepository implements BatchStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? batchFromItem(out.Item) : undefined;
+    return out.Item;
   }
 
   async create(batch: Batch, files: BatchFile[]): Promise<{ created: boolean; batch: Batch }> {
@@ -70,18 +75,14 @@ export class BatchRepository implements BatchStore {
       if (err.CancellationReasons?.[0]?.Code !== "ConditionalCheckFailed") throw err;
       created = false;
     }
-    const stored = created ? batch : await this.get(batch.id);
-    if (!stored) throw new Error("batch vanished after its create was refused");
-    const item = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: batchPk(batch.id), sk: BATCH_SK },
-        ProjectionExpression: "manifestComplete, manifestSha256",
-        ConsistentRead: true,
-      }),
-    );
-    // A create that crashed part-way left entries unwritten: the repeated create (same manifest) writes them.
-    if (item.Item?.manifestComplete !== true && item.Item?.manifestSha256 === batch.manifestSha256) {
+    // One read of an existing batch says what it is and whether its create finished writing the entries: a
+    // create that crashed part-way left some unwritten, and the repeated create (same manifest) writes them.
+    const existing = created ? undefined : await this.batchItem(batch.id);
+    if (!created && !existing) throw new Error("batch vanished after its create was refused");
+    const stored = existing ? batchFromItem(existing) : batch;
+    const unfinished =
+      created || (existing!.manifestComplete !== true && existing!.manifestSha256 === batch.manifestSha256);
+    if (unfinished) {
       await this.writeFiles(files);
       await this.db.send(
         new UpdateCommand({

@@ -2,21 +2,22 @@ import { ListObjectsV2Command, PutObjectCommand, type S3Client } from "@aws-sdk/
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { UploadListing, UploadSigner, UploadTarget } from "../../batches/batch-store";
 
-export interface S3UploadSignerOptions {
+export interface S3UploadsBucketOptions {
   bucket: string;
   /** The scans key: signed into every PUT, so an upload encrypted otherwise is refused (AWS only). */
   kmsKeyId?: string;
 }
 
 /**
- * Presigned PUTs into the scans bucket that S3 itself checks: the SHA-256 of the manifest entry is a signed
+ * The uploads (scans) bucket as batches use it: presigned PUTs, and what a batch's prefix holds.
+ * Presigned PUTs are ones S3 itself checks: the SHA-256 of the manifest entry is a signed
  * header, so S3 refuses (BadDigest) bytes that do not match it, and a PUT without the header does not match
  * the signature. With a KMS key, the encryption headers are signed too.
  */
-export class S3UploadSigner implements UploadSigner, UploadListing {
+export class S3UploadsBucket implements UploadSigner, UploadListing {
   constructor(
     private readonly s3: S3Client,
-    private readonly options: S3UploadSignerOptions,
+    private readonly options: S3UploadsBucketOptions,
   ) {}
 
   async presignPut(

@@ -18,7 +18,10 @@ export function createIngestHandler(getDeps: () => WithLambdaLogger<OcrPipelineD
     const deps = getDeps();
     const handleRecord = loggedRecordHandler(deps.logger, "Ingest", async (record: SQSRecord) => {
       // A start that must wait for Textract capacity parks this very message (by its receipt handle).
-      const throughput = deps.throughput?.forMessage({ receiptHandle: record.receiptHandle });
+      const throughput = deps.throughput?.forMessage({
+        messageId: record.messageId,
+        receiptHandle: record.receiptHandle,
+      });
       const messageDeps = throughput ? { ...deps, throughput } : deps;
       for (const upload of parseUploadEvent(record.body)) await ingestUpload(upload, messageDeps);
     });

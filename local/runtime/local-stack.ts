@@ -124,10 +124,7 @@ export function defaultOcrWorkers(): number {
  */
 function localThroughput(ocrWorkers: number): Record<string, string> {
   return {
-    // Off on the local stack until a defect the fault-injection run found is fixed: a duplicate delivery of an
-    // upload whose job had already ended stayed parked in the line, never woken (14 of 200; the documents were
-    // all filed, but the queue never drained). TEXTRACT_GOVERNOR=on in the environment turns it on.
-    TEXTRACT_GOVERNOR: "off",
+    TEXTRACT_GOVERNOR: "on",
     TEXTRACT_START_TPS: "10",
     TEXTRACT_GET_TPS: "50",
     TEXTRACT_MAX_JOBS: String(4 * ocrWorkers),

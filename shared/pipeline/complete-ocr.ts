@@ -97,8 +97,8 @@ export async function completeOcr(
 ): Promise<CompleteOcrOutcome> {
   // Textract no longer counts the job against the account's concurrent jobs, whatever becomes of this
   // completion: its slot goes to the next document in line (keyed by the job key, so a redelivery releases
-  // nothing twice).
-  if (notification.JobTag) await deps.throughput?.release(notification.JobTag);
+  // nothing twice), and a late duplicate of its upload will not take another.
+  if (notification.JobTag) await deps.throughput?.jobEnded(notification.JobTag);
   const documentId = notification.JobTag ? documentIdOfJobKey(notification.JobTag) : "";
   const found = documentId ? await deps.records.get(documentId) : undefined;
   // Not waiting yet: the record is saved OCR_PENDING before its job starts, so only a record written by an

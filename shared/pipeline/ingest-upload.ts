@@ -118,7 +118,8 @@ function isAwaitingOcrStart(record: ChartRecord): boolean {
  * With a throughput governor (deps.throughput), the call waits for Textract capacity first: admitStart
  * returns when this job may start now, or throws StartDeferredError once the message is parked until its
  * turn (the record stays OCR_PENDING without a job id; the next delivery resumes here). A throttled or
- * failing call is deferred the same way, keeping its job slot; other failures give the slot back.
+ * failing call is deferred the same way, keeping its job slot; other failures give the slot back. A duplicate
+ * delivery of the upload starts nothing (admitStart tells it the job ended or is another message's to start).
  */
 export async function startOcr(
   record: ChartRecord,
@@ -131,7 +132,12 @@ export async function startOcr(
   const pending = await savePending(record, deps, opts.restart ?? false);
   const ocr = pending.ocr!;
   const jobKey = ocr.jobKey ?? pending.id;
-  await deps.throughput?.admitStart(jobKey);
+  const admission = (await deps.throughput?.admitStart(jobKey)) ?? "start";
+  if (admission !== "start") {
+    // A duplicate delivery: the job already ended, or another message holds the document's place.
+    deps.logger.info("OCR start left to another delivery", { documentId: pending.id, admission });
+    return { documentId: pending.id, status: "UNCHANGED" };
+  }
   const { bucket, key, versionId } = pending.source;
   let jobId: string;
   try {

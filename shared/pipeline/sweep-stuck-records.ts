@@ -191,7 +191,7 @@ async function failStuck(
 ): Promise<SweepAction> {
   await deps.records.save(transition(record, "FAILED", { now: deps.now(), reasonCode, detail }));
   // A job given up on holds its Textract job slot no longer (or leaves the line it waited in).
-  if (record.ocr?.jobKey) await deps.throughput?.release(record.ocr.jobKey);
+  if (record.ocr?.jobKey) await deps.throughput?.jobEnded(record.ocr.jobKey);
   deps.logger.warn("Stuck record failed", { documentId: record.id, from: record.status, reasonCode });
   return "failed";
 }

@@ -21,6 +21,10 @@
  * - Throttles and 5xx. The document keeps its slot, parks for a short backoff and takes the next gate turn
  *   then: ahead of the documents reserved for later, not behind them. The refused call is paid for (the gate
  *   moves on by one turn), so retries do not push the pace over the budget.
+ * - Duplicates. A second message of the same upload (SQS delivers at least once) finds the document's place
+ *   held by the first one's message (reserved or in line) and is told so: it does not park beside it, where
+ *   nobody would wake it. A late one whose job has already ended finds the job's end marker and takes no
+ *   slot: a slot taken for a job that will never complete again would be held until its lease ran out.
  * - Crashes. A held slot has a lease: a few minutes until its start, then until the job should be long done.
  *   Expired slots are reclaimed (by an admission that finds every slot held, and by the sweeper).
  *
@@ -34,7 +38,7 @@ import type { Logger } from "../pipeline/ports";
 import { StartDeferredError, ThroughputContentionError, type DeferralReason } from "./errors";
 import type { Clock, ItemChange, MessageVisibility, StoredItem, ThroughputStore } from "./ports";
 import type { ThroughputBudget } from "./textract-quotas";
-import type { QueuedMessage, TextractThroughput } from "./textract-throughput";
+import type { Admission, QueuedMessage, TextractThroughput } from "./textract-throughput";
 
 export interface GovernorSettings {
   budget: ThroughputBudget;
@@ -96,6 +100,8 @@ export const throughputKeys = {
   job: (jobKey: string) => `JOB#${jobKey}`,
   /** A held job slot and its lease. */
   slot: (jobKey: string) => `SLOT#${jobKey}`,
+  /** The job has ended (its completion was handled): late deliveries start nothing. Cleared by TTL. */
+  ended: (jobKey: string) => `ENDED#${jobKey}`,
   /** A place in the line, ordered by when the document joined (no counter that every join would contend on). */
   line: (joinedAt: number, jobKey: string) =>
     `LINE#${String(Math.floor(joinedAt)).padStart(15, "0")}#${jobKey}`,
@@ -107,7 +113,7 @@ const {
   slots: SLOTS,
   reclaim: RECLAIM,
 } = throughputKeys;
-const { job: JOB, slot: SLOT, line: LINE } = throughputKeys;
+const { job: JOB, slot: SLOT, line: LINE, ended: ENDED } = throughputKeys;
 const jobKeyOfSlot = (key: string) => key.slice("SLOT#".length);
 
 interface Place {
@@ -117,6 +123,8 @@ interface Place {
   wake?: string;
   /** When the document is expected back at the latest (the sweeper leaves it alone until then). */
   backBy?: number;
+  /** The message holding the place (parked until its turn): another message of the upload is a duplicate. */
+  holder?: string;
   retries?: number;
 }
 interface Lease {
@@ -172,14 +180,16 @@ export class ThroughputGovernor implements TextractThroughput {
 
   // ── Start… admission ──────────────────────────────────────────────────────────────────────────────────
 
-  async admitStart(jobKey: string): Promise<void> {
-    await this.retrying(async () => {
+  async admitStart(jobKey: string): Promise<Admission> {
+    return this.retrying(async (): Promise<Step<Admission>> => {
       const now = this.now();
-      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), SLOTS, START_GATE]);
+      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), SLOTS, START_GATE, ENDED(jobKey)]);
       const job = items.get(JOB(jobKey));
       const slot = items.get(SLOT(jobKey));
-      if (slot) return this.passGate(slot, items.get(START_GATE), now);
+      if (items.has(ENDED(jobKey))) return this.leaveEnded(jobKey, job, slot);
+      if (slot) return this.admitted(this.passGate(slot, items.get(START_GATE), now));
       const place = placeOf(job);
+      if (this.isDuplicate(place, now)) return "duplicate";
       if (place.line !== undefined) return this.stayInLine(job!, now);
 
       const slotFree = numberOf(items.get(SLOTS), "held") < this.settings.budget.maxJobs;
@@ -198,7 +208,9 @@ export class ThroughputGovernor implements TextractThroughput {
         const gateAt = numberOf(items.get(START_GATE), "at");
         // The gate's next turn is free now or within one interval (reserved documents came back late, or
         // none is due): this one takes it rather than leave it unused.
-        if (gateAt <= now + this.startInterval) return this.takeSlot(jobKey, items.get(START_GATE), now);
+        if (gateAt <= now + this.startInterval) {
+          return this.admitted(this.takeSlot(jobKey, items.get(START_GATE), now));
+        }
         // Otherwise the next reservation, not before the turns the gate has already given out.
         const notAfter = this.message ? undefined : now + this.maxWait;
         const plannedAt = await this.deps.store.advance(
@@ -209,7 +221,12 @@ export class ThroughputGovernor implements TextractThroughput {
         );
         if (plannedAt === undefined) throw this.busy("start-rate", gateAt - now);
         if (plannedAt - now > this.maxWait) {
-          const placed = put(JOB(jobKey), job, { ...place, plannedAt, backBy: this.backBy(plannedAt) });
+          const placed = put(JOB(jobKey), job, {
+            ...place,
+            plannedAt,
+            backBy: this.backBy(plannedAt),
+            holder: this.message?.messageId,
+          });
           if (!(await this.deps.store.write([placed]))) return RETRY; // a duplicate delivery planned it
           return this.parkUntil("start-rate", plannedAt, now);
         }
@@ -219,23 +236,26 @@ export class ThroughputGovernor implements TextractThroughput {
         return this.parkUntil("start-rate", place.plannedAt, now);
       }
       // Its turn (or within the wait): a free slot, else the tail of the line.
-      if (slotFree) return this.takeSlot(jobKey, items.get(START_GATE), now);
+      if (slotFree) return this.admitted(this.takeSlot(jobKey, items.get(START_GATE), now));
       if (!this.message) throw this.busy("job-slot", this.settings.lineParkMs);
       return this.joinLine(jobKey, job, now);
     });
   }
 
   async startSucceeded(jobKey: string): Promise<void> {
-    await this.retrying(async () => {
-      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey)]);
+    const ended = await this.retrying(async () => {
+      const items = await this.deps.store.get([JOB(jobKey), SLOT(jobKey), ENDED(jobKey)]);
+      // The job ended while this (repeated) start was being made: the slot it took is not needed.
+      if (items.has(ENDED(jobKey))) return true;
       const job = items.get(JOB(jobKey));
       const slot = items.get(SLOT(jobKey));
       const changes: ItemChange[] = job ? [remove(job)] : [];
       // No slot: its completion came first (and released it), or its lease ran out. Nothing to hold.
       if (slot) changes.push(put(SLOT(jobKey), slot, this.lease("started")));
-      if (changes.length === 0) return undefined;
-      return (await this.deps.store.write(changes)) ? undefined : RETRY;
+      if (changes.length === 0) return false;
+      return (await this.deps.store.write(changes)) ? false : RETRY;
     });
+    if (ended) await this.releaseSlot(jobKey);
   }
 
   async startFailed(jobKey: string, err: unknown): Promise<StartDeferredError | undefined> {
@@ -256,7 +276,7 @@ export class ThroughputGovernor implements TextractThroughput {
       // It keeps its slot and, after the backoff, takes the next gate turn like any document due then:
       // ahead of the documents reserved for later, not behind them.
       const changes = [put(JOB(jobKey), job, { ...place, retries, backBy: this.backBy(now + backoff) })];
-      if (slot) changes.push(put(SLOT(jobKey), slot, this.lease("holding", now + backoff)));
+      if (slot) changes.push(put(SLOT(jobKey), slot, this.keptLease(slot, now + backoff)));
       if (!(await this.deps.store.write(changes))) return RETRY;
       await this.park(backoff, Math.ceil); // not back before the backoff is over
       return new StartDeferredError("retry", backoff, true);
@@ -265,6 +285,10 @@ export class ThroughputGovernor implements TextractThroughput {
 
   async release(jobKey: string): Promise<void> {
     await this.releaseSlot(jobKey);
+  }
+
+  async jobEnded(jobKey: string): Promise<void> {
+    await this.releaseSlot(jobKey, { ended: true });
   }
 
   async renewLease(jobKey: string): Promise<void> {
@@ -292,7 +316,7 @@ export class ThroughputGovernor implements TextractThroughput {
     let reclaimed = 0;
     for (const item of await this.deps.store.list("SLOT#")) {
       if ((item.data as unknown as Lease).leaseUntil >= now) continue;
-      if (await this.releaseSlot(jobKeyOfSlot(item.key), item.version)) reclaimed++;
+      if (await this.releaseSlot(jobKeyOfSlot(item.key), { onlyVersion: item.version })) reclaimed++;
     }
     if (reclaimed > 0) this.deps.logger?.warn("Expired Textract job slots reclaimed", { reclaimed });
     await this.fillFreeSlots();
@@ -351,8 +375,8 @@ export class ThroughputGovernor implements TextractThroughput {
     if (at !== undefined) return this.sleepUntil(at, now);
     const busyUntil = Math.max(now + maxWait, numberOf(gateRead, "at"));
     if (this.message) {
-      // It keeps its slot while it waits for the gate: the lease runs from then.
-      const parked = put(slot.key, slot, { ...this.lease("holding", busyUntil), parkedForGate: true });
+      // It keeps its slot while it waits for the gate: the lease runs from then (or longer, if its job runs).
+      const parked = put(slot.key, slot, { ...this.keptLease(slot, busyUntil), parkedForGate: true });
       if (!(await this.deps.store.write([parked]))) return RETRY;
       return this.parkUntil("start-rate", busyUntil, now);
     }
@@ -367,7 +391,7 @@ export class ThroughputGovernor implements TextractThroughput {
    * Joining touches no shared counter; a slot released meanwhile is caught by the check after the join (or
    * by the releaser's check of the line after it freed the slot): one of the two always sees the other.
    */
-  private async joinLine(jobKey: string, job: StoredItem | undefined, now: number): Promise<Step<void>> {
+  private async joinLine(jobKey: string, job: StoredItem | undefined, now: number): Promise<typeof RETRY> {
     const parkMs = this.settings.lineParkMs;
     await this.park(parkMs);
     const entry = LINE(now, jobKey);
@@ -378,6 +402,7 @@ export class ThroughputGovernor implements TextractThroughput {
         plannedAt: undefined,
         line: entry,
         wake: this.message!.receiptHandle,
+        holder: this.message!.messageId,
         backBy: this.backBy(now + parkMs),
       }),
     ]);
@@ -387,7 +412,7 @@ export class ThroughputGovernor implements TextractThroughput {
   }
 
   /** Back from a park without a slot handed over (the park ended first): park again, with the new handle. */
-  private async stayInLine(job: StoredItem, now: number): Promise<Step<void>> {
+  private async stayInLine(job: StoredItem, now: number): Promise<typeof RETRY> {
     if (!this.message) throw this.busy("job-slot", this.settings.lineParkMs);
     const parkMs = this.settings.lineParkMs;
     await this.park(parkMs);
@@ -395,7 +420,12 @@ export class ThroughputGovernor implements TextractThroughput {
     const wake = this.message.receiptHandle;
     if (
       !(await this.deps.store.write([
-        put(job.key, job, { ...place, wake, backBy: this.backBy(now + parkMs) }),
+        put(job.key, job, {
+          ...place,
+          wake,
+          holder: this.message.messageId,
+          backBy: this.backBy(now + parkMs),
+        }),
       ]))
     ) {
       return RETRY; // handed a slot meanwhile: the next round passes the gate (and re-parks or goes)
@@ -406,18 +436,24 @@ export class ThroughputGovernor implements TextractThroughput {
   /**
    * Releases the slot of `jobKey` (only at `onlyVersion`, when given) and hands it to the head of the line,
    * whose message is woken; with nobody in line, one slot fewer is held. A document without a slot leaves its
-   * place (plan or line). Returns whether a slot was released.
+   * place (plan or line). `ended`: the job's end marker is written with it. Returns whether a slot was released.
    */
-  private async releaseSlot(jobKey: string, onlyVersion?: number): Promise<boolean> {
+  private async releaseSlot(
+    jobKey: string,
+    opts: { onlyVersion?: number; ended?: boolean } = {},
+  ): Promise<boolean> {
+    const { onlyVersion, ended } = opts;
     let wake: string | undefined;
     let freed = false;
     const released = await this.retrying(async () => {
       const now = this.now();
-      const items = await this.deps.store.get([SLOT(jobKey), JOB(jobKey), SLOTS]);
+      const items = await this.deps.store.get([SLOT(jobKey), JOB(jobKey), SLOTS, ENDED(jobKey)]);
       const slot = items.get(SLOT(jobKey));
       const job = items.get(JOB(jobKey));
       if (onlyVersion !== undefined && slot?.version !== onlyVersion) return false;
       const mine: ItemChange[] = job ? [remove(job), ...(await this.lineEntryOf(job))] : [];
+      if (ended && !items.has(ENDED(jobKey)))
+        mine.push({ key: ENDED(jobKey), expect: "absent", put: { at: now } });
       if (!slot) return mine.length === 0 || (await this.deps.store.write(mine)) ? false : RETRY;
       mine.push(remove(slot));
       // Over the budget (it was lowered): the slot is given up rather than handed on.
@@ -509,6 +545,42 @@ export class ThroughputGovernor implements TextractThroughput {
     const item = (await this.deps.store.get([RECLAIM])).get(RECLAIM);
     if (numberOf(item, "after") > now) return false;
     return this.deps.store.write([put(RECLAIM, item, { after: now + this.settings.reclaimIntervalMs })]);
+  }
+
+  /**
+   * Another message holds this document's place and is parked until its turn (or its wake): this delivery
+   * is a duplicate of the upload and has nothing to do. Not when the holder is overdue (its message may be
+   * gone: a dead letter), nor for the sweeper, which has no message and asks only about overdue documents.
+   */
+  private isDuplicate(place: Place, now: number): boolean {
+    if (!this.message || place.holder === undefined || place.holder === this.message.messageId) return false;
+    const waiting = place.line !== undefined || (place.plannedAt ?? 0) > now + this.maxWait;
+    return waiting && (place.backBy ?? 0) > now;
+  }
+
+  /** The job has ended: this delivery leaves whatever place it had (a slot it took meanwhile goes on). */
+  private async leaveEnded(
+    jobKey: string,
+    job: StoredItem | undefined,
+    slot: StoredItem | undefined,
+  ): Promise<Step<Admission>> {
+    if (slot) {
+      await this.releaseSlot(jobKey);
+      return "ended";
+    }
+    if (!job) return "ended";
+    return (await this.deps.store.write([remove(job), ...(await this.lineEntryOf(job))])) ? "ended" : RETRY;
+  }
+
+  private async admitted(step: Promise<Step<void>>): Promise<Step<Admission>> {
+    return (await step) === RETRY ? RETRY : "start";
+  }
+
+  /** A slot held on while its document waits again: its lease runs from `from`, never shorter than it was. */
+  private keptLease(slot: StoredItem, from: number): Lease {
+    const held = slot.data as unknown as Lease;
+    const again = this.lease("holding", from);
+    return { phase: held.phase, leaseUntil: Math.max(held.leaseUntil, again.leaseUntil) };
   }
 
   // ── Helpers ───────────────────────────────────────────────────────────────────────────────────────────

@@ -129,7 +129,7 @@ describe("DynamoDbThroughputStore (DynamoDB Local)", () => {
         const governor = new ThroughputGovernor(
           { store, clock, visibility: { change: async () => undefined } },
           settings,
-          { receiptHandle: `rh-${i}` },
+          { messageId: `m-${i}`, receiptHandle: `rh-${i}` },
         );
         try {
           await governor.admitStart(`doc-${i}`);

@@ -54,10 +54,14 @@ function governedPipeline(
     const key = `acme/b/${name}.pdf`;
     return { bucket: "uploads", key, versionId: objects.put("uploads", key, blankPdf(1, name)) };
   };
-  /** One receive of an upload's message (receipt handle `rh`): what ingest made of it, or its deferral. */
-  const deliver = async (u: UploadedObject, rh: string) => {
+  /**
+   * One receive of an upload's message (receipt handle `rh`): what ingest made of it, or its deferral. One
+   * message per upload unless `messageId` says otherwise (a duplicate delivery).
+   */
+  const deliver = async (u: UploadedObject, rh: string, messageId = u.key) => {
     try {
-      return await ingestUpload(u, { ...governed, throughput: h.governor.forMessage({ receiptHandle: rh }) });
+      const throughput = h.governor.forMessage({ messageId, receiptHandle: rh });
+      return await ingestUpload(u, { ...governed, throughput });
     } catch (err) {
       if (isStartDeferred(err)) return err;
       throw err;
@@ -96,6 +100,22 @@ describe("pipeline with the throughput governor", () => {
 
     expect((await p.status(a))?.status).toBe("NEEDS_REVIEW");
     expect((await p.status(b))?.status).toBe("NEEDS_REVIEW");
+    expect(p.engine.started).toHaveLength(2);
+    expect(p.h.slotsHeld()).toBe(0);
+  });
+
+  it("lets a duplicate message of a waiting upload go (UNCHANGED), and leaves no slot held in the end", async () => {
+    const p = governedPipeline({ startTps: 100, getTps: 100, maxJobs: 1 });
+    const a = p.upload("a");
+    const b = p.upload("b");
+    await p.deliver(a, "rh-a");
+    expect(await p.deliver(b, "rh-b")).toMatchObject({ reason: "job-slot", parked: true });
+    // S3 sent b's notification twice: the copy is done with at once, not parked where nobody wakes it.
+    expect(await p.deliver(b, "rh-copy", "copy-of-b")).toMatchObject({ status: "UNCHANGED" });
+    expect(p.h.visibility.lastFor("rh-copy")).toBeUndefined();
+    await p.complete();
+    expect(await p.deliver(b, "rh-b-2")).toMatchObject({ status: "OCR_PENDING" });
+    await p.complete();
     expect(p.engine.started).toHaveLength(2);
     expect(p.h.slotsHeld()).toBe(0);
   });

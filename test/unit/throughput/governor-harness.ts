@@ -51,7 +51,7 @@ export function governorHarness(
     { ...DEFAULT_GOVERNOR_SETTINGS, budget, random: () => 0.5, ...overrides },
   );
   /** The governor for message `m` (its receipt handle is `rh-<m>`). */
-  const forMessage = (m: string) => governor.forMessage({ receiptHandle: `rh-${m}` });
+  const forMessage = (m: string) => governor.forMessage({ messageId: m, receiptHandle: `rh-${m}` });
   const slotsHeld = () => (store.items.get("SLOTS")?.data.held as number | undefined) ?? 0;
   return { store, clock, visibility, governor, forMessage, slotsHeld };
 }

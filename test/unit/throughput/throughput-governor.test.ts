@@ -7,11 +7,11 @@ import {
 import { InMemoryThroughputStore } from "../../support/in-memory-throughput-store";
 import { governorHarness, serverError, throttle } from "./governor-harness";
 
-/** Admits `jobKey` for message `m`: "go", or the deferral it threw. */
+/** Admits `jobKey` for message `m`: "go", "ended" or "duplicate" (nothing to start), or the deferral it threw. */
 async function admit(h: ReturnType<typeof governorHarness>, jobKey: string, m = jobKey) {
   try {
-    await h.forMessage(m).admitStart(jobKey);
-    return "go" as const;
+    const admission = await h.forMessage(m).admitStart(jobKey);
+    return admission === "start" ? ("go" as const) : admission;
   } catch (err) {
     if (err instanceof StartDeferredError) return err;
     throw err;
@@ -244,6 +244,78 @@ describe("throughput governor: throttles and failures", () => {
   });
 });
 
+describe("throughput governor: duplicate deliveries of an upload", () => {
+  it("tells a second message of a document waiting in line it is a duplicate, and wakes the first", async () => {
+    const h = governorHarness({ startTps: 100, getTps: 5, maxJobs: 1 });
+    await admit(h, "a");
+    await h.governor.startSucceeded("a");
+    expect(await admit(h, "b", "b-1")).toMatchObject({ reason: "job-slot", parked: true });
+    // The copy is not parked beside the first message (only one of them could be woken).
+    expect(await admit(h, "b", "b-2")).toBe("duplicate");
+    expect(h.visibility.lastFor("rh-b-2")).toBeUndefined();
+    await h.governor.jobEnded("a");
+    expect(h.visibility.wakes()).toEqual(["rh-b-1"]);
+    expect(await admit(h, "b", "b-1")).toBe("go");
+  });
+
+  it("tells a duplicate of a reserved document so, until the reservation's holder is overdue", async () => {
+    const h = governorHarness({ startTps: 1, getTps: 5, maxJobs: 10 });
+    const t0 = h.clock.nowMs();
+    await admit(h, "a"); // now
+    h.clock.clock.advance(t0 - h.clock.nowMs());
+    await admit(h, "b"); // in a second, waiting in the handler
+    h.clock.clock.advance(t0 - h.clock.nowMs());
+    expect(await admit(h, "c", "c-1")).toMatchObject({ reason: "start-rate", parked: true });
+    expect(await admit(h, "c", "c-2")).toBe("duplicate");
+    // The first message never came back (it went to the dead-letter queue): a copy may take over.
+    h.clock.advance(DEFAULT_GOVERNOR_SETTINGS.claimLeaseMs + 3_000);
+    expect(await admit(h, "c", "c-2")).toBe("go");
+  });
+
+  it("takes no slot for a job that has already ended (a late copy of a finished upload)", async () => {
+    const h = governorHarness({ startTps: 100, getTps: 5, maxJobs: 1 });
+    await admit(h, "a");
+    await h.governor.startSucceeded("a");
+    await h.governor.jobEnded("a");
+    expect(await admit(h, "a", "a-copy")).toBe("ended");
+    expect(h.slotsHeld()).toBe(0);
+    expect(await admit(h, "next")).toBe("go");
+    // A redelivered completion ends nothing twice.
+    await h.governor.jobEnded("a");
+    expect(h.slotsHeld()).toBe(1);
+  });
+
+  it("gives back a slot a copy took when the job ended before the copy's start returned", async () => {
+    const h = governorHarness({ startTps: 100, getTps: 5, maxJobs: 1 });
+    // The job's slot was reclaimed (its lease ran out), a copy took a new one; then the completion came.
+    await admit(h, "a");
+    await h.governor.startSucceeded("a");
+    await h.governor.release("a");
+    expect(await admit(h, "a", "a-copy")).toBe("go");
+    await h.governor.jobEnded("a");
+    await h.governor.startSucceeded("a");
+    expect(h.slotsHeld()).toBe(0);
+  });
+
+  it("keeps a running job's lease when a copy of its upload waits at a busy gate", async () => {
+    const h = governorHarness({ startTps: 1, getTps: 5, maxJobs: 10 }, { jobLeaseMs: 60 * 60_000 });
+    const t0 = h.clock.nowMs();
+    await admit(h, "a");
+    await h.governor.startSucceeded("a");
+    // At the same moment, b takes the gate's next turn (a second on) and c and d reserve later ones.
+    for (const d of ["b", "c", "d"]) {
+      h.clock.clock.advance(t0 - h.clock.nowMs());
+      if ((await admit(h, d)) === "go") await h.governor.startSucceeded(d);
+    }
+    h.clock.clock.advance(t0 - h.clock.nowMs());
+    expect(await admit(h, "a", "a-copy")).toMatchObject({ reason: "start-rate", parked: true });
+    // Parked for the gate, the copy did not shorten the lease to a start's few minutes.
+    h.clock.advance(30 * 60_000);
+    expect(await h.governor.reclaimExpired()).toBe(0);
+    expect(await h.governor.isQueued("a")).toBe(true);
+  });
+});
+
 describe("throughput governor: without a message (the sweeper)", () => {
   it("is busy, reserving and parking nothing, when it could only start after a long wait", async () => {
     const h = governorHarness({ startTps: 100, getTps: 5, maxJobs: 1 });
@@ -304,6 +376,7 @@ describe("throughput governor: concurrent admissions", () => {
         };
         const visibility = { change: async () => undefined };
         const governor = new ThroughputGovernor({ store, clock, visibility }, settings, {
+          messageId: `m-${i}`,
           receiptHandle: `rh-${i}`,
         });
         try {

@@ -15,7 +15,7 @@ export interface ApiDeps {
   /** Scans and page images, handed out as short-lived URLs. */
   storage: ObjectLinks;
   /** Stored OCR output (reprocessing reads it and writes the plain text again). */
-  objects: Pick<ObjectStore, "getJson" | "putText">;
+  objects: Pick<ObjectStore, "getStream" | "putText">;
   pageImages: PageImageRenderer;
   /** Bulk reprocess jobs, and the queue their chunks go on. */
   jobs: JobStore;

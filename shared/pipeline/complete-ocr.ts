@@ -2,19 +2,12 @@ import { newRecord, transition, type ChartRecord, type OcrReference } from "../d
 import { partDocumentId } from "../domain/document-id";
 import { documentIdOfJobKey } from "../domain/ocr-job-key";
 import { ChartbridgeError } from "../errors";
-import {
-  buildModel,
-  extractPart,
-  needsReview,
-  pageRange,
-  plainText,
-  splitDocuments,
-  type DocModel,
-} from "../extraction";
+import { extractPart, needsReview, pageRange, plainText, splitDocuments, type DocModel } from "../extraction";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
 import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
+import { readOcrResult } from "./read-ocr-result";
 import { decideFailure } from "./failure-policy";
 import { withHumanCorrections } from "../domain/field-corrections";
 
@@ -22,63 +15,6 @@ export type CompleteOcrOutcome = { documentId: string; status: ChartRecord["stat
 
 export const ocrResultKey = (id: string) => `ocr/${id}/textract.json`;
 export const ocrTextKey = (id: string) => `ocr/${id}/text.txt`;
-
-/** A Get… page that Textract throttled or failed is asked again (at its next paced turn) this many times. */
-const GET_PAGE_ATTEMPTS = 5;
-
-/**
- * Fetches every result page of a job (Textract returns at most 1,000 blocks per call). With a throughput
- * governor, each call waits for its turn on the Get… budget (briefly, in the handler: ocr-complete's
- * concurrency is sized to the budget), and a throttled page is asked again instead of failing the completion.
- */
-export async function fetchOcrResult(
-  deps: Pick<PipelineDeps, "ocr" | "throughput">,
-  jobId: string,
-  features: PipelineDeps["ocrFeatures"],
-): Promise<TextractDocument & { JobStatus: string }> {
-  const blocks: TextractBlock[] = [];
-  let nextToken: string | undefined;
-  let pages = 0;
-  let status: string;
-  let modelVersion: string | undefined;
-  let statusMessage: string | undefined;
-  do {
-    const page = await getResultPage(deps, jobId, features, nextToken);
-    blocks.push(...page.blocks);
-    pages = Math.max(pages, page.pageCount);
-    status = page.jobStatus;
-    statusMessage = page.statusMessage ?? statusMessage;
-    modelVersion = page.modelVersion ?? modelVersion;
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return {
-    DocumentMetadata: { Pages: pages },
-    Blocks: blocks,
-    JobStatus: status!,
-    StatusMessage: statusMessage,
-    ...(features === "text"
-      ? { DetectDocumentTextModelVersion: modelVersion }
-      : { AnalyzeDocumentModelVersion: modelVersion }),
-  };
-}
-
-/** One result page, paced by the governor (when there is one). */
-async function getResultPage(
-  deps: Pick<PipelineDeps, "ocr" | "throughput">,
-  jobId: string,
-  features: PipelineDeps["ocrFeatures"],
-  nextToken: string | undefined,
-) {
-  for (let attempt = 1; ; attempt++) {
-    await deps.throughput?.paceGet();
-    try {
-      return await deps.ocr.getResultPage(jobId, features, nextToken);
-    } catch (err) {
-      const again = attempt < GET_PAGE_ATTEMPTS && (await deps.throughput?.getFailed(err));
-      if (!again) throw err;
-    }
-  }
-}
 
 /** Where a completion was when it failed, for the FAILED record's detail and the log line. */
 type CompletionStep = "fetch" | "store" | "extraction" | "save";
@@ -121,20 +57,19 @@ export async function completeOcr(
   let step: CompletionStep = "fetch";
   try {
     const features = (record.ocr.features as PipelineDeps["ocrFeatures"] | undefined) ?? deps.ocrFeatures;
-    const result = await fetchOcrResult(deps, notification.JobId, features);
-    if (result.JobStatus === "FAILED") {
+    // Fetched page by page, stored raw as it comes and read into the document model (never held whole).
+    const target = { bucket: deps.resultsBucket, key: ocrResultKey(documentId) };
+    const result = await readOcrResult(deps, notification.JobId, features, target, (s) => (step = s));
+    if (!("model" in result)) {
       step = "save";
-      return await failOcrJob(record, notification.JobId, "FAILED", result.StatusMessage, deps);
+      return await failOcrJob(record, notification.JobId, "FAILED", result.statusMessage, deps);
     }
-
-    step = "store";
-    await deps.objects.putJson(deps.resultsBucket, ocrResultKey(documentId), result);
 
     // Everything that interprets the OCR output runs before anything is written, so a document whose
     // extraction throws leaves no part records behind.
     step = "extraction";
     const now = deps.now();
-    const documents = extractRecords(record, record.ocr, result, deps, now);
+    const documents = extractRecords(record, record.ocr, result.model, deps, now);
 
     // A scanned stack holds several documents: one record per logical document, part 1 keeping this id.
     // The other parts are written first (idempotently), the upload's own record last, so a retry after a
@@ -243,18 +178,15 @@ export function statusMessageCode(statusMessage: string | undefined): string | u
 function extractRecords(
   record: ChartRecord,
   ocr: OcrReference,
-  result: TextractDocument,
+  model: DocModel,
   deps: OcrPipelineDeps,
   now: string,
 ): { record: ChartRecord; text: string }[] {
   const documentId = record.id;
-  // One block model for splitting and every part's extraction (building it dominates extraction time).
-  const model = buildModel(result);
+  // One block model for splitting and every part's extraction.
   const ranges = splitDocuments(model);
   const parts =
-    ranges.length > 1
-      ? ranges
-      : [{ pages: [1, Math.max(1, result.DocumentMetadata.Pages)] as [number, number] }];
+    ranges.length > 1 ? ranges : [{ pages: [1, Math.max(1, model.pageCount)] as [number, number] }];
   const partIds = parts.map((_, i) => partDocumentId(documentId, i + 1));
   return parts.map((part, i) => {
     const id = partIds[i]!;

@@ -71,8 +71,15 @@ export interface ObjectStore {
   getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer>;
   getText(bucket: string, key: string): Promise<string>;
   getJson<T>(bucket: string, key: string): Promise<T>;
+  /** The object's bytes as they arrive, for objects too large to hold whole (a 3,000-page OCR result). */
+  getStream(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>>;
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
   putText(bucket: string, key: string, text: string): Promise<void>;
+  /**
+   * Writes an object from chunks as they are produced, never holding it whole (a multipart upload in S3).
+   * If `body` throws, nothing is written (an upload begun is aborted) and the error is rethrown.
+   */
+  putStream(bucket: string, key: string, body: AsyncIterable<string>, contentType: string): Promise<void>;
 }
 
 /** What the records API needs of object storage to hand out scans and page images. */

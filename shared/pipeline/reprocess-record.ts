@@ -9,14 +9,14 @@ import { revise, transition, type ChartRecord } from "../domain/chart-record";
 import { withHumanCorrections } from "../domain/field-corrections";
 import type { ReasonCode } from "../domain/status";
 import { ChartbridgeError } from "../errors/chartbridge-error";
-import { buildModel, extractPart, needsReview, pageRange, plainText, splitDocuments } from "../extraction";
-import type { TextractDocument } from "../ocr/textract-blocks";
+import { extractPart, needsReview, pageRange, plainText, splitDocuments } from "../extraction";
 import { ocrTextKey } from "./complete-ocr";
+import { readStoredOcrResult } from "./read-ocr-result";
 import type { ObjectStore, RecordStore } from "./ports";
 
 export interface ReprocessDeps {
   records: Pick<RecordStore, "get" | "save">;
-  objects: Pick<ObjectStore, "getJson" | "putText">;
+  objects: Pick<ObjectStore, "getStream" | "putText">;
   reviewThreshold: number;
   now(): string;
 }
@@ -59,15 +59,13 @@ export async function reprocessFile(records: ChartRecord[], deps: ReprocessDeps)
   if (!ocr?.resultBucket || !ocr.resultKey || records.some((r) => !REPROCESSABLE.has(r.status))) {
     throw new NotReprocessableError();
   }
-  const result = await deps.objects.getJson<TextractDocument>(ocr.resultBucket, ocr.resultKey);
-  const model = buildModel(result);
+  // Parsed as it streams: a 3,000-page result is larger than one string can hold.
+  const model = await readStoredOcrResult(deps.objects, ocr.resultBucket, ocr.resultKey);
   const now = deps.now();
   const outcome: ReprocessOutcome = { fileRecordId: file.split?.fileRecordId ?? file.id, records: [] };
 
   const ranges = splitDocuments(model).map((r) => r.pages);
-  const current = records.map(
-    (r): [number, number] => r.split?.pages ?? [1, Math.max(1, result.DocumentMetadata.Pages)],
-  );
+  const current = records.map((r): [number, number] => r.split?.pages ?? [1, Math.max(1, model.pageCount)]);
   const sameSplit =
     (ranges.length <= 1 && current.length === 1) ||
     (ranges.length === current.length &&

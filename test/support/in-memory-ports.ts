@@ -180,6 +180,14 @@ export class InMemoryObjectStore implements ObjectStore {
     return (await this.getBytes(bucket, key)).toString("utf8");
   }
 
+  /** The object in chunks of 64 KiB, as a network stream would deliver it. */
+  async getStream(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+    const bytes = this.version(bucket, key).bytes;
+    return (async function* () {
+      for (let i = 0; i < bytes.length; i += 65_536) yield bytes.subarray(i, i + 65_536);
+    })();
+  }
+
   async getJson<T>(bucket: string, key: string): Promise<T> {
     return JSON.parse(await this.getText(bucket, key)) as T;
   }
@@ -190,6 +198,13 @@ export class InMemoryObjectStore implements ObjectStore {
 
   async putText(bucket: string, key: string, text: string): Promise<void> {
     this.put(bucket, key, Buffer.from(text), "text/plain; charset=utf-8");
+  }
+
+  /** Chunks are gathered and stored when the body ends (an upload that throws stores nothing, as in S3). */
+  async putStream(bucket: string, key: string, body: AsyncIterable<string>, contentType: string) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.from(chunk));
+    this.put(bucket, key, Buffer.concat(chunks), contentType);
   }
 
   private version(bucket: string, key: string, versionId?: string): StoredVersion {
@@ -228,12 +243,20 @@ export class InMemoryOcrEngine implements OcrEngine {
     return { jobId };
   }
 
-  async getResultPage(jobId: string): Promise<OcrResultPage> {
+  /** Pages of at most 1,000 blocks, as Textract's Get… calls return them. */
+  async getResultPage(jobId: string, _features?: unknown, nextToken?: string): Promise<OcrResultPage> {
     const job = this.jobs.get(jobId);
     if (!job) throw Object.assign(new Error("unknown job"), { name: "InvalidJobIdException" });
+    this.gets++;
     const pageCount = job.blocks.filter((b) => b.BlockType === "PAGE").length;
-    return { jobStatus: "SUCCEEDED", pageCount, blocks: job.blocks };
+    const from = nextToken === undefined ? 0 : Number(nextToken);
+    const to = from + 1000;
+    const next = to < job.blocks.length ? String(to) : undefined;
+    return { jobStatus: "SUCCEEDED", pageCount, blocks: job.blocks.slice(from, to), nextToken: next };
   }
+
+  /** Get… calls answered so far. */
+  gets = 0;
 
   deliver(): OcrCompletionNotification[] {
     return this.pending.splice(0);

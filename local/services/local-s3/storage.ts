@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { S3Errors } from "./errors";
 import { compareKeys } from "./names";
 
@@ -233,15 +232,19 @@ export class VersionedStore {
     const temp = this.tempPath();
     let size = 0;
     try {
-      const out = createWriteStream(temp);
-      for (const n of partNumbers) {
-        size += upload.parts.get(n)!.size;
-        await pipeline(createReadStream(join(dir, `part-${n}.bin`)), out, { end: false });
+      // One file handle written part after part (a stream piped into with end: false would gather a
+      // listener per part: a warning past ten parts).
+      const out = await open(temp, "w");
+      try {
+        for (const n of partNumbers) {
+          size += upload.parts.get(n)!.size;
+          for await (const chunk of createReadStream(join(dir, `part-${n}.bin`)))
+            await out.write(chunk as Buffer);
+        }
+        await out.sync();
+      } finally {
+        await out.close();
       }
-      await new Promise<void>((resolve, reject) =>
-        out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-      );
-      await syncFile(temp);
     } catch (err) {
       await this.discard(temp);
       throw err;
@@ -369,7 +372,7 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
-/** fsync: a directory is opened read-only (its entries are what must reach the disk), a file read-write. */
+/** fsync of a directory (opened read-only): its entries are what must reach the disk. */
 async function fsync(path: string, flags: "r" | "r+"): Promise<void> {
   const handle = await open(path, flags);
   try {
@@ -379,4 +382,3 @@ async function fsync(path: string, flags: "r" | "r+"): Promise<void> {
   }
 }
 const syncDir = (dir: string) => fsync(dir, "r");
-const syncFile = (path: string) => fsync(path, "r+");

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, open, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectNotFoundError } from "../../errors";
 import type {
@@ -126,6 +127,22 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
     );
   }
 
+  /**
+   * A multipart upload fed as the body is produced: parts of 8 MiB, at most two in flight, so memory stays
+   * near 16 MiB whatever the object's size (a body under one part is a single PutObject). On an error the
+   * upload is aborted (no parts left behind) and the error rethrown.
+   */
+  async putStream(bucket: string, key: string, body: AsyncIterable<string>, contentType: string) {
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: bucket, Key: key, Body: Readable.from(body), ContentType: contentType },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    await upload.done();
+  }
+
   async exists(bucket: string, key: string): Promise<boolean> {
     try {
       await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
@@ -170,6 +187,10 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
 
   async getJson<T>(bucket: string, key: string): Promise<T> {
     return JSON.parse((await this.getBytes(bucket, key)).toString("utf8")) as T;
+  }
+
+  async getStream(bucket: string, key: string): Promise<AsyncIterable<Uint8Array>> {
+    return (await this.get(bucket, key)).Body as Readable;
   }
 }
 

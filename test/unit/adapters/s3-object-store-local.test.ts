@@ -1,5 +1,5 @@
 /** The S3 adapter against the real local S3 server: what the SDK does with our request shapes. */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -34,5 +34,43 @@ describe("S3ObjectStore.putText", () => {
   it("round-trips UTF-8 text byte for byte", async () => {
     await store.putText("results", "ocr/doc/utf8.txt", "Zoë Ñúñez — 5 mg");
     expect(await store.getText("results", "ocr/doc/utf8.txt")).toBe("Zoë Ñúñez — 5 mg");
+  });
+});
+
+describe("S3ObjectStore.putStream and getStream", () => {
+  /** `n` chunks of about 1 MiB each, numbered so that order and completeness show in the bytes. */
+  async function* chunks(n: number, failAt?: number) {
+    for (let i = 0; i < n; i++) {
+      if (i === failAt) throw new Error("result page could not be fetched");
+      yield `${String(i).padStart(6, "0")}:${"x".repeat(1024 * 1024)}\n`;
+    }
+  }
+  const expected = (n: number) =>
+    Array.from({ length: n }, (_, i) => `${String(i).padStart(6, "0")}:${"x".repeat(1024 * 1024)}\n`).join(
+      "",
+    );
+
+  it("writes a body larger than one part as a multipart object, byte for byte, and streams it back", async () => {
+    await store.putStream("results", "ocr/big/textract.json", chunks(20), "application/json");
+    const back: Buffer[] = [];
+    for await (const c of await store.getStream("results", "ocr/big/textract.json"))
+      back.push(Buffer.from(c));
+    const text = Buffer.concat(back).toString("utf8");
+    expect(text.length).toBe(expected(20).length);
+    expect(text === expected(20)).toBe(true);
+  });
+
+  it("writes a small body as one object", async () => {
+    await store.putStream("results", "ocr/small/textract.json", chunks(1), "application/json");
+    expect(await store.getText("results", "ocr/small/textract.json")).toBe(expected(1));
+  });
+
+  it("leaves no object and no unfinished upload when the body fails part-way", async () => {
+    await expect(
+      store.putStream("results", "ocr/failed/textract.json", chunks(20, 15), "application/json"),
+    ).rejects.toThrow("result page could not be fetched");
+    expect(await store.exists("results", "ocr/failed/textract.json")).toBe(false);
+    // The local S3 keeps an unfinished multipart upload's parts under uploads/: aborted, it has none.
+    expect(existsSync(join(dir, "uploads")) ? readdirSync(join(dir, "uploads")) : []).toEqual([]);
   });
 });

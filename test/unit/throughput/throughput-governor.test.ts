@@ -29,7 +29,7 @@ describe("throughput governor: Start… pacing", () => {
       h.clock.clock.advance(t0 - h.clock.nowMs()); // every message handled at t0 (sleeps moved the clock)
       const out = await admit(h, `doc-${i}`);
       if (out === "go") calls.push(h.clock.nowMs() - t0);
-      else deferred.push(out);
+      else deferred.push(out as StartDeferredError);
     }
     // Reservations are 100 ms apart: those within a second wait in the handler and go on their turn.
     expect(calls).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);

@@ -4,7 +4,6 @@ import { documentIdOfJobKey } from "../domain/ocr-job-key";
 import { ChartbridgeError } from "../errors";
 import { extractPart, needsReview, pageRange, plainText, splitDocuments, type DocModel } from "../extraction";
 import type { OcrCompletionNotification } from "../ocr/ocr-engine";
-import type { TextractBlock, TextractDocument } from "../ocr/textract-blocks";
 import { OCR_COMPLETION_FAILED_MESSAGE, OCR_JOB_FAILED_MESSAGE } from "../observability/log-messages";
 import type { OcrPipelineDeps, PipelineDeps } from "./pipeline-deps";
 import { readOcrResult } from "./read-ocr-result";

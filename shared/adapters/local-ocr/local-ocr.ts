@@ -6,12 +6,12 @@ import type {
   OcrResultPage,
   StartOcrJobRequest,
 } from "../../ocr/ocr-engine";
-import type { TextractDocument } from "../../ocr/textract-blocks";
+import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { PageRenderer, type SupportedMimeType } from "./render-pages";
 import { rereadSlantedWords } from "./reread-slanted";
 import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
-import { pagesToTextractBlocks, type OcrPage } from "./to-textract-blocks";
+import { pagesToTextractBlocks, pageToTextractBlocks, type OcrPage } from "./to-textract-blocks";
 
 /**
  * The offline OCR adapter: mupdf renders, a tesseract.js pool recognizes, and the result is shaped exactly
@@ -43,6 +43,23 @@ export async function recognizeDocument(
   bytes: Uint8Array,
   opts: RecognizeDocumentOptions = {},
 ): Promise<TextractDocument> {
+  const { pageCount, pages } = await recognizePages(bytes, opts);
+  return {
+    DocumentMetadata: { Pages: pageCount },
+    Blocks: pagesToTextractBlocks(pages),
+    DetectDocumentTextModelVersion: LOCAL_MODEL_VERSION,
+    JobStatus: "SUCCEEDED",
+  };
+}
+
+/**
+ * The recognized words of every page, in page order: what the Textract-shaped blocks are made of, about a
+ * tenth of their size (a 3,000-page document's blocks would take about a gigabyte).
+ */
+export async function recognizePages(
+  bytes: Uint8Array,
+  opts: RecognizeDocumentOptions = {},
+): Promise<{ pageCount: number; pages: OcrPage[] }> {
   const ownPool = opts.pool ? undefined : new TesseractPool();
   const pool: RecognizerPool = opts.pool ?? ownPool!;
   let doc: PageRenderer | undefined;
@@ -78,12 +95,7 @@ export async function recognizeDocument(
     }
     await Promise.all(inFlight);
     if (failure !== undefined) throw failure;
-    return {
-      DocumentMetadata: { Pages: total },
-      Blocks: pagesToTextractBlocks(pages),
-      DetectDocumentTextModelVersion: LOCAL_MODEL_VERSION,
-      JobStatus: "SUCCEEDED",
-    };
+    return { pageCount: total, pages: pages.sort((a, b) => a.pageNumber - b.pageNumber) };
   } finally {
     doc?.close();
     await ownPool?.terminate();
@@ -98,7 +110,9 @@ export interface LocalOcrJobRecord {
   jobKey?: string;
   status: OcrJobStatus;
   statusMessage?: string;
-  document?: TextractDocument;
+  /** The recognized pages (in page order); their blocks are made as Get… calls ask for them. */
+  pages?: OcrPage[];
+  pageCount?: number;
   location: { bucket: string; key: string; versionId?: string };
   startedAt: number;
   completedAt?: number;
@@ -170,15 +184,15 @@ export class LocalOcrEngine implements OcrEngine {
       statusMessage: record.statusMessage,
       modelVersion: LOCAL_MODEL_VERSION,
     };
-    if (record.status !== "SUCCEEDED" || !record.document) return { ...base, pageCount: 0, blocks: [] };
-    const all = record.document.Blocks;
+    if (record.status !== "SUCCEEDED" || !record.pages) return { ...base, pageCount: 0, blocks: [] };
     const offset = nextToken === undefined ? 0 : decodeToken(jobId, nextToken);
-    const end = offset + RESULT_PAGE_SIZE;
+    const { blocks, total } = blocksOfPages(record.pages, offset, RESULT_PAGE_SIZE);
+    const end = offset + blocks.length;
     return {
       ...base,
-      pageCount: record.document.DocumentMetadata.Pages,
-      blocks: all.slice(offset, end),
-      nextToken: end < all.length ? encodeToken(jobId, end) : undefined,
+      pageCount: record.pageCount ?? record.pages.length,
+      blocks,
+      nextToken: end < total ? encodeToken(jobId, end) : undefined,
     };
   }
 
@@ -222,8 +236,8 @@ export class LocalOcrEngine implements OcrEngine {
     let done: LocalOcrJobRecord;
     try {
       const bytes = await this.options.readObject(bucket, key, versionId);
-      const document = await recognizeDocument(bytes, { dpi: this.options.dpi, pool: this.pool() });
-      done = { ...record, status: "SUCCEEDED", document, completedAt: this.now() };
+      const { pageCount, pages } = await recognizePages(bytes, { dpi: this.options.dpi, pool: this.pool() });
+      done = { ...record, status: "SUCCEEDED", pages, pageCount, completedAt: this.now() };
     } catch (err) {
       // Error messages come from mupdf/tesseract/S3, never from recognized text, so they are safe to keep.
       done = {
@@ -237,7 +251,7 @@ export class LocalOcrEngine implements OcrEngine {
       await this.store.set(record.jobId, done);
     } catch (err) {
       this.reportError(err, record.jobId);
-      done = { ...done, status: "FAILED", statusMessage: "result could not be stored", document: undefined };
+      done = { ...done, status: "FAILED", statusMessage: "result could not be stored", pages: undefined };
     }
     try {
       await this.options.onComplete({
@@ -262,6 +276,33 @@ export class LocalOcrEngine implements OcrEngine {
   private reportError(err: unknown, jobId: string): void {
     this.options.onError(err, jobId);
   }
+}
+
+/**
+ * Up to `count` blocks of the pages' Textract-shaped blocks, from block `offset` on, and how many there are
+ * in all. Only the pages the range touches are turned into blocks (block ids are deterministic, so the same
+ * block has the same id in every call).
+ */
+function blocksOfPages(pages: readonly OcrPage[], offset: number, count: number) {
+  const blocks: TextractBlock[] = [];
+  let total = 0;
+  for (const page of pages) {
+    const size = blockCountOf(page);
+    const start = total;
+    total += size;
+    if (blocks.length >= count || total <= offset) continue;
+    const pageBlocks = pageToTextractBlocks(page);
+    for (let i = Math.max(0, offset - start); i < size && blocks.length < count; i++)
+      blocks.push(pageBlocks[i]!);
+  }
+  return { blocks, total };
+}
+
+const blockCounts = new WeakMap<OcrPage, number>();
+function blockCountOf(page: OcrPage): number {
+  let n = blockCounts.get(page);
+  if (n === undefined) blockCounts.set(page, (n = pageToTextractBlocks(page).length));
+  return n;
 }
 
 // Opaque like Textract's tokens, and bound to the job so a token cannot be replayed against another.

@@ -74,7 +74,10 @@ export interface OperationsAlarmSettings {
   readonly functionErrors: AlarmSettings;
   /** Textract `ThrottledCount` per operation, Sum per period (the SDK's adaptive retries absorb bursts). */
   readonly textractThrottles: AlarmSettings;
-  /** Age of the oldest ingest-queue message, in seconds (Maximum). */
+  /**
+   * Age of the oldest ingest-queue message, in seconds (Maximum), that counts as stalled when no message is
+   * deleted in the same period; the alarm fires after `evaluationPeriods` stalled periods.
+   */
   readonly ingestQueueAgeSeconds: AlarmSettings;
   /** Failed OCR completions as a percentage of ocr-complete invocations. */
   readonly ocrFailureRatePercent: RateAlarmSettings;
@@ -87,10 +90,11 @@ export const DEFAULT_ALARM_SETTINGS: OperationsAlarmSettings = {
   functionErrors: { threshold: 1, period: Duration.minutes(5), evaluationPeriods: 1 },
   // Sustained throttling (15 minutes), not a burst the retries absorb.
   textractThrottles: { threshold: 5, period: Duration.minutes(5), evaluationPeriods: 3 },
+  // Oldest scan older than 30 minutes while none got through for 15 (a burst waiting its turn keeps going).
   ingestQueueAgeSeconds: {
     threshold: Duration.minutes(30).toSeconds(),
     period: Duration.minutes(5),
-    evaluationPeriods: 1,
+    evaluationPeriods: 3,
   },
   ocrFailureRatePercent: {
     threshold: 10,
@@ -234,16 +238,27 @@ export class PipelineAlarms extends Construct {
       });
     }
 
-    // ── Ingest backlog ─────────────────────────────────────────────────────────────────────────────
+    // ── Ingest stalled ─────────────────────────────────────────────────────────────────────────────
+    // With the throughput governor a burst waits in the ingest queue for Textract capacity, legitimately:
+    // 10,000 uploads take about 40 minutes at us-east-1's quotas, tens of thousands hours. Old messages alone
+    // are no alarm; old messages while none is deleted (no upload gets through ingest) are: ingest is
+    // failing, or Textract capacity never frees up.
     const ageSettings = this.settings.ingestQueueAgeSeconds;
+    const queue = pipeline.ingestQueue.queue;
+    const stalled = new cloudwatch.MathExpression({
+      expression: `IF(age >= ${ageSettings.threshold} AND FILL(deleted, 0) == 0, 1, 0)`,
+      usingMetrics: {
+        age: queue.metricApproximateAgeOfOldestMessage({ statistic: "Maximum", period: ageSettings.period }),
+        deleted: queue.metricNumberOfMessagesDeleted({ statistic: "Sum", period: ageSettings.period }),
+      },
+      period: ageSettings.period,
+      label: "stalled (old scans, none through)",
+    });
     this.ingestQueueAgeAlarm = this.alarm("IngestQueueAge", {
       alarmName: `queue-age-${pipeline.ingestQueue.name}`,
-      description: `Scans have waited more than ${ageSettings.threshold} s in the ${pipeline.ingestQueue.name} queue: ingest is failing, throttled or under-provisioned.`,
-      metric: pipeline.ingestQueue.queue.metricApproximateAgeOfOldestMessage({
-        statistic: "Maximum",
-        period: ageSettings.period,
-      }),
-      settings: ageSettings,
+      description: `Scans have waited more than ${ageSettings.threshold} s in the ${pipeline.ingestQueue.name} queue and none has got through ingest for ${ageSettings.evaluationPeriods * ageSettings.period.toMinutes()} minutes: ingest is failing, or every Textract job slot stays held (jobs whose completion never arrives). A burst waiting its turn does not raise this.`,
+      metric: stalled,
+      settings: { ...ageSettings, threshold: 1 },
     });
 
     // ── OCR failure rate ───────────────────────────────────────────────────────────────────────────

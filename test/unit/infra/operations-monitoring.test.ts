@@ -194,12 +194,21 @@ describe("OperationsMonitoring in the chartbridge stack (dev)", () => {
     }
   });
 
-  it("alarms on the age of the oldest ingest-queue message", () => {
+  it("alarms on a stalled ingest queue: old scans while none gets through, not a burst waiting its turn", () => {
     const [[, alarm]] = alarmsReading("AWS/SQS", "ApproximateAgeOfOldestMessage", {
       Name: "QueueName",
       Value: { "Fn::GetAtt": [logicalId(synth.stack.pipeline.ingestQueue), "QueueName"] },
     }) as [[string, Record<string, unknown>]];
-    expect(alarm).toMatchObject({ Threshold: 1800, Statistic: "Maximum", Period: 300 });
+    const queries = alarm.Metrics as MetricDataQuery[];
+    expect(queries.find((q) => q.Expression)?.Expression).toBe(
+      "IF(age >= 1800 AND FILL(deleted, 0) == 0, 1, 0)",
+    );
+    expect(queries.find((q) => q.Id === "deleted")?.MetricStat?.Metric).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "NumberOfMessagesDeleted",
+    });
+    // Fifteen minutes without progress.
+    expect(alarm).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
   });
 
   it("alarms on the OCR failure rate and the API 5xx rate with metric math", () => {
@@ -303,8 +312,25 @@ describe("OperationsMonitoring props", { timeout: 60_000 }, () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       AlarmName: "cb-queue-age-work",
-      Threshold: 600,
-      Period: DEFAULT_ALARM_SETTINGS.ingestQueueAgeSeconds.period.toSeconds(),
+      Threshold: 1,
+      EvaluationPeriods: DEFAULT_ALARM_SETTINGS.ingestQueueAgeSeconds.evaluationPeriods,
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: "IF(age >= 600 AND FILL(deleted, 0) == 0, 1, 0)" }),
+        Match.objectLike({
+          Id: "age",
+          MetricStat: Match.objectLike({
+            Period: DEFAULT_ALARM_SETTINGS.ingestQueueAgeSeconds.period.toSeconds(),
+            Stat: "Maximum",
+          }),
+        }),
+        Match.objectLike({
+          Id: "deleted",
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({ MetricName: "NumberOfMessagesDeleted" }),
+            Stat: "Sum",
+          }),
+        }),
+      ]),
     });
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       AlarmName: "cb-errors-worker",

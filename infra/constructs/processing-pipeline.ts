@@ -315,6 +315,9 @@ export class ProcessingPipeline extends Construct {
         maxRecordAge: Duration.hours(24),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.indexFailureQueue),
+        // Chart records only: the table's other items (the throughput governor's, written on every OCR start
+        // and completion, batches, jobs) would invoke the function for nothing.
+        filters: [lambda.FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: ["RECORD"] } } } })],
       }),
     );
     // Reads the OCR text to index and marks the record INDEXED.

@@ -86,3 +86,20 @@ describe("ocr-complete's SQS maxConcurrency", () => {
     expect(ocrCompleteMaxConcurrency(2, 0.5)).toBe(2);
   });
 });
+
+describe("the index-records stream mapping", () => {
+  const synthesized = synthesizedOnce("prod");
+
+  it("hands the function chart-record changes only, not the governor's, batches' or jobs' items", () => {
+    const { stack, resources } = synthesized();
+    const fn = cfn.logicalId(stack.pipeline.indexRecordsFunction.function);
+    const mappings = cfn
+      .ofType(resources, "AWS::Lambda::EventSourceMapping")
+      .filter(([, p]) => JSON.stringify(p.FunctionName).includes(fn));
+    expect(mappings).toHaveLength(1);
+    const filters = (mappings[0]![1].FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
+      { dynamodb: { Keys: { sk: { S: ["RECORD"] } } } },
+    ]);
+  });
+});

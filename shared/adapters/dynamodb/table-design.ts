@@ -32,6 +32,7 @@
  *   record ids: no record content. `expiresAt` (TTL) clears what a lost document left behind; the stream's
  *   consumers skip these items (not chart records).
  */
+import { createHash } from "node:crypto";
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
 // ── Stuck records: a sparse index on status and last write ──────────────────────────────────────────────
@@ -106,7 +107,19 @@ export const jobPk = (id: string) => `JOB#${id}`;
 
 export const BATCH_SK = "BATCH";
 export const batchPk = (id: string) => `BATCH#${id}`;
-export const batchFileSk = (name: string) => `FILE#${name}`;
+/** DynamoDB's limit on a sort key, in bytes (UTF-8). */
+const MAX_SORT_KEY_BYTES = 1024;
+/**
+ * A batch file's sort key: `FILE#<name>`. A name too long for that (an unexpected file whose S3 key is near
+ * S3's 1,024 bytes under a one-letter vendor and batch; manifest names are shorter) keeps its first 900 bytes,
+ * for the listing's order, and is told apart by its hash. The item keeps the whole name.
+ */
+export const batchFileSk = (name: string) => {
+  const sk = `FILE#${name}`;
+  if (Buffer.byteLength(sk, "utf8") <= MAX_SORT_KEY_BYTES) return sk;
+  const start = Buffer.from(name, "utf8").subarray(0, 900).toString("utf8");
+  return `FILE#${start}#${createHash("sha256").update(name).digest("hex")}`;
+};
 export const vendorBatchesPk = (vendor: string) => `VENDOR#${vendor}`;
 export const OPEN_BATCHES_PK = "BATCHES#OPEN";
 

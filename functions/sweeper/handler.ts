@@ -16,6 +16,7 @@ import {
 import type { WithLambdaLogger } from "../wiring/lambda-deps";
 import { createSweeperDeps } from "./deps";
 import { closeDueBatches } from "../../shared/batches/close-batch";
+import { retrackUnfinishedBatches } from "../../shared/batches/retrack-batch-files";
 import type { UploadListing } from "../../shared/batches/batch-store";
 
 /**
@@ -29,13 +30,18 @@ export function createSweeperHandler(
   getSettings: () => SweepSettings,
 ) {
   return middy(
-    async (_event: unknown, context: Context): Promise<SweepReport & { batchesClosed: number }> => {
+    async (
+      _event: unknown,
+      context: Context,
+    ): Promise<SweepReport & { batchesClosed: number; batchFilesRetracked: number }> => {
       const deps = getDeps();
       const report = await sweepStuckRecords(deps, getSettings(), {
         shouldContinue: () => context.getRemainingTimeInMillis() > SWEEP_TIME_RESERVE_MS,
       });
       // Batches past their deadline close: entries never uploaded become MISSING.
-      return { ...report, batchesClosed: await closeDueBatches(deps) };
+      const batchesClosed = await closeDueBatches(deps);
+      // Files of closed batches whose stream update was dropped catch up with their records.
+      return { ...report, batchesClosed, batchFilesRetracked: await retrackUnfinishedBatches(deps) };
     },
   ).use(injectLambdaContext(getDeps().logger));
 }

@@ -56,6 +56,7 @@ import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
 import { batchFileOfKey, batchIdFor } from "../../shared/batches/batch";
 import { closeDueBatches } from "../../shared/batches/close-batch";
+import { retrackUnfinishedBatches } from "../../shared/batches/retrack-batch-files";
 import { trackBatchFile } from "../../shared/batches/track-batch-file";
 import { batchCompletedEvent } from "../../shared/events/domain-events";
 import { LocalEventLog } from "./event-log";
@@ -526,6 +527,7 @@ export class LocalStack {
   sweepOnce(): Promise<void> {
     this.sweeping ??= sweepStuckRecords(this.deps, sweepSettings(this.config))
       .then(() => closeDueBatches({ ...this.deps, listing: this.uploads }))
+      .then(() => retrackUnfinishedBatches(this.deps))
       .then(() => undefined)
       .catch((err: unknown) => this.logger.error("Stuck-record sweep failed", safeError(err)))
       .finally(() => (this.sweeping = undefined));

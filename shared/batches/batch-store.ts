@@ -33,6 +33,8 @@ export interface BatchStore {
   complete(id: string, now: string): Promise<boolean>;
   /** Ids of open batches whose deadline is before `before`, oldest deadline first. */
   listDue(before: string, limit: number): Promise<string[]>;
+  /** Ids of closed batches not yet completed that were closed before `closedBefore`, at most `limit`. */
+  listUnfinished(closedBefore: string, limit: number): Promise<string[]>;
 }
 
 /** Where and how one file is uploaded: a short-lived presigned PUT that S3 refuses unless the bytes match. */

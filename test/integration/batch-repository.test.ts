@@ -61,4 +61,16 @@ describe("BatchRepository (DynamoDB Local)", () => {
     expect(listed.items.map((f) => f.name).sort()).toEqual(["expected.pdf", ...names].sort());
     expect((await repository.get(id))?.unexpectedFiles).toBe(2);
   });
+
+  it("lists a closed batch as unfinished until it completes, by when it was closed", async () => {
+    const id = `bat_${randomUUID().replaceAll("-", "")}`;
+    await repository.create(batch(id), [file(id, "never-sent.pdf", true)]);
+    expect(await repository.listUnfinished("2099-01-01T00:00:00.000Z", 1000)).not.toContain(id); // open
+    await repository.close(id, "2026-12-04T11:00:00.000Z");
+    expect(await repository.listUnfinished("2026-12-04T10:59:00.000Z", 1000)).not.toContain(id);
+    expect(await repository.listUnfinished("2026-12-04T12:00:00.000Z", 1000)).toContain(id);
+    expect(await repository.complete(id, "2026-12-04T12:00:00.000Z")).toBe(true);
+    expect(await repository.complete(id, "2026-12-04T12:00:01.000Z")).toBe(false);
+    expect(await repository.listUnfinished("2099-01-01T00:00:00.000Z", 1000)).not.toContain(id);
+  });
 });

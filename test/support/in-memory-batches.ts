@@ -83,6 +83,13 @@ export class InMemoryBatchStore implements BatchStore {
     return true;
   }
 
+  async listUnfinished(closedBefore: string, limit: number) {
+    return [...this.batches.values()]
+      .filter((b) => b.status === "CLOSED" && (b.closedAt ?? "") < closedBefore)
+      .slice(0, limit)
+      .map((b) => b.id);
+  }
+
   async listDue(before: string, limit: number) {
     return [...this.batches.values()]
       .filter((b) => b.status === "OPEN" && b.closesAt < before)

@@ -1,4 +1,4 @@
-import { TransactionCanceledException, ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -19,7 +19,14 @@ import {
 import type { BatchStore, Page } from "../../batches/batch-store";
 import { InvalidCursorError } from "../../search/search-cursor";
 import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
-import { BATCH_SK, batchFileSk, batchPk, OPEN_BATCHES_PK, vendorBatchesPk } from "./table-design";
+import {
+  BATCH_SK,
+  batchFileSk,
+  batchPk,
+  OPEN_BATCHES_PK,
+  UNFINISHED_BATCHES_PK,
+  vendorBatchesPk,
+} from "./table-design";
 import { putIf, putNew } from "./transact-items";
 
 /** Per-state file counts live on the batch item as `n_<STATE>`, so one transaction moves a file and its count. */
@@ -242,6 +249,8 @@ export class BatchRepository implements BatchStore {
               },
             },
             { Delete: { TableName: this.tableName, Key: { pk: OPEN_BATCHES_PK, sk: dueSk(batch) } } },
+            // Until it completes: the sweeper's safety net finds it there (listUnfinished).
+            putNew(this.tableName, { pk: UNFINISHED_BATCHES_PK, sk: id, batchId: id, closedAt: now }),
           ],
         }),
       );
@@ -254,25 +263,52 @@ export class BatchRepository implements BatchStore {
   async complete(id: string, now: string): Promise<boolean> {
     try {
       await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: batchPk(id), sk: BATCH_SK },
-          UpdateExpression: "SET #status = :completed, completedAt = :now, updatedAt = :now",
-          ConditionExpression: "#status = :closed AND #processing = :zero",
-          ExpressionAttributeNames: { "#status": "status", "#processing": countAttr("PROCESSING") },
-          ExpressionAttributeValues: {
-            ":completed": "COMPLETED",
-            ":closed": "CLOSED",
-            ":zero": 0,
-            ":now": now,
-          },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: batchPk(id), sk: BATCH_SK },
+                UpdateExpression: "SET #status = :completed, completedAt = :now, updatedAt = :now",
+                ConditionExpression: "#status = :closed AND #processing = :zero",
+                ExpressionAttributeNames: { "#status": "status", "#processing": countAttr("PROCESSING") },
+                ExpressionAttributeValues: {
+                  ":completed": "COMPLETED",
+                  ":closed": "CLOSED",
+                  ":zero": 0,
+                  ":now": now,
+                },
+              },
+            },
+            { Delete: { TableName: this.tableName, Key: { pk: UNFINISHED_BATCHES_PK, sk: id } } },
+          ],
         }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
+      if (err instanceof TransactionCanceledException) return false;
       throw err;
     }
+  }
+
+  async listUnfinished(closedBefore: string, limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // Few batches are closed and unfinished at a time (those whose last files are still in the pipeline).
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          FilterExpression: "closedAt < :before",
+          ExpressionAttributeValues: { ":pk": UNFINISHED_BATCHES_PK, ":before": closedBefore },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) if (ids.length < limit) ids.push(String(item.batchId));
+      startKey = ids.length < limit ? out.LastEvaluatedKey : undefined;
+    } while (startKey);
+    return ids;
   }
 
   /** Every COMPLETED batch (a table scan: the local runtime's restart, never a request). */

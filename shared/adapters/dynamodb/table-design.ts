@@ -10,12 +10,14 @@
  * | batch file                          | BATCH#<id>          | FILE#<name>                   |
  * | a vendor's batches (pointer)        | VENDOR#<vendor>     | BATCH#<createdAt>#<id>        |
  * | open batches (pointer until closed) | BATCHES#OPEN        | <closesAt>#<id>               |
+ * | closed batches not yet completed    | BATCHES#UNFINISHED  | <id>                          |
  * | throughput: Start… plan             | THROUGHPUT#textract | PLAN#start                    |
  * | throughput: Start…/Get… gates       | THROUGHPUT#textract | GATE#start, GATE#get          |
  * | throughput: job slots and line      | THROUGHPUT#textract | SLOTS                         |
  * | throughput: a held job slot         | THROUGHPUT#textract | SLOT#<job key>                |
  * | throughput: a document's place      | THROUGHPUT#textract | JOB#<job key>                 |
  * | throughput: a line entry            | THROUGHPUT#textract | LINE#<joined at ms>#<job key> |
+ * | throughput: a job that ended        | THROUGHPUT#textract | ENDED#<job key>               |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -122,6 +124,8 @@ export const batchFileSk = (name: string) => {
 };
 export const vendorBatchesPk = (vendor: string) => `VENDOR#${vendor}`;
 export const OPEN_BATCHES_PK = "BATCHES#OPEN";
+/** Closed batches not yet completed (sk: the batch id), for the sweeper's re-tracking of their files. */
+export const UNFINISHED_BATCHES_PK = "BATCHES#UNFINISHED";
 
 /** CreateTable input for the records table (the local runtime and tests). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {

@@ -11,6 +11,7 @@ import { closeBatch, closeDueBatches } from "../../../shared/batches/close-batch
 import { createBatch, uploadTargets } from "../../../shared/batches/create-batch";
 import { BatchClosedError, BatchConflictError } from "../../../shared/batches/errors";
 import { CreateBatchSchema } from "../../../shared/batches/manifest";
+import { retrackUnfinishedBatches } from "../../../shared/batches/retrack-batch-files";
 import { trackBatchFile } from "../../../shared/batches/track-batch-file";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
 import type { TextractBlock } from "../../../shared/ocr/textract-blocks";
@@ -78,7 +79,7 @@ function harness() {
     return records.get(outcome.documentId);
   };
   const fileOf = async (batchId: string, name: string) => (await batches.getFile(batchId, name))!;
-  return { deps, batches, records, upload, put, streamAll, fileOf, allRecords };
+  return { deps, batches, records, upload, put, streamAll, fileOf, allRecords, clock, ocr };
 }
 
 const manifest = (files: Record<string, Buffer>, extra: Record<string, unknown> = {}) =>
@@ -237,5 +238,36 @@ describe("vendor batches", () => {
     const done = (await h.batches.get(batch.id))!;
     expect(done.status).toBe("COMPLETED");
     expect(visibleCounts(done).MISSING).toBe(1);
+  });
+});
+
+describe("the safety net under the stream", () => {
+  it("completes a closed batch whose file's last stream update was dropped, once it has been closed a while", async () => {
+    const h = harness();
+    const bytes = png("dropped");
+    const { batch } = await createBatch(manifest({ "a.png": bytes }, { name: "dropped" }), VENDOR, h.deps);
+    const key = "acme/dropped/a.png";
+    const versionId = h.put(key, bytes);
+    await ingestUpload({ bucket: "uploads", key, versionId }, h.deps);
+    await h.streamAll(); // the file is PROCESSING, with its record
+    for (const n of h.ocr.deliver()) await completeOcr(n, h.deps);
+    // The indexer files it (INDEXED, or it stays NEEDS_REVIEW): final now, and its stream update is lost.
+    for (const record of await h.allRecords())
+      if (record.status === "EXTRACTED")
+        await h.records.save({ ...record, status: "INDEXED", version: record.version + 1 });
+    const final = (await h.allRecords())[0]!.status;
+    expect(final).toMatch(/^(INDEXED|NEEDS_REVIEW)$/);
+    await closeBatch((await h.batches.get(batch.id))!, h.deps);
+    expect(await h.batches.get(batch.id)).toMatchObject({ status: "CLOSED" });
+    expect((await h.fileOf(batch.id, "a.png")).state).toBe("PROCESSING");
+
+    // Just closed: the stream may still be on its way.
+    expect(await retrackUnfinishedBatches(h.deps)).toBe(0);
+    h.clock.advance(61 * 60_000);
+    expect(await retrackUnfinishedBatches(h.deps)).toBe(1);
+    expect((await h.fileOf(batch.id, "a.png")).state).toBe(final);
+    expect(await h.batches.get(batch.id)).toMatchObject({ status: "COMPLETED" });
+    // Completed batches are left alone.
+    expect(await retrackUnfinishedBatches(h.deps)).toBe(0);
   });
 });

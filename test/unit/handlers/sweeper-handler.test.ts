@@ -80,8 +80,9 @@ describe("sweeper handler", () => {
       "STATUS#RECEIVED",
       "STATUS#OCR_PENDING",
       "STATUS#EXTRACTED",
-      // Then the open batches past their deadline.
+      // Then the open batches past their deadline, and the closed ones not yet completed.
       "BATCHES#OPEN",
+      "BATCHES#UNFINISHED",
     ]);
     expect(queries[0]).toMatchObject({
       IndexName: "byStatus",

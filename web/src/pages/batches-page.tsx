@@ -120,6 +120,13 @@ function BatchDetail({ id }: { id: string }) {
         }),
       ),
     getNextPageParam: (last) => last.nextCursor,
+    // Outcomes arrive while the page is open: refreshed every 2 s while files are in the pipeline, every 10 s
+    // while the batch may still receive uploads or files, not once it is complete (nor in a background tab).
+    refetchInterval: (query) => {
+      const batch = query.state.data?.pages[0]?.batch;
+      if (!batch || batch.status === "COMPLETED") return false;
+      return (batch.counts.PROCESSING ?? 0) > 0 ? 2_000 : 10_000;
+    },
   });
   const close = useMutation({
     mutationFn: () => data(api.POST("/batches/{id}/close", { params: { path: { id } } })),

@@ -11,8 +11,9 @@ import { InMemoryObjectStore, InMemoryOcrEngine } from "../../support/in-memory-
 
 const target = { bucket: "results", key: "ocr/doc-1/textract.json" };
 
-async function read(doc: TextractDocument) {
-  const ocr = new InMemoryOcrEngine(() => doc.Blocks);
+/** A finished job of the in-memory engine, whose result is `blocks` (Get… pages of 1,000). */
+async function finishedJob(blocks: TextractDocument["Blocks"] | "FAILED") {
+  const ocr = new InMemoryOcrEngine(() => blocks);
   const objects = new InMemoryObjectStore();
   const { jobId } = await ocr.startJob({
     documentId: "doc-1",
@@ -20,9 +21,13 @@ async function read(doc: TextractDocument) {
     key: "k",
     features: "text",
   });
-  const steps: string[] = [];
-  const result = await readOcrResult({ ocr, objects }, jobId, "forms", target, (s) => steps.push(s));
-  return { result, objects, ocr, steps };
+  return { ocr, objects, jobId };
+}
+
+async function read(doc: TextractDocument) {
+  const { ocr, objects, jobId } = await finishedJob(doc.Blocks);
+  const result = await readOcrResult({ ocr, objects }, jobId, "forms", target);
+  return { result, objects, ocr };
 }
 
 describe("readOcrResult", () => {
@@ -41,14 +46,7 @@ describe("readOcrResult", () => {
   });
 
   it("reports a failed job without storing anything", async () => {
-    const ocr = new InMemoryOcrEngine(() => "FAILED");
-    const objects = new InMemoryObjectStore();
-    const { jobId } = await ocr.startJob({
-      documentId: "doc-1",
-      bucket: "uploads",
-      key: "k",
-      features: "text",
-    });
+    const { ocr, objects, jobId } = await finishedJob("FAILED");
     ocr.getResultPage = async () => ({ jobStatus: "FAILED", pageCount: 0, blocks: [], statusMessage: "X" });
     expect(await readOcrResult({ ocr, objects }, jobId, "text", target)).toEqual({
       jobStatus: "FAILED",
@@ -58,15 +56,7 @@ describe("readOcrResult", () => {
   });
 
   it("stores nothing when a page cannot be fetched, and says the fetch failed", async () => {
-    const doc = syntheticDocs()["repeat-all-40"]!;
-    const ocr = new InMemoryOcrEngine(() => doc.Blocks);
-    const objects = new InMemoryObjectStore();
-    const { jobId } = await ocr.startJob({
-      documentId: "doc-1",
-      bucket: "uploads",
-      key: "k",
-      features: "text",
-    });
+    const { ocr, objects, jobId } = await finishedJob(syntheticDocs()["repeat-all-40"]!.Blocks);
     const get = ocr.getResultPage.bind(ocr);
     ocr.getResultPage = async (id, f, token) => {
       if (token === "2000") throw Object.assign(new Error("gone"), { name: "InvalidJobIdException" });

@@ -32,7 +32,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ["local/cli/**", "bin/**", "bench/**", "samples/**", "web/scripts/**"],
+    files: ["local/cli/**", "bin/**", "bench/**", "samples/**", "web/scripts/**", "scripts/**"],
     rules: { "no-console": "off" },
   },
   {

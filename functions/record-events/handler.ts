@@ -1,14 +1,15 @@
 /**
- * Lambda: DynamoDB stream batch → batch files follow their records' states, and completed batches are
- * announced (batch.completed on the EventBridge bus). The second consumer of the records table's stream,
+ * Lambda: DynamoDB stream batch → batch files follow their records' states, and state changes are announced
+ * on the EventBridge bus (record.indexed, record.needs-review, record.rejected, record.corrected,
+ * batch.completed). The second consumer of the records table's stream,
  * beside index-records; both are idempotent, so a redelivered stream batch changes nothing twice.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import { toBatchRelevantChange } from "../../shared/adapters/dynamodb/stream-records";
-import { onBatchRelevantChange } from "../../shared/batches/batch-changes";
+import { toStoredChange } from "../../shared/adapters/dynamodb/stream-records";
+import { onStoredChange } from "../../shared/events/stored-changes";
 import { loadConfig } from "../../shared/config";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
@@ -20,8 +21,8 @@ export function createRecordEventsHandler(getDeps: () => WithLambdaLogger<Record
   return middy(async (event: DynamoDBStreamEvent, context: Context) => {
     const deps = getDeps();
     const handleRecord = loggedRecordHandler(deps.logger, "Record event", async (record: DynamoDBRecord) => {
-      const change = toBatchRelevantChange(record);
-      if (change) await onBatchRelevantChange(change, deps);
+      const change = toStoredChange(record);
+      if (change) await onStoredChange(change, deps);
     });
     return processPartialResponse(event, handleRecord, processor, {
       context,

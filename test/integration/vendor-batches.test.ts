@@ -140,16 +140,31 @@ describe("vendor batches on the local stack", () => {
     expect(csv.body).toContain("c.png,true,MISSING,MISSING,,");
     expect(csv.body).toMatch(/not-in-manifest\.png,false,NEEDS_REVIEW,NO_TEXT_FOUND,UNEXPECTED,doc_/);
 
-    // The completion is announced once, with no file names or content.
-    const events = await until(() => {
+    // The completion is announced once, each file's record as it was filed or refused, with no file names
+    // or content.
+    const eventsOfBatch = () => {
       const file = join(inject("dataDir"), "events.ndjson");
       const lines = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n") : [];
-      const mine = lines.map((l) => JSON.parse(l)).filter((e) => e.detail?.batchId === batch.id);
-      return mine.length > 0 ? mine : undefined;
+      return lines.map((l) => JSON.parse(l)).filter((e) => e.detail?.batchId === batch.id);
+    };
+    const completions = await until(() => {
+      const found = eventsOfBatch().filter((e) => e.type === "batch.completed");
+      return found.length > 0 ? found : undefined;
     });
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: "batch.completed", id: `batch.completed:${batch.id}` });
-    expect(JSON.stringify(events[0])).not.toMatch(/\.png/);
+    expect(completions).toHaveLength(1);
+    expect(completions[0]).toMatchObject({ id: `batch.completed:${batch.id}` });
+    const recordEvents = eventsOfBatch().filter((e) => e.type.startsWith("record."));
+    const byRecord = new Map(recordEvents.map((e) => [e.detail.recordId, e.type]));
+    for (const f of report.files.filter((f) => f.recordIds.length > 0)) {
+      const expected = {
+        REJECTED: "record.rejected",
+        NEEDS_REVIEW: "record.needs-review",
+        INDEXED: "record.indexed",
+      };
+      expect(byRecord.get(f.recordIds[0]), f.name).toBe(expected[f.state as keyof typeof expected]);
+    }
+    expect(new Set(recordEvents.map((e) => e.id)).size).toBe(recordEvents.length); // none twice
+    expect(JSON.stringify(eventsOfBatch())).not.toMatch(/\.png/);
 
     // Page by page (DynamoDB cursors), every file once.
     const paged: string[] = [];

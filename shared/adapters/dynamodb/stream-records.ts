@@ -2,7 +2,7 @@ import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { DynamoDBRecord } from "aws-lambda";
 import type { RecordChange } from "../../pipeline/index-record";
-import type { BatchRelevantChange } from "../../batches/batch-changes";
+import type { StoredChange } from "../../events/stored-changes";
 import { batchFromItem, isBatchItem } from "./batch-repository";
 import { fromItem, isRecordItem } from "./record-repository";
 
@@ -24,14 +24,21 @@ export function toRecordChange(streamRecord: DynamoDBRecord): RecordChange | und
 }
 
 /** A stream record as batches see it: a record written (its file follows), or a batch item changed. */
-export function toBatchRelevantChange(streamRecord: DynamoDBRecord): BatchRelevantChange | undefined {
+export function toStoredChange(streamRecord: DynamoDBRecord): StoredChange | undefined {
   if (streamRecord.eventName === "REMOVE") return undefined;
   const image = (which: "NewImage" | "OldImage") => {
     const raw = streamRecord.dynamodb?.[which];
     return raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
   };
   const item = image("NewImage");
-  if (isRecordItem(item)) return { kind: "record", record: fromItem(item!) };
+  if (isRecordItem(item)) {
+    const old = image("OldImage");
+    return {
+      kind: "record",
+      record: fromItem(item!),
+      ...(isRecordItem(old) ? { before: fromItem(old!) } : {}),
+    };
+  }
   if (isBatchItem(item)) {
     const old = image("OldImage");
     return {

@@ -15,12 +15,32 @@ const commands = {
   extract: () => import("./commands/extract"),
   token: () => import("./commands/token"),
   audit: () => import("./commands/audit"),
+  events: () => import("./commands/events"),
 };
 
 const positiveInt = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a whole number");
   return n;
+};
+
+const isoTime = (value: string) => {
+  const t = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(t))
+    throw new InvalidArgumentError("must be an ISO 8601 time");
+  return new Date(t).toISOString();
+};
+
+const httpUrl = (value: string) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError("must be a URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new InvalidArgumentError("must be http(s)");
+  return url.toString();
 };
 
 const dataDirOption = () =>
@@ -158,6 +178,27 @@ program
   .option("--json", "print the result as JSON", false)
   .action(async (o) => {
     process.exitCode = await (await commands.audit()).auditVerifyCommand(o);
+  });
+
+program
+  .command("events")
+  .description("the local stack's domain events (record.indexed, batch.completed, …), oldest first")
+  .addOption(dataDirOption())
+  .option(
+    "--since <time>",
+    "only events at or after this time (ISO 8601, e.g. 2026-12-04 or 2026-12-04T10:00Z)",
+    isoTime,
+  )
+  .option("--type <type...>", "only these event types")
+  .option("--follow", "keep printing events as they happen, until Ctrl-C", false)
+  .option(
+    "--webhook <url>",
+    "also POST each event to this URL, signed (chartbridge-signature header)",
+    httpUrl,
+  )
+  .option("--json", "print each event as one JSON line", false)
+  .action(async (o) => {
+    process.exitCode = await (await commands.events()).eventsCommand(o);
   });
 
 program.parseAsync(process.argv).catch((err: Error) => {

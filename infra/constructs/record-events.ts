@@ -1,11 +1,14 @@
 import { Duration, Validations } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
+import * as eventschemas from "aws-cdk-lib/aws-eventschemas";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { DynamoEventSource, SqsDlq } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { EVENT_SOURCE } from "../../shared/events/domain-events";
+import { EVENT_SCHEMAS, eventBridgeJsonSchema, type EventType } from "../../shared/events/event-schemas";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
 import { acknowledge, KMS_GRANT_FINDINGS, TABLE_GRANT_INDEX_REASON, wildcardResourceFinding } from "./nag";
@@ -21,13 +24,17 @@ export interface RecordEventsProps {
 
 /**
  * The records table stream's second consumer (beside index-records): batch files follow their records'
- * states, batches complete, and completed batches are announced on the stack's event bus (`batch.completed`,
- * source `chartbridge`) for downstream systems to subscribe to. Events carry ids and counts, never PHI.
+ * states, batches complete, and state changes are announced on the stack's event bus (record.indexed,
+ * record.needs-review, record.rejected, record.corrected, batch.completed; source `chartbridge`) for
+ * downstream systems to subscribe to, each type's schema in the bus's schema registry. Events carry ids,
+ * states and counts, never PHI.
  *
  *   records table stream ──▶ record-events λ (bisect, retries, on-failure queue) ──▶ batch items, event bus
  */
 export class RecordEvents extends Construct {
   readonly bus: events.EventBus;
+  /** One JSON Schema per event type (EventBridge schema registry). */
+  readonly schemaRegistry: eventschemas.CfnRegistry;
   readonly function: ChartbridgeFunction;
   /** Stream batches the function could not process after retries and bisection. */
   readonly failureQueue: sqs.Queue;
@@ -36,8 +43,23 @@ export class RecordEvents extends Construct {
     super(scope, id);
     this.bus = new events.EventBus(this, "Bus", {
       eventBusName: `chartbridge-${props.envName}-events`,
-      description: "chartbridge domain events (batch.completed): ids, states and counts, no PHI",
+      description: "chartbridge domain events (record.*, batch.completed): ids, states and counts, no PHI",
     });
+    // Each event type's schema, for subscribers to discover and generate code bindings from.
+    this.schemaRegistry = new eventschemas.CfnRegistry(this, "Schemas", {
+      registryName: `chartbridge-${props.envName}-events`,
+      description: "chartbridge domain events as they arrive on the bus (docs/events has the same contracts)",
+    });
+    for (const type of Object.keys(EVENT_SCHEMAS) as EventType[]) {
+      const schema = new eventschemas.CfnSchema(this, `Schema-${type}`, {
+        registryName: this.schemaRegistry.attrRegistryName,
+        schemaName: `${EVENT_SOURCE}@${type}`,
+        type: "JSONSchemaDraft4",
+        description: EVENT_SCHEMAS[type].description,
+        content: JSON.stringify(eventBridgeJsonSchema(type)),
+      });
+      schema.addDependency(this.schemaRegistry);
+    }
 
     this.failureQueue = new sqs.Queue(this, "FailureQueue", {
       encryption: sqs.QueueEncryption.KMS,
@@ -56,7 +78,7 @@ export class RecordEvents extends Construct {
       ...props.functionDefaults,
       entry: functionEntry("record-events"),
       serviceName: "record-events",
-      description: "Tracks vendor batch files from the records stream and announces completed batches",
+      description: "Tracks vendor batch files from the records stream and announces record and batch changes",
       timeout: Duration.minutes(1),
       memorySize: 256,
       // Batch files are few writes per record; two shards' worth of concurrent batches is plenty.

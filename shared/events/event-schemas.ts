@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { DOCUMENT_TYPE_NAMES } from "../domain/document-types";
 import { REASON_CODES, STATUSES } from "../domain/status";
+import { EVENT_SOURCE } from "./domain-events";
 
 const isoTime = z.iso.datetime({ offset: true }).describe("ISO 8601 time");
 const id = (what: string) => z.string().min(1).max(200).describe(what);
@@ -97,5 +98,33 @@ export function eventJsonSchema(type: EventType): Record<string, unknown> {
   return {
     $id: `https://chartbridge.dev/events/${type}.schema.json`,
     ...z.toJSONSchema(EVENT_SCHEMAS[type], { target: "draft-2020-12" }),
+  };
+}
+
+/**
+ * The JSON Schema (draft 4, what the EventBridge schema registry takes) of an event type as it arrives on the
+ * bus: EventBridge's envelope, `source` chartbridge, `detail-type` the event type, and `detail` the event's
+ * detail with its id as `eventId` (shared/adapters/eventbridge/eventbridge-publisher.ts).
+ */
+export function eventBridgeJsonSchema(type: EventType): Record<string, unknown> {
+  const detail = EVENT_SCHEMAS[type].shape.detail.extend({ eventId: id("The event's id: drop repeats") });
+  const { $schema: _, ...detailSchema } = z.toJSONSchema(detail, { target: "draft-4" });
+  return {
+    $schema: "http://json-schema.org/draft-04/schema#",
+    title: type,
+    description: EVENT_SCHEMAS[type].description,
+    type: "object",
+    required: ["detail-type", "source", "detail"],
+    properties: {
+      version: { type: "string" },
+      id: { type: "string" },
+      account: { type: "string" },
+      time: { type: "string", format: "date-time" },
+      region: { type: "string" },
+      resources: { type: "array", items: { type: "string" } },
+      source: { type: "string", enum: [EVENT_SOURCE] },
+      "detail-type": { type: "string", enum: [type] },
+      detail: detailSchema,
+    },
   };
 }

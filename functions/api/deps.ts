@@ -6,6 +6,7 @@ import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
+import { ChangeFeedRepository } from "../../shared/adapters/dynamodb/change-feed-repository";
 import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
@@ -59,6 +60,7 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     records: new RecordRepository(db, config.TABLE_NAME),
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     jobs: new JobRepository(db, config.TABLE_NAME),
+    changes: new ChangeFeedRepository(db, config.TABLE_NAME),
     jobQueue: sqsJobQueue(config),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,

@@ -1,6 +1,8 @@
 import type { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
+import { ChangeFeedRepository } from "../../shared/adapters/dynamodb/change-feed-repository";
+import type { ChangeFeedStore } from "../../shared/events/change-feed";
 import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { EventBridgePublisher } from "../../shared/adapters/eventbridge/eventbridge-publisher";
 import type { BatchStore } from "../../shared/batches/batch-store";
@@ -13,6 +15,7 @@ import { lazy } from "../wiring/lazy";
 export interface RecordEventsDeps {
   logger: Logger;
   batches: BatchStore;
+  changes: ChangeFeedStore;
   events: EventPublisher;
   now(): string;
 }
@@ -22,8 +25,10 @@ export function createRecordEventsDeps(
   config: Config,
   logger: PowertoolsLogger,
 ): WithLambdaLogger<RecordEventsDeps> {
+  const db = createDocumentClient(createDynamoDbClient(config));
   return {
-    batches: new BatchRepository(createDocumentClient(createDynamoDbClient(config)), config.TABLE_NAME),
+    batches: new BatchRepository(db, config.TABLE_NAME),
+    changes: new ChangeFeedRepository(db, config.TABLE_NAME),
     events: lazy(() => {
       if (!config.EVENT_BUS_NAME) throw new Error("EVENT_BUS_NAME is required to publish events");
       return new EventBridgePublisher(

@@ -54,6 +54,7 @@ import { createReprocessWorkerHandler } from "../../functions/reprocess-worker/h
 import { createRecordEventsHandler } from "../../functions/record-events/handler";
 import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
+import { ChangeFeedRepository } from "../../shared/adapters/dynamodb/change-feed-repository";
 import { batchFileOfKey, batchIdFor } from "../../shared/batches/batch";
 import { closeDueBatches } from "../../shared/batches/close-batch";
 import { retrackUnfinishedBatches } from "../../shared/batches/retrack-batch-files";
@@ -149,6 +150,8 @@ export class LocalStack {
   /** Bulk reprocess chunks → the reprocess worker (an SQS queue and a Lambda in AWS). */
   readonly reprocessQueue: LocalQueue;
   readonly jobs: JobRepository;
+  /** Every record change in order (GET /changes), written by the events consumer of the stream. */
+  readonly changes: ChangeFeedRepository;
   readonly apiUrl: string;
   /** True when this start created the records table: a first start with an empty store. */
   tableCreated = false;
@@ -220,6 +223,7 @@ export class LocalStack {
       },
     );
     this.jobs = new JobRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
+    this.changes = new ChangeFeedRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     const reprocessWorker = createReprocessWorkerHandler(() => ({
       records: this.deps.records,
       objects: this.deps.objects,
@@ -376,6 +380,7 @@ export class LocalStack {
     await this.poller.start();
     const recordEvents = createRecordEventsHandler(() => ({
       batches: this.deps.batches,
+      changes: this.changes,
       events: this.events,
       logger: this.logger,
       now: () => new Date().toISOString(),
@@ -401,6 +406,7 @@ export class LocalStack {
       storage: new S3ObjectStore(this.s3),
       pageImages: mupdfPageImages,
       jobs: this.jobs,
+      changes: this.changes,
       jobQueue: {
         send: async (chunks) => {
           for (const chunk of chunks) this.reprocessQueue.send(JSON.stringify(chunk));

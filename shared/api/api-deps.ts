@@ -1,4 +1,5 @@
 import type { AuditLog } from "../audit/audit-log";
+import type { ChangeFeedStore } from "../events/change-feed";
 import type { BatchStore, UploadListing, UploadSigner } from "../batches/batch-store";
 import type { JobQueue, JobStore } from "../jobs/reprocess-job";
 import type { Logger, ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
@@ -26,6 +27,8 @@ export interface ApiDeps {
   batches: BatchStore;
   signer: UploadSigner;
   listing: UploadListing;
+  /** Every record change in order (GET /changes). */
+  changes: Pick<ChangeFeedStore, "list">;
   /** Logged with ids only. */
   logger: Logger;
   /** ISO timestamp of now (tests pass a clock). */

@@ -382,3 +382,25 @@ export const BatchReportBody = z
     complete: z.boolean(),
   })
   .meta({ id: "BatchReport" });
+
+export const RecordChangeBody = z
+  .object({
+    recordId: z.string(),
+    version: z.number().int(),
+    status: Status,
+    reasonCode: ReasonCode.optional(),
+    documentType: DocumentTypeName.optional(),
+    fileRecordId: z.string().optional(),
+    changedAt: Timestamp,
+    loggedAt: Timestamp.meta({ description: "When the feed logged the change: its place in the feed" }),
+  })
+  .meta({ id: "RecordChange" });
+
+export const ChangesBody = z
+  .object({
+    changes: z.array(RecordChangeBody),
+    cursor: z
+      .string()
+      .meta({ description: "Pass as `since` to read on from here (the same when nothing is new)" }),
+  })
+  .meta({ id: "Changes" });

@@ -5,6 +5,7 @@
 import type { Route } from "./route";
 import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
+import { listChanges } from "./routes/changes";
 import { health } from "./routes/health";
 import { bulkReprocess, getJob } from "./routes/jobs";
 import { getOriginal, getPage } from "./routes/pages";
@@ -49,4 +50,5 @@ export const ROUTES: readonly Route[] = [
   batchReport,
   accessReport,
   patientDisclosures,
+  listChanges,
 ];

@@ -14,7 +14,7 @@ import type { PageImage, PageImageRenderer } from "../../shared/api/page-images"
 import { batchIdFor } from "../../shared/batches/batch";
 import { createBatch } from "../../shared/batches/create-batch";
 import { CreateBatchSchema } from "../../shared/batches/manifest";
-import { fakeSigner, InMemoryBatchStore, listingOf } from "./in-memory-batches";
+import { fakeSigner, InMemoryBatchStore, InMemoryChangeFeed, listingOf } from "./in-memory-batches";
 import {
   RecordingLogger,
   InMemoryAuditLog,
@@ -137,6 +137,7 @@ export interface ApiHarness {
     jobs: InMemoryJobStore;
     jobQueue: InMemoryJobQueue;
     batches: InMemoryBatchStore;
+    changes: InMemoryChangeFeed;
   };
   record: ChartRecord;
   call(
@@ -193,6 +194,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     pageImages,
     jobs,
     jobQueue: new InMemoryJobQueue(),
+    changes: new InMemoryChangeFeed(),
     batches,
     signer: fakeSigner,
     listing: listingOf(() => []),

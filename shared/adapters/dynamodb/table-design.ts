@@ -11,6 +11,8 @@
  * | a vendor's batches (pointer)        | VENDOR#<vendor>     | BATCH#<createdAt>#<id>        |
  * | open batches (pointer until closed) | BATCHES#OPEN        | <closesAt>#<id>               |
  * | closed batches not yet completed    | BATCHES#UNFINISHED  | <id>                          |
+ * | change feed entry                   | CHANGES             | <loggedAt>#<id>#<version>     |
+ * | change feed guard (one per version) | DOC#<id>            | CHANGE#<version>              |
  * | throughput: Start… plan             | THROUGHPUT#textract | PLAN#start                    |
  * | throughput: Start…/Get… gates       | THROUGHPUT#textract | GATE#start, GATE#get          |
  * | throughput: job slots and line      | THROUGHPUT#textract | SLOTS                         |
@@ -100,7 +102,7 @@ export const JOB_SK = "JOB";
 /** The throughput governor's partition (one per table: the quotas this deployment shares). */
 export const throughputPk = (scope: string) => `THROUGHPUT#${scope}`;
 export const THROUGHPUT_ENTITY = "ThroughputState";
-/** The records table's TTL attribute (epoch seconds); only throughput governor items carry it. */
+/** The records table's TTL attribute (epoch seconds); throughput governor and change feed items carry it. */
 export const THROUGHPUT_TTL_ATTRIBUTE = "expiresAt";
 
 export const recordPk = (id: string) => `DOC#${id}`;
@@ -126,6 +128,16 @@ export const vendorBatchesPk = (vendor: string) => `VENDOR#${vendor}`;
 export const OPEN_BATCHES_PK = "BATCHES#OPEN";
 /** Closed batches not yet completed (sk: the batch id), for the sweeper's re-tracking of their files. */
 export const UNFINISHED_BATCHES_PK = "BATCHES#UNFINISHED";
+
+/** The change feed (shared/events/change-feed.ts): entries in the order they were logged. */
+export const CHANGES_PK = "CHANGES";
+export const changeSk = (c: { loggedAt: string; recordId: string; version: number }) =>
+  `${c.loggedAt}#${c.recordId}#${String(c.version).padStart(10, "0")}`;
+/** One per record version logged: a repeated stream delivery finds it and logs nothing twice. */
+export const changeGuardKey = (recordId: string, version: number) => ({
+  pk: recordPk(recordId),
+  sk: `CHANGE#${String(version).padStart(10, "0")}`,
+});
 
 /** CreateTable input for the records table (the local runtime and tests). */
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {

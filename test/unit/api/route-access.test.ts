@@ -46,6 +46,7 @@ const SAMPLES: Record<
   "GET /batches/{id}": { path: `/batches/${BATCH_ID}` },
   "POST /batches/{id}/close": { path: `/batches/${BATCH_ID}/close` },
   "GET /batches/{id}/report": { path: `/batches/${BATCH_ID}/report` },
+  "GET /changes": { path: "/changes" },
 };
 
 const all = (answer: Answer): Record<Caller, Answer> =>
@@ -90,6 +91,8 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /batches/{id}": only({ vendor: 200, "other-vendor": 404, admin: 200 }),
   "POST /batches/{id}/close": only({ vendor: 200, "other-vendor": 404 }),
   "GET /batches/{id}/report": only({ vendor: 200, "other-vendor": 404, admin: 200 }),
+  // Ids, states and times: for the systems that read records, and staff.
+  "GET /changes": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
 };
 
 describe("route × role", () => {

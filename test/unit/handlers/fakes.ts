@@ -1,4 +1,4 @@
-import { fakeSigner, listingOf } from "../../support/in-memory-batches";
+import { fakeSigner, InMemoryChangeFeed, listingOf } from "../../support/in-memory-batches";
 import { Readable } from "node:stream";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TextractClient } from "@aws-sdk/client-textract";
@@ -54,6 +54,7 @@ export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryA
     pageImages: new FakePageImages(),
     jobs: new InMemoryJobStore(),
     jobQueue: new InMemoryJobQueue(),
+    changes: new InMemoryChangeFeed(),
     signer: fakeSigner,
     listing: listingOf(() => []),
   };

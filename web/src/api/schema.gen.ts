@@ -391,6 +391,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/changes": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every record change in order (ids, states, times), from `since` (the cursor of the last page) or the start; the last 5 seconds are held back until they settle
+     * @description Requires one of the permissions: records:read.
+     */
+    get: operations["getChanges"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -855,6 +875,23 @@ export interface components {
         requestId: string;
       }[];
       nextCursor?: string;
+    };
+    Changes: {
+      changes: components["schemas"]["RecordChange"][];
+      /** @description Pass as `since` to read on from here (the same when nothing is new) */
+      cursor: string;
+    };
+    RecordChange: {
+      recordId: string;
+      version: number;
+      status: components["schemas"]["DocumentStatus"];
+      reasonCode?: components["schemas"]["ReasonCode"];
+      documentType?: components["schemas"]["DocumentType"];
+      fileRecordId?: string;
+      /** @description ISO 8601 timestamp */
+      changedAt: string;
+      /** @description When the feed logged the change: its place in the feed */
+      loggedAt: string;
     };
   };
   responses: never;
@@ -2732,6 +2769,101 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["Disclosures"];
           "text/csv": string;
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getChanges: {
+    parameters: {
+      query?: {
+        since?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Changes"];
         };
       };
       /** @description A parameter, header or body field breaks a rule (the message says which and why) */

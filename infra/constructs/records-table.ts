@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import {
   GSI_BY_STATUS,
   RECORDS_TABLE_SCHEMA,
-  THROUGHPUT_TTL_ATTRIBUTE,
+  TTL_ATTRIBUTE,
   type TableSchema,
 } from "../../shared/adapters/dynamodb/table-design";
 
@@ -44,7 +44,7 @@ export class RecordsTable extends Construct {
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
       // Only the throughput governor's items carry it: DynamoDB clears what a lost document left behind.
-      timeToLiveAttribute: THROUGHPUT_TTL_ATTRIBUTE,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
     });
     for (const index of globalSecondaryIndexes) this.table.addGlobalSecondaryIndex(index);
   }

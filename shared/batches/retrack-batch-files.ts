@@ -1,4 +1,5 @@
 import type { RecordStore } from "../pipeline/ports";
+import { allFilesFinal } from "./batch";
 import type { BatchDeps } from "./batch-deps";
 import { trackBatchFile } from "./track-batch-file";
 
@@ -14,7 +15,8 @@ export interface RetrackOptions {
  * are final (the stream update was dropped: its consumer failed past its retries and the change went to the
  * failure queue) would never complete. For each batch closed a while ago and not completed, every PROCESSING
  * file with a record is brought up to date from the record as it is now, exactly as the stream consumer
- * would (trackBatchFile: repeated or stale changes change nothing). Returns how many files it updated.
+ * would (trackBatchFile: repeated or stale changes change nothing); a batch whose files are all final but
+ * which is not completed is completed. Returns how many files it updated.
  */
 export async function retrackUnfinishedBatches(
   deps: Pick<BatchDeps, "batches" | "now" | "logger"> & { records: Pick<RecordStore, "get"> },
@@ -33,6 +35,14 @@ export async function retrackUnfinishedBatches(
       }
       cursor = page.nextCursor;
     } while (cursor);
+    // Every file final but the completion itself was lost (its write failed after the last file's): complete.
+    const batch = await deps.batches.get(batchId);
+    if (
+      batch?.status === "CLOSED" &&
+      allFilesFinal(batch) &&
+      (await deps.batches.complete(batchId, deps.now()))
+    )
+      deps.logger.info("Batch completed", { batchId });
   }
   if (updated > 0) deps.logger.warn("Batch files re-tracked from their records", { updated });
   return updated;

@@ -39,6 +39,9 @@ describe("ChangeFeedRepository (DynamoDB Local)", () => {
     const mine = (c: RecordChange[]) => c.filter((x) => x.recordId === id).map((x) => x.version);
     const rest = await feed.list({ cursor: first.cursor, before: "2001-01-02T00:00:00.000Z", limit: 100 });
     expect([...mine(first.changes), ...mine(rest.changes)]).toEqual([1, 2]);
+    // A cursor at or past the settled end (another clock a little behind, or a made-up cursor): nothing new.
+    const ahead = await feed.list({ cursor: rest.cursor, before: "2001-01-01T00:00:01.000Z", limit: 10 });
+    expect(ahead).toEqual({ changes: [], cursor: rest.cursor });
   });
 });
 

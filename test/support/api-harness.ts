@@ -14,7 +14,8 @@ import type { PageImage, PageImageRenderer } from "../../shared/api/page-images"
 import { batchIdFor } from "../../shared/batches/batch";
 import { createBatch } from "../../shared/batches/create-batch";
 import { CreateBatchSchema } from "../../shared/batches/manifest";
-import { fakeSigner, InMemoryBatchStore, InMemoryChangeFeed, listingOf } from "./in-memory-batches";
+import { fakeSigner, InMemoryBatchStore, listingOf } from "./in-memory-batches";
+import { InMemoryChangeFeed } from "./in-memory-change-feed";
 import {
   RecordingLogger,
   InMemoryAuditLog,

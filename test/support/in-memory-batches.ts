@@ -1,6 +1,5 @@
 import { emptyCounts, type Batch, type BatchFile } from "../../shared/batches/batch";
 import type { BatchStore, Page, UploadListing, UploadSigner } from "../../shared/batches/batch-store";
-import type { ChangeFeedStore, ChangePage, RecordChange } from "../../shared/events/change-feed";
 import { InvalidCursorError } from "../../shared/search/search-cursor";
 
 /** Cursors name the listing they page (as the DynamoDB adapter's carry their partition key). */
@@ -119,29 +118,3 @@ export function listingOf(keys: () => Iterable<string>): UploadListing {
     },
   };
 }
-
-/** The change feed in memory, ordered and deduplicated as the DynamoDB adapter orders and deduplicates it. */
-export class InMemoryChangeFeed implements ChangeFeedStore {
-  readonly entries: RecordChange[] = [];
-  private readonly logged = new Set<string>();
-
-  async append(change: RecordChange): Promise<void> {
-    const key = `${change.recordId}#${change.version}`;
-    if (this.logged.has(key)) return;
-    this.logged.add(key);
-    this.entries.push(change);
-    this.entries.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
-  }
-
-  async list(opts: { cursor?: string; before: string; limit: number }): Promise<ChangePage> {
-    const after = opts.cursor === undefined ? "" : Buffer.from(opts.cursor, "base64url").toString("utf8");
-    if (opts.cursor !== undefined && !after.includes("#")) throw new InvalidCursorError();
-    const changes = this.entries
-      .filter((c) => sortKey(c) > after && sortKey(c) < opts.before)
-      .slice(0, opts.limit);
-    const last = changes.at(-1);
-    return { changes, cursor: last ? Buffer.from(sortKey(last)).toString("base64url") : (opts.cursor ?? "") };
-  }
-}
-
-const sortKey = (c: RecordChange) => `${c.loggedAt}#${c.recordId}#${String(c.version).padStart(10, "0")}`;

@@ -4,13 +4,13 @@
  */
 import { TextractDocument as TrpDocument } from "amazon-textract-response-parser";
 import type { ApiBlock, ApiResponsePage, Page as TrpPage } from "amazon-textract-response-parser";
+import type { DocModel, OcrLine, PageModel } from "../../shared/extraction/model/document-model";
 import {
-  groupBlocks,
+  addToGroup,
+  newPageGroup,
   orientationOf,
-  type DocModel,
-  type OcrLine,
-  type PageModel,
-} from "../../shared/extraction/model/document-model";
+  type PageGroup,
+} from "../../shared/extraction/model/page-reader";
 import type { PageOrientation } from "../../shared/extraction/model/geometry";
 import {
   fixBlock,
@@ -21,6 +21,21 @@ import {
   wordTokens,
 } from "../../shared/extraction/model/page-structures";
 import type { TextractBlock, TextractDocument } from "../../shared/ocr/textract-blocks";
+
+/** Blocks grouped by page (as DocModelBuilder groups them): pages in number order, blocks in input order. */
+export function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[] } {
+  const byPage = new Map<number, PageGroup>();
+  let currentPage = 0;
+  for (const raw of input) {
+    if (!raw || typeof raw.Id !== "string") continue;
+    if (raw.BlockType === "PAGE") currentPage = raw.Page ?? currentPage + 1;
+    const key = raw.Page ?? Math.max(currentPage, 1);
+    let group = byPage.get(key);
+    if (!group) byPage.set(key, (group = newPageGroup(key)));
+    addToGroup(group, raw);
+  }
+  return { groups: [...byPage.values()].sort((a, b) => a.key - b.key) };
+}
 
 export function buildDocModelWithParser(doc: TextractDocument): DocModel {
   const declaredPages = doc.DocumentMetadata?.Pages ?? 0;

@@ -286,7 +286,13 @@ export class BatchRepository implements BatchStore {
       );
       return true;
     } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
+      // Not closed, or files still in the pipeline: not completable. A conflict with a concurrent write is
+      // retried by the caller's delivery, so the completion is not lost.
+      if (
+        err instanceof TransactionCanceledException &&
+        err.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+      )
+        return false;
       throw err;
     }
   }

@@ -3,7 +3,7 @@ import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from 
 import type { ChangeFeedStore, ChangePage, RecordChange } from "../../events/change-feed";
 import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
 import { InvalidCursorError } from "../../search/search-cursor";
-import { CHANGES_PK, changeGuardKey, changeSk, THROUGHPUT_TTL_ATTRIBUTE } from "./table-design";
+import { CHANGES_PK, changeGuardKey, changeSk, TTL_ATTRIBUTE } from "./table-design";
 
 /** Entries are kept this long: a reader further behind starts again from a full listing. */
 const RETENTION_SECONDS = 35 * 24 * 60 * 60;
@@ -33,7 +33,7 @@ export class ChangeFeedRepository implements ChangeFeedStore {
                 Item: {
                   ...changeGuardKey(change.recordId, change.version),
                   entity: "ChangeGuard",
-                  [THROUGHPUT_TTL_ATTRIBUTE]: expiresAt,
+                  [TTL_ATTRIBUTE]: expiresAt,
                 },
                 ConditionExpression: "attribute_not_exists(pk)",
               },
@@ -46,7 +46,7 @@ export class ChangeFeedRepository implements ChangeFeedStore {
                   sk: changeSk(change),
                   entity: "RecordChange",
                   ...change,
-                  [THROUGHPUT_TTL_ATTRIBUTE]: expiresAt,
+                  [TTL_ATTRIBUTE]: expiresAt,
                 },
               },
             },
@@ -66,13 +66,18 @@ export class ChangeFeedRepository implements ChangeFeedStore {
 
   async list(opts: { cursor?: string; before: string; limit: number }): Promise<ChangePage> {
     const after = opts.cursor ? decodeKeyCursor(opts.cursor) : undefined;
-    if (after && (after.pk !== CHANGES_PK || typeof after.sk !== "string")) throw new InvalidCursorError();
+    const afterSk = after?.sk;
+    if (after && (after.pk !== CHANGES_PK || afterSk === undefined)) throw new InvalidCursorError();
+    // A cursor at or past `before` (its entry settled by one Lambda's clock, read by another's a little
+    // behind; or a made-up one): nothing is new yet. DynamoDB would refuse a start key outside the range.
+    if (opts.cursor && afterSk !== undefined && afterSk >= opts.before)
+      return { changes: [], cursor: opts.cursor };
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: "pk = :pk AND sk < :before",
         ExpressionAttributeValues: { ":pk": CHANGES_PK, ":before": opts.before },
-        ...(after ? { ExclusiveStartKey: { pk: after.pk, sk: after.sk } } : {}),
+        ...(afterSk !== undefined ? { ExclusiveStartKey: { pk: CHANGES_PK, sk: afterSk } } : {}),
         Limit: opts.limit,
       }),
     );
@@ -84,6 +89,6 @@ export class ChangeFeedRepository implements ChangeFeedStore {
 }
 
 function changeFromItem(item: Record<string, unknown>): RecordChange {
-  const { pk: _pk, sk: _sk, entity: _e, [THROUGHPUT_TTL_ATTRIBUTE]: _ttl, ...change } = item;
+  const { pk: _pk, sk: _sk, entity: _e, [TTL_ATTRIBUTE]: _ttl, ...change } = item;
   return change as unknown as RecordChange;
 }

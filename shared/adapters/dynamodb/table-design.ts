@@ -102,8 +102,8 @@ export const JOB_SK = "JOB";
 /** The throughput governor's partition (one per table: the quotas this deployment shares). */
 export const throughputPk = (scope: string) => `THROUGHPUT#${scope}`;
 export const THROUGHPUT_ENTITY = "ThroughputState";
-/** The records table's TTL attribute (epoch seconds); throughput governor and change feed items carry it. */
-export const THROUGHPUT_TTL_ATTRIBUTE = "expiresAt";
+/** The records table's TTL attribute (epoch seconds): throughput governor items, change feed entries and guards. */
+export const TTL_ATTRIBUTE = "expiresAt";
 
 export const recordPk = (id: string) => `DOC#${id}`;
 export const contentPk = (sha256: string) => `SHA256#${sha256}`;

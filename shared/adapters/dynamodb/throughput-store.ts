@@ -10,7 +10,7 @@ import {
   type DynamoDBDocumentClient,
 } from "@aws-sdk/lib-dynamodb";
 import type { ItemChange, StoredItem, ThroughputStore } from "../../throughput/ports";
-import { THROUGHPUT_ENTITY, THROUGHPUT_TTL_ATTRIBUTE, throughputPk } from "./table-design";
+import { THROUGHPUT_ENTITY, TTL_ATTRIBUTE, throughputPk } from "./table-design";
 
 /** Governor items outlive any lease by far; TTL only clears what a lost document left behind. */
 const ITEM_TTL_SECONDS = 14 * 24 * 60 * 60;
@@ -19,7 +19,7 @@ const ITEM_TTL_SECONDS = 14 * 24 * 60 * 60;
 const LOST_RACE = new Set(["ConditionalCheckFailed", "TransactionConflict"]);
 
 /** Attributes of the item itself; the rest is the item's data. */
-const RESERVED = new Set(["pk", "sk", "entity", "version", THROUGHPUT_TTL_ATTRIBUTE]);
+const RESERVED = new Set(["pk", "sk", "entity", "version", TTL_ATTRIBUTE]);
 
 type Put = Extract<ItemChange, { put: unknown }>;
 type Remove = Extract<ItemChange, { remove: true }>;
@@ -174,7 +174,7 @@ export class DynamoDbThroughputStore implements ThroughputStore {
             "#at": "at",
             "#v": "version",
             "#entity": "entity",
-            "#ttl": THROUGHPUT_TTL_ATTRIBUTE,
+            "#ttl": TTL_ATTRIBUTE,
           },
           ExpressionAttributeValues: {
             ...values,
@@ -208,7 +208,7 @@ export class DynamoDbThroughputStore implements ThroughputStore {
         sk: change.key,
         entity: THROUGHPUT_ENTITY,
         version: absent ? 1 : (change.expect as number) + 1,
-        [THROUGHPUT_TTL_ATTRIBUTE]: this.expiresAt(),
+        [TTL_ATTRIBUTE]: this.expiresAt(),
       },
       ConditionExpression: absent ? "attribute_not_exists(pk)" : "#v = :expected",
       ...(absent
@@ -242,7 +242,7 @@ export class DynamoDbThroughputStore implements ThroughputStore {
         "#f": change.add,
         "#v": "version",
         "#entity": "entity",
-        "#ttl": THROUGHPUT_TTL_ATTRIBUTE,
+        "#ttl": TTL_ATTRIBUTE,
       },
       ExpressionAttributeValues: {
         ":by": change.by,

@@ -11,7 +11,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ObjectNotFoundError } from "../../errors";
 import type {
@@ -133,6 +132,8 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
    * upload is aborted (no parts left behind) and the error rethrown.
    */
   async putStream(bucket: string, key: string, body: AsyncIterable<string>, contentType: string) {
+    // Loaded on first use: only ocr-complete and the sweeper stream results; the api need not load it.
+    const { Upload } = await import("@aws-sdk/lib-storage");
     const upload = new Upload({
       client: this.s3,
       params: { Bucket: bucket, Key: key, Body: Readable.from(body), ContentType: contentType },

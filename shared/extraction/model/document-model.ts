@@ -5,10 +5,9 @@
  * depend on the library and are easy to test with hand-built blocks.
  */
 import type { BoundingBox } from "../../domain/fields";
-import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks";
+import type { TextractDocument } from "../../ocr/textract-blocks";
 import { unionBoxes, type PageOrientation } from "./geometry";
 import { DocModelBuilder } from "./model-builder";
-import { addToGroup, newPageGroup, type PageGroup } from "./page-reader";
 import { meanConfidence, type Token } from "./tokens";
 
 export interface OcrLine {
@@ -94,23 +93,6 @@ export function buildModel(doc: TextractDocument): DocModel {
   const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";
   return new DocModelBuilder(version).add(doc.Blocks ?? []).finish(doc.DocumentMetadata?.Pages ?? 0);
 }
-
-/** Blocks grouped by page (as the builder groups them): pages in number order, blocks in input order. */
-export function groupBlocks(input: readonly TextractBlock[]): { groups: PageGroup[] } {
-  const byPage = new Map<number, PageGroup>();
-  let currentPage = 0;
-  for (const raw of input) {
-    if (!raw || typeof raw.Id !== "string") continue;
-    if (raw.BlockType === "PAGE") currentPage = raw.Page ?? currentPage + 1;
-    const key = raw.Page ?? Math.max(currentPage, 1);
-    let group = byPage.get(key);
-    if (!group) byPage.set(key, (group = newPageGroup(key)));
-    addToGroup(group, raw);
-  }
-  return { groups: [...byPage.values()].sort((a, b) => a.key - b.key) };
-}
-
-export { orientationOf, type OrientationVotes, type PageGroup } from "./page-reader";
 
 /** Mean OCR confidence (0–1) and union box of some tokens: how every extracted value reports its source. */
 export function evidence(tokens: readonly Token[]): {

@@ -270,4 +270,20 @@ describe("the safety net under the stream", () => {
     // Completed batches are left alone.
     expect(await retrackUnfinishedBatches(h.deps)).toBe(0);
   });
+
+  it("completes a closed batch whose files are all final but whose completion was lost", async () => {
+    const h = harness();
+    const bytes = png("lost-completion");
+    const { batch } = await createBatch(manifest({ "a.png": bytes }, { name: "lost" }), VENDOR, h.deps);
+    await h.upload("acme/lost/a.png", bytes);
+    for (const record of await h.allRecords())
+      if (record.status === "EXTRACTED")
+        await h.records.save({ ...record, status: "INDEXED", version: record.version + 1 });
+    await h.streamAll();
+    await h.batches.close(batch.id, h.deps.now()); // closed, but the completion after it never ran
+    expect(await h.batches.get(batch.id)).toMatchObject({ status: "CLOSED" });
+    h.clock.advance(61 * 60_000);
+    expect(await retrackUnfinishedBatches(h.deps)).toBe(0); // no file needed catching up
+    expect(await h.batches.get(batch.id)).toMatchObject({ status: "COMPLETED" });
+  });
 });

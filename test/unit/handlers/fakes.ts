@@ -1,4 +1,5 @@
-import { fakeSigner, InMemoryChangeFeed, listingOf } from "../../support/in-memory-batches";
+import { fakeSigner, listingOf } from "../../support/in-memory-batches";
+import { InMemoryChangeFeed } from "../../support/in-memory-change-feed";
 import { Readable } from "node:stream";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { TextractClient } from "@aws-sdk/client-textract";

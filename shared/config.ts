@@ -61,6 +61,10 @@ const ConfigSchema = z.object({
    * A started job keeps its slot this long without a completion (a lost notification) before the slot is
    * reclaimed; the sweeper renews it while Textract still runs the job.
    */
+  /** The identifier system of the facility's medical record numbers in FHIR (e.g. its `urn:oid:`). */
+  FHIR_MRN_SYSTEM: z._default(z.string().check(z.minLength(1)), "urn:chartbridge:mrn"),
+  /** The FHIR base URL clients use (a custom domain); unset: made from the request's host and stage. */
+  FHIR_BASE_URL: z.optional(z.url()),
   TEXTRACT_JOB_LEASE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 120),
 });
 

@@ -7,6 +7,7 @@ import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-rep
 import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
 import { ChangeFeedRepository } from "../../shared/adapters/dynamodb/change-feed-repository";
+import { PatientDirectoryRepository } from "../../shared/adapters/dynamodb/patient-directory-repository";
 import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
@@ -46,6 +47,14 @@ function sqsJobQueue(config: Config): JobQueue {
   };
 }
 
+/** The FHIR API's settings from the configuration. */
+export function fhirSettings(config: Config): ApiDeps["fhir"] {
+  return {
+    mrnSystem: config.FHIR_MRN_SYSTEM,
+    ...(config.FHIR_BASE_URL ? { baseUrl: config.FHIR_BASE_URL } : {}),
+  };
+}
+
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   const s3 = createS3Client(config);
@@ -61,6 +70,8 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     audit: new AuditLogRepository(db, config.AUDIT_TABLE_NAME),
     jobs: new JobRepository(db, config.TABLE_NAME),
     changes: new ChangeFeedRepository(db, config.TABLE_NAME),
+    patients: new PatientDirectoryRepository(db, config.TABLE_NAME),
+    fhir: fhirSettings(config),
     jobQueue: sqsJobQueue(config),
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
@@ -70,6 +81,14 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     pageImages: {
       render: async (scan, page) =>
         (await import("../../shared/adapters/local-ocr/page-image")).mupdfPageImages.render(scan, page),
+    },
+    pageRanges: {
+      extractPdf: async (scan, first, last) =>
+        (await import("../../shared/adapters/local-ocr/page-range-pdf")).mupdfPageRanges.extractPdf(
+          scan,
+          first,
+          last,
+        ),
     },
     search: lazySearchIndex("opensearch", async () =>
       (await import("../wiring/search-index")).createSearchIndex(config),

@@ -4,7 +4,9 @@ import middy, { type MiddlewareObj } from "@middy/core";
 import httpErrorHandler from "@middy/http-error-handler";
 import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { httpErrorFor, INTERNAL_ERROR_BODY } from "../../shared/api/api-errors";
+import { httpErrorFor, INTERNAL_ERROR_BODY, type ErrorBody } from "../../shared/api/api-errors";
+import { FHIR_JSON, isFhirPath } from "../../shared/api/routes/fhir/fhir-call";
+import { operationOutcome } from "../../shared/fhir/operation-outcome";
 import { handleApiRequest, type ApiRequest, type ApiResponse } from "../../shared/api/records-api";
 import { principalFromClaims, type AuthorizerClaims } from "../../shared/auth/principal";
 import { loadConfig } from "../../shared/config";
@@ -47,6 +49,29 @@ const apiErrorResponses = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
   },
 });
 
+/**
+ * FHIR clients read errors as OperationOutcome and resources as application/fhir+json: on /fhir paths, the
+ * error answer the middlewares above made (ours, or the 500 fallback) is re-written so, same status and text.
+ */
+const fhirOutcomes = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request: Request) => {
+    const response = request.response;
+    if (!response || !isFhirPath(request.event.path)) return;
+    let message = INTERNAL_ERROR_BODY.message;
+    try {
+      const body = JSON.parse(response.body) as Partial<ErrorBody>;
+      if (typeof body.message === "string") message = body.message;
+    } catch {
+      // Not our JSON error body: keep the fixed text.
+    }
+    request.response = {
+      ...response,
+      headers: { ...response.headers, "Content-Type": FHIR_JSON },
+      body: JSON.stringify(operationOutcome(response.statusCode, message)),
+    };
+  },
+});
+
 const apiHeaders = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => {
   const add = async (request: Request) => {
     if (request.response) request.response.headers = { ...request.response.headers, ...API_HEADERS };
@@ -71,12 +96,26 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
     method: event.httpMethod,
     path: event.path,
     query: { ...(event.queryStringParameters ?? {}) },
+    ...(event.multiValueQueryStringParameters
+      ? {
+          queryValues: Object.fromEntries(
+            Object.entries(event.multiValueQueryStringParameters).map(([k, v]) => [k, v ?? []]),
+          ),
+        }
+      : {}),
+    basePath: basePathOf(event),
     headers,
     ...(body !== undefined ? { body } : {}),
     ...(principal ? { principal } : {}),
     requestId: event.requestContext.requestId,
     ...(event.requestContext.identity?.sourceIp ? { sourceIp: event.requestContext.identity.sourceIp } : {}),
   };
+}
+
+/** API Gateway's `requestContext.path` is the path as called, stage included: what precedes `event.path`. */
+function basePathOf(event: APIGatewayProxyEvent): string {
+  const full = event.requestContext.path ?? event.path;
+  return full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : "";
 }
 
 /** JSON unless the route answered a string with its own Content-Type (CSV exports). */
@@ -96,8 +135,10 @@ export function createApiHandler(getDeps: () => ApiHandlerDeps) {
       return toProxyResult(response);
     })
       .use(injectLambdaContext(getDeps().logger))
-      // after/onError run in reverse order: error answer, then 500 fallback, then headers on every answer.
+      // after/onError run in reverse order: error answer, then 500 fallback, FHIR's form of it on /fhir, then
+      // headers on every answer.
       .use(apiHeaders())
+      .use(fhirOutcomes())
       .use(httpSecurityHeaders(SECURITY_HEADER_OPTIONS))
       .use(
         httpErrorHandler({

@@ -5,6 +5,7 @@ import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { FHIR_SCOPE_SERVER, FHIR_SCOPES } from "../../shared/auth/principal";
 import type { OcrFeatureSet } from "../../shared/ocr/ocr-engine";
 import { WebFirewall } from "./web-firewall";
 import type { AuditTable } from "./audit-table";
@@ -54,8 +55,19 @@ export const RECORDS_SCOPES = {
   staff: "Use the records API as a signed-in person (roles from the user's groups)",
 } as const;
 
+/**
+ * The FHIR API's resource server: named `system`, so Cognito writes its scopes as SMART Backend Services
+ * spells them (`system/Patient.read`). Scope names are those of FHIR_SCOPES after the `system/`.
+ */
+export const FHIR_SCOPE_DESCRIPTIONS: Record<keyof typeof FHIR_SCOPES, string> = {
+  patient: "FHIR: read Patient resources (every read is a disclosure)",
+  documentReference: "FHIR: read DocumentReference resources (every read is a disclosure)",
+  binary: "FHIR: read the scans (Binary; every read is a disclosure)",
+  all: "FHIR: read every resource type the API serves (every read is a disclosure)",
+};
+
 /** Routes anyone may call without a token (no PHI): the Lambda's route table marks the same ones public. */
-export const PUBLIC_ROUTES = ["health", "openapi.json"] as const;
+export const PUBLIC_ROUTES = ["health", "openapi.json", "fhir/metadata"] as const;
 
 export interface RecordsApiProps {
   /** Names the REST API (`chartbridge-<env>`) and the WAF web ACL (`chartbridge-<env>-api`). */
@@ -97,9 +109,11 @@ export class RecordsApi extends Construct {
   readonly userPool: cognito.UserPool;
   /** The web app's client: authorization code with PKCE, no secret, scopes openid, email, records/staff. */
   readonly userPoolClient: cognito.UserPoolClient;
-  /** A downstream system's client: client-credentials grant, scope records/read only. */
+  /** A downstream system's client: client-credentials grant, scopes records/read and system/*.read. */
   readonly machineClient: cognito.UserPoolClient;
   readonly resourceServer: cognito.UserPoolResourceServer;
+  /** `system/*.read` and one `system/<Type>.read` per FHIR resource type (SMART Backend Services). */
+  readonly fhirResourceServer: cognito.UserPoolResourceServer;
   /** `records/staff`: what a person's access token carries (their groups decide the rest). */
   readonly staffScope: cognito.ResourceServerScope;
   readonly domain: cognito.UserPoolDomain;
@@ -151,6 +165,20 @@ export class RecordsApi extends Construct {
       scopes: Object.values(scopes),
     });
     this.staffScope = scopes.staff;
+    const fhirScopes = Object.fromEntries(
+      Object.entries(FHIR_SCOPES).map(([key, scope]) => [
+        key,
+        new cognito.ResourceServerScope({
+          scopeName: scope.slice(FHIR_SCOPE_SERVER.length + 1),
+          scopeDescription: FHIR_SCOPE_DESCRIPTIONS[key as keyof typeof FHIR_SCOPES],
+        }),
+      ]),
+    ) as Record<keyof typeof FHIR_SCOPES, cognito.ResourceServerScope>;
+    this.fhirResourceServer = this.userPool.addResourceServer("FhirResourceServer", {
+      identifier: FHIR_SCOPE_SERVER,
+      userPoolResourceServerName: "chartbridge FHIR API",
+      scopes: Object.values(fhirScopes),
+    });
     this.domain = this.userPool.addDomain("Domain", {
       cognitoDomain: { domainPrefix: props.authDomainPrefix },
     });
@@ -178,7 +206,10 @@ export class RecordsApi extends Construct {
       authFlows: {},
       oAuth: {
         flows: { clientCredentials: true },
-        scopes: [cognito.OAuthScope.resourceServer(this.resourceServer, scopes.read)],
+        scopes: [
+          cognito.OAuthScope.resourceServer(this.resourceServer, scopes.read),
+          cognito.OAuthScope.resourceServer(this.fhirResourceServer, fhirScopes.all),
+        ],
       },
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
@@ -287,7 +318,10 @@ export class RecordsApi extends Construct {
     const methodOptions: apigw.MethodOptions = {
       authorizationType: apigw.AuthorizationType.COGNITO,
       authorizer,
-      authorizationScopes: Object.keys(RECORDS_SCOPES).map((s) => `${RECORDS_RESOURCE_SERVER}/${s}`),
+      authorizationScopes: [
+        ...Object.keys(RECORDS_SCOPES).map((s) => `${RECORDS_RESOURCE_SERVER}/${s}`),
+        ...Object.values(FHIR_SCOPES),
+      ],
       requestValidator,
     };
     const integration = new apigw.LambdaIntegration(fn, { proxy: true });
@@ -297,8 +331,15 @@ export class RecordsApi extends Construct {
       defaultIntegration: integration,
       defaultMethodOptions: methodOptions,
     });
+    // /fhir gets its own catch-all: API Gateway routes a path under an explicit resource (fhir/metadata) by
+    // that resource's children, so the root's {proxy+} would not see /fhir/Patient.
+    this.api.root.addResource("fhir").addProxy({
+      anyMethod: true,
+      defaultIntegration: integration,
+      defaultMethodOptions: methodOptions,
+    });
     for (const path of PUBLIC_ROUTES) {
-      const method = this.api.root.addResource(path).addMethod("GET", integration, {
+      const method = this.api.root.resourceForPath(path).addMethod("GET", integration, {
         authorizationType: apigw.AuthorizationType.NONE,
       });
       acknowledge(method, {

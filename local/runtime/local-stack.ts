@@ -30,7 +30,9 @@ import { toSearchDocument } from "../../shared/search/to-search-document";
 import { createApiHandler } from "../../functions/api/handler";
 import { ROUTES } from "../../shared/api/route-table";
 import { ensureSigningKey, localTokenVerifier } from "../auth/local-tokens";
-import type { ApiHandlerDeps } from "../../functions/api/deps";
+import { fhirSettings, type ApiHandlerDeps } from "../../functions/api/deps";
+import { PatientDirectoryRepository } from "../../shared/adapters/dynamodb/patient-directory-repository";
+import { mupdfPageRanges } from "../../shared/adapters/local-ocr/page-range-pdf";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { mupdfPageImages } from "../../shared/adapters/local-ocr/page-image";
 import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
@@ -405,6 +407,12 @@ export class LocalStack {
       now: () => new Date().toISOString(),
       storage: new S3ObjectStore(this.s3),
       pageImages: mupdfPageImages,
+      pageRanges: mupdfPageRanges,
+      patients: new PatientDirectoryRepository(
+        createDocumentClient(this.dynamoClient),
+        this.config.TABLE_NAME,
+      ),
+      fhir: fhirSettings(this.config),
       jobs: this.jobs,
       changes: this.changes,
       jobQueue: {

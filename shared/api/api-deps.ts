@@ -3,8 +3,16 @@ import type { ChangeFeedStore } from "../events/change-feed";
 import type { BatchStore, UploadListing, UploadSigner } from "../batches/batch-store";
 import type { JobQueue, JobStore } from "../jobs/reprocess-job";
 import type { Logger, ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
-import type { PageImageRenderer } from "./page-images";
+import type { PageImageRenderer, PageRangeExtractor } from "./page-images";
+import type { PatientDirectory } from "../fhir/patient-directory";
 import type { SearchIndex } from "../search/search-index";
+
+export interface FhirSettings {
+  /** The identifier system of the facility's MRNs (config FHIR_MRN_SYSTEM). */
+  mrnSystem: string;
+  /** The FHIR base URL clients call (config FHIR_BASE_URL); unset: from the request's host and stage. */
+  baseUrl?: string;
+}
 
 /** The ports the records API calls: production wiring in functions/api/deps.ts, local in local/runtime. */
 export interface ApiDeps {
@@ -18,6 +26,11 @@ export interface ApiDeps {
   /** Stored OCR output (reprocessing reads it and writes the plain text again). */
   objects: Pick<ObjectStore, "getStream" | "putText">;
   pageImages: PageImageRenderer;
+  /** The pages of one part of a split scan as a PDF of their own (what the FHIR API serves for a part). */
+  pageRanges: PageRangeExtractor;
+  /** FHIR Patient ids of MRNs. */
+  patients: PatientDirectory;
+  fhir: FhirSettings;
   /** Bulk reprocess jobs, and the queue their chunks go on. */
   jobs: JobStore;
   jobQueue: JobQueue;

@@ -13,7 +13,7 @@ export class BadRequestError extends ChartbridgeError {
 }
 
 export class NotFoundError extends ChartbridgeError {
-  constructor(what: "record" | "route" | "job" | "page" | "batch") {
+  constructor(what: "record" | "route" | "job" | "page" | "batch" | "resource") {
     super(
       { name: "NotFoundError", code: "NOT_FOUND", retryable: false },
       what === "route" ? "no such route; see /openapi.json" : `no ${what} with this id`,
@@ -44,6 +44,13 @@ export class UnauthorizedError extends ChartbridgeError {
 export class ForbiddenError extends ChartbridgeError {
   constructor(reason = "your roles do not allow this request") {
     super({ name: "ForbiddenError", code: "FORBIDDEN", retryable: false }, reason);
+  }
+}
+
+/** The caller asked for a representation the route cannot give (FHIR `_format=xml`, a large Binary as JSON). */
+export class NotAcceptableError extends ChartbridgeError {
+  constructor(reason: string) {
+    super({ name: "NotAcceptableError", code: "NOT_ACCEPTABLE", retryable: false }, reason);
   }
 }
 
@@ -81,6 +88,7 @@ export const HTTP_ERRORS: Readonly<Record<string, { statusCode: number; error: s
   FORBIDDEN: { statusCode: 403, error: "Forbidden" },
   NOT_FOUND: { statusCode: 404, error: "NotFound" },
   METHOD_NOT_ALLOWED: { statusCode: 405, error: "MethodNotAllowed" },
+  NOT_ACCEPTABLE: { statusCode: 406, error: "NotAcceptable" },
   PRECONDITION_FAILED: { statusCode: 412, error: "PreconditionFailed" },
   PRECONDITION_REQUIRED: { statusCode: 428, error: "PreconditionRequired" },
 };

@@ -404,3 +404,30 @@ export const ChangesBody = z
       .meta({ description: "Pass as `since` to read on from here (the same when nothing is new)" }),
   })
   .meta({ id: "Changes" });
+
+// ── FHIR (/fhir): resources are described by FHIR R4 and US Core; these schemas name them for OpenAPI and
+// check the envelope. Their content is validated against the FHIR definitions in the tests.
+
+const fhirResource = (type: string, description: string) =>
+  z
+    .looseObject({ resourceType: z.literal(type), id: z.string().optional() })
+    .meta({ id: `Fhir${type}`, description });
+
+export const FhirCapabilityStatement = fhirResource("CapabilityStatement", "FHIR R4 CapabilityStatement");
+export const FhirPatient = fhirResource("Patient", "FHIR R4 Patient (US Core Patient)");
+export const FhirDocumentReference = fhirResource(
+  "DocumentReference",
+  "FHIR R4 DocumentReference (US Core DocumentReference)",
+);
+export const FhirBinary = fhirResource("Binary", "FHIR R4 Binary: the scan, base64");
+export const FhirSearchBundle = z
+  .looseObject({
+    resourceType: z.literal("Bundle"),
+    type: z.literal("searchset"),
+    total: z.number().int(),
+    link: z.array(z.object({ relation: z.string(), url: z.string() })),
+    entry: z.array(
+      z.looseObject({ fullUrl: z.string(), resource: z.looseObject({ resourceType: z.string() }) }),
+    ),
+  })
+  .meta({ id: "FhirSearchBundle", description: "FHIR R4 searchset Bundle, paged with _count and _offset" });

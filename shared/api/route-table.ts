@@ -6,6 +6,10 @@ import type { Route } from "./route";
 import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { listChanges } from "./routes/changes";
+import { readBinary } from "./routes/fhir/binary";
+import { readDocumentReference, searchDocumentReferences } from "./routes/fhir/document-reference";
+import { fhirMetadata } from "./routes/fhir/metadata";
+import { readPatient, searchPatients } from "./routes/fhir/patient";
 import { health } from "./routes/health";
 import { bulkReprocess, getJob } from "./routes/jobs";
 import { getOriginal, getPage } from "./routes/pages";
@@ -51,4 +55,10 @@ export const ROUTES: readonly Route[] = [
   accessReport,
   patientDisclosures,
   listChanges,
+  fhirMetadata,
+  searchPatients,
+  readPatient,
+  searchDocumentReferences,
+  readDocumentReference,
+  readBinary,
 ];

@@ -16,6 +16,10 @@ export interface ApiRequest {
   method: string;
   path: string;
   query: Record<string, string | undefined>;
+  /** Every value of each query parameter, in order (FHIR searches repeat parameters); `query` keeps the last. */
+  queryValues?: Record<string, string[]>;
+  /** What precedes the route's path in the URL the caller used: API Gateway's stage (`/prod`), or "". */
+  basePath?: string;
   /** Header names lower-cased. */
   headers: Record<string, string | undefined>;
   body?: string;
@@ -38,6 +42,9 @@ export interface RouteCall<P, Q, B> {
   query: Q;
   body: B;
   headers: Record<string, string | undefined>;
+  /** Every value of each query parameter (see ApiRequest.queryValues). */
+  queryValues: Record<string, string[]>;
+  basePath: string;
   principal: Principal;
   purposeOfUse?: PurposeOfUse;
   requestId: string;

@@ -81,6 +81,10 @@ export async function routeRequest(
   const call: RouteCall<unknown, unknown, unknown> = {
     ...input,
     headers: req.headers,
+    queryValues:
+      req.queryValues ??
+      Object.fromEntries(Object.entries(req.query).flatMap(([k, v]) => (v === undefined ? [] : [[k, [v]]]))),
+    basePath: req.basePath ?? "",
     principal,
     ...(purposeOfUse ? { purposeOfUse } : {}),
     requestId: req.requestId,

@@ -25,6 +25,12 @@ export const AUDIT_ACTIONS = [
   "timeline.read",
   "audit.read",
   "disclosures.read",
+  // The FHIR API (/fhir): what a downstream system read, resource by resource.
+  "patient.search",
+  "patient.read",
+  "document.search",
+  "document.read",
+  "binary.read",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

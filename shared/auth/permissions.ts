@@ -1,4 +1,4 @@
-import { RECORDS_READ_SCOPE, type Principal, type Role } from "./principal";
+import { FHIR_SCOPES, RECORDS_READ_SCOPE, type Principal, type Role } from "./principal";
 
 /** What a route may require. Deny by default: a principal holds only what ROLE_GRANTS and CLIENT_GRANTS list. */
 export const PERMISSIONS = [
@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   "batches:own",
   /** Any vendor's batch and its reconciliation report (the hospital signs off deliveries). */
   "batches:read",
+  /** The FHIR API (SMART Backend Services scopes `system/<Type>.read`), one permission per resource type. */
+  "fhir:Patient.read",
+  "fhir:DocumentReference.read",
+  "fhir:Binary.read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -34,6 +38,10 @@ export const ROLE_GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
 /** Downstream systems read, never write: scope → permissions. */
 export const CLIENT_GRANTS: Readonly<Record<string, readonly Permission[]>> = {
   [RECORDS_READ_SCOPE]: ["records:search", "records:read"],
+  [FHIR_SCOPES.patient]: ["fhir:Patient.read"],
+  [FHIR_SCOPES.documentReference]: ["fhir:DocumentReference.read"],
+  [FHIR_SCOPES.binary]: ["fhir:Binary.read"],
+  [FHIR_SCOPES.all]: ["fhir:Patient.read", "fhir:DocumentReference.read", "fhir:Binary.read"],
 };
 
 export function permissionsOf(principal: Principal): Set<Permission> {

@@ -9,6 +9,18 @@ export type Role = (typeof ROLES)[number];
 /** The resource-server scope a downstream system's client-credentials token carries to read records. */
 export const RECORDS_READ_SCOPE = "records/read";
 
+/**
+ * SMART Backend Services scopes of the FHIR API. Cognito writes a scope as `<resource server>/<name>`, so a
+ * resource server named `system` carries them exactly as SMART spells them.
+ */
+export const FHIR_SCOPE_SERVER = "system";
+export const FHIR_SCOPES = {
+  patient: "system/Patient.read",
+  documentReference: "system/DocumentReference.read",
+  binary: "system/Binary.read",
+  all: "system/*.read",
+} as const;
+
 export interface Principal {
   /** A person signed in to the user pool, or a downstream system's app client (client-credentials grant). */
   kind: "user" | "client";

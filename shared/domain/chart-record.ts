@@ -73,6 +73,11 @@ export interface ChartRecord {
   id: string;
   /** Hex SHA-256 of the uploaded bytes: the fingerprint used to detect duplicates. */
   sha256: string;
+  /**
+   * Base64 SHA-1 of the uploaded bytes: what FHIR's Attachment.hash carries. Set at intake; records ingested
+   * before it was kept lack it.
+   */
+  sha1?: string;
   source: DocumentSource;
   /** Sniffed from magic bytes, not from the file name. */
   fileType?: "pdf" | "tiff" | "png" | "jpeg";
@@ -107,6 +112,7 @@ export interface ChartRecord {
 export function newRecord(input: {
   id: string;
   sha256: string;
+  sha1?: string;
   source: DocumentSource;
   fileType?: ChartRecord["fileType"];
   pageCount?: number;
@@ -115,6 +121,7 @@ export function newRecord(input: {
   return {
     id: input.id,
     sha256: input.sha256,
+    ...(input.sha1 ? { sha1: input.sha1 } : {}),
     source: input.source,
     fileType: input.fileType,
     pageCount: input.pageCount,

@@ -57,6 +57,8 @@ export async function ingestUpload(upload: UploadedObject, deps: OcrPipelineDeps
   const base = newRecord({
     id,
     sha256: object.sha256,
+    // A truncated download's hash is of the first bytes only: not the file's.
+    ...(object.truncatedAt ? {} : { sha1: object.sha1 }),
     now,
     source: {
       bucket: upload.bucket,

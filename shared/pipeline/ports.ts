@@ -45,6 +45,8 @@ export interface DownloadedObject {
   /** The temporary file. Holds the first bytes only when `truncatedAt` is set. */
   path: string;
   sha256: string;
+  /** Base64 SHA-1 (FHIR's Attachment.hash). */
+  sha1: string;
   size: number;
   versionId?: string;
   etag?: string;

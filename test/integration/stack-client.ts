@@ -39,7 +39,7 @@ export function stackClient() {
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     });
     const text = await res.text();
-    const json = res.headers.get("content-type")?.startsWith("application/json");
+    const json = /^application\/(fhir\+)?json/.test(res.headers.get("content-type") ?? "");
     return { status: res.status, body: (json ? JSON.parse(text) : text) as T, headers: res.headers };
   }
   const get = <T>(path: string) => request<T>(path);

@@ -10,7 +10,8 @@ import { newRecord, transition, type ChartRecord } from "../../shared/domain/cha
 import { buildDoc, page } from "../unit/extraction/build-blocks";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { newReprocessJob } from "../../shared/jobs/reprocess-job";
-import type { PageImage, PageImageRenderer } from "../../shared/api/page-images";
+import type { PageImage, PageImageRenderer, PageRangeExtractor } from "../../shared/api/page-images";
+import { InMemoryPatientDirectory } from "./in-memory-patient-directory";
 import { batchIdFor } from "../../shared/batches/batch";
 import { createBatch } from "../../shared/batches/create-batch";
 import { CreateBatchSchema } from "../../shared/batches/manifest";
@@ -41,6 +42,19 @@ export class FakePageImages implements PageImageRenderer {
   }
 }
 
+/** Part PDFs as the harness sees them: the scan's text and the page range (a real PDF is made in mupdf's tests). */
+export class FakePageRanges implements PageRangeExtractor {
+  async extractPdf(scan: Uint8Array, first: number, last: number): Promise<Uint8Array> {
+    return Buffer.from(`%PDF pages ${first}-${last} of ${Buffer.from(scan).toString()}`);
+  }
+}
+
+/** The FHIR id of the harness's patient (MRN). */
+export const PATIENT_ID = "pat-00000000-0000-4000-8000-000000000001";
+
+/** The facility's MRN system in the harness. */
+export const MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5";
+
 /** The callers of the route × role table, as the claims of their access tokens. */
 export const CALLERS = {
   none: undefined,
@@ -64,6 +78,7 @@ export const CALLERS = {
     "custom:vendor": "zeta",
   },
   "machine-client": { sub: "ehr-client-id", client_id: "ehr-client-id", scope: "records/read" },
+  "fhir-client": { sub: "hie-client-id", client_id: "hie-client-id", scope: "system/*.read" },
   "user-without-group": { sub: "sub-nobody", username: "nobody", scope: "records/staff" },
   "client-without-scope": { sub: "other-client", client_id: "other-client", scope: "openid" },
 } satisfies Record<string, AuthorizerClaims | undefined>;
@@ -139,6 +154,7 @@ export interface ApiHarness {
     jobQueue: InMemoryJobQueue;
     batches: InMemoryBatchStore;
     changes: InMemoryChangeFeed;
+    patients: InMemoryPatientDirectory;
   };
   record: ChartRecord;
   call(
@@ -184,6 +200,8 @@ export async function apiHarness(): Promise<ApiHarness> {
     { vendor: "acme", sub: "sub-vendor" },
     { batches, signer: fakeSigner, now: () => "2026-11-20T09:00:00.000Z" },
   );
+  const patients = new InMemoryPatientDirectory();
+  patients.seed(MRN, PATIENT_ID);
   const deps = {
     records,
     search,
@@ -199,6 +217,9 @@ export async function apiHarness(): Promise<ApiHarness> {
     batches,
     signer: fakeSigner,
     listing: listingOf(() => []),
+    pageRanges: new FakePageRanges(),
+    patients,
+    fhir: { mrnSystem: MRN_SYSTEM },
     logger: new RecordingLogger(),
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };

@@ -164,6 +164,7 @@ export class InMemoryObjectStore implements ObjectStore {
     return {
       path,
       sha256: createHash("sha256").update(stored.bytes).digest("hex"),
+      sha1: createHash("sha1").update(stored.bytes).digest("base64"),
       size: stored.bytes.length,
       versionId: stored.versionId,
       contentType: stored.contentType,

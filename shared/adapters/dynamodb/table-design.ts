@@ -20,6 +20,8 @@
  * | throughput: a document's place      | THROUGHPUT#textract | JOB#<job key>                 |
  * | throughput: a line entry            | THROUGHPUT#textract | LINE#<joined at ms>#<job key> |
  * | throughput: a job that ended        | THROUGHPUT#textract | ENDED#<job key>               |
+ * | patient id of an MRN (FHIR)         | MRN#<mrn key>       | PATIENT                       |
+ * | MRN of a patient id (FHIR)          | PATIENT#<id>        | PATIENT                       |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -143,3 +145,8 @@ export const changeGuardKey = (recordId: string, version: number) => ({
 export function recordsTableDefinition(tableName: string): CreateTableCommandInput {
   return { TableName: tableName, ...RECORDS_TABLE_SCHEMA };
 }
+
+/** The patient directory (shared/fhir/patient-directory.ts): both directions, written in one transaction. */
+export const PATIENT_SK = "PATIENT";
+export const mrnPatientPk = (mrnKey: string) => `MRN#${mrnKey}`;
+export const patientPk = (patientId: string) => `PATIENT#${patientId}`;

@@ -44,6 +44,7 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
       const out = await this.get(bucket, key, opts.versionId);
       const body = out.Body as Readable;
       const hash = createHash("sha256");
+      const sha1 = createHash("sha1");
       let size = 0;
       let truncatedAt: number | undefined;
       const file = await open(path, "wx", 0o600);
@@ -52,6 +53,7 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
           const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
           size += buf.length;
           hash.update(buf);
+          sha1.update(buf);
           if (opts.maxBytes !== undefined && size > opts.maxBytes) {
             truncatedAt = size;
             body.destroy();
@@ -65,6 +67,7 @@ export class S3ObjectStore implements ObjectStore, ObjectLinks {
       return {
         path,
         sha256: hash.digest("hex"),
+        sha1: sha1.digest("base64"),
         size: truncatedAt ?? size,
         versionId: out.VersionId,
         etag: out.ETag,

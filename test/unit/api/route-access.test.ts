@@ -4,9 +4,19 @@
  */
 import { describe, expect, it } from "vitest";
 import { ROUTES } from "../../../shared/api/route-table";
-import { apiHarness, BATCH_ID, CALLERS, JOB_ID, MRN, type Caller } from "../../support/api-harness";
+import {
+  apiHarness,
+  BATCH_ID,
+  CALLERS,
+  JOB_ID,
+  MRN,
+  MRN_SYSTEM,
+  PATIENT_ID,
+  type Caller,
+} from "../../support/api-harness";
 
 type Answer = 200 | 201 | 202 | 401 | 403 | 404;
+const FHIR_JSON = { accept: "application/fhir+json" };
 
 const RECORD = "doc_0123456789abcdef0123456789abcdef";
 
@@ -47,6 +57,12 @@ const SAMPLES: Record<
   "POST /batches/{id}/close": { path: `/batches/${BATCH_ID}/close` },
   "GET /batches/{id}/report": { path: `/batches/${BATCH_ID}/report` },
   "GET /changes": { path: "/changes" },
+  "GET /fhir/metadata": { path: "/fhir/metadata" },
+  "GET /fhir/Patient": { path: "/fhir/Patient", query: { identifier: `${MRN_SYSTEM}|${MRN}` } },
+  "GET /fhir/Patient/{id}": { path: `/fhir/Patient/${PATIENT_ID}` },
+  "GET /fhir/DocumentReference": { path: "/fhir/DocumentReference", query: { patient: PATIENT_ID } },
+  "GET /fhir/DocumentReference/{id}": { path: `/fhir/DocumentReference/${RECORD.replace("_", "-")}` },
+  "GET /fhir/Binary/{id}": { path: `/fhir/Binary/${RECORD.replace("_", "-")}`, headers: FHIR_JSON },
 };
 
 const all = (answer: Answer): Record<Caller, Answer> =>
@@ -93,6 +109,13 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /batches/{id}/report": only({ vendor: 200, "other-vendor": 404, admin: 200 }),
   // Ids, states and times: for the systems that read records, and staff.
   "GET /changes": only({ admin: 200, "records-staff": 200, "machine-client": 200 }),
+  // The FHIR API: for systems holding its SMART scopes (system/*.read here), nobody else.
+  "GET /fhir/metadata": all(200),
+  "GET /fhir/Patient": only({ "fhir-client": 200 }),
+  "GET /fhir/Patient/{id}": only({ "fhir-client": 200 }),
+  "GET /fhir/DocumentReference": only({ "fhir-client": 200 }),
+  "GET /fhir/DocumentReference/{id}": only({ "fhir-client": 200 }),
+  "GET /fhir/Binary/{id}": only({ "fhir-client": 200 }),
 };
 
 describe("route × role", () => {
@@ -119,7 +142,7 @@ describe("route × role", () => {
     expect(res.status).toBe(answer);
   });
 
-  it.each(["admin", "vendor", "machine-client"] as const)(
+  it.each(["admin", "vendor", "machine-client", "fhir-client"] as const)(
     "answers %s with bodies that match the schemas the OpenAPI document publishes",
     async (caller) => {
       const api = await apiHarness();

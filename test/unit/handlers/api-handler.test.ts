@@ -244,3 +244,71 @@ describe("api handler behind the local HTTP server", () => {
     }
   });
 });
+
+describe("api handler: the FHIR API's answers", () => {
+  const api = () => createApiHandler(() => testApiDeps());
+  const HIE_CLAIMS = { sub: "hie", client_id: "hie", scope: "system/*.read" };
+  const fhirEvent = (path: string, headers: Record<string, string> = {}, multi?: Record<string, string[]>) =>
+    ({
+      ...event(path),
+      headers: { "x-purpose-of-use": "TREATMENT", ...headers },
+      multiValueQueryStringParameters: multi ?? null,
+      queryStringParameters: multi
+        ? Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v.at(-1)]))
+        : null,
+      requestContext: {
+        requestId: "req-1",
+        path: `/prod${path}`,
+        authorizer: { claims: HIE_CLAIMS },
+        identity: { sourceIp: "10.0.0.1" },
+      },
+    }) as unknown as APIGatewayProxyEvent;
+
+  it("answers errors on /fhir as OperationOutcome in application/fhir+json, with the same status and text", async () => {
+    ddb.on(GetCommand).resolves({});
+    const res = await api()(
+      fhirEvent("/fhir/DocumentReference/doc-0123456789abcdef0123456789abcdef"),
+      context,
+    );
+    expect(res.statusCode).toBe(404);
+    expect(res.headers).toMatchObject({
+      "Content-Type": "application/fhir+json; charset=utf-8",
+      "Cache-Control": "no-store",
+    });
+    expect(JSON.parse(res.body)).toEqual({
+      resourceType: "OperationOutcome",
+      issue: [{ severity: "error", code: "not-found", diagnostics: "no resource with this id" }],
+    });
+  });
+
+  it("answers an unexpected failure on /fhir as a fatal OperationOutcome that says nothing of the cause", async () => {
+    ddb.on(GetCommand).rejects(new Error("Patient Maria Lopez MRN 00451287 broke the table"));
+    const res = await api()(
+      fhirEvent("/fhir/DocumentReference/doc-0123456789abcdef0123456789abcdef"),
+      context,
+    );
+    expect(res.statusCode).toBe(500);
+    expect(JSON.parse(res.body)).toEqual({
+      resourceType: "OperationOutcome",
+      issue: [{ severity: "fatal", code: "exception", diagnostics: "The request could not be completed" }],
+    });
+  });
+
+  it("reads repeated search parameters from API Gateway's multi-value query and links with the stage", async () => {
+    const res = await api()(
+      fhirEvent(
+        "/fhir/DocumentReference",
+        { host: "api.example.org" },
+        { patient: ["pat-x"], date: ["ge2020", "2019"] },
+      ),
+      context,
+    );
+    // Both dates were read (a single-valued read would keep only the last), and the links repeat both.
+    expect(res.statusCode).toBe(200);
+    const bundle = JSON.parse(res.body) as { link: { url: string }[]; total: number };
+    expect(bundle.total).toBe(0);
+    expect(bundle.link[0]!.url).toBe(
+      "https://api.example.org/prod/fhir/DocumentReference?patient=pat-x&date=ge2020&date=2019&_count=20&_offset=0",
+    );
+  });
+});

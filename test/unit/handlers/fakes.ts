@@ -12,7 +12,8 @@ import { loadConfig } from "../../../shared/config";
 import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runtime/pipeline-deps";
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
-import { FakePageImages } from "../../support/api-harness";
+import { FakePageImages, FakePageRanges, MRN_SYSTEM } from "../../support/api-harness";
+import { InMemoryPatientDirectory } from "../../support/in-memory-patient-directory";
 import {
   InMemoryAuditLog,
   InMemoryJobQueue,
@@ -53,6 +54,9 @@ export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryA
     audit: overrides.audit ?? new InMemoryAuditLog(),
     storage: new InMemoryObjectLinks(),
     pageImages: new FakePageImages(),
+    pageRanges: new FakePageRanges(),
+    patients: new InMemoryPatientDirectory(),
+    fhir: { mrnSystem: MRN_SYSTEM },
     jobs: new InMemoryJobStore(),
     jobQueue: new InMemoryJobQueue(),
     changes: new InMemoryChangeFeed(),

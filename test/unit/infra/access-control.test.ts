@@ -18,13 +18,28 @@ describe("access control and audit in AWS (dev)", () => {
     ]);
   });
 
-  it("gives downstream systems a client-credentials client that can only ask for records/read", () => {
+  it("has a FHIR resource server named system, so its scopes read as SMART spells them", () => {
+    const servers = cfn.ofType(synthesized().resources, "AWS::Cognito::UserPoolResourceServer");
+    const fhir = servers.map(([, s]) => s as Record<string, unknown>).find((s) => s.Identifier === "system")!;
+    expect((fhir.Scopes as { ScopeName: string }[]).map((s) => `system/${s.ScopeName}`).sort()).toEqual([
+      "system/*.read",
+      "system/Binary.read",
+      "system/DocumentReference.read",
+      "system/Patient.read",
+    ]);
+  });
+
+  it("gives downstream systems a client-credentials client that can only ask for records/read and system/*.read", () => {
     const { stack, resources } = synthesized();
     const client = resources[cfn.logicalId(stack.recordsApi.machineClient)]!.Properties!;
     expect(client).toMatchObject({ GenerateSecret: true, AllowedOAuthFlows: ["client_credentials"] });
     const server = cfn.logicalId(stack.recordsApi.resourceServer);
     // The scope is named through the resource server (its identifier is "records").
-    expect((client.AllowedOAuthScopes as unknown[]).map((s) => cfn.flat(s))).toEqual([`<${server}>/read`]);
+    const fhir = cfn.logicalId(stack.recordsApi.fhirResourceServer);
+    expect((client.AllowedOAuthScopes as unknown[]).map((s) => cfn.flat(s))).toEqual([
+      `<${server}>/read`,
+      `<${fhir}>/*.read`,
+    ]);
     expect(client.ExplicitAuthFlows ?? []).not.toContain("ALLOW_USER_SRP_AUTH");
   });
 
@@ -43,20 +58,32 @@ describe("access control and audit in AWS (dev)", () => {
     expect(cfn.ofType(resources, "AWS::Cognito::UserPoolDomain")).toHaveLength(1);
   });
 
-  it("lets API Gateway pass only access tokens with a records scope, except on /health and /openapi.json", () => {
+  it("lets API Gateway pass only access tokens with a records or FHIR scope, except on /health, /openapi.json and /fhir/metadata", () => {
     const { stack, resources } = synthesized();
     const root = stack.recordsApi.api.root;
     const open = new Set(
-      ["health", "openapi.json"].map((p) => cfn.logicalId(root.getResource(p)!.node.findChild("GET"))),
+      ["health", "openapi.json", "fhir/metadata"].map((p) =>
+        cfn.logicalId(root.resourceForPath(p).node.findChild("GET")),
+      ),
     );
     const methods = cfn.ofType(resources, "AWS::ApiGateway::Method");
     expect(methods.filter(([id]) => open.has(id)).map(([, m]) => m.AuthorizationType)).toEqual([
       "NONE",
       "NONE",
+      "NONE",
     ]);
-    for (const [id, method] of methods.filter(([id]) => !open.has(id))) {
+    const closed = methods.filter(([id]) => !open.has(id));
+    expect(closed.length).toBeGreaterThan(0);
+    for (const [id, method] of closed) {
       expect(method.AuthorizationType, id).toBe("COGNITO_USER_POOLS");
-      expect(method.AuthorizationScopes, id).toEqual(["records/read", "records/staff"]);
+      expect(method.AuthorizationScopes, id).toEqual([
+        "records/read",
+        "records/staff",
+        "system/Patient.read",
+        "system/DocumentReference.read",
+        "system/Binary.read",
+        "system/*.read",
+      ]);
     }
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { synthChartbridge, type SynthesizedChartbridge } from "./synth-chartbridge";
 import { RECORDS_TABLE_SCHEMA } from "../../../shared/adapters/dynamodb/table-design";
 import { INGEST_MAX_RECEIVE_COUNT } from "../../../infra/constructs/throughput-governor";
+import { PUBLIC_ROUTES } from "../../../infra/constructs/records-api";
 import {
   deniesInsecureTransport,
   logicalId,
@@ -343,11 +344,11 @@ describe.each(ENVIRONMENTS)("ChartbridgeStack (%s)", (envName) => {
     const methods = ofType(resources, "AWS::ApiGateway::Method");
     expect(methods.length).toBeGreaterThan(0);
     const publicMethods = new Set(
-      [
-        synth.stack.recordsApi.api.root.getResource("health"),
-        synth.stack.recordsApi.api.root.getResource("openapi.json"),
-      ].map((r) => logicalId(r!.node.findChild("GET"))),
+      PUBLIC_ROUTES.map((path) =>
+        logicalId(synth.stack.recordsApi.api.root.resourceForPath(path).node.findChild("GET")),
+      ),
     );
+    expect(publicMethods.size).toBe(3);
     for (const [id, props] of methods) {
       expect(props.AuthorizationType, id).toBe(publicMethods.has(id) ? "NONE" : "COGNITO_USER_POOLS");
     }

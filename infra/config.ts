@@ -218,6 +218,10 @@ const EnvironmentSchema = z
         .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and hyphens"),
       /** Where the hosted UI may send the web app's users back to after sign-in and sign-out. */
       webCallbackUrls: z.array(z.url()).min(1),
+      /** The identifier system of the facility's MRNs in the FHIR API (its `urn:oid:…`). */
+      fhirMrnSystem: z.string().regex(/^(urn:|https?:\/\/)\S+$/, "a URI (urn:oid:…, urn:…, https://…)"),
+      /** The FHIR base URL clients call, when it is a custom domain (links are made from it). */
+      fhirBaseUrl: z.url().optional(),
     }),
     /** The records-staff web app behind CloudFront (infra/constructs/web-app-hosting.ts). */
     web: z.strictObject({

@@ -81,6 +81,8 @@ export interface RecordsApiProps {
   readonly authDomainPrefix: string;
   /** Where the hosted UI may return the web app's users to. */
   readonly webCallbackUrls: string[];
+  /** The FHIR API's MRN identifier system and, behind a custom domain, its base URL. */
+  readonly fhir: { mrnSystem: string; baseUrl?: string };
   readonly uploadsBucket: s3.IBucket;
   readonly resultsBucket: s3.IBucket;
   readonly search: SearchDomain;
@@ -235,6 +237,8 @@ export class RecordsApi extends Construct {
         SEARCH_ENGINE: "opensearch",
         SEARCH_ENDPOINT: props.search.endpointUrl,
         REPROCESS_QUEUE_URL: props.reprocessJobs.queue.queueUrl,
+        FHIR_MRN_SYSTEM: props.fhir.mrnSystem,
+        ...(props.fhir.baseUrl ? { FHIR_BASE_URL: props.fhir.baseUrl } : {}),
         ...(props.uploadsBucket.encryptionKey
           ? { UPLOAD_KMS_KEY_ID: props.uploadsBucket.encryptionKey.keyArn }
           : {}),

@@ -181,6 +181,10 @@ export class ChartbridgeStack extends Stack {
       auditTable: this.audit,
       authDomainPrefix: config.api.authDomainPrefix,
       webCallbackUrls: config.api.webCallbackUrls,
+      fhir: {
+        mrnSystem: config.api.fhirMrnSystem,
+        ...(config.api.fhirBaseUrl ? { baseUrl: config.api.fhirBaseUrl } : {}),
+      },
       uploadsBucket: this.storage.uploadsBucket,
       resultsBucket: this.results.bucket,
       search: this.search,

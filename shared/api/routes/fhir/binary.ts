@@ -24,7 +24,8 @@ const CONTENT_TYPES: Record<NonNullable<ChartRecord["fileType"]>, string> = {
 };
 
 /** Where a part of a split scan is kept as a PDF of its own pages, next to the page images. */
-export const partPdfKey = (record: ChartRecord) => `parts/${record.id}.pdf`;
+export const partPdfKey = (record: ChartRecord) =>
+  `pages/${record.split?.fileRecordId ?? record.id}/part-${record.id}.pdf`;
 
 interface Content {
   bucket: string;

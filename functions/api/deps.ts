@@ -8,6 +8,8 @@ import { JobRepository } from "../../shared/adapters/dynamodb/job-repository";
 import { BatchRepository } from "../../shared/adapters/dynamodb/batch-repository";
 import { ChangeFeedRepository } from "../../shared/adapters/dynamodb/change-feed-repository";
 import { PatientDirectoryRepository } from "../../shared/adapters/dynamodb/patient-directory-repository";
+import { ExportRepository } from "../../shared/adapters/dynamodb/export-repository";
+import type { ExportQueue } from "../../shared/fhir/bulk-export/export-job";
 import { S3UploadsBucket } from "../../shared/adapters/s3/uploads-bucket";
 import type { JobQueue } from "../../shared/jobs/reprocess-job";
 import type { ApiDeps } from "../../shared/api/records-api";
@@ -55,6 +57,24 @@ export function fhirSettings(config: Config): ApiDeps["fhir"] {
   };
 }
 
+/** Export jobs go on the background jobs' queue (the reprocess worker runs them); SQS imported on first use. */
+function sqsExportQueue(config: Config): ExportQueue {
+  let queue: ExportQueue | undefined;
+  return {
+    send: async (jobId) => {
+      if (!queue) {
+        if (!config.REPROCESS_QUEUE_URL) throw new Error("REPROCESS_QUEUE_URL is not configured");
+        const [{ SQSClient }, { SqsExportQueue }] = await Promise.all([
+          import("@aws-sdk/client-sqs"),
+          import("../../shared/adapters/sqs/sqs-export-queue"),
+        ]);
+        queue = new SqsExportQueue(new SQSClient({ region: config.AWS_REGION }), config.REPROCESS_QUEUE_URL);
+      }
+      return queue.send(jobId);
+    },
+  };
+}
+
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   const s3 = createS3Client(config);
@@ -71,6 +91,8 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     jobs: new JobRepository(db, config.TABLE_NAME),
     changes: new ChangeFeedRepository(db, config.TABLE_NAME),
     patients: new PatientDirectoryRepository(db, config.TABLE_NAME),
+    exports: new ExportRepository(db, config.TABLE_NAME),
+    exportQueue: sqsExportQueue(config),
     fhir: fhirSettings(config),
     jobQueue: sqsJobQueue(config),
     now: () => new Date().toISOString(),

@@ -1,4 +1,7 @@
-/** Lambda: SQS batch of bulk reprocess chunks → re-extract each chunk's records, add the outcome to the job. */
+/**
+ * Lambda: the background jobs' SQS queue. A bulk reprocess chunk → re-extract its records and add the outcome
+ * to the job; an export message → run the FHIR bulk export job (shared/fhir/bulk-export/run-export.ts).
+ */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
@@ -9,6 +12,7 @@ import type { ReprocessChunk } from "../../shared/jobs/reprocess-job";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { createLogger } from "../../shared/observability/logger";
 import { runReprocessChunk } from "../../shared/pipeline/bulk-reprocess";
+import { runExport } from "../../shared/fhir/bulk-export/run-export";
 import { createReprocessWorkerDeps, type ReprocessWorkerDeps } from "./deps";
 
 const ChunkSchema = z.object({
@@ -17,17 +21,42 @@ const ChunkSchema = z.object({
   recordIds: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(100)),
 });
 
+const ExportSchema = z.object({
+  kind: z.literal("export"),
+  jobId: z.string().check(z.regex(/^exp_[0-9a-f-]{36}$/)),
+});
+
 /** The chunk in a message body; a body that is not one fails (and ends in the dead-letter queue). */
 export function parseChunk(body: string): ReprocessChunk {
   return ChunkSchema.parse(JSON.parse(body));
+}
+
+/** A message is an export job (`kind: "export"`) or a reprocess chunk; anything else fails. */
+export function parseMessage(
+  body: string,
+): { kind: "export"; jobId: string } | { kind: "chunk"; chunk: ReprocessChunk } {
+  const value: unknown = JSON.parse(body);
+  const asExport = ExportSchema.safeParse(value);
+  if (asExport.success) return asExport.data;
+  return { kind: "chunk", chunk: ChunkSchema.parse(value) };
 }
 
 export function createReprocessWorkerHandler(getDeps: () => ReprocessWorkerDeps) {
   const processor = new BatchProcessor(EventType.SQS);
   return middy(async (event: SQSEvent, context: Context) => {
     const deps = getDeps();
-    const handleRecord = loggedRecordHandler(deps.logger, "Reprocess chunk", async (record: SQSRecord) => {
-      const job = await runReprocessChunk(parseChunk(record.body), deps);
+    const handleRecord = loggedRecordHandler(deps.logger, "Background job", async (record: SQSRecord) => {
+      const message = parseMessage(record.body);
+      if (message.kind === "export") {
+        const job = await runExport(message.jobId, deps.exportDeps);
+        deps.logger.info("Export done", {
+          jobId: message.jobId,
+          status: job?.status ?? "NOT_FOUND",
+          patients: job?.patients ?? 0,
+        });
+        return;
+      }
+      const job = await runReprocessChunk(message.chunk, deps);
       deps.logger.info("Reprocess chunk done", {
         jobId: job.id,
         processed: job.processed,

@@ -11,7 +11,7 @@ import { WebFirewall } from "./web-firewall";
 import type { AuditTable } from "./audit-table";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
-import { OCR_OUTPUT_PREFIX, type ReprocessJobs } from "./reprocess-jobs";
+import { EXPORTS_PREFIX, OCR_OUTPUT_PREFIX, type ReprocessJobs } from "./reprocess-jobs";
 import {
   acknowledge,
   KMS_GRANT_FINDINGS,
@@ -262,6 +262,8 @@ export class RecordsApi extends Construct {
     props.resultsBucket.grantRead(fn, `${OCR_OUTPUT_PREFIX}*`);
     props.resultsBucket.grantPut(fn, `${OCR_OUTPUT_PREFIX}*`);
     props.reprocessJobs.grantSendChunks(fn);
+    // FHIR bulk export: the status route reads an export's disclosures and links to its files.
+    props.resultsBucket.grantRead(fn, `${EXPORTS_PREFIX}*`);
     props.search.grantRead(fn);
     props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.apiFunction, {
@@ -278,6 +280,8 @@ export class RecordsApi extends Construct {
         "Page images the api renders and links to, under the results bucket's pages/ prefix only.",
       [wildcardResourceFinding(props.resultsBucket, `/${OCR_OUTPUT_PREFIX}*`)]:
         "Reprocessing one record reads its stored OCR output and rewrites its text (per-record keys), under the results bucket's ocr/ prefix only.",
+      [wildcardResourceFinding(props.resultsBucket, `/${EXPORTS_PREFIX}*`)]:
+        "Links to a finished FHIR bulk export's files and reads its disclosures (per-job keys), under the results bucket's exports/ prefix only.",
       [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
       [props.search.indexPathFinding]:
         "Search requests go to index paths under the domain (_search on the records index); limited to this one domain.",

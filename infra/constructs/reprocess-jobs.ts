@@ -8,6 +8,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ChartbridgeFunction } from "./chartbridge-function";
 import { functionEntry, type FunctionDefaults } from "./function-defaults";
+import type { SearchDomain } from "./search-domain";
 import {
   acknowledge,
   KMS_GRANT_FINDINGS,
@@ -19,6 +20,8 @@ import {
 
 /** Where OCR output lives in the results bucket (`ocr/<record id>/…`): what reprocessing reads and rewrites. */
 export const OCR_OUTPUT_PREFIX = "ocr/";
+/** Where FHIR bulk exports write their NDJSON files and disclosures (`exports/<job id>/…`). */
+export const EXPORTS_PREFIX = "exports/";
 
 export interface ReprocessJobsProps {
   /** The records table: records to reprocess, and the job items beside them. */
@@ -27,6 +30,10 @@ export interface ReprocessJobsProps {
   readonly resultsBucket: s3.IBucket;
   /** Encrypts the chunk queue and its dead-letter queue (messages hold record ids only). */
   readonly recordsKey: kms.IKey;
+  /** Exports read the filed charts through the search index, as the FHIR API does. */
+  readonly search: SearchDomain;
+  /** The MRN identifier system exported Patients carry (the FHIR API's). */
+  readonly fhirMrnSystem: string;
   /**
    * Worker concurrency: chunks of 10 records each; higher finishes a job sooner, at the cost of more
    * table writes at once (the index-records stream follows every record change).
@@ -39,12 +46,14 @@ export interface ReprocessJobsProps {
 const MAX_RECEIVE_COUNT = 5;
 
 /**
- * Bulk reprocessing: the api queues a job's chunks; the worker re-extracts each chunk's records from their
- * stored OCR output and adds the outcome to the job (shared/pipeline/bulk-reprocess.ts).
+ * Background jobs: bulk reprocessing and FHIR bulk exports. The api queues a reprocess job's chunks or an
+ * export's id; the worker re-extracts each chunk's records from their stored OCR output and adds the outcome
+ * to the job (shared/pipeline/bulk-reprocess.ts), or writes an export's NDJSON files
+ * (shared/fhir/bulk-export/run-export.ts).
  *
- *   api λ ──SendMessageBatch──▶ chunk queue ──▶ reprocess-worker λ ──▶ records table (records, job)
- *                                   │ 5 receives                   ──▶ results bucket ocr/*
- *                                   ▼
+ *   api λ ──SendMessage(Batch)──▶ job queue ──▶ reprocess-worker λ ──▶ records table (records, jobs)
+ *                                   │ 5 receives                   ──▶ results bucket ocr/*, exports/*
+ *                                   ▼                              ──▶ search domain (exports: read)
  *                             dead-letter queue
  */
 export class ReprocessJobs extends Construct {
@@ -65,11 +74,12 @@ export class ReprocessJobs extends Construct {
       ...encryption,
       retentionPeriod: Duration.days(14),
     });
-    const timeout = Duration.minutes(5);
+    // An export reads every filed chart in one run: Lambda's longest. A chunk of ten records takes seconds.
+    const timeout = Duration.minutes(15);
     this.queue = new sqs.Queue(this, "ChunkQueue", {
       ...encryption,
       // Six times the function timeout, as AWS advises for SQS event sources.
-      visibilityTimeout: Duration.minutes(30),
+      visibilityTimeout: Duration.minutes(90),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
 
@@ -77,7 +87,7 @@ export class ReprocessJobs extends Construct {
       ...props.functionDefaults,
       entry: functionEntry("reprocess-worker"),
       serviceName: "reprocess-worker",
-      description: "Re-extracts the records of a bulk reprocess job from their stored OCR output",
+      description: "Background jobs: bulk reprocess chunks and FHIR bulk exports",
       timeout,
       memorySize: 1024,
       reservedConcurrentExecutions: concurrency,
@@ -85,6 +95,9 @@ export class ReprocessJobs extends Construct {
       environment: {
         TABLE_NAME: props.table.tableName,
         RESULTS_BUCKET: props.resultsBucket.bucketName,
+        SEARCH_ENGINE: "opensearch",
+        SEARCH_ENDPOINT: props.search.endpointUrl,
+        FHIR_MRN_SYSTEM: props.fhirMrnSystem,
       },
     });
     const fn = this.workerFunction.function;
@@ -98,12 +111,19 @@ export class ReprocessJobs extends Construct {
     props.table.grantReadWriteData(fn);
     props.resultsBucket.grantRead(fn, `${OCR_OUTPUT_PREFIX}*`);
     props.resultsBucket.grantPut(fn, `${OCR_OUTPUT_PREFIX}*`);
+    props.resultsBucket.grantPut(fn, `${EXPORTS_PREFIX}*`);
+    props.search.grantRead(fn);
+    props.search.connections.allowDefaultPortFrom(fn, `HTTPS from ${fn.node.path}`);
     acknowledge(this.workerFunction, {
       ...KMS_GRANT_FINDINGS,
       ...S3_READ_FINDINGS,
       ...S3_PUT_FINDINGS,
       [wildcardResourceFinding(props.resultsBucket, `/${OCR_OUTPUT_PREFIX}*`)]:
         "Reads the stored OCR output and rewrites the plain text of the records it reprocesses (per-record keys), under the results bucket's ocr/ prefix only.",
+      [wildcardResourceFinding(props.resultsBucket, `/${EXPORTS_PREFIX}*`)]:
+        "Writes FHIR bulk export files (per-job keys) under the results bucket's exports/ prefix only.",
+      [props.search.indexPathFinding]:
+        "Exports search the chart-records index (HTTP GET/POST on the domain's index paths), in this domain only.",
       [wildcardResourceFinding(props.table, "/index/*")]: TABLE_GRANT_INDEX_REASON,
     });
   }

@@ -169,6 +169,8 @@ export class ChartbridgeStack extends Stack {
 
     this.reprocessJobs = new ReprocessJobs(this, "ReprocessJobs", {
       table: this.records.table,
+      search: this.search,
+      fhirMrnSystem: config.api.fhirMrnSystem,
       resultsBucket: this.results.bucket,
       recordsKey: keys.records,
       functionDefaults,

@@ -32,6 +32,8 @@ import { ROUTES } from "../../shared/api/route-table";
 import { ensureSigningKey, localTokenVerifier } from "../auth/local-tokens";
 import { fhirSettings, type ApiHandlerDeps } from "../../functions/api/deps";
 import { PatientDirectoryRepository } from "../../shared/adapters/dynamodb/patient-directory-repository";
+import { ExportRepository } from "../../shared/adapters/dynamodb/export-repository";
+import { exportMessage } from "../../shared/adapters/sqs/sqs-export-queue";
 import { mupdfPageRanges } from "../../shared/adapters/local-ocr/page-range-pdf";
 import { AuditLogRepository } from "../../shared/adapters/dynamodb/audit-log-repository";
 import { mupdfPageImages } from "../../shared/adapters/local-ocr/page-image";
@@ -151,6 +153,8 @@ export class LocalStack {
   readonly ocrQueue: LocalQueue;
   /** Bulk reprocess chunks → the reprocess worker (an SQS queue and a Lambda in AWS). */
   readonly reprocessQueue: LocalQueue;
+  private readonly patients: PatientDirectoryRepository;
+  private readonly exports: ExportRepository;
   readonly jobs: JobRepository;
   /** Every record change in order (GET /changes), written by the events consumer of the stream. */
   readonly changes: ChangeFeedRepository;
@@ -226,12 +230,25 @@ export class LocalStack {
     );
     this.jobs = new JobRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     this.changes = new ChangeFeedRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
+    const documents = createDocumentClient(dynamoClient);
+    this.patients = new PatientDirectoryRepository(documents, config.TABLE_NAME);
+    this.exports = new ExportRepository(documents, config.TABLE_NAME);
     const reprocessWorker = createReprocessWorkerHandler(() => ({
       records: this.deps.records,
       objects: this.deps.objects,
       reviewThreshold: this.config.REVIEW_THRESHOLD,
       now: () => new Date().toISOString(),
       jobs: this.jobs,
+      exportDeps: {
+        records: this.deps.records,
+        objects: this.deps.objects,
+        search: this.deps.search,
+        patients: this.patients,
+        exports: this.exports,
+        resultsBucket: this.config.RESULTS_BUCKET,
+        mrnSystem: this.config.FHIR_MRN_SYSTEM,
+        now: () => new Date().toISOString(),
+      },
       logger,
     }));
     this.reprocessQueue = new LocalQueue(
@@ -408,10 +425,9 @@ export class LocalStack {
       storage: new S3ObjectStore(this.s3),
       pageImages: mupdfPageImages,
       pageRanges: mupdfPageRanges,
-      patients: new PatientDirectoryRepository(
-        createDocumentClient(this.dynamoClient),
-        this.config.TABLE_NAME,
-      ),
+      patients: this.patients,
+      exports: this.exports,
+      exportQueue: { send: async (jobId) => void this.reprocessQueue.send(exportMessage(jobId)) },
       fhir: fhirSettings(this.config),
       jobs: this.jobs,
       changes: this.changes,

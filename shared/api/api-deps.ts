@@ -5,6 +5,7 @@ import type { JobQueue, JobStore } from "../jobs/reprocess-job";
 import type { Logger, ObjectLinks, ObjectStore, RecordStore } from "../pipeline/ports";
 import type { PageImageRenderer, PageRangeExtractor } from "./page-images";
 import type { PatientDirectory } from "../fhir/patient-directory";
+import type { ExportQueue, ExportStore } from "../fhir/bulk-export/export-job";
 import type { SearchIndex } from "../search/search-index";
 
 export interface FhirSettings {
@@ -24,13 +25,16 @@ export interface ApiDeps {
   /** Scans and page images, handed out as short-lived URLs. */
   storage: ObjectLinks;
   /** Stored OCR output (reprocessing reads it and writes the plain text again). */
-  objects: Pick<ObjectStore, "getStream" | "putText">;
+  objects: Pick<ObjectStore, "getStream" | "putText" | "getJson">;
   pageImages: PageImageRenderer;
   /** The pages of one part of a split scan as a PDF of their own (what the FHIR API serves for a part). */
   pageRanges: PageRangeExtractor;
   /** FHIR Patient ids of MRNs. */
   patients: PatientDirectory;
   fhir: FhirSettings;
+  /** FHIR bulk export jobs, and the queue kick-off puts them on. */
+  exports: ExportStore;
+  exportQueue: ExportQueue;
   /** Bulk reprocess jobs, and the queue their chunks go on. */
   jobs: JobStore;
   jobQueue: JobQueue;

@@ -431,3 +431,19 @@ export const FhirSearchBundle = z
     ),
   })
   .meta({ id: "FhirSearchBundle", description: "FHIR R4 searchset Bundle, paged with _count and _offset" });
+export const FhirOperationOutcome = fhirResource("OperationOutcome", "FHIR R4 OperationOutcome");
+export const BulkExportManifest = z
+  .object({
+    transactionTime: Timestamp,
+    request: z.string(),
+    requiresAccessToken: z.boolean(),
+    output: z.array(
+      z.object({
+        type: z.enum(["Patient", "DocumentReference"]),
+        url: z.string().meta({ description: "A link to the NDJSON file, working for 10 minutes" }),
+        count: z.number().int(),
+      }),
+    ),
+    error: z.array(z.unknown()),
+  })
+  .meta({ id: "BulkExportManifest", description: "FHIR Bulk Data complete-status manifest" });

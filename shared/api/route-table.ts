@@ -7,6 +7,7 @@ import { openApiRoute } from "./routes/openapi";
 import { accessReport, patientDisclosures } from "./routes/audit";
 import { listChanges } from "./routes/changes";
 import { readBinary } from "./routes/fhir/binary";
+import { exportStatus, patientExport, systemExport } from "./routes/fhir/bulk-export";
 import { readDocumentReference, searchDocumentReferences } from "./routes/fhir/document-reference";
 import { fhirMetadata } from "./routes/fhir/metadata";
 import { readPatient, searchPatients } from "./routes/fhir/patient";
@@ -56,6 +57,10 @@ export const ROUTES: readonly Route[] = [
   patientDisclosures,
   listChanges,
   fhirMetadata,
+  // Before Patient/{id}, which would match /fhir/Patient/$export too.
+  patientExport,
+  systemExport,
+  exportStatus,
   searchPatients,
   readPatient,
   searchDocumentReferences,

@@ -31,6 +31,11 @@ export const AUDIT_ACTIONS = [
   "document.search",
   "document.read",
   "binary.read",
+  // FHIR bulk export: the kick-off and status polls disclose nothing; each patient the files hold is one
+  // `bulk.export` disclosure, recorded before the links to the files are given.
+  "export.start",
+  "export.status",
+  "bulk.export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

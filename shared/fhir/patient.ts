@@ -8,7 +8,7 @@ import { DATA_ABSENT_REASON_EXTENSION, IDENTIFIER_TYPE, US_CORE_PATIENT } from "
  * The value the patient's charts agree on for one identity field: a person's correction counts for more
  * than any OCR reading, then how many charts printed it and how confidently it was read.
  */
-function agreedValue(records: readonly ChartRecord[], field: FieldName): string | undefined {
+function agreedValue(records: readonly PatientSource[], field: FieldName): string | undefined {
   const weights = new Map<string, { value: string; weight: number }>();
   for (const r of records) {
     const f: ExtractedField | undefined = r.fields[field];
@@ -43,6 +43,9 @@ export function humanName(printed: string): HumanName {
   return { use: "official", text, family: parts.at(-1)!, given: parts.slice(0, -1) };
 }
 
+/** What a Patient is assembled from: each filed chart's identity fields and when it last changed. */
+export type PatientSource = Pick<ChartRecord, "fields" | "updatedAt">;
+
 const GENDERS = new Set(["male", "female", "other", "unknown"]);
 
 /**
@@ -52,7 +55,7 @@ const GENDERS = new Set(["male", "female", "other", "unknown"]);
  */
 export function toPatient(
   patientId: string,
-  records: readonly ChartRecord[],
+  records: readonly PatientSource[],
   opts: { mrnSystem: string; mrn: string },
 ): Patient {
   const name = agreedValue(records, "patientName");

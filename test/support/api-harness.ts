@@ -11,6 +11,8 @@ import { buildDoc, page } from "../unit/extraction/build-blocks";
 import { toSearchDocument } from "../../shared/search/to-search-document";
 import { newReprocessJob } from "../../shared/jobs/reprocess-job";
 import type { PageImage, PageImageRenderer, PageRangeExtractor } from "../../shared/api/page-images";
+import { InMemoryExportQueue, InMemoryExportStore } from "./in-memory-exports";
+import type { ExportDeps } from "../../shared/fhir/bulk-export/run-export";
 import { InMemoryPatientDirectory } from "./in-memory-patient-directory";
 import { batchIdFor } from "../../shared/batches/batch";
 import { createBatch } from "../../shared/batches/create-batch";
@@ -51,6 +53,9 @@ export class FakePageRanges implements PageRangeExtractor {
 
 /** The FHIR id of the harness's patient (MRN). */
 export const PATIENT_ID = "pat-00000000-0000-4000-8000-000000000001";
+
+/** A finished export of the fhir-client (nothing in it): what its status URL answers. */
+export const EXPORT_JOB_ID = "exp_00000000-0000-4000-8000-000000000001";
 
 /** The facility's MRN system in the harness. */
 export const MRN_SYSTEM = "urn:oid:2.16.840.1.113883.19.5";
@@ -155,12 +160,28 @@ export interface ApiHarness {
     batches: InMemoryBatchStore;
     changes: InMemoryChangeFeed;
     patients: InMemoryPatientDirectory;
+    exports: InMemoryExportStore;
+    exportQueue: InMemoryExportQueue;
   };
   record: ChartRecord;
   call(
     caller: Caller,
     req: Partial<Omit<ApiRequest, "principal">> & { path: string },
   ): Promise<{ status: number; body: unknown; headers: Record<string, string> }>;
+}
+
+/** What the background worker runs exports with, over the harness's stores. */
+export function exportDepsOf(deps: ApiHarness["deps"]): ExportDeps {
+  return {
+    search: deps.search,
+    records: deps.records,
+    patients: deps.patients,
+    objects: deps.objects,
+    exports: deps.exports,
+    resultsBucket: deps.resultsBucket,
+    mrnSystem: deps.fhir.mrnSystem,
+    now: deps.now,
+  };
 }
 
 export async function apiHarness(): Promise<ApiHarness> {
@@ -200,6 +221,23 @@ export async function apiHarness(): Promise<ApiHarness> {
     { vendor: "acme", sub: "sub-vendor" },
     { batches, signer: fakeSigner, now: () => "2026-11-20T09:00:00.000Z" },
   );
+  const exports = new InMemoryExportStore();
+  await exports.create({
+    id: EXPORT_JOB_ID,
+    status: "COMPLETED",
+    level: "system",
+    types: ["Patient", "DocumentReference"],
+    requestedBy: { sub: "hie-client-id", name: "hie-client-id" },
+    request: "http://localhost/fhir/$export",
+    baseUrl: "http://localhost/fhir",
+    transactionTime: "2026-11-30T00:00:00.000Z",
+    createdAt: "2026-11-30T00:00:00.000Z",
+    updatedAt: "2026-11-30T00:00:01.000Z",
+    completedAt: "2026-11-30T00:00:01.000Z",
+    outputs: [],
+    patients: 0,
+    disclosuresRecorded: 0,
+  });
   const patients = new InMemoryPatientDirectory();
   patients.seed(MRN, PATIENT_ID);
   const deps = {
@@ -220,6 +258,8 @@ export async function apiHarness(): Promise<ApiHarness> {
     pageRanges: new FakePageRanges(),
     patients,
     fhir: { mrnSystem: MRN_SYSTEM },
+    exports,
+    exportQueue: new InMemoryExportQueue(),
     logger: new RecordingLogger(),
     now: () => new Date(Date.UTC(2026, 11, 3, 12, 0, 0, tick++)).toISOString(),
   };

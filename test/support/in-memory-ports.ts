@@ -292,7 +292,9 @@ export class InMemorySearchIndex implements SearchIndex {
         (!query.vendor || d.vendor === query.vendor) &&
         (!query.batch || d.batch === query.batch),
     );
-    const hits = matching.slice(0, query.limit).map((d) => ({
+    // The cursor is the offset of the next page (the real indexes' cursors are opaque too).
+    const start = query.cursor ? Number(query.cursor) : 0;
+    const hits = matching.slice(start, start + query.limit).map((d) => ({
       id: d.id,
       documentType: d.documentType,
       status: d.status,
@@ -304,7 +306,13 @@ export class InMemorySearchIndex implements SearchIndex {
       },
       highlights: [],
     }));
-    return { total: matching.length, hits, facets: countFacets(matching) };
+    const next = start + query.limit;
+    return {
+      total: matching.length,
+      hits,
+      facets: countFacets(matching),
+      ...(next < matching.length ? { nextCursor: String(next) } : {}),
+    };
   }
 }
 

@@ -22,6 +22,7 @@
  * | throughput: a job that ended        | THROUGHPUT#textract | ENDED#<job key>               |
  * | patient id of an MRN (FHIR)         | MRN#<mrn key>       | PATIENT                       |
  * | MRN of a patient id (FHIR)          | PATIENT#<id>        | PATIENT                       |
+ * | FHIR bulk export job                | EXPORT#<id>         | EXPORT                        |
  *
  * - Every read of a record is by key: a record by its id, a content claim by the hash of the bytes. Searches
  *   (MRN, date of birth, type, dates, text) go to the search index, which the table's stream feeds.
@@ -150,3 +151,5 @@ export function recordsTableDefinition(tableName: string): CreateTableCommandInp
 export const PATIENT_SK = "PATIENT";
 export const mrnPatientPk = (mrnKey: string) => `MRN#${mrnKey}`;
 export const patientPk = (patientId: string) => `PATIENT#${patientId}`;
+export const EXPORT_SK = "EXPORT";
+export const exportPk = (id: string) => `EXPORT#${id}`;

@@ -11,6 +11,7 @@ import {
   JOB_ID,
   MRN,
   MRN_SYSTEM,
+  EXPORT_JOB_ID,
   PATIENT_ID,
   type Caller,
 } from "../../support/api-harness";
@@ -63,6 +64,9 @@ const SAMPLES: Record<
   "GET /fhir/DocumentReference": { path: "/fhir/DocumentReference", query: { patient: PATIENT_ID } },
   "GET /fhir/DocumentReference/{id}": { path: `/fhir/DocumentReference/${RECORD.replace("_", "-")}` },
   "GET /fhir/Binary/{id}": { path: `/fhir/Binary/${RECORD.replace("_", "-")}`, headers: FHIR_JSON },
+  "GET /fhir/$export": { path: "/fhir/$export", headers: { prefer: "respond-async" } },
+  "GET /fhir/Patient/$export": { path: "/fhir/Patient/$export", headers: { prefer: "respond-async" } },
+  "GET /fhir/$export-status/{id}": { path: `/fhir/$export-status/${EXPORT_JOB_ID}` },
 };
 
 const all = (answer: Answer): Record<Caller, Answer> =>
@@ -116,6 +120,9 @@ const EXPECTED: Record<string, Record<Caller, Answer>> = {
   "GET /fhir/DocumentReference": only({ "fhir-client": 200 }),
   "GET /fhir/DocumentReference/{id}": only({ "fhir-client": 200 }),
   "GET /fhir/Binary/{id}": only({ "fhir-client": 200 }),
+  "GET /fhir/$export": only({ "fhir-client": 202 }),
+  "GET /fhir/Patient/$export": only({ "fhir-client": 202 }),
+  "GET /fhir/$export-status/{id}": only({ "fhir-client": 200 }),
 };
 
 describe("route × role", () => {

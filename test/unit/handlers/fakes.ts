@@ -13,6 +13,7 @@ import { createPipelineDeps, type LocalPipelineDeps } from "../../../local/runti
 import type { OcrEngine } from "../../../shared/ocr/ocr-engine";
 import type { SearchIndex } from "../../../shared/search/search-index";
 import { FakePageImages, FakePageRanges, MRN_SYSTEM } from "../../support/api-harness";
+import { InMemoryExportQueue, InMemoryExportStore } from "../../support/in-memory-exports";
 import { InMemoryPatientDirectory } from "../../support/in-memory-patient-directory";
 import {
   InMemoryAuditLog,
@@ -57,6 +58,8 @@ export function testApiDeps(overrides: { search?: SearchIndex; audit?: InMemoryA
     pageRanges: new FakePageRanges(),
     patients: new InMemoryPatientDirectory(),
     fhir: { mrnSystem: MRN_SYSTEM },
+    exports: new InMemoryExportStore(),
+    exportQueue: new InMemoryExportQueue(),
     jobs: new InMemoryJobStore(),
     jobQueue: new InMemoryJobQueue(),
     changes: new InMemoryChangeFeed(),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createReprocessWorkerHandler } from "../../../functions/reprocess-worker/handler";
 import { chunksOf } from "../../../shared/jobs/reprocess-job";
-import { apiHarness, MRN } from "../../support/api-harness";
+import { apiHarness, exportDepsOf, MRN } from "../../support/api-harness";
 import { context, silentLogger, sqsEvent } from "./fakes";
 
 describe("reprocess-worker handler", () => {
@@ -14,7 +14,11 @@ describe("reprocess-worker handler", () => {
     });
     const jobId = (created.body as { id: string }).id;
     const [chunk] = api.deps.jobQueue.take();
-    const handler = createReprocessWorkerHandler(() => ({ ...api.deps, logger: silentLogger() }));
+    const handler = createReprocessWorkerHandler(() => ({
+      ...api.deps,
+      exportDeps: exportDepsOf(api.deps),
+      logger: silentLogger(),
+    }));
     const result = await handler(
       sqsEvent(chunk, { jobId: "job_../../etc", chunk: 0, recordIds: [] }, "not json"),
       context,

@@ -136,7 +136,7 @@ describe("access control and audit in AWS (dev)", () => {
     expect(env.AUDIT_TABLE_NAME).toEqual({ Ref: cfn.logicalId(stack.audit.table) });
   });
 
-  it("runs bulk reprocess jobs through a queue only the api may send to, and a worker limited to ocr/ output", () => {
+  it("runs background jobs through a queue only the api may send to, and a worker limited to ocr/ and exports/", () => {
     const { stack, resources } = synthesized();
     const { queue, workerFunction } = stack.reprocessJobs;
     const queueArn = `<${cfn.logicalId(queue)}.Arn>`;
@@ -167,7 +167,7 @@ describe("access control and audit in AWS (dev)", () => {
       .filter((s) => cfn.actionsOf(s).some((a) => a.startsWith("s3:")))
       .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => cfn.flat(r)));
     expect(s3Resources.length).toBeGreaterThan(0);
-    for (const r of s3Resources) expect([results, `${results}/ocr/*`]).toContain(r);
+    for (const r of s3Resources) expect([results, `${results}/ocr/*`, `${results}/exports/*`]).toContain(r);
   });
 
   it("records every read and write of the scans and OCR output with CloudTrail, validated and encrypted", () => {

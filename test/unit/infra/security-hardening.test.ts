@@ -385,7 +385,7 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
     });
 
     it("names exactly the function roles (and the master role) in the domain access policy", () => {
-      const { pipeline, recordsApi, search } = synth.stack;
+      const { pipeline, recordsApi, reprocessJobs, search } = synth.stack;
       const statements = (props(search.domain).AccessPolicies as { Statement: Statement[] }).Statement;
       const roleOf = (fn: IConstruct): string => logicalId((fn as unknown as { role: IConstruct }).role);
       const byPrincipal = new Map(statements.map((s) => [[...referencedIds(s.Principal)][0], s]));
@@ -393,15 +393,18 @@ describe.each(ENVIRONMENTS)("security hardening (%s)", (envName) => {
         [
           roleOf(pipeline.indexRecordsFunction.function),
           roleOf(recordsApi.apiFunction.function),
+          roleOf(reprocessJobs.workerFunction.function),
           logicalId(search.adminRole),
         ].sort(),
       );
       for (const s of statements) expect(s.Effect).toBe("Allow");
-      // The api function only reads.
-      expect(actionsOf(byPrincipal.get(roleOf(recordsApi.apiFunction.function)) as Statement).sort()).toEqual(
-        ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"].sort(),
-      );
-      expect(search.grantedPrincipals.map((g) => g.access).sort()).toEqual(["read", "readWrite"]);
+      // The api function and the background worker (exports) only read.
+      for (const fn of [recordsApi.apiFunction.function, reprocessJobs.workerFunction.function]) {
+        expect(actionsOf(byPrincipal.get(roleOf(fn)) as Statement).sort()).toEqual(
+          ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"].sort(),
+        );
+      }
+      expect(search.grantedPrincipals.map((g) => g.access).sort()).toEqual(["read", "read", "readWrite"]);
     });
 
     it("refuses to grant search access to a principal the resource policy cannot name", () => {

@@ -431,6 +431,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/fhir/Patient/$export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * FHIR Bulk Data kick-off for all patients (Prefer: respond-async)
+     * @description Requires one of the permissions: fhir:Patient.read, fhir:DocumentReference.read. Audited as `export.start` before the answer is sent; machine clients must send X-Purpose-Of-Use.
+     */
+    get: operations["getFhirPatientExport"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/fhir/$export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * FHIR Bulk Data kick-off (Prefer: respond-async): every filed chart's DocumentReference and Patient
+     * @description Requires one of the permissions: fhir:Patient.read, fhir:DocumentReference.read. Audited as `export.start` before the answer is sent; machine clients must send X-Purpose-Of-Use.
+     */
+    get: operations["getFhirExport"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/fhir/$export-status/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * FHIR Bulk Data status: 202 while the export runs (and while its disclosures are recorded), then the manifest with 10-minute links to the NDJSON files
+     * @description Requires one of the permissions: fhir:Patient.read, fhir:DocumentReference.read. Audited as `export.status` before the answer is sent; machine clients must send X-Purpose-Of-Use.
+     */
+    get: operations["getFhirExportStatusId"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/fhir/Patient": {
     parameters: {
       query?: never;
@@ -1012,6 +1072,21 @@ export interface components {
       changedAt: string;
       /** @description When the feed logged the change: its place in the feed */
       loggedAt: string;
+    };
+    /** @description FHIR Bulk Data complete-status manifest */
+    BulkExportManifest: {
+      /** @description ISO 8601 timestamp */
+      transactionTime: string;
+      request: string;
+      requiresAccessToken: boolean;
+      output: {
+        /** @enum {string} */
+        type: "Patient" | "DocumentReference";
+        /** @description A link to the NDJSON file, working for 10 minutes */
+        url: string;
+        count: number;
+      }[];
+      error: unknown[];
     };
   };
   responses: never;
@@ -3076,6 +3151,292 @@ export interface operations {
         };
         content: {
           "application/fhir+json": string;
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getFhirPatientExport: {
+    parameters: {
+      query?: {
+        _type?: string;
+        _since?: string;
+        _outputFormat?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/fhir+json": string;
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getFhirExport: {
+    parameters: {
+      query?: {
+        _type?: string;
+        _since?: string;
+        _outputFormat?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/fhir+json": string;
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The request could not be completed (nothing about the cause is returned) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getFhirExportStatusId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkExportManifest"];
+        };
+      };
+      /** @description A parameter, header or body field breaks a rule (the message says which and why) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The caller's groups or scopes do not allow this route */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description No such record (or not one the caller may see) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The record is not in a state that allows this */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match names an older version of the record */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description If-Match is required */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
         };
       };
       /** @description The request could not be completed (nothing about the cause is returned) */

@@ -1,0 +1,139 @@
+import pMap from "p-map";
+import type { ChartRecord } from "../../domain/chart-record";
+import { mrnKey } from "../../domain/mrn";
+import type { ObjectStore, RecordStore } from "../../pipeline/ports";
+import { MAX_LIMIT } from "../../search/parse-search-params";
+import type { SearchIndex } from "../../search/search-index";
+import { toDocumentReference } from "../document-reference";
+import { toPatient, type PatientSource } from "../patient";
+import type { PatientDirectory } from "../patient-directory";
+import { isShareable } from "../patient-records";
+import {
+  exportPrefix,
+  type ExportDisclosure,
+  type ExportJob,
+  type ExportOutput,
+  type ExportStore,
+} from "./export-job";
+
+export interface ExportDeps {
+  search: Pick<SearchIndex, "search">;
+  records: Pick<RecordStore, "get">;
+  patients: PatientDirectory;
+  objects: Pick<ObjectStore, "putStream" | "putJson">;
+  exports: ExportStore;
+  resultsBucket: string;
+  mrnSystem: string;
+  now(): string;
+}
+
+/** Records read from the table at once. */
+const READ_CONCURRENCY = 16;
+
+/**
+ * Runs an export job: reads every filed chart (through the index, then the table, as the FHIR reads do),
+ * keeps those changed since `since`, and writes `DocumentReference.ndjson` (one chart per line) and
+ * `Patient.ndjson` (one line per patient of those charts), streamed, then the per-patient disclosures, then
+ * marks the job COMPLETED. Running it again (a redelivered message) writes the same files again; a job
+ * already finished is left alone.
+ */
+export async function runExport(jobId: string, deps: ExportDeps): Promise<ExportJob | undefined> {
+  const job = await deps.exports.get(jobId);
+  if (!job || job.status !== "RUNNING") return job;
+  const since = job.since ? Date.parse(job.since) : undefined;
+  const byPatient = new Map<string, { mrn: string; recordIds: string[]; identities: PatientSource[] }>();
+  const patientIds = new Map<string, string>();
+  const prefix = exportPrefix(job.id);
+  const outputs: ExportOutput[] = [];
+
+  const documentLines = async function* (): AsyncGenerator<string> {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.search.search({
+        status: "INDEXED",
+        limit: MAX_LIMIT,
+        ...(cursor ? { cursor } : {}),
+      });
+      cursor = page.nextCursor;
+      const records = await pMap(page.hits, (h) => deps.records.get(h.id), { concurrency: READ_CONCURRENCY });
+      for (const record of records) {
+        if (!record || !isShareable(record)) continue;
+        if (since !== undefined && Date.parse(record.updatedAt) < since) continue;
+        const key = mrnKey(record.fields.mrn!.value);
+        let patient = byPatient.get(key);
+        if (!patient) {
+          patient = { mrn: record.fields.mrn!.value, recordIds: [], identities: [] };
+          byPatient.set(key, patient);
+          patientIds.set(key, await deps.patients.idFor(patient.mrn));
+        }
+        if (patient.recordIds.includes(record.id)) continue; // the index moved under the cursor
+        patient.recordIds.push(record.id);
+        patient.identities.push({ fields: record.fields, updatedAt: record.updatedAt });
+        if (job.types.includes("DocumentReference")) {
+          const resource = toDocumentReference(record, {
+            patientId: patientIds.get(key)!,
+            baseUrl: job.baseUrl,
+          });
+          yield `${JSON.stringify(resource)}\n`;
+        }
+      }
+    } while (cursor);
+  };
+
+  let documents = 0;
+  const counted = async function* (lines: AsyncIterable<string>): AsyncGenerator<string> {
+    for await (const line of lines) {
+      documents++;
+      yield line;
+    }
+  };
+  if (job.types.includes("DocumentReference")) {
+    const key = `${prefix}DocumentReference.ndjson`;
+    await deps.objects.putStream(
+      deps.resultsBucket,
+      key,
+      counted(documentLines()),
+      "application/fhir+ndjson",
+    );
+    outputs.push({ type: "DocumentReference", key, count: documents });
+  } else {
+    // Patients only: the charts are read for their identities, no DocumentReference file is written.
+    for await (const line of documentLines()) void line;
+  }
+
+  if (job.types.includes("Patient") && byPatient.size > 0) {
+    const key = `${prefix}Patient.ndjson`;
+    const lines = async function* (): AsyncGenerator<string> {
+      for (const [k, p] of byPatient) {
+        const patient = toPatient(patientIds.get(k)!, p.identities, {
+          mrnSystem: deps.mrnSystem,
+          mrn: p.mrn,
+        });
+        yield `${JSON.stringify(patient)}\n`;
+      }
+    };
+    await deps.objects.putStream(deps.resultsBucket, key, lines(), "application/fhir+ndjson");
+    outputs.push({ type: "Patient", key, count: byPatient.size });
+  }
+
+  const disclosures: ExportDisclosure[] = [...byPatient.values()].map((p) => ({
+    mrn: p.mrn,
+    recordIds: job.types.includes("DocumentReference") ? p.recordIds : [],
+  }));
+  const disclosuresKey = `${prefix}disclosures.json`;
+  await deps.objects.putJson(deps.resultsBucket, disclosuresKey, disclosures);
+
+  const now = deps.now();
+  const done: ExportJob = {
+    ...job,
+    status: "COMPLETED",
+    outputs,
+    patients: byPatient.size,
+    disclosuresKey,
+    disclosuresRecorded: 0,
+    completedAt: now,
+    updatedAt: now,
+  };
+  await deps.exports.save(done, job.updatedAt);
+  return done;
+}

@@ -1,5 +1,4 @@
 import pMap from "p-map";
-import type { ChartRecord } from "../../domain/chart-record";
 import { mrnKey } from "../../domain/mrn";
 import type { ObjectStore, RecordStore } from "../../pipeline/ports";
 import { MAX_LIMIT } from "../../search/parse-search-params";

@@ -14,6 +14,7 @@ import { PatientDirectoryRepository } from "../../shared/adapters/dynamodb/patie
 import {
   expectUsCoreDocumentReference,
   expectValidBundle,
+  expectValidFhir,
   US_CORE_PATIENT_PROFILE,
 } from "../support/fhir-validator";
 import { makeSampleChartPdf, SAMPLE_CHART_BODY } from "../support/sample-chart";
@@ -89,6 +90,66 @@ describe("FHIR API on the local stack", () => {
       ["patient.search", "hie-of-st-mary", []],
       ["document.search", "hie-of-st-mary", [id]],
       ["binary.read", "hie-of-st-mary", [id]],
+    ]);
+  });
+});
+
+describe("FHIR bulk export on the local stack", () => {
+  const stack = stackClient();
+
+  it("writes NDJSON that the validator accepts line by line, after one disclosure per patient", async () => {
+    const mrn = `8${String(randomInt(10_000_000)).padStart(7, "0")}`;
+    const pdf = makeSampleChartPdf({
+      lines: [
+        "PROGRESS NOTE",
+        "Patient Name: Omar K Haddad",
+        "DOB: 01/09/1971",
+        `MRN: ${mrn}`,
+        ...SAMPLE_CHART_BODY,
+      ],
+    });
+    const id = await stack.upload(`fhir/box-2/chart-${mrn}.pdf`, pdf);
+    expect((await stack.settled(id)).status).toBe("INDEXED");
+
+    const kick = await stack.request(`/fhir/$export`, {
+      as: HIE,
+      headers: { ...PURPOSE, prefer: "respond-async" },
+    });
+    expect(kick.status).toBe(202);
+    const status = new URL(kick.headers.get("content-location")!).pathname;
+    let manifest: { output: { type: string; url: string; count: number }[] } | undefined;
+    const deadline = Date.now() + 60_000;
+    while (!manifest && Date.now() < deadline) {
+      const res = await stack.request<typeof manifest>(status, { as: HIE, headers: PURPOSE });
+      if (res.status === 200) manifest = res.body;
+      else {
+        expect(res.status).toBe(202);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    expect(manifest?.output.map((o) => o.type)).toEqual(["DocumentReference", "Patient"]);
+    let found = false;
+    for (const output of manifest!.output) {
+      // The links are presigned: no token goes with them.
+      const file = await fetch(output.url);
+      expect(file.status).toBe(200);
+      const lines = (await file.text()).trimEnd().split("\n");
+      expect(lines).toHaveLength(output.count);
+      for (const line of lines) {
+        const resource = JSON.parse(line) as Patient | DocumentReference;
+        if (resource.resourceType === "Patient") expectValidFhir(resource, US_CORE_PATIENT_PROFILE);
+        else {
+          expectUsCoreDocumentReference(resource);
+          found ||= resource.identifier?.[0]?.value === id;
+        }
+      }
+    }
+    expect(found).toBe(true);
+    const disclosures = await stack.request<{ disclosures: { action: string; recordIds: string[] }[] }>(
+      `/patients/${mrn}/disclosures`,
+    );
+    expect(disclosures.body.disclosures).toEqual([
+      expect.objectContaining({ action: "bulk.export", recordIds: [id] }),
     ]);
   });
 });

@@ -31,21 +31,32 @@ function s3Stores(s3: ReturnType<typeof createS3Client>) {
   return { storage: store, objects: store };
 }
 
-/** The SQS client is imported on the first bulk reprocess, not at cold start. */
-function sqsJobQueue(config: Config): JobQueue {
-  let queue: JobQueue | undefined;
+/**
+ * The background jobs' queue (bulk reprocess chunks, export jobs) through one SQS client, imported on the
+ * first job, not at cold start.
+ */
+function backgroundQueues(config: Config): { jobs: JobQueue; exports: ExportQueue } {
+  let queues: Promise<{ jobs: JobQueue; exports: ExportQueue }> | undefined;
+  const load = () =>
+    (queues ??= (async () => {
+      if (!config.REPROCESS_QUEUE_URL) throw new Error("REPROCESS_QUEUE_URL is not configured");
+      const [{ SQSClient }, { SqsJobQueue }, { SqsExportQueue }] = await Promise.all([
+        import("@aws-sdk/client-sqs"),
+        import("../../shared/adapters/sqs/sqs-job-queue"),
+        import("../../shared/adapters/sqs/sqs-export-queue"),
+      ]);
+      const sqs = new SQSClient({ region: config.AWS_REGION });
+      return {
+        jobs: new SqsJobQueue(sqs, config.REPROCESS_QUEUE_URL),
+        exports: new SqsExportQueue(sqs, config.REPROCESS_QUEUE_URL),
+      };
+    })().catch((err: unknown) => {
+      queues = undefined; // the next job tries again
+      throw err;
+    }));
   return {
-    send: async (chunks) => {
-      if (!queue) {
-        if (!config.REPROCESS_QUEUE_URL) throw new Error("REPROCESS_QUEUE_URL is not configured");
-        const [{ SQSClient }, { SqsJobQueue }] = await Promise.all([
-          import("@aws-sdk/client-sqs"),
-          import("../../shared/adapters/sqs/sqs-job-queue"),
-        ]);
-        queue = new SqsJobQueue(new SQSClient({ region: config.AWS_REGION }), config.REPROCESS_QUEUE_URL);
-      }
-      return queue.send(chunks);
-    },
+    jobs: { send: async (chunks) => (await load()).jobs.send(chunks) },
+    exports: { send: async (jobId) => (await load()).exports.send(jobId) },
   };
 }
 
@@ -57,27 +68,10 @@ export function fhirSettings(config: Config): ApiDeps["fhir"] {
   };
 }
 
-/** Export jobs go on the background jobs' queue (the reprocess worker runs them); SQS imported on first use. */
-function sqsExportQueue(config: Config): ExportQueue {
-  let queue: ExportQueue | undefined;
-  return {
-    send: async (jobId) => {
-      if (!queue) {
-        if (!config.REPROCESS_QUEUE_URL) throw new Error("REPROCESS_QUEUE_URL is not configured");
-        const [{ SQSClient }, { SqsExportQueue }] = await Promise.all([
-          import("@aws-sdk/client-sqs"),
-          import("../../shared/adapters/sqs/sqs-export-queue"),
-        ]);
-        queue = new SqsExportQueue(new SQSClient({ region: config.AWS_REGION }), config.REPROCESS_QUEUE_URL);
-      }
-      return queue.send(jobId);
-    },
-  };
-}
-
 export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
   const db = createDocumentClient(createDynamoDbClient(config));
   const s3 = createS3Client(config);
+  const queues = backgroundQueues(config);
   const uploads = new S3UploadsBucket(s3, {
     bucket: config.UPLOAD_BUCKET,
     ...(config.UPLOAD_KMS_KEY_ID ? { kmsKeyId: config.UPLOAD_KMS_KEY_ID } : {}),
@@ -92,9 +86,9 @@ export function createApiDeps(config: Config, logger: Logger): ApiHandlerDeps {
     changes: new ChangeFeedRepository(db, config.TABLE_NAME),
     patients: new PatientDirectoryRepository(db, config.TABLE_NAME),
     exports: new ExportRepository(db, config.TABLE_NAME),
-    exportQueue: sqsExportQueue(config),
+    exportQueue: queues.exports,
     fhir: fhirSettings(config),
-    jobQueue: sqsJobQueue(config),
+    jobQueue: queues.jobs,
     now: () => new Date().toISOString(),
     reviewThreshold: config.REVIEW_THRESHOLD,
     ...s3Stores(s3),

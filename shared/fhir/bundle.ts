@@ -23,8 +23,10 @@ export function searchset<T extends Resource>(opts: {
     return { relation, url: `${opts.baseUrl}/${opts.resourceType}?${q.toString()}` };
   };
   const links = [link("self", opts.offset)];
-  if (opts.offset + opts.count < opts.total) links.push(link("next", opts.offset + opts.count));
-  if (opts.offset > 0) links.push(link("previous", Math.max(0, opts.offset - opts.count)));
+  // `_count=0` asks for the total only: there is no page to move to.
+  if (opts.count > 0 && opts.offset + opts.count < opts.total)
+    links.push(link("next", opts.offset + opts.count));
+  if (opts.count > 0 && opts.offset > 0) links.push(link("previous", Math.max(0, opts.offset - opts.count)));
   return {
     resourceType: "Bundle",
     type: "searchset",

@@ -1,6 +1,6 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from "@medplum/fhirtypes";
 import { FHIR_SCOPES } from "../auth/principal";
-import { FHIR_VERSION, US_CORE_DOCUMENT_REFERENCE, US_CORE_PATIENT, US_CORE_SERVER } from "./terminology";
+import { FHIR_VERSION, US_CORE_DOCUMENT_REFERENCE, US_CORE_PATIENT } from "./terminology";
 
 type SearchParam = NonNullable<CapabilityStatementRestResource["searchParam"]>[number];
 
@@ -24,7 +24,6 @@ export function capabilityStatement(opts: {
     status: "active",
     date: opts.date,
     kind: "instance",
-    instantiates: [US_CORE_SERVER],
     software: opts.software,
     implementation: { description: "chartbridge: scanned paper charts as FHIR documents", url: opts.baseUrl },
     fhirVersion: FHIR_VERSION,

@@ -4,7 +4,6 @@ export const FHIR_VERSION = "4.0.1";
 export const US_CORE_PATIENT = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient";
 export const US_CORE_DOCUMENT_REFERENCE =
   "http://hl7.org/fhir/us/core/StructureDefinition/us-core-documentreference";
-export const US_CORE_SERVER = "http://hl7.org/fhir/us/core/CapabilityStatement/us-core-server";
 
 export const LOINC = "http://loinc.org";
 export const DATA_ABSENT_REASON = "http://terminology.hl7.org/CodeSystem/data-absent-reason";

@@ -293,3 +293,18 @@ describe("FHIR: what is not shared, and errors", () => {
 });
 
 export type { OperationOutcome };
+
+describe("FHIR paging edge", () => {
+  it("answers _count=0 with the total and no page links", async () => {
+    const api = await apiHarness();
+    const res = await api.call("fhir-client", {
+      path: "/fhir/DocumentReference",
+      query: { patient: PATIENT_ID, _count: "0" },
+      headers: FHIR,
+    });
+    const bundle = res.body as Bundle;
+    expect(bundle.total).toBe(1);
+    expect(bundle.entry).toEqual([]);
+    expect(bundle.link!.map((l) => l.relation)).toEqual(["self"]);
+  });
+});

@@ -44,6 +44,12 @@ const recordDetail = z
       .describe("record.corrected: the fields a person changed"),
     changedAt: isoTime,
     recordUrl: z.string().describe("Where to fetch the record, on the records API (authorized callers only)"),
+    documentReferenceUrl: z
+      .string()
+      .optional()
+      .describe(
+        "record.indexed: the record as a FHIR DocumentReference (clients with system/DocumentReference.read)",
+      ),
   })
   .strict();
 

@@ -3,6 +3,7 @@
  * review, rejected, or corrected by a person. One event per state change; its id is the record id and the
  * version that made the change, so however often the stream repeats the change, consumers see it once.
  */
+import { documentReferenceId } from "../fhir/fhir-ids";
 import { batchFileOfKey, batchIdFor } from "../batches/batch";
 import type { ChartRecord } from "../domain/chart-record";
 import type { DocumentStatus } from "../domain/status";
@@ -54,6 +55,10 @@ function event(
       ...extra,
       changedAt: record.updatedAt,
       recordUrl: `/records/${record.id}`,
+      // Filed records are what the FHIR API serves.
+      ...(record.status === "INDEXED"
+        ? { documentReferenceUrl: `/fhir/DocumentReference/${documentReferenceId(record.id)}` }
+        : {}),
     },
   };
 }

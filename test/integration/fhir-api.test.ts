@@ -4,7 +4,9 @@
  * those reads appears in the patient's accounting of disclosures. The patient directory's DynamoDB adapter
  * is checked against DynamoDB Local.
  */
+import { spawn } from "node:child_process";
 import { randomInt } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { Bundle, DocumentReference, Patient } from "@medplum/fhirtypes";
 import { describe, expect, inject, it } from "vitest";
@@ -20,6 +22,7 @@ import {
 import { makeSampleChartPdf, SAMPLE_CHART_BODY } from "../support/sample-chart";
 import { stackClient } from "./stack-client";
 
+const CLI = fileURLToPath(new URL("../../bin/chartbridge.js", import.meta.url));
 const HIE = { client: "hie-of-st-mary", scopes: ["system/*.read"] };
 const PURPOSE = { "x-purpose-of-use": "TREATMENT", accept: "application/fhir+json" };
 
@@ -37,9 +40,42 @@ describe("FHIR API on the local stack", () => {
         ...SAMPLE_CHART_BODY,
       ],
     });
+    // An integrator follows the events as the scan goes through (`chartbridge events --follow`).
+    const follower = spawn(
+      process.execPath,
+      [
+        CLI,
+        "events",
+        "--follow",
+        "--json",
+        "--type",
+        "record.indexed",
+        "--since",
+        new Date().toISOString(),
+        "--data-dir",
+        inject("dataDir"),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let followed = "";
+    follower.stdout.on("data", (d: Buffer) => (followed += d.toString()));
     const id = await stack.upload(`fhir/box-1/chart-${mrn}.pdf`, pdf);
     const record = await stack.settled(id);
     expect(record.status).toBe("INDEXED");
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!followed.includes(id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      const event = followed
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; detail: { recordId: string } })
+        .find((e) => e.detail.recordId === id);
+      expect(event).toMatchObject({ type: "record.indexed" });
+      // Ids, states and links: nothing of the patient.
+      expect(JSON.stringify(event)).not.toMatch(new RegExp(`${mrn}|Delgado|1958`));
+    } finally {
+      follower.kill();
+    }
 
     const patients = await stack.request<Bundle<Patient>>(
       `/fhir/Patient?identifier=${encodeURIComponent(`urn:chartbridge:mrn|${mrn}`)}`,

@@ -66,6 +66,7 @@ describe("record events", () => {
         batchId: expect.stringMatching(/^bat_/),
         changedAt: now(3),
         recordUrl: "/records/doc_1",
+        documentReferenceUrl: "/fhir/DocumentReference/doc-1",
       },
     });
     expectValid(event!);

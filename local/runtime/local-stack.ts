@@ -650,8 +650,7 @@ export class LocalStack {
       this.server?.closeAllConnections?.();
       clearInterval(this.sweepTimer);
       await this.sweeping;
-      this.poller?.stop();
-      this.eventsPoller?.stop();
+      await Promise.all([this.poller?.stop(), this.eventsPoller?.stop()]);
       this.ingestQueue.stop();
       this.ocrQueue.stop();
       this.reprocessQueue.stop();

@@ -57,6 +57,8 @@ export class StreamPoller {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private busy = false;
+  /** The poll in progress, if any. */
+  private ticking?: Promise<void>;
   private lastDescribe = 0;
   private idleWaiters: (() => void)[] = [];
   /** A delivered batch held back to be delivered again (fault injection). */
@@ -74,9 +76,11 @@ export class StreamPoller {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops polling; resolves once a batch being handled is done (so nothing runs on after the services stop). */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
   }
 
   /** Resolves after a full poll found nothing new and nothing pending. */
@@ -86,7 +90,9 @@ export class StreamPoller {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.options.pollIntervalMs ?? 200);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick();
+    }, this.options.pollIntervalMs ?? 200);
   }
 
   private async tick(): Promise<void> {

@@ -114,8 +114,8 @@ describe("StreamPoller", () => {
       .resolves({ Records: [], NextShardIterator: "iter-2" });
   });
 
-  afterEach(() => {
-    poller?.stop();
+  afterEach(async () => {
+    await poller?.stop();
     poller = undefined;
   });
 

@@ -267,6 +267,20 @@ describe("FHIR: what is not shared, and errors", () => {
     }
   });
 
+  it("tells a client that accepts only XML that this server answers JSON", async () => {
+    const api = await apiHarness();
+    const xml = await api.call("fhir-client", {
+      path: `/fhir/Patient/${PATIENT_ID}`,
+      headers: { ...PURPOSE, accept: "application/fhir+xml" },
+    });
+    expect(xml.status).toBe(406);
+    const any = await api.call("fhir-client", {
+      path: `/fhir/Patient/${PATIENT_ID}`,
+      headers: { ...PURPOSE, accept: "*/*" },
+    });
+    expect(any.status).toBe(200);
+  });
+
   it("requires a purpose of use and the FHIR scopes", async () => {
     const api = await apiHarness();
     const noPurpose = await api.call("fhir-client", { path: `/fhir/Patient/${PATIENT_ID}` });

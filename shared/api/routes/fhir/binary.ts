@@ -74,7 +74,7 @@ export const readBinary = defineRoute<{ id: string }>({
   response: FhirBinary,
   responseMediaTypes: ["application/fhir+json"],
   handle: async (call) => {
-    const query = fhirQuery(call);
+    const query = fhirQuery(call, { accept: false });
     const record = await shareableRecord(call.deps, call.params.id);
     if (!record) throw new NotFoundError("resource");
     const content = await contentOf(call.deps, record);

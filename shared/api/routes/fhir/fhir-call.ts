@@ -30,11 +30,19 @@ export function fhirBaseUrl(call: AnyCall): string {
   return `${proto}://${host}${call.basePath}${FHIR_PATH}`;
 }
 
-/** The query as FHIR reads it, `_format` checked (every FHIR route answers JSON only). */
-export function fhirQuery(call: AnyCall): FhirQuery {
+/**
+ * The query as FHIR reads it, `_format` and `Accept` checked: every FHIR route answers JSON only, so a client
+ * that accepts only XML is told so (406) rather than sent what it cannot read. A Binary read's Accept names
+ * the scan's own type instead (`accept: false`).
+ */
+export function fhirQuery(call: AnyCall, opts: { accept?: boolean } = {}): FhirQuery {
   const format = call.queryValues._format;
   if (format && !format.every((f) => JSON_FORMATS.has(f.trim().toLowerCase()))) {
     throw new NotAcceptableError("_format: this server answers JSON only (json or application/fhir+json)");
+  }
+  const accept = call.headers.accept;
+  if (opts.accept !== false && accept && !/json|\*\/\*|application\/\*/i.test(accept)) {
+    throw new NotAcceptableError("Accept: this server answers JSON only (application/fhir+json)");
   }
   return call.queryValues;
 }

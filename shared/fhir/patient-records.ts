@@ -17,8 +17,10 @@ export function isShareable(record: ChartRecord): boolean {
 }
 
 /**
- * The shareable records of one MRN: the index finds them, the table says what they are now (the index may
- * lag a write by a moment, so status and MRN are checked again on the record itself).
+ * The shareable records of one MRN: the index finds them, the table says what they are now. The index is not
+ * asked for the status: it learns a record was filed a moment after the table does (the indexer writes the
+ * document, then files the record, and the stream brings that back), and a client told `record.indexed` must
+ * find the record at once. Status and MRN are checked on the record itself.
  */
 export async function shareableRecordsOf(
   deps: { search: Pick<SearchIndex, "search">; records: Pick<RecordStore, "get"> },
@@ -31,7 +33,6 @@ export async function shareableRecordsOf(
   do {
     const page = await deps.search.search({
       mrn,
-      status: "INDEXED",
       limit: MAX_LIMIT,
       ...(cursor ? { cursor } : {}),
     });

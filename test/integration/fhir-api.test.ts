@@ -146,6 +146,8 @@ describe("FHIR bulk export on the local stack", () => {
     });
     const id = await stack.upload(`fhir/box-2/chart-${mrn}.pdf`, pdf);
     expect((await stack.settled(id)).status).toBe("INDEXED");
+    // The export finds charts through the index, which follows the table by a moment.
+    await stack.searchUntil({ mrn }, id);
 
     const kick = await stack.request(`/fhir/$export`, {
       as: HIE,
@@ -180,7 +182,7 @@ describe("FHIR bulk export on the local stack", () => {
         }
       }
     }
-    expect(found).toBe(true);
+    expect(found, JSON.stringify(manifest!.output.map((o) => [o.type, o.count]))).toBe(true);
     const disclosures = await stack.request<{ disclosures: { action: string; recordIds: string[] }[] }>(
       `/patients/${mrn}/disclosures`,
     );

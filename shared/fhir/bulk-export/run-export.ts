@@ -48,8 +48,8 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
   const documentLines = async function* (): AsyncGenerator<string> {
     let cursor: string | undefined;
     do {
+      // Every indexed chart, whatever the index says of its status: the table decides (see shareableRecordsOf).
       const page = await deps.search.search({
-        status: "INDEXED",
         limit: MAX_LIMIT,
         ...(cursor ? { cursor } : {}),
       });

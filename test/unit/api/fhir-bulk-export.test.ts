@@ -55,6 +55,8 @@ async function runWorker(api: ApiHarness): Promise<void> {
 }
 
 const statusPath = (location: string) => new URL(location).pathname;
+const job0 = (api: ApiHarness) =>
+  [...api.deps.exports.jobs.values()].find((j) => j.level === "system" && j.patients > 0)!;
 
 describe("FHIR bulk export", () => {
   it("exports every filed chart and its patient as NDJSON, after recording one disclosure per patient", async () => {
@@ -86,6 +88,8 @@ describe("FHIR bulk export", () => {
     };
     expect(manifest).toMatchObject({ requiresAccessToken: false, error: [] });
     expect(manifest.request).toMatch(/\/fhir\/\$export$/);
+    // Five minutes before the kick-off: the next `_since` export overlaps this one rather than leave a gap.
+    expect(Date.parse(job0(api).createdAt) - Date.parse(manifest.transactionTime)).toBe(300_000);
     expect(manifest.output.map((o) => [o.type, o.count])).toEqual([
       ["DocumentReference", others.length + 1],
       ["Patient", others.length + 1],

@@ -23,6 +23,14 @@ import { defineRoute, type RouteCall, type RouteResult } from "../../route";
 import { BulkExportManifest, FhirOperationOutcome } from "../../response-schemas";
 import { FHIR_JSON, fhirBaseUrl, fhirQuery } from "./fhir-call";
 
+/**
+ * How far before the kick-off an export's `transactionTime` is put. An export finds charts through the search
+ * index, which follows the table by a moment (by more when the pipeline is backed up); a chart filed just
+ * before an export but not yet indexed would otherwise fall between it and the next `_since` export. Exports
+ * overlap by this much instead: a client upserts by id, so a repeat costs nothing and a gap loses a chart.
+ */
+export const INDEX_SETTLE_SECONDS = 300;
+
 /** Disclosures written to the audit trail per status poll. */
 export const DISCLOSURES_PER_POLL = 100;
 /** How long the manifest's file links work (a client downloads right after polling; a new poll links anew). */
@@ -70,7 +78,7 @@ async function kickOff(call: AnyCall, level: ExportJob["level"]): Promise<RouteR
     requestedBy: { sub: call.principal.sub, name: call.principal.name },
     request: `${baseUrl}${level === "patient" ? "/Patient" : ""}/$export${params ? `?${params}` : ""}`,
     baseUrl,
-    transactionTime: now,
+    transactionTime: new Date(Date.parse(now) - INDEX_SETTLE_SECONDS * 1000).toISOString(),
     createdAt: now,
     updatedAt: now,
     outputs: [],

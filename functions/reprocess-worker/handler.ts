@@ -10,9 +10,15 @@ import * as z from "zod/mini";
 import { loadConfig } from "../../shared/config";
 import type { ReprocessChunk } from "../../shared/jobs/reprocess-job";
 import { loggedRecordHandler } from "../../shared/observability/batch";
-import { createLogger } from "../../shared/observability/logger";
 import { runReprocessChunk } from "../../shared/pipeline/bulk-reprocess";
-import { runExport } from "../../shared/fhir/bulk-export/run-export";
+import { failExport, runExport } from "../../shared/fhir/bulk-export/run-export";
+import { createLogger, safeError } from "../../shared/observability/logger";
+import { ChartbridgeError } from "../../shared/errors/chartbridge-error";
+
+/** Deliveries of an export message before its job is failed (the queue dead-letters on the fifth). */
+export const EXPORT_MAX_RECEIVES = 4;
+
+const errorCode = (err: unknown) => (err instanceof ChartbridgeError ? err.code : "INTERNAL");
 import { createReprocessWorkerDeps, type ReprocessWorkerDeps } from "./deps";
 
 const ChunkSchema = z.object({
@@ -48,7 +54,17 @@ export function createReprocessWorkerHandler(getDeps: () => ReprocessWorkerDeps)
     const handleRecord = loggedRecordHandler(deps.logger, "Background job", async (record: SQSRecord) => {
       const message = parseMessage(record.body);
       if (message.kind === "export") {
-        const job = await runExport(message.jobId, deps.exportDeps);
+        let job;
+        try {
+          job = await runExport(message.jobId, deps.exportDeps);
+        } catch (err) {
+          // The last delivery the queue allows before its dead-letter queue: the job is failed, so its status
+          // URL says so, and the message is dropped (the job id is all it held).
+          if (Number(record.attributes?.ApproximateReceiveCount ?? 1) < EXPORT_MAX_RECEIVES) throw err;
+          await failExport(message.jobId, errorCode(err), deps.exportDeps);
+          deps.logger.error("Export failed", { jobId: message.jobId, ...safeError(err) });
+          return;
+        }
         deps.logger.info("Export done", {
           jobId: message.jobId,
           status: job?.status ?? "NOT_FOUND",

@@ -136,3 +136,16 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
   await deps.exports.save(done, job.updatedAt);
   return done;
 }
+
+/**
+ * Marks a job FAILED (with an error code, never a message) once its worker has given up: the status URL then
+ * answers an OperationOutcome instead of "in progress" for ever. A job already finished is left alone.
+ */
+export async function failExport(jobId: string, code: string, deps: Pick<ExportDeps, "exports" | "now">) {
+  const job = await deps.exports.get(jobId);
+  if (!job || job.status !== "RUNNING") return;
+  await deps.exports.save(
+    { ...job, status: "FAILED", errorCode: code, updatedAt: deps.now() },
+    job.updatedAt,
+  );
+}

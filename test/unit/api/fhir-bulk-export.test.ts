@@ -4,7 +4,10 @@
  */
 import type { DocumentReference, Patient } from "@medplum/fhirtypes";
 import { describe, expect, it } from "vitest";
-import { createReprocessWorkerHandler } from "../../../functions/reprocess-worker/handler";
+import {
+  createReprocessWorkerHandler,
+  EXPORT_MAX_RECEIVES,
+} from "../../../functions/reprocess-worker/handler";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
 import { exportMessage } from "../../../shared/adapters/sqs/sqs-export-queue";
 import { DISCLOSURES_PER_POLL } from "../../../shared/api/routes/fhir/bulk-export";
@@ -172,5 +175,40 @@ describe("FHIR bulk export", () => {
     const path = statusPath(kick.headers["Content-Location"]!);
     const stranger = await api.call("admin", { path, headers: POLL });
     expect(stranger.status).toBe(403);
+  });
+});
+
+describe("FHIR bulk export that fails", () => {
+  it("retries, then marks the job FAILED on the last delivery so its status URL says so", async () => {
+    const api = await apiHarness();
+    const kick = await api.call("fhir-client", { path: "/fhir/$export", headers: KICK_OFF });
+    const [jobId] = api.deps.exportQueue.sent.splice(0);
+    const broken = {
+      ...exportDepsOf(api.deps),
+      objects: {
+        ...api.deps.objects,
+        putStream: () => Promise.reject(new Error("S3 is down for Maria Lopez")),
+        putJson: api.deps.objects.putJson.bind(api.deps.objects),
+      },
+    };
+    const worker = createReprocessWorkerHandler(() => ({
+      ...api.deps,
+      exportDeps: broken,
+      logger: silentLogger(),
+    }));
+    const delivery = (count: number) => {
+      const event = sqsEvent(JSON.parse(exportMessage(jobId!)) as unknown);
+      event.Records[0]!.attributes = { ApproximateReceiveCount: String(count) } as never;
+      return event;
+    };
+    expect((await worker(delivery(1), context)).batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    const poll = () =>
+      api.call("fhir-client", { path: statusPath(kick.headers["Content-Location"]!), headers: POLL });
+    expect((await poll()).status).toBe(202);
+    expect((await worker(delivery(EXPORT_MAX_RECEIVES), context)).batchItemFailures).toEqual([]);
+    const failed = await poll();
+    expect(failed.status).toBe(500);
+    expect(failed.body).toMatchObject({ resourceType: "OperationOutcome", issue: [{ severity: "fatal" }] });
+    expect(JSON.stringify(failed.body)).not.toMatch(/Maria|S3/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Attachment, CodeableConcept, DocumentReference, Period } from "@medplum/fhirtypes";
+import { mediaTypeOf } from "../intake/sniff-file-type";
 import type { ChartRecord } from "../domain/chart-record";
 import { DOCUMENT_TYPES } from "../domain/document-types";
 import { documentReferenceId } from "./fhir-ids";
@@ -11,12 +12,6 @@ import {
   US_CORE_DOCUMENT_REFERENCE,
 } from "./terminology";
 
-const CONTENT_TYPES: Record<NonNullable<ChartRecord["fileType"]>, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  png: "image/png",
-  jpeg: "image/jpeg",
-};
 
 /** Every scanned chart document is a clinical note in US Core's sense (the only category it defines). */
 export const CLINICAL_NOTE: CodeableConcept = {
@@ -60,7 +55,7 @@ function attachment(record: ChartRecord, binaryUrl: string): Attachment {
     };
   }
   return {
-    contentType: record.fileType ? CONTENT_TYPES[record.fileType] : "application/octet-stream",
+    contentType: mediaTypeOf(record.fileType),
     url: binaryUrl,
     size: record.source.size,
     ...(record.sha1 ? { hash: record.sha1 } : {}),

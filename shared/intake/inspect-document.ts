@@ -2,7 +2,7 @@ import * as mupdf from "mupdf";
 import { forEachDrawnImage } from "./drawn-images";
 import type { ByteSource } from "./byte-source";
 import { imageTooLarge, readHeaders, unreadable } from "./read-headers";
-import type { FileType } from "./sniff-file-type";
+import { MEDIA_TYPES, type FileType } from "./sniff-file-type";
 import { checkLimits, TEXTRACT_LIMITS, type LimitReasonCode } from "./textract-limits";
 
 /**
@@ -22,13 +22,6 @@ export type InspectResult =
       detail?: string;
       pageCount?: number;
     };
-
-const MAGIC: Record<FileType, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  png: "image/png",
-  jpeg: "image/jpeg",
-};
 
 /**
  * MuPDF reads an image file (TIFF included) whole into its memory when it opens it. TIFFs up to this size are
@@ -63,7 +56,7 @@ export function inspectDocument(source: ByteSource, fileType: FileType): Inspect
       read: (memory, offset, length, position) => source.readInto(memory, offset, length, position),
       close: () => {},
     });
-    doc = mupdf.Document.openDocument(stream, MAGIC[fileType]);
+    doc = mupdf.Document.openDocument(stream, MEDIA_TYPES[fileType]);
     if (doc.needsPassword()) return { ok: false, reasonCode: "ENCRYPTED_PDF" };
     const pageCount = doc.countPages();
     if (pageCount < 1) return unreadable("no pages");

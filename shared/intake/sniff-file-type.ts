@@ -1,6 +1,18 @@
 /** The upload formats chartbridge accepts (those Textract's asynchronous API reads). */
 export type FileType = "pdf" | "tiff" | "png" | "jpeg";
 
+/** Each format's media type: what a scan is served and opened as. */
+export const MEDIA_TYPES: Readonly<Record<FileType, string>> = {
+  pdf: "application/pdf",
+  tiff: "image/tiff",
+  png: "image/png",
+  jpeg: "image/jpeg",
+};
+
+/** The media type of a sniffed format; a record sniffed before formats were kept has none. */
+export const mediaTypeOf = (fileType: FileType | undefined): string =>
+  fileType ? MEDIA_TYPES[fileType] : "application/octet-stream";
+
 /** PDF readers accept the `%PDF-` header anywhere in the first 1024 bytes (junk before it is common). */
 export const PDF_HEADER_WINDOW = 1024;
 

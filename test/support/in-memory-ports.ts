@@ -412,6 +412,8 @@ export class InMemoryAuditLog implements AuditLog {
 export class InMemoryObjectLinks implements ObjectLinks {
   readonly objects = new Map<string, { bytes: Buffer; contentType?: string }>();
   readonly puts: string[] = [];
+  /** Every object read whole (`bucket/key`), in order. */
+  readonly reads: string[] = [];
 
   private static id = (bucket: string, key: string, versionId?: string) =>
     `${bucket}/${key}${versionId ? `#${versionId}` : ""}`;
@@ -427,6 +429,7 @@ export class InMemoryObjectLinks implements ObjectLinks {
   async getBytes(bucket: string, key: string, versionId?: string): Promise<Buffer> {
     const found = this.objects.get(InMemoryObjectLinks.id(bucket, key, versionId));
     if (!found) throw new ObjectNotFoundError(bucket, key);
+    this.reads.push(`${bucket}/${key}`);
     return found.bytes;
   }
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { mediaTypeOf } from "../../intake/sniff-file-type";
 import type { ChartRecord } from "../../domain/chart-record";
 import { FIELD_NAMES } from "../../domain/fields";
 import { NotFoundError } from "../api-errors";
@@ -14,12 +15,6 @@ const pageParams = recordIdParams.extend({
   n: z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").max(3000),
 });
 
-const CONTENT_TYPES: Record<NonNullable<ChartRecord["fileType"]>, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  png: "image/png",
-  jpeg: "image/jpeg",
-};
 
 const expiresAt = (deps: ApiDeps) => new Date(Date.parse(deps.now()) + LINK_SECONDS * 1000).toISOString();
 const mrnsOf = (record: ChartRecord) => (record.fields.mrn ? [record.fields.mrn.value] : []);
@@ -91,7 +86,7 @@ export const getOriginal = defineRoute<{ id: string }>({
   request: { params: recordIdParams },
   handle: async ({ params, principal, deps }) => {
     const record = await readableRecord(deps, principal, params.id);
-    const contentType = record.fileType ? CONTENT_TYPES[record.fileType] : "application/octet-stream";
+    const contentType = mediaTypeOf(record.fileType);
     const url = await deps.storage.presignGet(record.source.bucket, record.source.key, {
       ...(record.source.versionId ? { versionId: record.source.versionId } : {}),
       expiresInSeconds: LINK_SECONDS,

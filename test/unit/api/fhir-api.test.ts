@@ -146,6 +146,15 @@ describe("FHIR: a downstream system finds a patient's scanned documents", () => 
     });
   });
 
+  it("refuses a scan too large to answer inline without reading it, and points to the redirect", async () => {
+    const api = await apiHarness();
+    api.deps.records.put({ ...api.record, source: { ...api.record.source, size: 48_000_000 } });
+    const res = await get(api, `/fhir/Binary/${DOC_ID}`);
+    expect(res.status).toBe(406);
+    expect((res.body as { message: string }).message).toMatch(/too large to answer inline/);
+    expect(api.deps.storage.reads).toEqual([]);
+  });
+
   it("serves a part of a split scan as a PDF of its own pages only", async () => {
     const api = await apiHarness();
     const part = await addDischargeSummary(api, {
@@ -157,6 +166,8 @@ describe("FHIR: a downstream system finds a patient's scanned documents", () => 
     expect(doc.resource.content[0]!.attachment.size).toBeUndefined();
     const binary = await get<Binary>(api, `/fhir/Binary/${part.id.replace("_", "-")}`);
     expect(binary.status).toBe(200);
+    // The scan was read once to make the part; the part was not read back.
+    expect(api.deps.storage.reads).toEqual(["uploads/acme/box-7/lopez.pdf"]);
     expect(Buffer.from(binary.resource.data!, "base64").toString()).toBe(
       "%PDF pages 2-2 of %PDF-1.7 two pages",
     );

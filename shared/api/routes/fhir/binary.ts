@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { mediaTypeOf } from "../../../intake/sniff-file-type";
 import type { Binary } from "@medplum/fhirtypes";
 import type { ChartRecord } from "../../../domain/chart-record";
 import { documentReferenceId } from "../../../fhir/fhir-ids";
@@ -16,13 +17,6 @@ import { fhirQuery, fhirResult } from "./fhir-call";
  */
 export const MAX_INLINE_BYTES = 4_000_000;
 
-const CONTENT_TYPES: Record<NonNullable<ChartRecord["fileType"]>, string> = {
-  pdf: "application/pdf",
-  tiff: "image/tiff",
-  png: "image/png",
-  jpeg: "image/jpeg",
-};
-
 /** Where a part of a split scan is kept as a PDF of its own pages, next to the page images. */
 export const partPdfKey = (record: ChartRecord) =>
   `pages/${record.split?.fileRecordId ?? record.id}/part-${record.id}.pdf`;
@@ -32,6 +26,10 @@ interface Content {
   key: string;
   versionId?: string;
   contentType: string;
+  /** Known without reading the object: the upload's size, or a part PDF just made. */
+  size?: number;
+  /** A part PDF just made: in hand, not read back. */
+  bytes?: Uint8Array;
 }
 
 /**
@@ -44,18 +42,22 @@ async function contentOf(deps: ApiDeps, record: ChartRecord): Promise<Content> {
       bucket: record.source.bucket,
       key: record.source.key,
       ...(record.source.versionId ? { versionId: record.source.versionId } : {}),
-      contentType: record.fileType ? CONTENT_TYPES[record.fileType] : "application/octet-stream",
+      contentType: mediaTypeOf(record.fileType),
+      size: record.source.size,
     };
   }
   const key = partPdfKey(record);
-  if (!(await deps.storage.exists(deps.resultsBucket, key))) {
-    const { bucket, key: scanKey, versionId } = record.source;
-    const scan = await deps.storage.getBytes(bucket, scanKey, versionId);
-    const pdf = await deps.pageRanges.extractPdf(scan, record.split.pages[0], record.split.pages[1]);
-    await deps.storage.putBytes(deps.resultsBucket, key, pdf, "application/pdf");
-  }
-  return { bucket: deps.resultsBucket, key, contentType: "application/pdf" };
+  const part = { bucket: deps.resultsBucket, key, contentType: "application/pdf" };
+  if (await deps.storage.exists(deps.resultsBucket, key)) return part;
+  const { bucket, key: scanKey, versionId } = record.source;
+  const scan = await deps.storage.getBytes(bucket, scanKey, versionId);
+  const pdf = await deps.pageRanges.extractPdf(scan, record.split.pages[0], record.split.pages[1]);
+  await deps.storage.putBytes(deps.resultsBucket, key, pdf, "application/pdf");
+  return { ...part, size: pdf.length, bytes: pdf };
 }
+
+const TOO_LARGE_INLINE =
+  "the scan is too large to answer inline: request it with Accept */* (or its content type) to be redirected to a download link";
 
 /** FHIR's rule: a Binary read asking for FHIR JSON gets the resource; any other Accept gets the content. */
 function wantsResource(accept: string | undefined, format: readonly string[] | undefined): boolean {
@@ -80,12 +82,11 @@ export const readBinary = defineRoute<{ id: string }>({
     const content = await contentOf(call.deps, record);
     const audit = { action: "binary.read" as const, records: [record] };
     if (wantsResource(call.headers.accept, query._format)) {
-      const bytes = await call.deps.storage.getBytes(content.bucket, content.key, content.versionId);
-      if (bytes.length > MAX_INLINE_BYTES) {
-        throw new NotAcceptableError(
-          "the scan is too large to answer inline: request it with Accept */* (or its content type) to be redirected to a download link",
-        );
-      }
+      // A scan known to be too large is refused before it is read into the function's memory.
+      if ((content.size ?? 0) > MAX_INLINE_BYTES) throw new NotAcceptableError(TOO_LARGE_INLINE);
+      const bytes =
+        content.bytes ?? (await call.deps.storage.getBytes(content.bucket, content.key, content.versionId));
+      if (bytes.length > MAX_INLINE_BYTES) throw new NotAcceptableError(TOO_LARGE_INLINE);
       const binary: Binary = {
         resourceType: "Binary",
         id: documentReferenceId(record.id),

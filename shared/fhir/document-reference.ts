@@ -12,7 +12,6 @@ import {
   US_CORE_DOCUMENT_REFERENCE,
 } from "./terminology";
 
-
 /** Every scanned chart document is a clinical note in US Core's sense (the only category it defines). */
 export const CLINICAL_NOTE: CodeableConcept = {
   coding: [{ system: DOCUMENT_CATEGORY, code: "clinical-note", display: "Clinical Note" }],

@@ -46,6 +46,15 @@ export function humanName(printed: string): HumanName {
 /** What a Patient is assembled from: each filed chart's identity fields and when it last changed. */
 export type PatientSource = Pick<ChartRecord, "fields" | "updatedAt">;
 
+const IDENTITY_FIELDS = ["patientName", "sex", "dateOfBirth", "mrn"] as const satisfies readonly FieldName[];
+
+/** Just what toPatient reads of a chart: what an export keeps per chart while it runs, not the whole record. */
+export function patientSource(record: PatientSource): PatientSource {
+  const fields: ChartRecord["fields"] = {};
+  for (const name of IDENTITY_FIELDS) if (record.fields[name]) fields[name] = record.fields[name];
+  return { fields, updatedAt: record.updatedAt };
+}
+
 const GENDERS = new Set(["male", "female", "other", "unknown"]);
 
 /**

@@ -15,7 +15,6 @@ const pageParams = recordIdParams.extend({
   n: z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").max(3000),
 });
 
-
 const expiresAt = (deps: ApiDeps) => new Date(Date.parse(deps.now()) + LINK_SECONDS * 1000).toISOString();
 const mrnsOf = (record: ChartRecord) => (record.fields.mrn ? [record.fields.mrn.value] : []);
 

@@ -39,8 +39,6 @@ export interface ExportJob {
   outputs: ExportOutput[];
   /** Patients whose charts the files hold: each is one disclosure, recorded before the links are given. */
   patients: number;
-  /** Where the per-patient disclosures (MRN and record ids) are kept beside the files. */
-  disclosuresKey?: string;
   /** Disclosures written to the audit trail so far (the status route writes them, a page per poll). */
   disclosuresRecorded: number;
   /** On FAILED: an error code, never a message. */
@@ -72,6 +70,14 @@ export class ExportConflictError extends ChartbridgeError {
     super({ name: "ExportConflictError", code: "EXPORT_CONFLICT", retryable: true }, "export job changed");
   }
 }
+
+/**
+ * Disclosures per page: the worker writes the per-patient disclosures (MRN and record ids) beside the files in
+ * pages of this many, and each status poll records one page, reading that page only.
+ */
+export const DISCLOSURE_PAGE_SIZE = 100;
+export const disclosurePageKey = (jobId: string, page: number) =>
+  `${exportPrefix(jobId)}disclosures/${String(page).padStart(6, "0")}.json`;
 
 export const isExportJobId = (id: string) =>
   /^exp_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);

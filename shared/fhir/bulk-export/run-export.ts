@@ -4,10 +4,12 @@ import type { ObjectStore, RecordStore } from "../../pipeline/ports";
 import { MAX_LIMIT } from "../../search/parse-search-params";
 import type { SearchIndex } from "../../search/search-index";
 import { toDocumentReference } from "../document-reference";
-import { toPatient, type PatientSource } from "../patient";
+import { patientSource, toPatient, type PatientSource } from "../patient";
 import type { PatientDirectory } from "../patient-directory";
 import { isShareable } from "../patient-records";
 import {
+  DISCLOSURE_PAGE_SIZE,
+  disclosurePageKey,
   exportPrefix,
   type ExportDisclosure,
   type ExportJob,
@@ -41,6 +43,8 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
   if (!job || job.status !== "RUNNING") return job;
   const since = job.since ? Date.parse(job.since) : undefined;
   const byPatient = new Map<string, { mrn: string; recordIds: string[]; identities: PatientSource[] }>();
+  /** Charts already exported: the index may move under the cursor and list one twice. */
+  const seen = new Set<string>();
   const patientIds = new Map<string, string>();
   const prefix = exportPrefix(job.id);
   const outputs: ExportOutput[] = [];
@@ -56,7 +60,7 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
       cursor = page.nextCursor;
       const records = await pMap(page.hits, (h) => deps.records.get(h.id), { concurrency: READ_CONCURRENCY });
       for (const record of records) {
-        if (!record || !isShareable(record)) continue;
+        if (!record || !isShareable(record) || seen.has(record.id)) continue;
         if (since !== undefined && Date.parse(record.updatedAt) < since) continue;
         const key = mrnKey(record.fields.mrn!.value);
         let patient = byPatient.get(key);
@@ -65,9 +69,9 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
           byPatient.set(key, patient);
           patientIds.set(key, await deps.patients.idFor(patient.mrn));
         }
-        if (patient.recordIds.includes(record.id)) continue; // the index moved under the cursor
+        seen.add(record.id);
         patient.recordIds.push(record.id);
-        patient.identities.push({ fields: record.fields, updatedAt: record.updatedAt });
+        patient.identities.push(patientSource(record));
         if (job.types.includes("DocumentReference")) {
           const resource = toDocumentReference(record, {
             patientId: patientIds.get(key)!,
@@ -119,8 +123,10 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
     mrn: p.mrn,
     recordIds: job.types.includes("DocumentReference") ? p.recordIds : [],
   }));
-  const disclosuresKey = `${prefix}disclosures.json`;
-  await deps.objects.putJson(deps.resultsBucket, disclosuresKey, disclosures);
+  for (let page = 0; page * DISCLOSURE_PAGE_SIZE < disclosures.length; page++) {
+    const entries = disclosures.slice(page * DISCLOSURE_PAGE_SIZE, (page + 1) * DISCLOSURE_PAGE_SIZE);
+    await deps.objects.putJson(deps.resultsBucket, disclosurePageKey(job.id, page), entries);
+  }
 
   const now = deps.now();
   const done: ExportJob = {
@@ -128,7 +134,6 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
     status: "COMPLETED",
     outputs,
     patients: byPatient.size,
-    disclosuresKey,
     disclosuresRecorded: 0,
     completedAt: now,
     updatedAt: now,

@@ -9,6 +9,8 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { holdsAny } from "../../../auth/permissions";
 import {
+  DISCLOSURE_PAGE_SIZE,
+  disclosurePageKey,
   EXPORT_TYPES,
   ExportConflictError,
   isExportJobId,
@@ -32,7 +34,7 @@ import { FHIR_JSON, fhirBaseUrl, fhirQuery } from "./fhir-call";
 export const INDEX_SETTLE_SECONDS = 300;
 
 /** Disclosures written to the audit trail per status poll. */
-export const DISCLOSURES_PER_POLL = 100;
+export const DISCLOSURES_PER_POLL = DISCLOSURE_PAGE_SIZE;
 /** How long the manifest's file links work (a client downloads right after polling; a new poll links anew). */
 export const EXPORT_LINK_SECONDS = 600;
 
@@ -158,8 +160,11 @@ export const exportStatus = defineRoute<{ id: string }>({
       };
     }
     if (job.disclosuresRecorded < job.patients) {
-      const all = await deps.objects.getJson<ExportDisclosure[]>(deps.resultsBucket, job.disclosuresKey!);
-      const page = all.slice(job.disclosuresRecorded, job.disclosuresRecorded + DISCLOSURES_PER_POLL);
+      // Recorded counts whole pages until the last: the next page is the one to record.
+      const page = await deps.objects.getJson<ExportDisclosure[]>(
+        deps.resultsBucket,
+        disclosurePageKey(job.id, Math.floor(job.disclosuresRecorded / DISCLOSURE_PAGE_SIZE)),
+      );
       // Recorded before the links can be given; a poll racing this one may record a page twice (an
       // accounting that over-reports), never skip one.
       for (const d of page)

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { ChartRecord } from "../../domain/chart-record";
 import { mrnKey } from "../../domain/mrn";
-import { MAX_LIMIT } from "../../search/parse-search-params";
+import { recordsOfMrn } from "../../search/records-of-mrn";
 import { BadRequestError } from "../api-errors";
 import { defineRoute } from "../route";
 import { TimelineBody } from "../response-schemas";
@@ -54,26 +54,7 @@ export const patientTimeline = defineRoute<{ mrn: string }>({
   request: { params: mrnParams },
   handle: async ({ params, deps }) => {
     if (!mrnKey(params.mrn)) throw new BadRequestError("mrn: must contain a letter or digit");
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    let truncated = false;
-    do {
-      const page = await deps.search.search({
-        mrn: params.mrn,
-        limit: MAX_LIMIT,
-        ...(cursor ? { cursor } : {}),
-      });
-      ids.push(...page.hits.map((h) => h.id));
-      cursor = page.nextCursor;
-      if (ids.length >= MAX_TIMELINE) {
-        truncated = ids.length > MAX_TIMELINE || cursor !== undefined;
-        break;
-      }
-    } while (cursor);
-    // The index finds them; the table says what they are now (the index may lag a write by a moment).
-    const records = (await Promise.all(ids.slice(0, MAX_TIMELINE).map((id) => deps.records.get(id)))).filter(
-      (r): r is ChartRecord => r !== undefined && mrnKey(r.fields.mrn?.value ?? "") === mrnKey(params.mrn),
-    );
+    const { records, truncated } = await recordsOfMrn(deps, params.mrn, MAX_TIMELINE);
     const entries = records.map(timelineEntry).sort(byDateOfService);
     return {
       body: { mrn: params.mrn, records: entries, ...(truncated ? { truncated: true } : {}) },

@@ -228,9 +228,9 @@ export class LocalStack {
         onReceive: (bodies) => this.reportPickedUp(bodies),
       },
     );
-    this.jobs = new JobRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
-    this.changes = new ChangeFeedRepository(createDocumentClient(dynamoClient), config.TABLE_NAME);
     const documents = createDocumentClient(dynamoClient);
+    this.jobs = new JobRepository(documents, config.TABLE_NAME);
+    this.changes = new ChangeFeedRepository(documents, config.TABLE_NAME);
     this.patients = new PatientDirectoryRepository(documents, config.TABLE_NAME);
     this.exports = new ExportRepository(documents, config.TABLE_NAME);
     const reprocessWorker = createReprocessWorkerHandler(() => ({

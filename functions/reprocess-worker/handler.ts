@@ -11,14 +11,8 @@ import { loadConfig } from "../../shared/config";
 import type { ReprocessChunk } from "../../shared/jobs/reprocess-job";
 import { loggedRecordHandler } from "../../shared/observability/batch";
 import { runReprocessChunk } from "../../shared/pipeline/bulk-reprocess";
-import { failExport, runExport } from "../../shared/fhir/bulk-export/run-export";
-import { createLogger, safeError } from "../../shared/observability/logger";
-import { ChartbridgeError } from "../../shared/errors/chartbridge-error";
-
-/** Deliveries of an export message before its job is failed (the queue dead-letters on the fifth). */
-export const EXPORT_MAX_RECEIVES = 4;
-
-const errorCode = (err: unknown) => (err instanceof ChartbridgeError ? err.code : "INTERNAL");
+import { runExportDelivery } from "../../shared/fhir/bulk-export/run-export";
+import { createLogger } from "../../shared/observability/logger";
 import { createReprocessWorkerDeps, type ReprocessWorkerDeps } from "./deps";
 
 const ChunkSchema = z.object({
@@ -31,11 +25,6 @@ const ExportSchema = z.object({
   kind: z.literal("export"),
   jobId: z.string().check(z.regex(/^exp_[0-9a-f-]{36}$/)),
 });
-
-/** The chunk in a message body; a body that is not one fails (and ends in the dead-letter queue). */
-export function parseChunk(body: string): ReprocessChunk {
-  return ChunkSchema.parse(JSON.parse(body));
-}
 
 /** A message is an export job (`kind: "export"`) or a reprocess chunk; anything else fails. */
 export function parseMessage(
@@ -54,22 +43,16 @@ export function createReprocessWorkerHandler(getDeps: () => ReprocessWorkerDeps)
     const handleRecord = loggedRecordHandler(deps.logger, "Background job", async (record: SQSRecord) => {
       const message = parseMessage(record.body);
       if (message.kind === "export") {
-        let job;
-        try {
-          job = await runExport(message.jobId, deps.exportDeps);
-        } catch (err) {
-          // The last delivery the queue allows before its dead-letter queue: the job is failed, so its status
-          // URL says so, and the message is dropped (the job id is all it held).
-          if (Number(record.attributes?.ApproximateReceiveCount ?? 1) < EXPORT_MAX_RECEIVES) throw err;
-          await failExport(message.jobId, errorCode(err), deps.exportDeps);
-          deps.logger.error("Export failed", { jobId: message.jobId, ...safeError(err) });
-          return;
-        }
-        deps.logger.info("Export done", {
+        const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+        const job = await runExportDelivery(message.jobId, receiveCount, deps.exportDeps);
+        const facts = {
           jobId: message.jobId,
           status: job?.status ?? "NOT_FOUND",
           patients: job?.patients ?? 0,
-        });
+          ...(job?.errorCode ? { errorCode: job.errorCode } : {}),
+        };
+        if (job?.status === "FAILED") deps.logger.error("Export failed", facts);
+        else deps.logger.info("Export done", facts);
         return;
       }
       const job = await runReprocessChunk(message.chunk, deps);

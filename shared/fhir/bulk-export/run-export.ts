@@ -1,4 +1,5 @@
 import pMap from "p-map";
+import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { mrnKey } from "../../domain/mrn";
 import type { ObjectStore, RecordStore } from "../../pipeline/ports";
 import { MAX_LIMIT } from "../../search/parse-search-params";
@@ -142,15 +143,36 @@ export async function runExport(jobId: string, deps: ExportDeps): Promise<Export
   return done;
 }
 
+/** Deliveries of an export's message before its job is failed (the queue dead-letters on the fifth). */
+export const EXPORT_MAX_RECEIVES = 4;
+
 /**
- * Marks a job FAILED (with an error code, never a message) once its worker has given up: the status URL then
- * answers an OperationOutcome instead of "in progress" for ever. A job already finished is left alone.
+ * One delivery of an export's message (`receiveCount`: SQS's ApproximateReceiveCount). A failure is thrown, so
+ * the message is delivered again, until the last delivery the policy allows: then the job is marked FAILED
+ * (an error code, never a message) and returned, so its status URL says so instead of "in progress" for ever,
+ * and the message, which held only the job id, is dropped.
  */
-export async function failExport(jobId: string, code: string, deps: Pick<ExportDeps, "exports" | "now">) {
+export async function runExportDelivery(
+  jobId: string,
+  receiveCount: number,
+  deps: ExportDeps,
+): Promise<ExportJob | undefined> {
+  try {
+    return await runExport(jobId, deps);
+  } catch (err) {
+    if (receiveCount < EXPORT_MAX_RECEIVES) throw err;
+    return failExport(jobId, err instanceof ChartbridgeError ? err.code : "INTERNAL", deps);
+  }
+}
+
+async function failExport(
+  jobId: string,
+  code: string,
+  deps: Pick<ExportDeps, "exports" | "now">,
+): Promise<ExportJob | undefined> {
   const job = await deps.exports.get(jobId);
-  if (!job || job.status !== "RUNNING") return;
-  await deps.exports.save(
-    { ...job, status: "FAILED", errorCode: code, updatedAt: deps.now() },
-    job.updatedAt,
-  );
+  if (!job || job.status !== "RUNNING") return job;
+  const failed: ExportJob = { ...job, status: "FAILED", errorCode: code, updatedAt: deps.now() };
+  await deps.exports.save(failed, job.updatedAt);
+  return failed;
 }

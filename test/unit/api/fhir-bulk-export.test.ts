@@ -4,10 +4,8 @@
  */
 import type { DocumentReference, Patient } from "@medplum/fhirtypes";
 import { describe, expect, it } from "vitest";
-import {
-  createReprocessWorkerHandler,
-  EXPORT_MAX_RECEIVES,
-} from "../../../functions/reprocess-worker/handler";
+import { createReprocessWorkerHandler } from "../../../functions/reprocess-worker/handler";
+import { EXPORT_MAX_RECEIVES } from "../../../shared/fhir/bulk-export/run-export";
 import type { ChartRecord } from "../../../shared/domain/chart-record";
 import { exportMessage } from "../../../shared/adapters/sqs/sqs-export-queue";
 import { DISCLOSURES_PER_POLL } from "../../../shared/api/routes/fhir/bulk-export";

@@ -1,9 +1,9 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ChangeFeedStore, ChangePage, RecordChange } from "../../events/change-feed";
 import { decodeKeyCursor, encodeKeyCursor } from "./key-cursor";
 import { InvalidCursorError } from "../../search/search-cursor";
 import { CHANGES_PK, changeGuardKey, changeSk, TTL_ATTRIBUTE } from "./table-design";
+import { firstConditionFailed, putNew } from "./transact-items";
 
 /** Entries are kept this long: a reader further behind starts again from a full listing. */
 const RETENTION_SECONDS = 35 * 24 * 60 * 60;
@@ -27,17 +27,11 @@ export class ChangeFeedRepository implements ChangeFeedStore {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...changeGuardKey(change.recordId, change.version),
-                  entity: "ChangeGuard",
-                  [TTL_ATTRIBUTE]: expiresAt,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.tableName, {
+              ...changeGuardKey(change.recordId, change.version),
+              entity: "ChangeGuard",
+              [TTL_ATTRIBUTE]: expiresAt,
+            }),
             {
               Put: {
                 TableName: this.tableName,
@@ -55,11 +49,7 @@ export class ChangeFeedRepository implements ChangeFeedStore {
       );
     } catch (err) {
       // Logged before: the guard is there.
-      if (
-        err instanceof TransactionCanceledException &&
-        err.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
-      )
-        return;
+      if (firstConditionFailed(err)) return;
       throw err;
     }
   }

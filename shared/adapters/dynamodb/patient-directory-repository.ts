@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mrnKey } from "../../domain/mrn";
 import type { PatientDirectory } from "../../fhir/patient-directory";
 import { mrnPatientPk, PATIENT_SK, patientPk } from "./table-design";
+import { firstConditionFailed, putNew } from "./transact-items";
 
 /**
  * The patient directory in the records table: `MRN#<key>` names the patient id, `PATIENT#<id>` the MRN. Both
@@ -25,29 +25,19 @@ export class PatientDirectoryRepository implements PatientDirectory {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: mrnPatientPk(key), sk: PATIENT_SK, entity: "PatientId", patientId: id },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: patientPk(id), sk: PATIENT_SK, entity: "PatientMrn", mrn },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
-            },
+            putNew(this.tableName, {
+              pk: mrnPatientPk(key),
+              sk: PATIENT_SK,
+              entity: "PatientId",
+              patientId: id,
+            }),
+            putNew(this.tableName, { pk: patientPk(id), sk: PATIENT_SK, entity: "PatientMrn", mrn }),
           ],
         }),
       );
       return id;
     } catch (err) {
-      if (
-        err instanceof TransactionCanceledException &&
-        err.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
-      ) {
+      if (firstConditionFailed(err)) {
         const winner = await this.idOfKey(key);
         if (winner) return winner;
       }

@@ -1,3 +1,5 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+
 /** A transaction item that writes `item` only if no item with its key exists yet. */
 export function putNew(tableName: string, item: Record<string, unknown>) {
   return { Put: { TableName: tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
@@ -10,4 +12,12 @@ export function putIf(
   condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
 ) {
   return { Put: { TableName: tableName, Item: item, ...condition } };
+}
+
+/** A transaction refused because the condition on its first item failed (e.g. putNew found the key taken). */
+export function firstConditionFailed(err: unknown): boolean {
+  return (
+    err instanceof TransactionCanceledException &&
+    err.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+  );
 }

@@ -2,6 +2,7 @@
 import type { Allergy } from "../../domain/fields";
 import type { DocModel } from "../model/document-model";
 import { cleanText } from "../normalize/names";
+import { clinicalList } from "./clinical-list";
 import { sectionItems, type Section } from "./sections";
 
 /** Any way of saying the patient has no known allergies. (NKA — no known allergies — implies NKDA.) */
@@ -48,16 +49,6 @@ export function extractAllergies(model: DocModel, sections: readonly Section[]):
     const line = model.lines.find((l) => NO_KNOWN.test(l.text));
     if (line) nkdaPage = line.page;
   }
-  if (found.length) return dedupe(found);
+  if (found.length) return clinicalList(found);
   return nkdaPage !== undefined ? [{ text: "NKDA", page: nkdaPage }] : [];
-}
-
-function dedupe(list: readonly Allergy[]): Allergy[] {
-  const seen = new Set<string>();
-  return list.filter((a) => {
-    const k = a.text.toLowerCase();
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }

@@ -2,6 +2,7 @@
 import type { Diagnosis } from "../../domain/fields";
 import type { DocModel, OcrLine } from "../model/document-model";
 import { cleanText } from "../normalize/names";
+import { clinicalList } from "./clinical-list";
 import { sectionItems, stripListMarker, type Section } from "./sections";
 
 /** ICD-10-CM code shape: letter (not U), digit, digit/A/B, optional dot and 1–4 more characters. */
@@ -72,15 +73,5 @@ export function extractDiagnoses(model: DocModel, sections: readonly Section[]):
     const d = parseDiagnosis(line.text, { strict: true });
     if (d) out.push({ ...d, page: line.page });
   }
-  return dedupe(out);
-}
-
-function dedupe(list: readonly Diagnosis[]): Diagnosis[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = (d.code ?? d.text).toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return clinicalList(out, (d) => d.code ?? d.text);
 }

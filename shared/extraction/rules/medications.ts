@@ -1,8 +1,9 @@
-/** Medications: items under a MEDICATIONS heading, or the rows of a table that follows it. */
+/** Medications: items under a MEDICATIONS heading, or the rows of a table that follows it; each once. */
 import type { Medication } from "../../domain/fields";
 import type { DocModel, OcrLine, TableModel } from "../model/document-model";
 import { bottom } from "../model/geometry";
 import { cleanText } from "../normalize/names";
+import { clinicalList } from "./clinical-list";
 import { lineInsideTable, sectionItems, type Section } from "./sections";
 
 const NONE = /^(?:none|n\/a|na|no (?:current |home )?medications?(?: reported)?|no meds|denies)\.?$/i;
@@ -22,7 +23,7 @@ export function extractMedications(model: DocModel, sections: readonly Section[]
       if (text && !NONE.test(text)) out.push({ text, page: item.page });
     }
   }
-  return out;
+  return clinicalList(out);
 }
 
 /** Tables that start after the heading and before the next heading. */

@@ -2,6 +2,11 @@ import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../support/extraction";
 import { isIcd10Code, parseDiagnosis } from "../../../shared/extraction/rules/diagnoses";
 import { splitAllergies } from "../../../shared/extraction/rules/allergies";
+import {
+  clinicalList,
+  MAX_ENTRY_CHARS,
+  MAX_LIST_ENTRIES,
+} from "../../../shared/extraction/rules/clinical-list";
 import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDoc, page, REF_DATE } from "./build-blocks";
 
@@ -203,5 +208,46 @@ describe("medications", () => {
 
   it("reads 'none'", () => {
     expect(extract(buildDoc(page("Medications: None", "PLAN:"))).medications).toEqual([]);
+  });
+});
+
+describe("a long chart's lists", () => {
+  const visitNote = (day: number) =>
+    page(
+      `Progress note 03/${String(day).padStart(2, "0")}/2024`,
+      "MEDICATIONS:",
+      "- Lisinopril 20 mg PO daily",
+      "- metformin 1000 mg  PO twice daily",
+      "ALLERGIES: Penicillin (rash)",
+      "ASSESSMENT:",
+      "1. Essential hypertension (I10)",
+      "PLAN:",
+      "Continue.",
+    );
+
+  it("lists a medication, allergy or diagnosis repeated on every visit note once, where it was first read", () => {
+    const r = extract(buildDoc(Array.from({ length: 30 }, (_, i) => visitNote(i + 1))));
+    expect(r.medications).toEqual([
+      { text: "Lisinopril 20 mg PO daily", page: 1 },
+      { text: "metformin 1000 mg PO twice daily", page: 1 },
+    ]);
+    expect(r.allergies).toEqual([{ text: "Penicillin (rash)", page: 1 }]);
+    expect(r.diagnoses).toEqual([{ text: "Essential hypertension", code: "I10", page: 1 }]);
+  });
+
+  it("keeps the first entries of a list longer than a record can hold, and cuts a paragraph read as an item", () => {
+    const many = Array.from({ length: MAX_LIST_ENTRIES + 50 }, (_, i) => ({
+      text: `Drug ${i}`,
+      page: i + 1,
+    }));
+    const kept = clinicalList(many);
+    expect(kept).toHaveLength(MAX_LIST_ENTRIES);
+    expect(kept.at(-1)).toEqual({ text: `Drug ${MAX_LIST_ENTRIES - 1}`, page: MAX_LIST_ENTRIES });
+
+    const paragraph = "word ".repeat(200).trim();
+    const [cut] = clinicalList([{ text: paragraph, page: 3 }]);
+    expect(cut!.text.length).toBeLessThanOrEqual(MAX_ENTRY_CHARS);
+    expect(cut!.text).toMatch(/^word( word)*…$/);
+    expect(cut!.page).toBe(3);
   });
 });

@@ -3,6 +3,7 @@ import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { forEachDrawnImage } from "../../intake/drawn-images";
 import { cleanUpScan } from "./preprocess-scan";
 import { removeRuleLines } from "./remove-rule-lines";
+import { medianTextLineHeight, scanResolution } from "./scan-resolution";
 
 /**
  * Rasterizes uploaded charts (PDF, multi-page TIFF, PNG, JPEG) with mupdf (WASM) so tesseract gets one
@@ -13,7 +14,10 @@ import { removeRuleLines } from "./remove-rule-lines";
 export type SupportedMimeType = "application/pdf" | "image/tiff" | "image/png" | "image/jpeg";
 
 export interface RenderOptions {
-  /** Target resolution. PDFs render at exactly this; images at their own resolution, capped at this. */
+  /**
+   * Target resolution. Pages of text render at exactly this; scans at their own pixels, capped at this (their
+   * resolution read from the pixels, not the file's tag).
+   */
   dpi?: number;
   /** Grayscale is the default: tesseract binarizes anyway, and the PNG is a third the size. */
   color?: "gray" | "rgb";
@@ -32,7 +36,7 @@ export interface RenderedPage {
   png: Uint8Array;
   width: number;
   height: number;
-  /** The resolution actually used (lower than requested for low-resolution images). */
+  /** The true resolution of the rendered page (lower than requested for low-resolution scans). */
   dpi: number;
   /**
    * Degrees the page was rotated by (positive = clockwise) to straighten a skewed scan; 0 if it was not.
@@ -115,12 +119,7 @@ export class PageRenderer {
     const page = this.doc.loadPage(pageNumber - 1);
     let pixmap: mupdf.Pixmap | undefined;
     try {
-      const native = this.mimeType === "application/pdf" ? undefined : nativeImageDpi(page);
-      // Upscaling a 200 DPI fax only costs OCR time (measured: word recall on degraded 200 DPI scans is
-      // unchanged once they are deskewed, for ~2.2x the pixels to recognize); downscaling a 600 DPI scan to
-      // 300 loses nothing tesseract uses.
-      const dpi = native ? Math.min(target, native) : target;
-      const scale = dpi / POINTS_PER_INCH;
+      const { scale, dpi } = renderScale(page, this.mimeType === "application/pdf", target);
       const [x0, y0, x1, y1] = page.getBounds();
       if (Math.max(x1 - x0, y1 - y0) * scale > MAX_RENDER_SIDE) throw new PageTooLargeError();
       const colorspace = options.color === "rgb" ? mupdf.ColorSpace.DeviceRGB : mupdf.ColorSpace.DeviceGray;
@@ -150,21 +149,75 @@ export class PageRenderer {
 }
 
 /**
- * Pixels per inch of the largest image drawn on an image-document page (TIFF/PNG/JPEG pages are one image).
- * Measured from pixels vs. drawn size rather than the file's DPI tag, because mupdf already substitutes a
- * default for missing/absurd tags when it sizes the page, and this way the two always agree.
+ * The scale to render a page at (pixels per point) and the true resolution that gives. A page of text and
+ * drawings renders at `target`. A scan (an image document's page, or a PDF page that is one image) renders
+ * at its own pixels, never upscaled (upscaling a 200 DPI fax only costs OCR time: measured, word recall on
+ * degraded 200 DPI scans is unchanged once deskewed, for ~2.2x the pixels), and downscaled to `target` when
+ * its true resolution is higher (600 DPI gives tesseract nothing 300 does not). Its true resolution comes
+ * from its pixels (scanResolution), not from the size the file gives the page.
  */
-function nativeImageDpi(page: mupdf.Page): number | undefined {
-  let best: number | undefined;
+function renderScale(page: mupdf.Page, isPdf: boolean, target: number): { scale: number; dpi: number } {
+  const scan = scanImage(page, isPdf);
+  if (!scan) return { scale: target / POINTS_PER_INCH, dpi: target };
+  const [x0, y0, x1, y1] = page.getBounds();
+  const [width, height] = [(x1 - x0) * scan.pixelsPerPoint, (y1 - y0) * scan.pixelsPerPoint];
+  // A 600 DPI scan of the largest page renders at half its pixels; more than that is not a scan.
+  if (Math.max(width, height) > 2 * MAX_RENDER_SIDE) throw new PageTooLargeError();
+  const { dpi: scanDpi } = scanResolution({
+    width,
+    height,
+    declaredDpi: scan.pixelsPerPoint * POINTS_PER_INCH,
+    textLineHeight: () => textLineHeightOf(page, scan.pixelsPerPoint, Math.max(width, height)),
+  });
+  const dpi = Math.min(target, scanDpi);
+  return { scale: (scan.pixelsPerPoint * dpi) / scanDpi, dpi };
+}
+
+/** Text lines are measured on a copy of at most this many pixels a side: enough for 6-point type. */
+const MEASURE_SIDE = 2000;
+
+/** The median text-line height of a scan page, in the scan's pixels, measured on a reduced gray copy. */
+function textLineHeightOf(page: mupdf.Page, pixelsPerPoint: number, longSide: number): number | undefined {
+  const reduction = Math.min(1, MEASURE_SIDE / longSide);
+  const scale = pixelsPerPoint * reduction;
+  const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false, true);
+  try {
+    const image = {
+      pixels: pixmap.getPixels(),
+      width: pixmap.getWidth(),
+      height: pixmap.getHeight(),
+      stride: pixmap.getStride(),
+    };
+    const lineHeight = medianTextLineHeight(image);
+    return lineHeight === undefined ? undefined : lineHeight / reduction;
+  } finally {
+    pixmap.destroy();
+  }
+}
+
+/** PDF pages whose largest image covers this much of the page are scans. */
+const SCAN_COVERAGE = 0.75;
+
+/**
+ * The scan on a page: pixels per point of its largest drawn image (TIFF/PNG/JPEG pages are one image; a PDF
+ * page counts as a scan when one image covers most of it). Measured from pixels vs. drawn size: mupdf sizes
+ * an image page from its resolution tag (96 when there is none), so this is the tag's value, a hint only.
+ */
+function scanImage(page: mupdf.Page, isPdf: boolean): { pixelsPerPoint: number } | undefined {
+  const [x0, y0, x1, y1] = page.getBounds();
+  const pageArea = (x1 - x0) * (y1 - y0);
+  let best: { pixelsPerPoint: number; area: number } | undefined;
   forEachDrawnImage(page, (image, ctm) => {
     const widthPts = Math.hypot(ctm[0], ctm[1]);
     const heightPts = Math.hypot(ctm[2], ctm[3]);
-    if (widthPts > 0 && heightPts > 0) {
-      const dpi = Math.max(image.getWidth() / widthPts, image.getHeight() / heightPts) * POINTS_PER_INCH;
-      best = Math.max(best ?? 0, dpi);
-    }
+    if (!(widthPts > 0 && heightPts > 0)) return;
+    const area = widthPts * heightPts;
+    if (best && best.area >= area) return;
+    const pixelsPerPoint = Math.max(image.getWidth() / widthPts, image.getHeight() / heightPts);
+    best = { pixelsPerPoint, area };
   });
-  return best;
+  if (!best || (isPdf && best.area < SCAN_COVERAGE * pageArea)) return undefined;
+  return { pixelsPerPoint: best.pixelsPerPoint };
 }
 
 /** Opens a document, runs `fn`, and always frees the WASM memory. */

@@ -5,10 +5,12 @@
  * a 100-page Textract response.
  *
  *   npx tsx bench/accuracy.ts [--count 24] [--seed 1] [--sets clean,degraded,textract,images] [--workers N]
- *                             [--stacks N (default count/4)] [--json] [--verbose]
+ *                             [--stacks N (default count/4)] [--variation wide|fixed] [--json] [--verbose]
  *
- * Sets: clean / degraded = synthetic charts (local OCR); textract = saved real Textract responses with labels
- * in test/fixtures/labels/*.json; images = real medical sample images/PDFs (local OCR) labeled in
+ * Sets: clean / degraded = synthetic charts (local OCR), by default varied beyond the layouts (paper size,
+ * print position, type, and a declared resolution that is right, missing, 72, 96 or wrong: figures also per
+ * declared resolution and per paper; `--variation fixed` builds the corpus of before); textract = saved
+ * real Textract responses with labels in test/fixtures/labels/*.json; images = real medical sample images/PDFs (local OCR) labeled in
  * test/fixtures/labels/images/*.json. Real documents' OCR text and values are never printed; `--verbose`
  * lists field mismatches (expected/got) for the synthetic sets only. Always exits 0 unless it crashes.
  */
@@ -66,6 +68,7 @@ const { values } = parseArgs({
     sets: { type: "string", default: ALL_SETS.join(",") },
     workers: { type: "string", default: String(availableParallelism()) },
     stacks: { type: "string" },
+    variation: { type: "string", default: "wide" },
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   },
@@ -75,6 +78,9 @@ const seed = Number(values.seed);
 const workers = Math.max(1, Number(values.workers));
 /** Multi-document stacks per synthetic set: default a quarter of the items, so split accuracy means something. */
 const stacks = values.stacks === undefined ? Math.floor(count / 4) : Number(values.stacks);
+if (values.variation !== "wide" && values.variation !== "fixed")
+  throw new Error("--variation must be wide or fixed");
+const variation = values.variation;
 const sets = values.sets
   .split(",")
   .map((s) => s.trim())
@@ -87,6 +93,8 @@ interface LabeledFile {
   load: () => Promise<TextractDocument>;
   /** Blank or separator sheets (synthetic stacks): truth counts them at the end of the preceding document. */
   separatorPages?: readonly number[];
+  /** How a wide corpus's file departs from its layout: its figures are also reported by these. */
+  groups?: { declared: string; paper: string };
 }
 
 interface SetResult {
@@ -97,6 +105,8 @@ interface SetResult {
   skipped: string[];
   synthetic: boolean;
   report: Report;
+  /** Wide synthetic sets: reports of the files by declared resolution and by paper. */
+  byGroup?: { declared: Record<string, Report>; paper: Record<string, Report> };
   ocrDocs: TextractDocument[];
 }
 
@@ -190,6 +200,7 @@ async function runSet(
   const documents: EvaluatedDocument[] = [];
   const splits: EvaluatedSplit[] = [];
   const ocrDocs: TextractDocument[] = [];
+  const groupOf = new Map<EvaluatedDocument, NonNullable<LabeledFile["groups"]>>();
   let pages = 0;
   await mapLimit(files, concurrency, async (file) => {
     let doc: TextractDocument;
@@ -203,6 +214,7 @@ async function runSet(
     if (synthetic) ocrDocs.push(doc);
     const r = evaluateFile(file, doc, splitter);
     documents.push(...r.documents);
+    if (file.groups) for (const d of r.documents) groupOf.set(d, file.groups);
     if (r.split) splits.push(r.split);
     if (!values.json) process.stderr.write(".");
   });
@@ -218,8 +230,29 @@ async function runSet(
     skipped,
     synthetic,
     report: evaluate(documents, splits),
+    ...(groupOf.size ? { byGroup: reportsByGroup(documents, groupOf) } : {}),
     ocrDocs,
   };
+}
+
+/** The documents' figures per declared resolution and per paper (field and type figures; no split). */
+function reportsByGroup(
+  documents: EvaluatedDocument[],
+  groupOf: Map<EvaluatedDocument, NonNullable<LabeledFile["groups"]>>,
+): NonNullable<SetResult["byGroup"]> {
+  const by = (key: "declared" | "paper") => {
+    const names = [...new Set([...groupOf.values()].map((g) => g[key]))].sort();
+    return Object.fromEntries(
+      names.map((name) => [
+        name,
+        evaluate(
+          documents.filter((d) => groupOf.get(d)?.[key] === name),
+          [],
+        ),
+      ]),
+    );
+  };
+  return { declared: by("declared"), paper: by("paper") };
 }
 
 // ---------- sources ----------
@@ -230,6 +263,7 @@ function syntheticFiles(items: CorpusItem[], pool: TesseractPool): LabeledFile[]
     id: `${item.id}(${item.format},${item.layout})`,
     truth: item.documents,
     ...(item.separatorPages ? { separatorPages: item.separatorPages } : {}),
+    ...(item.variation ? { groups: { declared: item.variation.declared, paper: item.variation.paper } } : {}),
     load: () => recognizeDocument(item.file, { pool, mimeType: mime[item.format] }),
   }));
 }
@@ -307,6 +341,24 @@ function imageFiles(pool: TesseractPool, skipped: string[]): LabeledFile[] {
 
 const pct = (x: number) => x.toFixed(3);
 
+/** Per group: documents, micro F1, document-type accuracy, wrong-patient count. */
+const summarize = (reports: Record<string, Report>) =>
+  Object.fromEntries(
+    Object.entries(reports).map(([name, rep]) => [
+      name,
+      {
+        documents: rep.documents,
+        f1: rep.overall.f1,
+        documentType: rep.documentType.accuracy,
+        wrongPatient: rep.wrongPatient,
+      },
+    ]),
+  );
+
+function summarizeGroups(byGroup: NonNullable<SetResult["byGroup"]>) {
+  return { declared: summarize(byGroup.declared), paper: summarize(byGroup.paper) };
+}
+
 function printReport(r: SetResult): void {
   const rep = r.report;
   console.log(
@@ -334,6 +386,18 @@ function printReport(r: SetResult): void {
   console.log(
     `wrong-patient (auto-accepted with a wrong identity field): ${rep.wrongPatient}${rep.wrongPatient ? ` [${rep.wrongPatientIds.join(", ")}]` : ""}`,
   );
+  if (r.byGroup) {
+    for (const [title, reports] of [
+      ["by declared resolution", r.byGroup.declared],
+      ["by paper", r.byGroup.paper],
+    ] as const) {
+      const cells = Object.entries(summarize(reports)).map(
+        ([name, g]) =>
+          `${name} F1 ${pct(g.f1)} type ${pct(g.documentType)} wrong-patient ${g.wrongPatient} (${g.documents})`,
+      );
+      console.log(`${title}: ${cells.join("; ")}`);
+    }
+  }
   if (values.verbose && r.synthetic && rep.mismatches.length) {
     console.log("mismatches (synthetic data only):");
     for (const m of rep.mismatches)
@@ -390,10 +454,10 @@ try {
   for (const set of sets) {
     const skipped: string[] = [];
     if (set === "clean" || set === "degraded") {
-      const items = buildCorpus({ seed, count, degraded: set === "degraded", stacks });
+      const items = buildCorpus({ seed, count, degraded: set === "degraded", stacks, variation });
       if (!values.json)
         console.log(
-          `${set}: ${items.length} synthetic item(s) (${stacks} stack(s)) from samples/generator/corpus.ts`,
+          `${set}: ${items.length} synthetic item(s) (${stacks} stack(s), ${variation} variation) from samples/generator/corpus.ts`,
         );
       results.push(
         await runSet(set, syntheticFiles(items, pool as TesseractPool), skipped, splitter, true, concurrency),
@@ -425,7 +489,7 @@ const timing = speedSources.length ? speed(speedSources) : undefined;
 
 if (values.json) {
   const out = {
-    options: { count, seed, sets, workers, stacks },
+    options: { count, seed, sets, workers, stacks, variation },
     splitter: splitter?.source ?? null,
     sets: results.map((r) => ({
       name: r.name,
@@ -435,6 +499,7 @@ if (values.json) {
       pagesPerSecond: r.pages / Math.max(r.seconds, 1e-9),
       skipped: r.skipped,
       ...r.report,
+      ...(r.byGroup ? { byGroup: summarizeGroups(r.byGroup) } : {}),
       // Values of real documents stay out of the output.
       mismatches: r.synthetic
         ? r.report.mismatches

@@ -4,6 +4,7 @@ import { applyDegradation, degradeProfile, type DegradeProfile, type GrayImage }
 import { CORPUS_DOCUMENT_TYPES, LAYOUTS, layoutByName, type Layout } from "./layouts";
 import { encodeImagePdf, encodePage } from "./render-chart";
 import { renderLayoutDocument, renderSeparatorPage } from "./render-layout";
+import { declaredDpi, onPaper, pickVariation, varyLayout, type ScanVariation } from "./scan-variation";
 import { encodeTiff, type GrayPage } from "./tiff";
 
 /**
@@ -62,6 +63,8 @@ export interface CorpusItem {
   separatorPages?: number[];
   /** Extra: the degradation profile applied (degraded items only). */
   profile?: DegradeProfile;
+  /** Extra: how the item departs from its layout (wide corpora only). */
+  variation?: ScanVariation;
 }
 
 export interface BuildCorpusOptions {
@@ -72,6 +75,12 @@ export interface BuildCorpusOptions {
   stacks?: number;
   /** Extra: force one scan resolution for every item (e.g. 100 for fast tests); default 200–300 DPI per item. */
   dpi?: number;
+  /**
+   * "wide" varies what the layouts hold fixed (scan-variation.ts): paper size, print position, type family
+   * and size, and the resolution the file declares. "fixed" (the default, the corpus of before): every page
+   * a Letter sheet in the layout's type, every file declaring its true resolution.
+   */
+  variation?: "fixed" | "wide";
 }
 
 function hash(...xs: number[]): number {
@@ -159,6 +168,9 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
     const drawn = pick(rng, [200, 200, 200, 240, 300, 300]);
     const dpi = opts.dpi ?? drawn;
     const isStack = stackAt.has(i);
+    // From a stream of its own, so the rest of the item is drawn exactly as in a fixed corpus.
+    const variation = opts.variation === "wide" ? pickVariation(mulberry32(hash(seed, i, 0x7a))) : undefined;
+    const printedLayout = variation ? varyLayout(layout, variation) : layout;
 
     // ---- what goes in the file: documents (type, spec, page budget) and separator pages
     const plan: { spec: ChartSpec; pages: number }[] = [];
@@ -187,7 +199,10 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
     const documents: TruthDocument[] = [];
     const separatorPages: number[] = [];
     plan.forEach(({ spec, pages: budget }, k) => {
-      const rendered = renderLayoutDocument({ spec, layout }, { dpi, maxPages: budget, minPages: budget });
+      const rendered = renderLayoutDocument(
+        { spec, layout: printedLayout },
+        { dpi, maxPages: budget, minPages: budget },
+      );
       const start = pages.length + 1;
       pages.push(...rendered.pages);
       if (separator && k === 0) {
@@ -202,20 +217,21 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
       });
     });
 
-    // ---- degrade
+    // ---- the sheets the print is on, then what scanning does to them
+    const sheets = variation ? pages.map((page) => onPaper(page, variation)) : pages;
     let profile: DegradeProfile | undefined;
-    let finalPages: GrayImage[] = pages;
+    let finalPages: GrayImage[] = sheets;
     if (degraded) {
       profile = degradeProfile(rng);
       const p = profile;
-      finalPages = pages.map((page, n) => {
+      finalPages = sheets.map((page, n) => {
         const pageRng = mulberry32(hash(seed, i, n, 0xde));
         // Each sheet feeds with its own skew, within ±3°.
         const rotation = Math.max(
           -3,
           Math.min(3, p.rotation * (0.6 + 0.4 * pageRng()) + (pageRng() - 0.5) * 0.4),
         );
-        const back = pages[n + 1] ?? pages[n - 1] ?? backPage(seed);
+        const back = sheets[n + 1] ?? sheets[n - 1] ?? backPage(seed);
         return applyDegradation(
           page,
           { ...p, rotation },
@@ -232,14 +248,15 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
       : pick(rng, ["pdf", "pdf", "tiff"] as const);
     const quality = degraded ? 70 : 85;
     const first = finalPages[0] as GrayPage;
+    const declared = variation ? (declaredDpi(variation, first.dpi) ?? "none") : first.dpi;
     const file =
       format === "png"
-        ? encodePage(first, "png", 0)
+        ? encodePage(first, "png", 0, declared)
         : format === "jpeg"
-          ? encodePage(first, "jpeg", quality)
+          ? encodePage(first, "jpeg", quality, declared)
           : format === "tiff"
-            ? encodeTiff(finalPages)
-            : encodeImagePdf(finalPages, quality);
+            ? encodeTiff(finalPages, declared)
+            : encodeImagePdf(finalPages, quality, declared);
 
     const types = documents.map((d) => d.documentType.replaceAll("_", "-")).join("+");
     items.push({
@@ -252,6 +269,7 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
       dpi: first.dpi,
       ...(separatorPages.length ? { separatorPages } : {}),
       ...(profile ? { profile } : {}),
+      ...(variation ? { variation } : {}),
     });
   }
   return items;

@@ -1,6 +1,7 @@
 import * as mupdf from "mupdf";
 import { DOCUMENT_TYPES } from "../../shared/domain/document-types";
 import { mulberry32, usDate, type ChartSection, type ChartSpec } from "./chart-spec";
+import { withPngResolution } from "./png-resolution";
 import { encodeTiff, type GrayPage } from "./tiff";
 
 /**
@@ -300,17 +301,29 @@ function degrade(px: Uint8Array, width: number, height: number, rng: () => numbe
   }
 }
 
-function toPixmap(page: ScannedPage): mupdf.Pixmap {
+function toPixmap(page: ScannedPage, declaredDpi: number): mupdf.Pixmap {
   const pix = new mupdf.Pixmap(mupdf.ColorSpace.DeviceGray, [0, 0, page.width, page.height], false);
   pix.getPixels().set(page.pixels);
-  pix.setResolution(page.dpi, page.dpi);
+  pix.setResolution(declaredDpi, declaredDpi);
   return pix;
 }
 
-export function encodePage(page: ScannedPage, as: "png" | "jpeg", quality: number): Uint8Array {
-  const pix = toPixmap(page);
+/**
+ * The page as a PNG or JPEG file that declares `declaredDpi` (default: the page's true resolution; "none":
+ * no resolution at all, as some scanner software and phone apps save them).
+ */
+export function encodePage(
+  page: ScannedPage,
+  as: "png" | "jpeg",
+  quality: number,
+  declaredDpi: number | "none" = page.dpi,
+): Uint8Array {
+  // A JFIF density of 0 reads as "unknown"; a PNG says nothing only without its pHYs chunk.
+  const pix = toPixmap(page, declaredDpi === "none" ? 0 : declaredDpi);
   try {
-    return new Uint8Array(as === "png" ? pix.asPNG() : pix.asJPEG(quality));
+    if (as === "jpeg") return new Uint8Array(pix.asJPEG(quality));
+    const png = new Uint8Array(pix.asPNG());
+    return declaredDpi === "none" ? new Uint8Array(withPngResolution(png, undefined)) : png;
   } finally {
     pix.destroy();
   }
@@ -340,14 +353,23 @@ export function toPdf(spec: ChartSpec, options: RenderOptions & { quality?: numb
 }
 
 /** An image-only PDF, as a scanner produces: one JPEG image per US Letter page, no text layer. */
-export function encodeImagePdf(pages: readonly ScannedPage[], quality: number): Uint8Array {
+export function encodeImagePdf(
+  pages: readonly ScannedPage[],
+  quality: number,
+  declaredDpi?: number | "none",
+): Uint8Array {
   const pdf = new mupdf.PDFDocument();
   try {
     for (const page of pages) {
       const image = new mupdf.Image(encodePage(page, "jpeg", quality));
       const ref = pdf.addImage(image);
-      const content = `q ${PAGE_W} 0 0 ${PAGE_H} 0 0 cm /Im0 Do Q`;
-      pdf.insertPage(-1, pdf.addPage([0, 0, PAGE_W, PAGE_H], 0, { XObject: { Im0: ref } }, content));
+      // The page is as large as the declared resolution makes the image: converters that know none make a
+      // point of each pixel.
+      const perPoint = (declaredDpi === "none" ? 72 : (declaredDpi ?? page.dpi)) / 72;
+      const w = Math.round((page.width / perPoint) * 100) / 100;
+      const h = Math.round((page.height / perPoint) * 100) / 100;
+      const content = `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q`;
+      pdf.insertPage(-1, pdf.addPage([0, 0, w, h], 0, { XObject: { Im0: ref } }, content));
       image.destroy();
     }
     return new Uint8Array(pdf.saveToBuffer("compress,garbage").asUint8Array());

@@ -69,7 +69,8 @@ export function lzwEncode(data: Uint8Array): Uint8Array {
 }
 
 /** Encodes pages as one multi-page TIFF. */
-export function encodeTiff(pages: GrayPage[]): Uint8Array {
+/** `declaredDpi`: the resolution the file states (default each page's own; "none" leaves the tags out). */
+export function encodeTiff(pages: GrayPage[], declaredDpi?: number | "none"): Uint8Array {
   const chunks: Uint8Array[] = [];
   let offset = 8;
   const header = new Uint8Array(8);
@@ -106,9 +107,13 @@ export function encodeTiff(pages: GrayPage[]): Uint8Array {
       [277, 3, [1]],
       [278, 4, [ROWS_PER_STRIP]],
       [279, 4, stripCounts],
-      [282, 5, [page.dpi, 1]],
-      [283, 5, [page.dpi, 1]],
-      [296, 3, [2]],
+      ...(declaredDpi === "none"
+        ? []
+        : ([
+            [282, 5, [Math.round(declaredDpi ?? page.dpi), 1]],
+            [283, 5, [Math.round(declaredDpi ?? page.dpi), 1]],
+            [296, 3, [2]],
+          ] as [number, 3 | 4 | 5, number[]][])),
       [297, 3, [pageIndex, pages.length]],
     ];
     const ifdSize = 2 + entries.length * 12 + 4;

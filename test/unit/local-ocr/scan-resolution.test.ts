@@ -9,7 +9,7 @@ import {
   scanResolution,
 } from "../../../shared/adapters/local-ocr/scan-resolution";
 import { buildModel, extractPart } from "../../../shared/extraction";
-import { withPngResolution } from "../../support/png-resolution";
+import { withPngResolution } from "../../../samples/generator/png-resolution";
 import { makeSampleChartPdf } from "../../support/sample-chart";
 import { makeGrayTiff, pdfToGrayPage, type GrayPage } from "./fixtures";
 

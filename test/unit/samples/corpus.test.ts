@@ -19,6 +19,7 @@ import {
 } from "../../../samples/generator/degrade";
 import { CORPUS_DOCUMENT_TYPES, LAYOUTS, formatDate, formatName } from "../../../samples/generator/layouts";
 import { renderLayoutDocument, renderSeparatorPage } from "../../../samples/generator/render-layout";
+import { declaredDpi, PAPER_INCHES } from "../../../samples/generator/scan-variation";
 
 const MIME = { pdf: "application/pdf", tiff: "image/tiff", png: "image/png", jpeg: "image/jpeg" } as const;
 
@@ -219,5 +220,38 @@ describe("buildCorpus", () => {
         if (d.documentType === "discharge_summary") expect(f.admissionDate! < f.dischargeDate!).toBe(true);
       }
     }
+  });
+
+  it("varies paper, print position, type and declared resolution in a wide corpus, truth unchanged", () => {
+    const opts = { seed: 3, count: 26, degraded: false, stacks: 0, dpi: 100 };
+    const fixed = buildCorpus(opts);
+    const wide = buildCorpus({ ...opts, variation: "wide" });
+    expect(wide.map((i) => i.documents)).toEqual(fixed.map((i) => i.documents));
+    expect(fixed.every((i) => i.variation === undefined)).toBe(true);
+    const seen = { paper: new Set<string>(), declared: new Set<string>(), font: new Set<string>() };
+    for (const item of wide) {
+      const v = item.variation!;
+      seen.paper.add(v.paper);
+      seen.declared.add(v.declared);
+      seen.font.add(v.font);
+      // The file holds the sheet at the scan's resolution; it declares what the variation says.
+      const doc = mupdf.Document.openDocument(item.file, MIME[item.format]);
+      try {
+        const page = doc.loadPage(0);
+        const [, , w, h] = page.getBounds();
+        const sheet = PAPER_INCHES[v.paper];
+        const declared = declaredDpi(v, 100);
+        // mupdf takes an image without a declared resolution as 96 dpi; a PDF without one as 72 (a point a pixel).
+        const readAs = declared ?? (item.format === "pdf" ? 72 : 96);
+        expect(w).toBeCloseTo((Math.round(sheet.width * 100) * 72) / readAs, 0);
+        expect(h).toBeCloseTo((Math.round(sheet.height * 100) * 72) / readAs, 0);
+        page.destroy();
+      } finally {
+        doc.destroy();
+      }
+    }
+    expect(seen.paper).toEqual(new Set(["letter", "a4", "legal"]));
+    expect(seen.declared).toEqual(new Set(["correct", "missing", "72", "96", "wrong"]));
+    expect(seen.font.size).toBe(3);
   });
 });

@@ -24,6 +24,7 @@ import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
 import { isDocumentType, type DocumentType } from "../shared/domain/document-types";
 import { FIELD_NAMES, type FieldName } from "../shared/domain/fields";
 import { extractDocument, extractWithReview } from "../test/support/extraction";
+import type { ExtractOptions } from "../shared/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../local/cli/commands/extract";
 import {
@@ -42,6 +43,7 @@ import {
   type Report,
   type Scores,
 } from "./accuracy/metrics";
+import { labelsOnlyIn } from "./accuracy/leave-one-layout-out";
 import {
   loadSplitter,
   pageCountOf,
@@ -51,6 +53,8 @@ import {
   type LoadedSplitter,
 } from "./accuracy/textract-tools";
 
+/** Per layout, the labels only it uses (leave-one-layout-out). */
+const OWN_LABELS = labelsOnlyIn();
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = path.join(ROOT, "test/fixtures");
 /**
@@ -95,6 +99,8 @@ interface LabeledFile {
   separatorPages?: readonly number[];
   /** How a wide corpus's file departs from its layout: its figures are also reported by these. */
   groups?: { declared: string; paper: string };
+  /** Synthetic files: the layout, for the leave-one-layout-out figures. */
+  layout?: string;
 }
 
 interface SetResult {
@@ -105,6 +111,12 @@ interface SetResult {
   skipped: string[];
   synthetic: boolean;
   report: Report;
+  /**
+   * Synthetic sets: every document extracted without the labels only its own layout uses (as if the rules
+   * had been written without that layout), overall and for the layouts that have such labels only, beside
+   * the same documents' figures with every label.
+   */
+  leaveOneLayoutOut?: { overall: Report; heldOut: Report; heldOutWithLabels: Report; layouts: string[] };
   /** Wide synthetic sets: reports of the files by declared resolution and by paper. */
   byGroup?: { declared: Record<string, Report>; paper: Record<string, Report> };
   ocrDocs: TextractDocument[];
@@ -144,12 +156,13 @@ function evaluateFile(
   file: LabeledFile,
   doc: TextractDocument,
   splitter: LoadedSplitter | undefined,
+  options: ExtractOptions = {},
 ): { documents: EvaluatedDocument[]; split?: EvaluatedSplit } {
   const pageCount = pageCountOf(doc);
   const truth = file.truth.map((t) => ({ ...t, pages: t.pages ?? ([1, pageCount] as [number, number]) }));
   const ranges = withDroppedSeparators(predictRanges(doc, splitter), file.separatorPages ?? []);
   const predicted = ranges.map((pages) => {
-    const { result, review } = extractWithReview(slicePages(doc, pages));
+    const { result, review } = extractWithReview(slicePages(doc, pages), options);
     return { pages, result, review };
   });
   const evalDoc = (
@@ -201,6 +214,11 @@ async function runSet(
   const splits: EvaluatedSplit[] = [];
   const ocrDocs: TextractDocument[] = [];
   const groupOf = new Map<EvaluatedDocument, NonNullable<LabeledFile["groups"]>>();
+  const lolo = {
+    overall: [] as EvaluatedDocument[],
+    heldOut: [] as EvaluatedDocument[],
+    withLabels: [] as EvaluatedDocument[],
+  };
   let pages = 0;
   await mapLimit(files, concurrency, async (file) => {
     let doc: TextractDocument;
@@ -215,6 +233,15 @@ async function runSet(
     const r = evaluateFile(file, doc, splitter);
     documents.push(...r.documents);
     if (file.groups) for (const d of r.documents) groupOf.set(d, file.groups);
+    if (file.layout !== undefined) {
+      const own = OWN_LABELS.get(file.layout);
+      if (own?.size) {
+        const without = evaluateFile(file, doc, splitter, { withoutLabels: own }).documents;
+        lolo.overall.push(...without);
+        lolo.heldOut.push(...without);
+        lolo.withLabels.push(...r.documents);
+      } else lolo.overall.push(...r.documents);
+    }
     if (r.split) splits.push(r.split);
     if (!values.json) process.stderr.write(".");
   });
@@ -231,6 +258,16 @@ async function runSet(
     synthetic,
     report: evaluate(documents, splits),
     ...(groupOf.size ? { byGroup: reportsByGroup(documents, groupOf) } : {}),
+    ...(lolo.overall.length
+      ? {
+          leaveOneLayoutOut: {
+            overall: evaluate(lolo.overall, []),
+            heldOut: evaluate(lolo.heldOut, []),
+            heldOutWithLabels: evaluate(lolo.withLabels, []),
+            layouts: [...OWN_LABELS].filter(([, own]) => own.size).map(([name]) => name),
+          },
+        }
+      : {}),
     ocrDocs,
   };
 }
@@ -263,6 +300,7 @@ function syntheticFiles(items: CorpusItem[], pool: TesseractPool): LabeledFile[]
     id: `${item.id}(${item.format},${item.layout})`,
     truth: item.documents,
     ...(item.separatorPages ? { separatorPages: item.separatorPages } : {}),
+    layout: item.layout,
     ...(item.variation ? { groups: { declared: item.variation.declared, paper: item.variation.paper } } : {}),
     load: () => recognizeDocument(item.file, { pool, mimeType: mime[item.format] }),
   }));
@@ -386,6 +424,15 @@ function printReport(r: SetResult): void {
   console.log(
     `wrong-patient (auto-accepted with a wrong identity field): ${rep.wrongPatient}${rep.wrongPatient ? ` [${rep.wrongPatientIds.join(", ")}]` : ""}`,
   );
+  const lolo = r.leaveOneLayoutOut;
+  if (lolo) {
+    const line = (rep: Report) =>
+      `F1 ${pct(rep.overall.f1)}, type ${pct(rep.documentType.accuracy)}, wrong-patient ${rep.wrongPatient}, review rate ${pct(rep.reviewRate)} (${rep.documents})`;
+    console.log(`leave-one-layout-out: ${line(lolo.overall)}`);
+    console.log(
+      `  layouts with wording of their own (${lolo.layouts.join(", ")}): without it ${line(lolo.heldOut)}; with it ${line(lolo.heldOutWithLabels)}`,
+    );
+  }
   if (r.byGroup) {
     for (const [title, reports] of [
       ["by declared resolution", r.byGroup.declared],
@@ -500,6 +547,18 @@ if (values.json) {
       skipped: r.skipped,
       ...r.report,
       ...(r.byGroup ? { byGroup: summarizeGroups(r.byGroup) } : {}),
+      ...(r.leaveOneLayoutOut
+        ? {
+            leaveOneLayoutOut: {
+              layouts: r.leaveOneLayoutOut.layouts,
+              ...summarize({
+                overall: r.leaveOneLayoutOut.overall,
+                heldOut: r.leaveOneLayoutOut.heldOut,
+                heldOutWithLabels: r.leaveOneLayoutOut.heldOutWithLabels,
+              }),
+            },
+          }
+        : {}),
       // Values of real documents stay out of the output.
       mismatches: r.synthetic
         ? r.report.mismatches

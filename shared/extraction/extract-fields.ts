@@ -30,7 +30,7 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   for (const page of model.pages) {
     for (const line of page.lines) {
       raw.push(...lineCandidates(line, page, firstPage, ctx));
-      const headerName = runningHeaderName(line);
+      const headerName = runningHeaderName(line, ctx.labels);
       if (headerName) raw.push(headerName);
     }
     raw.push(...keyValueCandidates(page, ctx));

@@ -5,7 +5,7 @@
 import type { BoundingBox, ExtractedField, ExtractedFields, ExtractionResult } from "../domain/fields";
 import { classifyModel } from "./classify-document";
 import { extractFields } from "./extract-fields";
-import { findLabels } from "./labels";
+import { findLabels, type CompiledLabel } from "./labels";
 import type { DocModel, OcrLine } from "./model/document-model";
 import { toImageBox } from "./model/geometry";
 import { pageRange, type PageRange } from "./model/page-range";
@@ -18,6 +18,11 @@ import { findSections } from "./rules/sections";
 export interface ExtractOptions {
   /** "Now" for two-digit years and "never in the future" checks. Default: the current date. */
   referenceDate?: Date;
+  /**
+   * Labels (their `LabelDef.text`) to extract without, as if the rules had never been given them: how the
+   * accuracy benchmark measures a layout whose own wording the rules were not tuned on. Default: none.
+   */
+  withoutLabels?: ReadonlySet<string>;
 }
 
 /**
@@ -31,8 +36,11 @@ export function extractPart(model: DocModel, pages?: PageRange, opts: ExtractOpt
 }
 
 function extractModel(model: DocModel, opts: ExtractOptions): ExtractionResult {
-  const ctx = { model, referenceDate: opts.referenceDate ?? new Date() };
-  const sections = findSections(model, isFieldLine);
+  const labels = opts.withoutLabels?.size
+    ? ALL_LABELS.filter((l) => !opts.withoutLabels!.has(l.def.text))
+    : ALL_LABELS;
+  const ctx = { model, referenceDate: opts.referenceDate ?? new Date(), labels };
+  const sections = findSections(model, (line) => isFieldLine(line, labels));
   return {
     documentType: classifyModel(model),
     pageCount: model.pageCount,
@@ -87,7 +95,7 @@ function rounded(b: BoundingBox): BoundingBox {
 }
 
 /** A line starting with a known "Label:" is a field line, not list content. */
-function isFieldLine(line: OcrLine): boolean {
-  const first = findLabels(line, ALL_LABELS)[0];
+function isFieldLine(line: OcrLine, labels: readonly CompiledLabel[]): boolean {
+  const first = findLabels(line, labels)[0];
   return first !== undefined && first.start === 0 && first.colon;
 }

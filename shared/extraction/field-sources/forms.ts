@@ -3,13 +3,14 @@ import type { CompiledLabel } from "../labels";
 import type { PageModel } from "../model/document-model";
 import type { Token } from "../model/tokens";
 import { withinOneEdit } from "../normalize/edit-distance";
-import { ALL_LABELS, RULES_BY_TARGET } from "../rules";
+import { RULES_BY_TARGET } from "../rules";
 import { CERTAINTY, type Candidate, type RuleContext } from "../rules/types";
 import { candidate } from "./candidate";
 
 /** The label a whole key ("Date of Birth:", "2. PATIENT'S NAME (Last, First)") is, if any. */
 export function labelForKey(
   keyTokens: readonly Token[],
+  labels: readonly CompiledLabel[],
 ): { label: CompiledLabel; fuzzy: boolean } | undefined {
   let keys = keyTokens.map((t) => t.key);
   // Drop form numbering ("2.", "3a") and a trailing explanation in parentheses.
@@ -20,20 +21,29 @@ export function labelForKey(
   if (!keys.length) return undefined;
   // Forms repeat the same keys on every page: remember the answer per key text.
   const cacheKey = keys.join(" ");
-  if (keyLabelCache.has(cacheKey)) return keyLabelCache.get(cacheKey);
-  const found = findLabelForKeys(keys);
-  if (keyLabelCache.size > 10_000) keyLabelCache.clear();
-  keyLabelCache.set(cacheKey, found);
+  let cache = keyLabelCaches.get(labels);
+  if (!cache) keyLabelCaches.set(labels, (cache = new Map()));
+  if (cache.has(cacheKey)) return cache.get(cacheKey);
+  const found = findLabelForKeys(keys, labels);
+  if (cache.size > 10_000) cache.clear();
+  cache.set(cacheKey, found);
   return found;
 }
 
-const keyLabelCache = new Map<string, { label: CompiledLabel; fuzzy: boolean } | undefined>();
+/** Per label set (one in production; others while measuring): key text → label. */
+const keyLabelCaches = new WeakMap<
+  readonly CompiledLabel[],
+  Map<string, { label: CompiledLabel; fuzzy: boolean } | undefined>
+>();
 
-function findLabelForKeys(keys: readonly string[]): { label: CompiledLabel; fuzzy: boolean } | undefined {
+function findLabelForKeys(
+  keys: readonly string[],
+  labels: readonly CompiledLabel[],
+): { label: CompiledLabel; fuzzy: boolean } | undefined {
   const tryKeys = (ks: readonly string[]) => {
-    const exact = ALL_LABELS.find((l) => l.keys.length === ks.length && l.keys.every((k, i) => k === ks[i]));
+    const exact = labels.find((l) => l.keys.length === ks.length && l.keys.every((k, i) => k === ks[i]));
     if (exact) return { label: exact, fuzzy: false };
-    const fuzzy = ALL_LABELS.find(
+    const fuzzy = labels.find(
       (l) =>
         l.keys.length === ks.length &&
         l.keys.join(" ").length >= 5 &&
@@ -77,7 +87,7 @@ function keyedCandidate(
   ctx: RuleContext,
 ): Candidate | undefined {
   if (!valueTokens.length) return undefined;
-  const found = labelForKey(keyTokens);
+  const found = labelForKey(keyTokens, ctx.labels);
   const rule = found?.label.target ? RULES_BY_TARGET.get(found.label.target) : undefined;
   if (!found || !rule) return undefined;
   const parsed = rule.parse(valueTokens, ctx);

@@ -7,7 +7,8 @@ import { bottom, centerX, right, unionBoxes } from "../model/geometry";
 import { evidence, type OcrLine, type PageModel } from "../model/document-model";
 import type { Token } from "../model/tokens";
 import { normalizePatientName } from "../normalize/names";
-import { ALL_LABELS, RULES_BY_TARGET } from "../rules";
+import { RULES_BY_TARGET } from "../rules";
+import type { CompiledLabel } from "../labels";
 import { CERTAINTY, type Candidate, type RuleContext } from "../rules/types";
 import { candidate } from "./candidate";
 
@@ -17,7 +18,7 @@ export function lineCandidates(
   firstPage: PageModel | undefined,
   ctx: RuleContext,
 ): Candidate[] {
-  const matches = findLabels(line, ALL_LABELS);
+  const matches = findLabels(line, ctx.labels);
   const out: Candidate[] = [];
   matches.forEach((m, k) => {
     const rule = m.label.target ? RULES_BY_TARGET.get(m.label.target) : undefined;
@@ -35,13 +36,13 @@ export function lineCandidates(
       if (!isGridCaption(line, m, sameLine)) return;
     }
     // Only the last label on a line can have its value in the next cell: others end at the next label.
-    const right = k === matches.length - 1 ? valueRight(line, m, page) : [];
+    const right = k === matches.length - 1 ? valueRight(line, m, page, ctx.labels) : [];
     const rightParsed = right.length ? rule.parse(right, ctx) : undefined;
     if (rightParsed) {
       out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
       return;
     }
-    for (const below of valuesBelow(line, matches, k, page)) {
+    for (const below of valuesBelow(line, matches, k, page, ctx.labels)) {
       const parsed = rule.parse(below, ctx);
       if (parsed) {
         out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
@@ -81,8 +82,8 @@ function withNameOrderHint(tokens: Token[], m: LabelMatch): Token[] {
  * an MRN or DOB label are the patient's name. Only for the identity consistency check ("Carson Emser" in the
  * labeled header vs "Carson Ernser" here), never a field value itself (the splitter reads per-page fields).
  */
-export function runningHeaderName(line: OcrLine): Candidate | undefined {
-  const first = findLabels(line, ALL_LABELS)[0];
+export function runningHeaderName(line: OcrLine, labels: readonly CompiledLabel[]): Candidate | undefined {
+  const first = findLabels(line, labels)[0];
   if (!first || first.start < 2 || first.start > 4) return undefined;
   if (first.label.target !== "mrn" && first.label.target !== "dateOfBirth") return undefined;
   const words = line.tokens.slice(0, first.start);
@@ -107,7 +108,12 @@ export function runningHeaderName(line: OcrLine): Candidate | undefined {
  * row: the value sits in the next cell (bordered header tables; Textract and tesseract both emit one LINE
  * per cell). Tokens run until the next label on that line.
  */
-function valueRight(line: OcrLine, m: LabelMatch, page: PageModel): Token[] {
+function valueRight(
+  line: OcrLine,
+  m: LabelMatch,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): Token[] {
   // The label's own words, not the whole line: on a skewed scan a long line's box spans two rows.
   const label = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
   const h = label.height || line.box.height;
@@ -120,7 +126,7 @@ function valueRight(line: OcrLine, m: LabelMatch, page: PageModel): Token[] {
     if (!best || other.box.left < best.box.left) best = other;
   }
   if (!best) return [];
-  const labelStarts = findLabels(best, ALL_LABELS).map((lm) => lm.start);
+  const labelStarts = findLabels(best, labels).map((lm) => lm.start);
   if (labelStarts.includes(0)) return [];
   const stopAt = labelStarts[0];
   return best.tokens.filter((_, i) => stopAt === undefined || i < stopAt);
@@ -132,7 +138,13 @@ function valueRight(line: OcrLine, m: LabelMatch, page: PageModel): Token[] {
  * table's column caption may have another column's wider cell between it and its own value (Textract's
  * "Date of Service" over "90651 9VHPV VACC…" over "09/10/22"), so the caller takes the first that parses.
  */
-function valuesBelow(line: OcrLine, matches: readonly LabelMatch[], k: number, page: PageModel): Token[][] {
+function valuesBelow(
+  line: OcrLine,
+  matches: readonly LabelMatch[],
+  k: number,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): Token[][] {
   const m = matches[k];
   if (!m) return [];
   const labelBox = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
@@ -159,7 +171,7 @@ function valuesBelow(line: OcrLine, matches: readonly LabelMatch[], k: number, p
     // Stop at a label on that line; if the region starts with one, that line is another field, and so is
     // everything under it.
     const firstIndex = below.line.tokens.indexOf(below.tokens[0] as Token);
-    const labelStarts = findLabels(below.line, ALL_LABELS).map((lm) => lm.start);
+    const labelStarts = findLabels(below.line, labels).map((lm) => lm.start);
     if (labelStarts.includes(firstIndex)) break;
     const stopAt = labelStarts.find((st) => st > firstIndex);
     out.push(below.tokens.filter((t) => stopAt === undefined || below.line.tokens.indexOf(t) < stopAt));

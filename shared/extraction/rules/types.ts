@@ -1,5 +1,5 @@
 import type { BoundingBox } from "../../domain/fields";
-import type { LabelDef, LabelTarget } from "../labels";
+import type { CompiledLabel, LabelDef, LabelTarget } from "../labels";
 import type { DocModel } from "../model/document-model";
 import type { Token } from "../model/tokens";
 
@@ -9,6 +9,8 @@ export interface RuleContext {
   model: DocModel;
   /** "Now", for two-digit years and future-date checks. */
   referenceDate: Date;
+  /** The labels values are read after: every label the rules know (ALL_LABELS), or fewer when measuring. */
+  labels: readonly CompiledLabel[];
 }
 
 /** A normalized value and the tokens it was read from (for its box and OCR confidence). */

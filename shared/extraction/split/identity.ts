@@ -132,7 +132,7 @@ export function readIdentity(
   if (hit) return hit;
 
   const model: DocModel = { pageCount: 1, pages: [band], lines: band.lines };
-  const fields = selectFields(collectCandidates({ model, referenceDate }));
+  const fields = selectFields(collectCandidates({ model, referenceDate, labels: ALL_LABELS }));
   const id: PageIdentity = {};
   const name = fields.patientName?.value ?? firstDefined(band.lines, runningHeaderName);
   if (name) id.name = name;

@@ -1,10 +1,13 @@
 /**
- * Local OCR benchmark: seconds per page for mupdf rendering, tesseract.js recognition (one worker, and the
- * whole pool wall-clock), Textract-block conversion, and field extraction over the OCR output.
+ * Local OCR benchmark, both engines side by side on the same rendered pages: native Tesseract (when
+ * installed) and tesseract.js — seconds per page with one worker and with the pool (render + recognize
+ * overlapped, wall-clock), and the share of the known words each found; then Textract-block conversion and
+ * field extraction over the OCR output.
  *
- *   npx tsx bench/local-ocr.ts [--pages 8] [--workers N] [--dpi 300] [--sample 6] [file.pdf|.tif|.png|.jpg …]
+ *   npx tsx bench/local-ocr.ts [--pages 8] [--workers N] [--dpi 300] [--sample 6] [--json] [file.pdf|.tif|.png|.jpg …]
  *
- * Without files it OCRs a synthetic, dense chart PDF of `--pages` pages. Prints timings only, never text.
+ * Without files it OCRs a synthetic, dense chart PDF of `--pages` pages, whose words are known; with files
+ * there is no word accuracy. Prints timings and counts only, never text.
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -12,8 +15,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
 import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/render-pages";
-import { makeSampleChartPdf } from "../test/support/sample-chart";
-import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
+import { makeSampleChartPdf, SAMPLE_CHART_BODY, SAMPLE_CHART_HEADER } from "../test/support/sample-chart";
+import { createOcrPool, type LocalOcrEngineName } from "../shared/adapters/local-ocr/recognizer-pools";
+import { nativeTesseractAvailable } from "../shared/adapters/local-ocr/native-tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
 import { extractDocument } from "../test/support/extraction";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
@@ -25,11 +29,13 @@ const { values, positionals } = parseArgs({
     workers: { type: "string", default: String(availableParallelism()) },
     dpi: { type: "string", default: "300" },
     sample: { type: "string", default: "6" },
+    json: { type: "boolean", default: false },
   },
 });
 const dpi = Number(values.dpi);
 const workers = Number(values.workers);
 const sample = Number(values.sample);
+const log = (line: string) => values.json || console.log(line);
 
 const inputs =
   positionals.length > 0
@@ -47,11 +53,29 @@ const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
   const out = await fn();
   return [out, performance.now() - t0];
 };
-/** CPU ms of the whole process, worker threads included: unlike wall-clock, unaffected by other load. */
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
+/** The words of the synthetic chart's page `n` of `total`, when the input is the synthetic chart. */
+const knownWords = (n: number, total: number): string[] | undefined =>
+  positionals.length > 0
+    ? undefined
+    : [...SAMPLE_CHART_HEADER, ...SAMPLE_CHART_BODY, `Page ${n} of ${total}`]
+        .join(" ")
+        .split(/\s+/)
+        .filter(Boolean);
+
+/** How many of `expected` words were recognized (each recognized word counts once). */
+function wordsFound(expected: readonly string[], recognized: readonly string[]): number {
+  const left = new Map<string, number>();
+  for (const w of recognized) left.set(w, (left.get(w) ?? 0) + 1);
+  let found = 0;
+  for (const w of expected) {
+    const n = left.get(w) ?? 0;
+    if (n > 0) {
+      found++;
+      left.set(w, n - 1);
+    }
+  }
+  return found;
+}
 
 // 1. Render every page (synchronous WASM, main thread).
 const rendered: RenderedPage[] = [];
@@ -72,92 +96,148 @@ const totalPages = rendered.length;
 const px = rendered[0]
   ? `${rendered[0].width}x${rendered[0].height} px @ ${Math.round(rendered[0].dpi)} DPI`
   : "no pages";
-console.log(`inputs: ${inputs.map((i) => i.name).join(", ")} — ${totalPages} page(s), first page ${px}`);
+log(`inputs: ${inputs.map((i) => i.name).join(", ")} — ${totalPages} page(s), first page ${px}`);
 // Timings on a busy machine are meaningless; say how busy it was.
-console.log(
+log(
   `cpus: ${availableParallelism()}, load average at start: ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
 
-// 2. One worker, pages in sequence: the per-worker cost (worker start-up excluded, reported separately).
-const single = new TesseractPool({ size: 1 });
-const ocrPages: OcrPage[] = [];
-let singleMs = 0;
-let coldMs = 0;
-let singleCpuMs = 0;
-try {
-  const sampled = rendered.slice(0, Math.max(1, sample));
-  for (const [i, page] of sampled.entries()) {
-    const cpu0 = cpuMs();
-    const [result, ms] = await time(() => single.recognize(page.png));
-    if (i === 0) coldMs = ms;
-    else [singleMs, singleCpuMs] = [singleMs + ms, singleCpuMs + cpuMs() - cpu0];
-    ocrPages.push({
-      pageNumber: page.pageNumber,
-      width: page.width,
-      height: page.height,
-      lines: result.lines,
-    });
-  }
-  // The first call includes starting the worker; time that page again warm.
-  const cpu0 = cpuMs();
-  const [, warm] = await time(() => single.recognize(sampled[0]!.png));
-  singleMs += warm;
-  singleCpuMs += cpuMs() - cpu0;
-  coldMs -= warm;
-} finally {
-  await single.terminate();
+interface EngineFigures {
+  engine: LocalOcrEngineName;
+  /** One worker, pages in sequence, warm. */
+  oneWorkerSecondsPerPage: number;
+  startupSeconds: number;
+  /** recognizeDocument over every input with `workers` at once, wall-clock. */
+  poolSecondsPerPage: number;
+  /** Share of the synthetic pages' words found (undefined for files given on the command line). */
+  wordAccuracy?: number;
+  ocrPages: OcrPage[];
+  documents: TextractDocument[];
 }
-const perWorker = secs(singleMs) / ocrPages.length;
 
-// 3. Conversion to Textract blocks (pure JS).
+async function measure(engine: LocalOcrEngineName): Promise<EngineFigures> {
+  // 2. One worker, pages in sequence: the per-worker cost (start-up excluded, reported separately).
+  const single = createOcrPool({ size: 1, engine });
+  const ocrPages: OcrPage[] = [];
+  let singleMs = 0;
+  let coldMs = 0;
+  let expected = 0;
+  let found = 0;
+  try {
+    const sampled = rendered.slice(0, Math.max(1, sample));
+    for (const [i, page] of sampled.entries()) {
+      const [result, ms] = await time(() => single.recognize(page.png));
+      if (i === 0) coldMs = ms;
+      else singleMs += ms;
+      ocrPages.push({
+        pageNumber: page.pageNumber,
+        width: page.width,
+        height: page.height,
+        lines: result.lines,
+      });
+      const known = knownWords(page.pageNumber, totalPages);
+      if (known) {
+        expected += known.length;
+        found += wordsFound(
+          known,
+          result.lines.flatMap((l) => l.words.map((w) => w.text)),
+        );
+      }
+    }
+    // The first call includes starting the worker; time that page again warm.
+    const [, warm] = await time(() => single.recognize(sampled[0]!.png));
+    singleMs += warm;
+    coldMs -= warm;
+  } finally {
+    await single.terminate();
+  }
+
+  // 4. The real pipeline: render + recognize overlapped across a warm pool, wall-clock.
+  const pool = createOcrPool({ size: workers, engine });
+  let wallMs = 0;
+  const documents: TextractDocument[] = [];
+  try {
+    await Promise.all(Array.from({ length: workers }, () => pool.recognize(rendered[0]!.png))); // warm
+    for (const input of inputs) {
+      const [doc, ms] = await time(() => recognizeDocument(input.bytes, { pool, dpi }));
+      documents.push(doc);
+      wallMs += ms;
+    }
+  } finally {
+    await pool.terminate();
+  }
+  return {
+    engine,
+    oneWorkerSecondsPerPage: secs(singleMs) / ocrPages.length,
+    startupSeconds: Math.max(0, secs(coldMs)),
+    poolSecondsPerPage: secs(wallMs) / totalPages,
+    ...(expected ? { wordAccuracy: found / expected } : {}),
+    ocrPages,
+    documents,
+  };
+}
+
+const engines: LocalOcrEngineName[] = nativeTesseractAvailable() ? ["native", "wasm"] : ["wasm"];
+if (engines.length === 1)
+  log("native Tesseract is not installed (apt-get install tesseract-ocr): tesseract.js only");
+const figures: EngineFigures[] = [];
+for (const engine of engines) figures.push(await measure(engine));
+const first = figures[0]!;
+
+// 3. Conversion to Textract blocks (pure JS), over the first engine's pages.
 let blockCount = 0;
 const [, convertMs] = await time(() => {
-  for (const p of ocrPages) blockCount += pageToTextractBlocks(p).length;
+  for (const p of first.ocrPages) blockCount += pageToTextractBlocks(p).length;
 });
-
-// 4. The real pipeline: render + recognize overlapped across a warm pool, wall-clock.
-const pool = new TesseractPool({ size: workers });
-let wallMs = 0;
-let poolCpuMs: number;
-const documents: TextractDocument[] = [];
-try {
-  await Promise.all(Array.from({ length: workers }, () => pool.recognize(rendered[0]!.png))); // warm every worker
-  const cpu0 = cpuMs();
-  for (const input of inputs) {
-    const [doc, ms] = await time(() => recognizeDocument(input.bytes, { pool, dpi }));
-    documents.push(doc);
-    wallMs += ms;
-  }
-  poolCpuMs = cpuMs() - cpu0;
-} finally {
-  await pool.terminate();
-}
-const wallPerPage = secs(wallMs) / totalPages;
 
 // 5. Field extraction and classification over the OCR output (pure JS, one core), repeated for a stable figure.
 const rounds = 5;
 const [, extractMs] = await time(() => {
-  for (let r = 0; r < rounds; r++) for (const doc of documents) extractDocument(doc);
+  for (let r = 0; r < rounds; r++) for (const doc of first.documents) extractDocument(doc);
 });
 
-const rows: [string, string][] = [
-  ["render (rasterize + PNG), s/page", (secs(renderMs) / totalPages).toFixed(3)],
-  [`OCR, one worker, s/page (${ocrPages.length} pages)`, perWorker.toFixed(3)],
-  ["  CPU, s/page", (secs(singleCpuMs) / ocrPages.length).toFixed(3)],
-  [`OCR worker start-up, s (once per worker)`, secs(coldMs).toFixed(3)],
-  [
-    `to Textract blocks, s/page (${Math.round(blockCount / ocrPages.length)} blocks/page)`,
-    (secs(convertMs) / ocrPages.length).toFixed(4),
-  ],
-  ["extraction + classification, s/page", (secs(extractMs) / rounds / totalPages).toFixed(4)],
-  [`recognizeDocument wall-clock, ${workers} worker(s), s/page`, wallPerPage.toFixed(3)],
-  ["  CPU (render + OCR, all threads), s/page", (secs(poolCpuMs) / totalPages).toFixed(3)],
-  ["  pages/minute, pool", (60 / wallPerPage).toFixed(1)],
-  ["  pages/minute, one worker (OCR only)", (60 / perWorker).toFixed(1)],
-];
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log(`\n${"step".padEnd(width)}  value`);
-console.log(`${"-".repeat(width)}  ------`);
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(6)}`);
+const native = figures.find((f) => f.engine === "native");
+const wasm = figures.find((f) => f.engine === "wasm")!;
+const report = {
+  pages: totalPages,
+  workers,
+  renderSecondsPerPage: secs(renderMs) / totalPages,
+  engines: figures.map(({ ocrPages: _p, documents: _d, ...f }) => f),
+  ...(native ? { wasmOverNative: wasm.oneWorkerSecondsPerPage / native.oneWorkerSecondsPerPage } : {}),
+  toBlocksSecondsPerPage: secs(convertMs) / first.ocrPages.length,
+  extractionSecondsPerPage: secs(extractMs) / rounds / totalPages,
+};
+if (values.json) {
+  console.log(JSON.stringify(report));
+} else {
+  const name = { native: "native Tesseract", wasm: "tesseract.js" } as const;
+  const rows: [string, string][] = [
+    ["render (rasterize + PNG), s/page", report.renderSecondsPerPage.toFixed(3)],
+  ];
+  for (const f of figures) {
+    rows.push(
+      [`${name[f.engine]}: OCR, one worker, s/page`, f.oneWorkerSecondsPerPage.toFixed(3)],
+      [`  worker start-up, s`, f.startupSeconds.toFixed(3)],
+      [`  recognizeDocument, ${workers} worker(s), s/page`, f.poolSecondsPerPage.toFixed(3)],
+      [`  pages/minute, pool`, (60 / f.poolSecondsPerPage).toFixed(1)],
+      ...(f.wordAccuracy === undefined
+        ? []
+        : ([[`  words found`, f.wordAccuracy.toFixed(3)]] as [string, string][])),
+    );
+  }
+  if (report.wasmOverNative !== undefined)
+    rows.push(["tesseract.js time / native time, one worker", report.wasmOverNative.toFixed(2)]);
+  rows.push(
+    [
+      `to Textract blocks, s/page (${Math.round(blockCount / first.ocrPages.length)} blocks/page)`,
+      report.toBlocksSecondsPerPage.toFixed(4),
+    ],
+    ["extraction + classification, s/page", report.extractionSecondsPerPage.toFixed(4)],
+  );
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log(`\n${"step".padEnd(width)}  value`);
+  console.log(`${"-".repeat(width)}  ------`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v.padStart(6)}`);
+}

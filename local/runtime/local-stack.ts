@@ -15,7 +15,11 @@ import type { DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { EmbeddedSearchIndex } from "../../shared/adapters/embedded-search/embedded-search-index";
 import { LocalOcrEngine } from "../../shared/adapters/local-ocr/local-ocr";
-import { TesseractPool } from "../../shared/adapters/local-ocr/tesseract-pool";
+import {
+  createOcrPool,
+  type LocalOcrEngineName,
+  type OcrPool,
+} from "../../shared/adapters/local-ocr/recognizer-pools";
 import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
 import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { loadConfig, sweepSettings, type Config } from "../../shared/config";
@@ -76,8 +80,13 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** HTTP API port (default 4000; 0 = any free ports). DynamoDB Local and S3 take the next two. */
   apiPort?: number;
-  /** OCR worker threads. Default: one per core, at most `MAX_DEFAULT_OCR_WORKERS`. */
+  /** OCR workers (pages recognized at once). Default: one per core, at most `MAX_DEFAULT_OCR_WORKERS`. */
   ocrWorkers?: number;
+  /**
+   * The local OCR engine: native Tesseract when installed, else tesseract.js ("auto", the default;
+   * CHARTBRIDGE_OCR_ENGINE sets it for `npm start`).
+   */
+  ocrEngine?: LocalOcrEngineName | "auto";
   logLevel?: LogLevel;
   /** Keep DynamoDB in memory (tests). */
   inMemoryDb?: boolean;
@@ -159,6 +168,10 @@ export class LocalStack {
   /** Every record change in order (GET /changes), written by the events consumer of the stream. */
   readonly changes: ChangeFeedRepository;
   readonly apiUrl: string;
+  /** Which local OCR engine recognizes pages, and how many at once. */
+  get ocrEngine(): { engine: OcrPool["engine"]; workers: number } {
+    return { engine: this.ocrPool.engine, workers: this.ocrPool.size };
+  }
   /** True when this start created the records table: a first start with an empty store. */
   tableCreated = false;
   /** What the last start's reconciliation re-queued: uploads that had no record yet. */
@@ -182,7 +195,7 @@ export class LocalStack {
     private readonly dynamo: DynamoDbLocal,
     private readonly s3Local: S3Local,
     private readonly dynamoClient: DynamoDBClient,
-    private readonly ocrPool: TesseractPool,
+    private readonly ocrPool: OcrPool,
     readonly search: EmbeddedSearchIndex,
     readonly ocr: LocalOcrEngine,
     config: Config,
@@ -324,7 +337,10 @@ export class LocalStack {
 
       const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
       cleanup.push(() => search.close());
-      const ocrPool = new TesseractPool({ size: options.ocrWorkers ?? defaultOcrWorkers() });
+      const ocrPool = createOcrPool({
+        size: options.ocrWorkers ?? defaultOcrWorkers(),
+        engine: options.ocrEngine ?? "auto",
+      });
       cleanup.push(() => ocrPool.terminate());
       // The engine and the stack refer to each other: the engine reads uploads and publishes completions.
       const late: { stack?: LocalStack } = {};

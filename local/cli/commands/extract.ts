@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { ExtractionResult } from "../../../shared/domain/fields";
 import { recognizeDocument } from "../../../shared/adapters/local-ocr/local-ocr";
-import { TesseractPool } from "../../../shared/adapters/local-ocr/tesseract-pool";
+import { createOcrPool, parseOcrEngine } from "../../../shared/adapters/local-ocr/recognizer-pools";
 import { buildModel, extractPart } from "../../../shared/extraction";
 import { validateUpload } from "../../../shared/intake/validate-upload";
 import { REASON_CODES } from "../../../shared/domain/status";
@@ -69,7 +69,10 @@ export async function extractCommand(
     if (!validation.ok) {
       throw new ExtractInputError(`${validation.reasonCode}: ${REASON_CODES[validation.reasonCode]}`);
     }
-    const pool = new TesseractPool({ size: opts.workers });
+    const pool = createOcrPool({
+      ...(opts.workers ? { size: opts.workers } : {}),
+      engine: parseOcrEngine(process.env.CHARTBRIDGE_OCR_ENGINE),
+    });
     try {
       doc = await recognizeDocument(bytes, { pool });
     } finally {

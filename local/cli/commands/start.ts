@@ -6,6 +6,7 @@ import { readRuntimeInfo } from "../../runtime/runtime-file";
 import { collectFiles } from "../collect-files";
 import { packageRoot } from "../package-root";
 import { ensureWebBuild, webDistDir } from "../../../web/scripts/web-build";
+import { parseOcrEngine } from "../../../shared/adapters/local-ocr/recognizer-pools";
 import { formatOutcomes, uploadFiles, waitForOutcomes } from "../upload-and-wait";
 
 export interface StartOptions {
@@ -44,6 +45,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
     dataDir: opts.dataDir,
     apiPort: opts.port,
     ocrWorkers: opts.workers,
+    ocrEngine: parseOcrEngine(process.env.CHARTBRIDGE_OCR_ENGINE),
     logLevel: opts.verbose ? "INFO" : "WARN",
     ...(webApp ? { webApp } : {}),
     onActivity: (event) => {
@@ -73,6 +75,7 @@ export async function startCommand(opts: StartOptions): Promise<void> {
   console.log(`${webApp ? `Web app:        ${appUrl}   (sign in as records staff, admin or vendor)\n` : ""}API:            ${stack.apiUrl}   (bearer tokens: npx chartbridge token${dataDirArg} --help; routes: /openapi.json)
 S3 endpoint:    ${s3Endpoint}   (path-style, region ${stack.config.AWS_REGION})
 Upload bucket:  s3://${bucket}   (keys: <vendor>/<batch>/<file>)
+OCR:            ${stack.ocrEngine.engine === "native" ? "native Tesseract" : "tesseract.js (install tesseract-ocr for about twice the speed)"}, ${stack.ocrEngine.workers} page(s) at once
 S3 credentials: access key ${accessKeyId}, secret key ${secretAccessKey}
   e.g. AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_REGION=${stack.config.AWS_REGION} \\
        aws --endpoint-url ${s3Endpoint} s3 cp scan.pdf s3://${bucket}/vendor/batch-1/`);

@@ -10,7 +10,8 @@ import type { TextractBlock, TextractDocument } from "../../ocr/textract-blocks"
 import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { PageRenderer, type SupportedMimeType } from "./render-pages";
 import { rereadSlantedWords } from "./reread-slanted";
-import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
+import { createOcrPool, type OcrPool } from "./recognizer-pools";
+import type { RecognizerPool } from "./tesseract-pool";
 import { pagesToTextractBlocks, pageToTextractBlocks, type OcrPage } from "./to-textract-blocks";
 
 /**
@@ -60,7 +61,7 @@ export async function recognizePages(
   bytes: Uint8Array,
   opts: RecognizeDocumentOptions = {},
 ): Promise<{ pageCount: number; pages: OcrPage[] }> {
-  const ownPool = opts.pool ? undefined : new TesseractPool();
+  const ownPool = opts.pool ? undefined : createOcrPool();
   const pool: RecognizerPool = opts.pool ?? ownPool!;
   let doc: PageRenderer | undefined;
   try {
@@ -153,7 +154,7 @@ export class LocalOcrEngine implements OcrEngine {
   private readonly store: LocalOcrResultStore;
   private readonly starts = new Map<string, Promise<void>>();
   private readonly running = new Map<string, Promise<void>>();
-  private ownPool: TesseractPool | undefined;
+  private ownPool: OcrPool | undefined;
 
   constructor(private readonly options: LocalOcrEngineOptions) {
     this.store = options.resultStore ?? new Map<string, LocalOcrJobRecord>();
@@ -269,7 +270,7 @@ export class LocalOcrEngine implements OcrEngine {
 
   private pool(): RecognizerPool {
     if (this.options.pool) return this.options.pool;
-    this.ownPool ??= new TesseractPool();
+    this.ownPool ??= createOcrPool();
     return this.ownPool;
   }
 

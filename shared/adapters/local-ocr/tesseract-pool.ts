@@ -57,6 +57,7 @@ export function defaultLangPath(): string {
 const toError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
 
 export class TesseractPool implements RecognizerPool {
+  readonly engine = "wasm";
   readonly size: number;
   private readonly langPath: string;
   private readonly lang: string;

@@ -27,7 +27,12 @@ function physChunk(dpi: number): Buffer {
   data.writeUInt32BE(perMetre, 0);
   data.writeUInt32BE(perMetre, 4);
   data.writeUInt8(1, 8); // unit: metre
-  const type = Buffer.from("pHYs", "latin1");
+  return pngChunk("pHYs", data);
+}
+
+/** One PNG chunk: length, type, data and the CRC over type and data. */
+export function pngChunk(typeName: string, data: Buffer): Buffer {
+  const type = Buffer.from(typeName, "latin1");
   const chunk = Buffer.alloc(12 + data.length);
   chunk.writeUInt32BE(data.length, 0);
   type.copy(chunk, 4);

@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { pngChunk } from "../../samples/generator/png-resolution";
 import { TINY_PNG } from "../unit/handlers/fakes";
 
 /**
@@ -7,12 +7,7 @@ import { TINY_PNG } from "../unit/handlers/fakes";
  */
 export function pngVariant(label: string, padBytes = 0): Buffer {
   const data = Buffer.concat([Buffer.from(`Comment\0${label}`, "latin1"), Buffer.alloc(padBytes, 0x20)]);
-  const type = Buffer.from("tEXt", "latin1");
-  const chunk = Buffer.alloc(12 + data.length);
-  chunk.writeUInt32BE(data.length, 0);
-  type.copy(chunk, 4);
-  data.copy(chunk, 8);
-  chunk.writeUInt32BE(crc32(Buffer.concat([type, data])) >>> 0, 8 + data.length);
+  const chunk = pngChunk("tEXt", data);
   const iend = TINY_PNG.length - 12;
   return Buffer.concat([TINY_PNG.subarray(0, iend), chunk, TINY_PNG.subarray(iend)]);
 }

@@ -11,6 +11,7 @@ declare module "vitest" {
     s3Endpoint: string;
     dynamoDbEndpoint: string;
     uploadBucket: string;
+    resultsBucket: string;
     tableName: string;
     auditTableName: string;
     /** The stack's data dir: tests sign tokens with its local key (local/auth/local-tokens.ts). */
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject) {
   project.provide("s3Endpoint", stack.config.S3_ENDPOINT!);
   project.provide("dynamoDbEndpoint", stack.config.DYNAMODB_ENDPOINT!);
   project.provide("uploadBucket", stack.config.UPLOAD_BUCKET);
+  project.provide("resultsBucket", stack.config.RESULTS_BUCKET);
   project.provide("tableName", stack.config.TABLE_NAME);
   project.provide("dataDir", dataDir);
   project.provide("auditTableName", stack.config.AUDIT_TABLE_NAME);

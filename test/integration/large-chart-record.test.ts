@@ -2,6 +2,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
 import { createDocumentClient } from "../../shared/adapters/dynamodb/dynamodb-client";
 import { RecordRepository } from "../../shared/adapters/dynamodb/record-repository";
+import { S3ObjectStore } from "../../shared/adapters/s3/object-store";
+import { createS3Client } from "../../shared/adapters/s3/s3-client";
 import { newRecord, transition } from "../../shared/domain/chart-record";
 import { completeOcr } from "../../shared/pipeline/complete-ocr";
 import { InMemoryOcrEngine, inMemoryDeps } from "../support/in-memory-ports";
@@ -42,7 +44,14 @@ describe("a 3,000-page chart's record (DynamoDB Local)", () => {
   it("is saved with its lists once each, not FAILED", { timeout: 60_000 }, async () => {
     const blocks = buildDoc(Array.from({ length: PAGES }, (_, i) => visitNote(i + 1))).Blocks;
     const ocr = new InMemoryOcrEngine(() => blocks);
-    const { deps } = inMemoryDeps(ocr);
+    // The stack's own results bucket: the running stack indexes the saved record and reads its text there.
+    const deps = {
+      ...inMemoryDeps(ocr).deps,
+      objects: new S3ObjectStore(
+        createS3Client({ AWS_REGION: "us-east-1", S3_ENDPOINT: inject("s3Endpoint") }),
+      ),
+      resultsBucket: inject("resultsBucket"),
+    };
     const id = "doc_1a26e000000000000000000000000001";
     const received = newRecord({
       id,

@@ -17,7 +17,7 @@ import { freePort } from "../local/runtime/ports";
 import { ensureAuditTable, startDynamoDbLocal } from "../local/services/dynamodb-local";
 import { AuditLogRepository } from "../shared/adapters/dynamodb/audit-log-repository";
 import { createDocumentClient, createDynamoDbClient } from "../shared/adapters/dynamodb/dynamodb-client";
-import { EmbeddedSearchIndex } from "../shared/adapters/embedded-search/embedded-search-index";
+import { SqliteSearchIndex } from "../shared/adapters/sqlite-search/sqlite-search-index";
 import { loadConfig } from "../shared/config";
 import type { SearchDocument } from "../shared/search/search-index";
 
@@ -90,7 +90,7 @@ async function main() {
     });
     const client = createDynamoDbClient(config);
     await ensureAuditTable(client, config.AUDIT_TABLE_NAME);
-    const search = await EmbeddedSearchIndex.open();
+    const search = SqliteSearchIndex.inMemory();
     for (let i = 0; i < RECORDS; i++) await search.upsert(doc(i));
     const logger = new Logger({ logLevel: "ERROR" });
     const base = {

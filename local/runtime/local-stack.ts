@@ -1,7 +1,7 @@
 import { safeError } from "../../shared/observability/logger";
 import { sweepStuckRecords } from "../../shared/pipeline/sweep-stuck-records";
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,7 +13,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type { DynamoDBStreamEvent, SQSEvent } from "aws-lambda";
 import { createDocumentClient, createDynamoDbClient } from "../../shared/adapters/dynamodb/dynamodb-client";
-import { EmbeddedSearchIndex } from "../../shared/adapters/embedded-search/embedded-search-index";
+import { SqliteSearchIndex } from "../../shared/adapters/sqlite-search/sqlite-search-index";
 import { LocalOcrEngine } from "../../shared/adapters/local-ocr/local-ocr";
 import {
   createOcrPool,
@@ -126,6 +126,9 @@ export interface ActivityEvent {
  */
 export const MAX_DEFAULT_OCR_WORKERS = 4;
 
+/** The search index in the data dir (SQLite; rebuilt from the records table when missing or unreadable). */
+export const SEARCH_INDEX_FILE = "search-index.sqlite";
+
 export function defaultOcrWorkers(): number {
   return Math.min(availableParallelism(), MAX_DEFAULT_OCR_WORKERS);
 }
@@ -196,7 +199,7 @@ export class LocalStack {
     private readonly s3Local: S3Local,
     private readonly dynamoClient: DynamoDBClient,
     private readonly ocrPool: OcrPool,
-    readonly search: EmbeddedSearchIndex,
+    readonly search: SqliteSearchIndex,
     readonly ocr: LocalOcrEngine,
     config: Config,
     private readonly apiPort: number,
@@ -335,7 +338,9 @@ export class LocalStack {
       const { streamArn, created: tableCreated } = await ensureRecordsTable(dynamoClient, config.TABLE_NAME);
       await ensureAuditTable(dynamoClient, config.AUDIT_TABLE_NAME);
 
-      const search = await EmbeddedSearchIndex.open({ file: join(dataDir, "search-index.json") });
+      const search = SqliteSearchIndex.open({ file: join(dataDir, SEARCH_INDEX_FILE) });
+      // The JSON snapshot of the index before SQLite: replaced (the new index is rebuilt from the records).
+      rmSync(join(dataDir, "search-index.json"), { force: true });
       cleanup.push(() => search.close());
       const ocrPool = createOcrPool({
         size: options.ocrWorkers ?? defaultOcrWorkers(),
@@ -507,7 +512,7 @@ export class LocalStack {
 
     // Data dirs from before the review queue: their NEEDS_REVIEW records join it.
     await this.records.backfillReviewKeys();
-    const rebuild = this.search.snapshotState !== "loaded";
+    const rebuild = this.search.needsRebuild;
     const batchStatus = new Map<string, string | undefined>();
     const docs = [];
     const known = new Set<string>();

@@ -1,7 +1,7 @@
 import { FACET_SIZE, type FacetBucket, type SearchDocument, type SearchFacets } from "./search-index";
 
 /**
- * Facet counting for engines that hold their documents in memory (the embedded index). Pure. OpenSearch
+ * Facet counting for the embedded index, over the rows a query matched. Pure. OpenSearch
  * computes the same counts with aggregations (build-search-request.ts).
  */
 
@@ -20,7 +20,10 @@ export function yearOf(date: string | undefined): string | undefined {
   return date && /^\d{4}-/.test(date) ? date.slice(0, 4) : undefined;
 }
 
-export function countFacets(docs: Iterable<SearchDocument>): SearchFacets {
+/** What facets are counted from. */
+export type FacetSource = Pick<SearchDocument, "documentType" | "status" | "dateOfService" | "facility">;
+
+export function countFacets(docs: Iterable<FacetSource>): SearchFacets {
   const types = new Map<string, number>();
   const statuses = new Map<string, number>();
   const years = new Map<string, number>();

@@ -8,7 +8,7 @@ import type { Highlight } from "./search-index";
 
 /**
  * Characters that separate terms: whitespace (including the form feed between pages), line breaks and
- * punctuation (MiniSearch's default tokenizer, plus \f \t \v, which it would glue words across).
+ * punctuation (plus \f \t \v, so words either side of a page break stay apart).
  */
 export const TERM_SEPARATOR = /[\s\p{Z}\p{P}]+/u;
 const TERM = /[^\s\p{Z}\p{P}]+/gu;
@@ -53,8 +53,8 @@ interface Span {
 /**
  * Builds up to `maxFragments` fragments of about `fragmentSize` characters, each centred on a match, in
  * document order, each with its page: the OCR text has "\f" between pages (plainText), and a fragment
- * never crosses one. `terms` are the matched index terms (already normalized, e.g. MiniSearch's `terms`,
- * which include fuzzy and prefix expansions); a word in the text matches when its normalized form is one
+ * never crosses one. `terms` are the matched words (normalized: the query's words and the fuzzy and prefix
+ * expansions the hit matched); a word in the text matches when its normalized form is one
  * of them. Whitespace runs (OCR line breaks) collapse to one space. Text outside <em> is HTML-escaped.
  * Returns [] when nothing matches.
  */

@@ -8,11 +8,13 @@ import { ChartbridgeError } from "../errors/chartbridge-error";
 export const CURSOR_MESSAGE = "cursor is not valid";
 
 /**
- * A page cursor. Offset cursors come from the embedded index; search_after cursors (the last hit's sort
- * values) from OpenSearch. On the wire: base64url of compact JSON. Opaque to API callers.
+ * A page cursor. Offset and keyset cursors come from the embedded index (keyset: the last row of a
+ * newest-first list, which pages to any depth); search_after cursors (the last hit's sort values) from
+ * OpenSearch. On the wire: base64url of compact JSON. Opaque to API callers.
  */
 export type SearchCursor =
   | { k: "o"; o: number }
+  | { k: "ks"; a: number }
   /**
    * `n`: hits returned on earlier pages, so the last page can omit nextCursor. `s`: the sort the values
    * belong to (absent: relevance), so a cursor is not reused under another order.
@@ -23,6 +25,7 @@ const MAX_CURSOR_LENGTH = 512;
 
 const CursorSchema = z.union([
   z.strictObject({ k: z.literal("o"), o: z.int().check(z.gte(0), z.lte(1_000_000)) }),
+  z.strictObject({ k: z.literal("ks"), a: z.int().check(z.gte(0), z.lte(Number.MAX_SAFE_INTEGER)) }),
   z.strictObject({
     k: z.literal("sa"),
     sa: z

@@ -121,13 +121,19 @@ export const FACET_SIZE = 20;
 
 export interface SearchResult {
   total: number;
+  /**
+   * "gte" when more records match than the engine counts for one query (the embedded index counts the
+   * newest 10,000): `total` is then a lower bound, and facets and relevance order cover those records.
+   * Absent: the total is exact.
+   */
+  totalRelation?: "gte";
   hits: SearchHit[];
   facets: SearchFacets;
   nextCursor?: string;
 }
 
 /**
- * The search port. Production: Amazon OpenSearch Service. Local: an embedded in-process index.
+ * The search port. Production: Amazon OpenSearch Service. Local: an embedded SQLite FTS5 index.
  * Upserts and removals are idempotent by record version (external versioning).
  */
 export interface SearchIndex {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
-import { LocalStack } from "../../local/runtime/local-stack";
+import { LocalStack, SEARCH_INDEX_FILE } from "../../local/runtime/local-stack";
 import { buildChartSpec } from "../../samples/generator/chart-spec";
 import { toPng } from "../../samples/generator/render-chart";
 import { documentIdFor } from "../../shared/domain/document-id";
@@ -54,7 +54,7 @@ describe("local stack restart", () => {
     expect(isAlive(first.dynamoDbPid!)).toBe(false);
     expect(existsSync(join(dataDir, "runtime.json"))).toBe(false);
 
-    rmSync(join(dataDir, "search-index.json"), { force: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dataDir, SEARCH_INDEX_FILE + suffix), { force: true });
     const second = await LocalStack.start({ dataDir, apiPort: 0, ocrWorkers: 1 });
     try {
       expect(second.tableCreated).toBe(false);

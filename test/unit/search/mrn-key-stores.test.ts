@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EmbeddedSearchIndex } from "../../../shared/adapters/embedded-search/embedded-search-index";
+import { SqliteSearchIndex } from "../../../shared/adapters/sqlite-search/sqlite-search-index";
 import { buildSearchRequest } from "../../../shared/adapters/opensearch/build-search-request";
 import { toIndexedDocument } from "../../../shared/adapters/opensearch/opensearch-search-index";
 import { newRecord, type ChartRecord } from "../../../shared/domain/chart-record";
@@ -33,7 +33,7 @@ function openSearchKeys(stored: string, searched: string): [unknown, unknown] {
 }
 
 async function embeddedFinds(stored: string, searched: string): Promise<boolean> {
-  const index = EmbeddedSearchIndex.inMemory();
+  const index = SqliteSearchIndex.inMemory();
   await index.upsert(toSearchDocument(recordWithMrn(stored)));
   return (await index.search({ mrn: searched, limit: 20 })).total === 1;
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EmbeddedSearchIndex } from "../../../shared/adapters/embedded-search/embedded-search-index";
+import { SqliteSearchIndex } from "../../../shared/adapters/sqlite-search/sqlite-search-index";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "../../../shared/search/parse-search-params";
 import type { SearchDocument } from "../../../shared/search/search-index";
 import { doc } from "./helpers";
@@ -62,16 +62,16 @@ const corpus: SearchDocument[] = [
   }),
 ];
 
-async function indexWith(docs: SearchDocument[]): Promise<EmbeddedSearchIndex> {
-  const index = EmbeddedSearchIndex.inMemory();
+async function indexWith(docs: SearchDocument[]): Promise<SqliteSearchIndex> {
+  const index = SqliteSearchIndex.inMemory();
   for (const d of docs) expect(await index.upsert(d)).toBe("applied");
   return index;
 }
 
 const ids = (r: { hits: Array<{ id: string }> }) => r.hits.map((h) => h.id);
 
-describe("EmbeddedSearchIndex search", () => {
-  let index: EmbeddedSearchIndex;
+describe("SqliteSearchIndex search", () => {
+  let index: SqliteSearchIndex;
   beforeEach(async () => {
     index = await indexWith(corpus);
   });
@@ -205,12 +205,19 @@ describe("EmbeddedSearchIndex search", () => {
     await expect(
       index.search({ limit: 2, cursor: encodeCursor({ k: "sa", sa: [1, "x"] }) }),
     ).rejects.toBeInstanceOf(InvalidCursorError);
-    const r = await index.search({ limit: 2 });
-    expect(decodeCursor(r.nextCursor!)).toEqual({ k: "o", o: 2 });
+    await expect(
+      index.search({ q: "smith", limit: 2, cursor: encodeCursor({ k: "ks", a: 1 }) }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
+    // Newest-first lists page by the last row (keyset), ranked lists by offset.
+    expect(decodeCursor((await index.search({ limit: 2 })).nextCursor!)).toMatchObject({ k: "ks" });
+    expect(decodeCursor((await index.search({ q: "smith", limit: 1 })).nextCursor!)).toEqual({
+      k: "o",
+      o: 1,
+    });
   });
 });
 
-describe("EmbeddedSearchIndex facilities and pages", () => {
+describe("SqliteSearchIndex facilities and pages", () => {
   const atFacility = (id: string, facility: string) =>
     doc({ id, facility, patientName: "Ann Lee", updatedAt: `2024-01-0${id.slice(-1)}T00:00:00.000Z` });
 
@@ -264,7 +271,7 @@ describe("EmbeddedSearchIndex facilities and pages", () => {
   });
 });
 
-describe("EmbeddedSearchIndex versioning", () => {
+describe("SqliteSearchIndex versioning", () => {
   it("ignores older and equal versions", async () => {
     const index = await indexWith([doc({ id: "d1", version: 3, patientName: "Ann Lee" })]);
     expect(await index.upsert(doc({ id: "d1", version: 2, patientName: "Old Name" }))).toBe("stale");
@@ -294,14 +301,117 @@ describe("EmbeddedSearchIndex versioning", () => {
   });
 
   it("records a tombstone for an unknown id (reported stale: nothing to remove)", async () => {
-    const index = EmbeddedSearchIndex.inMemory();
+    const index = SqliteSearchIndex.inMemory();
     expect(await index.remove("ghost", 7)).toBe("stale");
     expect(await index.upsert(doc({ id: "ghost", version: 6 }))).toBe("stale");
     expect(await index.upsert(doc({ id: "ghost", version: 8 }))).toBe("applied");
   });
 });
 
-describe("EmbeddedSearchIndex persistence", () => {
+describe("SqliteSearchIndex matching", () => {
+  it("never matches numbers fuzzily: an MRN one digit off is another patient", async () => {
+    const index = await indexWith([
+      doc({ id: "a", text: "Chart 004512 for follow up" }),
+      doc({ id: "b", text: "Chart 004513 for follow up" }),
+    ]);
+    expect(ids(await index.search({ q: "004512", limit: 5 }))).toEqual(["a"]);
+    expect(ids(await index.search({ q: "004521", limit: 5 }))).toEqual([]);
+    // A prefix still finds both, as typed.
+    expect(ids(await index.search({ q: "00451", limit: 5 })).sort()).toEqual(["a", "b"]);
+  });
+
+  it("allows two edits in long words and one in short ones", async () => {
+    const index = await indexWith([
+      doc({ id: "long", medications: ["Hydrochlorothiazide 25 mg"] }),
+      doc({ id: "short", patientName: "Ann Lee" }),
+    ]);
+    expect(ids(await index.search({ q: "hydroclorothiazde", limit: 5 }))).toEqual(["long"]);
+    expect(ids(await index.search({ q: "hydroclorotiazde", limit: 5 }))).toEqual([]);
+    expect(ids(await index.search({ q: "Anm", limit: 5 }))).toEqual(["short"]);
+    expect(ids(await index.search({ q: "Amm", limit: 5 }))).toEqual([]);
+  });
+
+  it("treats FTS5 syntax in a query as words", async () => {
+    const index = await indexWith([doc({ id: "a", text: "Temp 100°F, NOT febrile; near normal" })]);
+    expect(ids(await index.search({ q: "100°F", limit: 5 }))).toEqual(["a"]);
+    expect(ids(await index.search({ q: 'NOT "febrile" NEAR(normal) *', limit: 5 }))).toEqual(["a"]);
+    expect(ids(await index.search({ q: "{name}: x", limit: 5 }))).toEqual([]);
+  });
+});
+
+describe("SqliteSearchIndex window", () => {
+  // Five records, newest first: e5 … e1; dates of service in another order.
+  const dated = [
+    ["e1", "2024-03-01"],
+    ["e2", "2021-01-01"],
+    ["e3", undefined],
+    ["e4", "2023-06-15"],
+    ["e5", "2022-09-09"],
+  ] as const;
+  const corpus5 = dated.map(([id, dateOfService], i) =>
+    doc({
+      id,
+      patientName: "Pat Doe",
+      text: id === "e1" ? "pain pain pain" : "pain",
+      ...(dateOfService ? { dateOfService } : {}),
+      updatedAt: `2024-05-0${i + 1}T00:00:00.000Z`,
+    }),
+  );
+  let index: SqliteSearchIndex;
+  beforeEach(async () => {
+    index = SqliteSearchIndex.inMemory({ window: 3 });
+    for (const d of corpus5) await index.upsert(d);
+  });
+
+  it("counts at most the window and says the total is a lower bound", async () => {
+    const r = await index.search({ q: "pain", limit: 10 });
+    expect(r.total).toBe(3);
+    expect(r.totalRelation).toBe("gte");
+    expect(r.facets.status).toEqual([{ value: "INDEXED", count: 3 }]);
+    // Relevance ranks the newest three; e1 (oldest, most mentions) is past the window.
+    expect(ids(r).sort()).toEqual(["e3", "e4", "e5"]);
+    expect(r.nextCursor).toBeUndefined();
+
+    const small = await index.search({ q: "pain", type: "lab_report", limit: 10 });
+    expect(small.totalRelation).toBeUndefined();
+  });
+
+  it("pages a newest-first list past the window", async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const r = await index.search({ limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...ids(r));
+      cursor = r.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(["e5", "e4", "e3", "e2", "e1"]);
+
+    const filtered: string[] = [];
+    cursor = undefined;
+    do {
+      const r = await index.search({
+        status: "INDEXED",
+        from: "2020-01-01",
+        limit: 1,
+        ...(cursor ? { cursor } : {}),
+      });
+      filtered.push(...ids(r));
+      cursor = r.nextCursor;
+    } while (cursor);
+    expect(filtered).toEqual(["e5", "e4", "e2", "e1"]);
+  });
+
+  it("orders by date of service over every match, not just the window", async () => {
+    const first = await index.search({ sort: "dateOfService", limit: 3 });
+    expect(ids(first)).toEqual(["e2", "e5", "e4"]);
+    const second = await index.search({ sort: "dateOfService", limit: 3, cursor: first.nextCursor! });
+    expect(ids(second)).toEqual(["e1", "e3"]);
+    expect(second.nextCursor).toBeUndefined();
+    expect(ids(await index.search({ q: "pain", sort: "-dateOfService", limit: 2 }))).toEqual(["e1", "e4"]);
+  });
+});
+
+describe("SqliteSearchIndex file", () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "chartbridge-search-"));
@@ -310,93 +420,104 @@ describe("EmbeddedSearchIndex persistence", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("round-trips documents, versions and tombstones through a snapshot file", async () => {
-    const file = join(dir, "nested", "index.json");
-    const first = await EmbeddedSearchIndex.open({ file });
-    expect(first.snapshotState).toBe("missing");
+  it("keeps documents, versions and tombstones across a reopen", async () => {
+    const file = join(dir, "nested", "index.sqlite");
+    const first = SqliteSearchIndex.open({ file });
+    expect(first.fileState).toBe("missing");
     expect(first.needsRebuild).toBe(true);
     for (const d of corpus) await first.upsert(d);
     await first.remove("doc_jones", 2);
     await first.close();
+    await expect(first.upsert(doc({ id: "x" }))).rejects.toThrow(/closed/);
 
-    const second = await EmbeddedSearchIndex.open({ file });
-    expect(second.snapshotState).toBe("loaded");
+    const second = SqliteSearchIndex.open({ file });
+    expect(second.fileState).toBe("loaded");
     expect(second.needsRebuild).toBe(false);
     expect(second.size).toBe(4);
     expect(ids(await second.search({ q: "Jonh Smyth", limit: 20 }))).toEqual(
       expect.arrayContaining(["doc_smith", "doc_smith2"]),
     );
     expect(ids(await second.search({ mrn: "MR004512", limit: 20 }))).toEqual(["doc_smith", "doc_smith2"]);
-    // versions and tombstones survived
     expect(await second.upsert(corpus[0]!)).toBe("stale");
     expect(await second.upsert(doc({ id: "doc_jones", version: 2 }))).toBe("stale");
-    // and the index still accepts changes
     expect(await second.upsert(doc({ id: "doc_new", version: 1, patientName: "Zed Quinn" }))).toBe("applied");
     expect(ids(await second.search({ q: "quinn", limit: 5 }))).toEqual(["doc_new"]);
     await second.close();
-    await expect(second.upsert(doc({ id: "x" }))).rejects.toThrow(/closed/);
   });
 
-  it("writes changes debounced, atomically, without leaving temp files", async () => {
-    const file = join(dir, "index.json");
-    const index = await EmbeddedSearchIndex.open({ file, debounceMs: 20 });
-    await index.upsert(corpus[0]!);
-    await index.upsert(corpus[1]!);
-    await expect(readFile(file, "utf8")).rejects.toMatchObject({ code: "ENOENT" });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const snapshot = JSON.parse(await readFile(file, "utf8")) as { docs: unknown[]; versions: unknown[] };
-    expect(snapshot.docs).toHaveLength(2);
-    expect(snapshot.versions).toHaveLength(2);
-    const { readdir } = await import("node:fs/promises");
-    expect(await readdir(dir)).toEqual(["index.json"]);
-    await index.close();
+  it("makes each change visible to another reader at once, without closing", async () => {
+    const file = join(dir, "index.sqlite");
+    const writer = SqliteSearchIndex.open({ file });
+    const reader = SqliteSearchIndex.open({ file });
+    await writer.upsert(doc({ id: "d1", patientName: "Ann Lee" }));
+    expect(ids(await reader.search({ q: "lee", limit: 5 }))).toEqual(["d1"]);
+    await writer.remove("d1", 2);
+    expect((await reader.search({ q: "lee", limit: 5 })).total).toBe(0);
+    await writer.close();
+    await reader.close();
   });
 
-  it("reports a corrupt snapshot and rebuilds from the source records", async () => {
-    const file = join(dir, "index.json");
-    await writeFile(file, "{ this is not json");
-    const index = await EmbeddedSearchIndex.open({ file });
-    expect(index.snapshotState).toBe("corrupt");
-    expect(index.needsRebuild).toBe(true);
-    expect(index.size).toBe(0);
+  it("loses no acknowledged change when the process is killed", async () => {
+    const file = join(dir, "index.sqlite");
+    const script = join(dir, "writer.mts");
+    const adapter = join(process.cwd(), "shared/adapters/sqlite-search/sqlite-search-index.ts");
+    await writeFile(
+      script,
+      `import { SqliteSearchIndex } from ${JSON.stringify(adapter)};
+       const index = SqliteSearchIndex.open({ file: ${JSON.stringify(file)} });
+       for (let i = 0; i < 50; i++)
+         await index.upsert({ id: "k" + i, version: 1, status: "INDEXED", patientName: "Kim Park", diagnoses: [],
+           medications: [], allergies: [], text: "note " + i, sourceKey: "k", createdAt: "2024-01-01T00:00:00Z",
+           updatedAt: "2024-01-01T00:00:00Z" });
+       process.stdout.write("done\\n");
+       process.kill(process.pid, "SIGKILL");`,
+    );
+    const { spawnSync } = await import("node:child_process");
+    const child = spawnSync(process.execPath, ["--import", "tsx", script], { encoding: "utf8" });
+    expect(child.signal, child.stderr).toBe("SIGKILL");
+    expect(child.stdout).toBe("done\n");
+
+    const reopened = SqliteSearchIndex.open({ file });
+    expect(reopened.fileState).toBe("loaded");
+    expect(reopened.size).toBe(50);
+    expect((await reopened.search({ q: "park", limit: 1 })).total).toBe(50);
+    await reopened.close();
+  });
+
+  it("replaces a file that is not an index of this version, and says so", async () => {
+    const notSqlite = join(dir, "garbage.sqlite");
+    await writeFile(notSqlite, "{ this is not a database");
+    const fromGarbage = SqliteSearchIndex.open({ file: notSqlite });
+    expect(fromGarbage.fileState).toBe("corrupt");
+    expect(fromGarbage.needsRebuild).toBe(true);
+    expect(fromGarbage.size).toBe(0);
 
     async function* fromTable(): AsyncIterable<SearchDocument> {
       for (const d of corpus) yield d;
       yield { ...corpus[0]!, version: 0 }; // an older duplicate loses
     }
-    expect(await index.rebuild(fromTable())).toBe(5);
-    expect(ids(await index.search({ q: "smyth", limit: 20 }))).toEqual(
+    expect(await fromGarbage.rebuild(fromTable())).toBe(5);
+    expect(ids(await fromGarbage.search({ q: "smyth", limit: 20 }))).toEqual(
       expect.arrayContaining(["doc_smith", "doc_smith2"]),
     );
-    await index.close();
-
-    const reopened = await EmbeddedSearchIndex.open({ file });
-    expect(reopened.snapshotState).toBe("loaded");
+    await fromGarbage.close();
+    const reopened = SqliteSearchIndex.open({ file: notSqlite });
+    expect(reopened.fileState).toBe("loaded");
     expect(reopened.size).toBe(5);
     await reopened.close();
-  });
 
-  it("treats valid JSON of the wrong shape as a corrupt snapshot", async () => {
-    const file = join(dir, "index.json");
-    const first = await EmbeddedSearchIndex.open({ file });
-    await first.rebuild(corpus);
-    await first.close();
-    const good = JSON.parse(await readFile(file, "utf8")) as { docs: Record<string, unknown>[] };
-    const [firstDoc, ...rest] = good.docs;
-    const broken = [
-      { ...good, format: "something-else" },
-      { ...good, schemaVersion: 1 },
-      { ...good, docs: [{ ...firstDoc, version: "1" }, ...rest] },
-      { ...good, versions: [["doc_smith"]] },
-      { ...good, minisearch: null },
-      [good],
-    ];
-    for (const snapshot of broken) {
-      await writeFile(file, JSON.stringify(snapshot));
-      const index = await EmbeddedSearchIndex.open({ file });
-      expect(index.snapshotState, JSON.stringify(snapshot).slice(0, 60)).toBe("corrupt");
-      expect(index.size).toBe(0);
-    }
+    const otherDatabase = join(dir, "other.sqlite");
+    const { default: Database } = await import("better-sqlite3");
+    const other = new Database(otherDatabase);
+    other.exec(
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT); INSERT INTO meta VALUES ('format', 'x')",
+    );
+    other.close();
+    const fromOther = SqliteSearchIndex.open({ file: otherDatabase });
+    expect(fromOther.fileState).toBe("corrupt");
+    await fromOther.upsert(doc({ id: "fresh", patientName: "New Start" }));
+    expect(ids(await fromOther.search({ q: "start", limit: 5 }))).toEqual(["fresh"]);
+    await fromOther.close();
   });
 
   it("rebuild replaces previous contents and drops tombstones", async () => {
@@ -404,19 +525,6 @@ describe("EmbeddedSearchIndex persistence", () => {
     await index.remove("gone", 9);
     expect(await index.rebuild([doc({ id: "gone", version: 1, patientName: "Back Again" })])).toBe(1);
     expect(ids(await index.search({ limit: 10 }))).toEqual(["gone"]);
-  });
-
-  it("reindexes stored documents when the MiniSearch part of a snapshot is unusable", async () => {
-    const file = join(dir, "index.json");
-    const first = await EmbeddedSearchIndex.open({ file });
-    await first.rebuild(corpus);
-    await first.close();
-    const snapshot = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-    await writeFile(file, JSON.stringify({ ...snapshot, minisearch: { garbage: true } }));
-
-    const second = await EmbeddedSearchIndex.open({ file });
-    expect(second.snapshotState).toBe("loaded");
-    expect(ids(await second.search({ q: "asthma", limit: 5 }))).toEqual(["doc_smithers"]);
-    await second.close();
+    expect(ids(await index.search({ q: "old", limit: 10 }))).toEqual([]);
   });
 });

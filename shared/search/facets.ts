@@ -23,44 +23,57 @@ export function yearOf(date: string | undefined): string | undefined {
 /** What facets are counted from. */
 export type FacetSource = Pick<SearchDocument, "documentType" | "status" | "dateOfService" | "facility">;
 
+/** Counts per facet value; per facility key also how often each spelling occurs (the most frequent is shown). */
+export interface FacetCounts {
+  types: Map<string, number>;
+  statuses: Map<string, number>;
+  years: Map<string, number>;
+  facilities: Map<string, { count: number; spellings: Map<string, number> }>;
+}
+
+export function emptyFacetCounts(): FacetCounts {
+  return { types: new Map(), statuses: new Map(), years: new Map(), facilities: new Map() };
+}
+
+/** Adds `count` records printed with `facility` (its key computed by the caller or here). */
+export function countFacility(counts: FacetCounts, facility: string, count = 1, key = facilityKey(facility)): void {
+  if (!key) return;
+  const entry = counts.facilities.get(key) ?? { count: 0, spellings: new Map<string, number>() };
+  entry.count += count;
+  increment(entry.spellings, facility.replace(/\s+/g, " ").trim(), count);
+  counts.facilities.set(key, entry);
+}
+
 export function countFacets(docs: Iterable<FacetSource>): SearchFacets {
-  const types = new Map<string, number>();
-  const statuses = new Map<string, number>();
-  const years = new Map<string, number>();
-  // Per facility key: the count, and how often each spelling occurs (the most frequent one is shown).
-  const facilities = new Map<string, { count: number; spellings: Map<string, number> }>();
-
+  const counts = emptyFacetCounts();
   for (const doc of docs) {
-    if (doc.documentType) increment(types, doc.documentType);
-    increment(statuses, doc.status);
+    if (doc.documentType) increment(counts.types, doc.documentType);
+    increment(counts.statuses, doc.status);
     const year = yearOf(doc.dateOfService);
-    if (year) increment(years, year);
-    if (doc.facility) {
-      const key = facilityKey(doc.facility);
-      if (!key) continue;
-      const entry = facilities.get(key) ?? { count: 0, spellings: new Map<string, number>() };
-      entry.count += 1;
-      increment(entry.spellings, doc.facility.replace(/\s+/g, " ").trim());
-      facilities.set(key, entry);
-    }
+    if (year) increment(counts.years, year);
+    if (doc.facility) countFacility(counts, doc.facility);
   }
+  return facetsFromCounts(counts);
+}
 
-  const facility = [...facilities.values()].map((e): FacetBucket => ({
+/** The facets of counted values: most frequent first (years newest first), facilities top FACET_SIZE. */
+export function facetsFromCounts(counts: FacetCounts): SearchFacets {
+  const facility = [...counts.facilities.values()].map((e): FacetBucket => ({
     value: byCount(e.spellings)[0]!.value,
     count: e.count,
   }));
   return {
-    documentType: byCount(types),
-    status: byCount(statuses),
+    documentType: byCount(counts.types),
+    status: byCount(counts.statuses),
     facility: facility.sort(countThenValue).slice(0, FACET_SIZE),
-    yearOfService: [...years]
+    yearOfService: [...counts.years]
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => (a.value < b.value ? 1 : -1)),
   };
 }
 
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
+function increment(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
 function byCount(counts: Map<string, number>): FacetBucket[] {

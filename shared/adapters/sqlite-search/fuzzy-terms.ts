@@ -13,7 +13,7 @@ import { isFuzzyTerm } from "./text-terms";
  * are then checked with the real edit distance. Words are added as documents arrive and never removed: a
  * word no live document holds only adds an alternative that matches nothing.
  */
-export const MAX_CANDIDATES = 24;
+export const MAX_CANDIDATES = 12;
 /** Rows read per part: bounds the work for very short parts ("a" of "abc"). */
 const PART_SCAN_LIMIT = 4000;
 
@@ -27,9 +27,11 @@ export class FuzzyVocabulary {
   private readonly byPrefix: Statement<[string, number, number, number], { term: string }>;
   private readonly bySuffix: Statement<[string, number, number, number], { term: string }>;
   private readonly bySubstring: Statement<[string, number, number, number], { term: string }>;
+  private readonly has: Statement<[string], { found: 1 }>;
 
   constructor(db: Database) {
     this.insert = db.prepare("INSERT OR IGNORE INTO terms (term, reversed, length) VALUES (?, ?, ?)");
+    this.has = db.prepare("SELECT 1 AS found FROM terms WHERE term = ?");
     this.insertTrigrams = db.prepare("INSERT INTO term_trigrams (rowid, term) VALUES (?, ?)");
     this.byPrefix = db.prepare("SELECT term FROM terms WHERE term GLOB ? AND length BETWEEN ? AND ? LIMIT ?");
     this.bySuffix = db.prepare(
@@ -39,6 +41,11 @@ export class FuzzyVocabulary {
       `SELECT t.term FROM term_trigrams JOIN terms t ON t.rowid = term_trigrams.rowid
        WHERE term_trigrams MATCH ? AND t.length BETWEEN ? AND ? LIMIT ?`,
     );
+  }
+
+  /** Those of `terms` the vocabulary holds. */
+  known(terms: string[]): string[] {
+    return terms.filter((term) => this.has.get(term) !== undefined);
   }
 
   /** Adds a document's words (call inside the document's transaction). */

@@ -7,8 +7,9 @@ import { isFuzzyTerm, MIN_FUZZY_LENGTH, queryWords } from "./text-terms";
  *
  * Every query word must match (AND), in any of the two columns. A word matches exactly; from 3 characters
  * also as a prefix ("smith" finds "Smithers"), with two adjacent letters swapped ("Jonh" finds "John"), or
- * as a known word within a few edits (fuzzy-terms.ts). In bm25 an exact match also counts as a prefix
- * match, so exact matches rank first. A word FTS5 splits further ("100°F") is a phrase.
+ * as a known word within a few edits (fuzzy-terms.ts); a word that more records hold than a query
+ * counts matches only itself. In bm25 an exact match also counts as a prefix match, so exact matches rank
+ * first. A word FTS5 splits further ("100°F") is a phrase.
  */
 export interface TextMatch {
   expression: string;
@@ -16,7 +17,21 @@ export interface TextMatch {
   matchedWords(text: string): string[];
 }
 
-export function buildTextMatch(q: string, near: (term: string) => string[]): TextMatch | undefined {
+/** The words the index knows (fuzzy-terms.ts). */
+export interface Vocabulary {
+  /** Known words within a few edits of `term`. */
+  near(term: string): string[];
+  /** Those of `terms` the index knows. */
+  known(terms: string[]): string[];
+  /**
+   * Whether at least a query window of records hold `term` itself: then it matches only itself. Prefix and
+   * typo alternatives could only add records past what a query counts and ranks, and they are what costs:
+   * FTS5 merges a prefix's posting lists in full, and bm25 scores each alternative for every record.
+   */
+  isCommon(term: string): boolean;
+}
+
+export function buildTextMatch(q: string, vocabulary: Vocabulary): TextMatch | undefined {
   const words = queryWords(q);
   if (words.length === 0) return undefined;
 
@@ -27,12 +42,16 @@ export function buildTextMatch(q: string, near: (term: string) => string[]): Tex
     const phrase = quote(terms.join(" "));
     const last = terms[terms.length - 1]!;
     const alternatives = [phrase];
+    if (terms.length === 1 && vocabulary.isCommon(last)) return phrase;
     if (last.length >= MIN_FUZZY_LENGTH) {
       alternatives.push(`${phrase}*`);
       prefixes.push(word);
     }
     if (terms.length === 1 && isFuzzyTerm(last)) {
-      for (const variant of [...transpositions(last), ...near(last)]) {
+      // Only words the index holds: every alternative costs FTS5 a posting list and bm25 a phrase.
+      // Near words the prefix already matches ("patients" for "patient") are left to it.
+      const near = vocabulary.near(last).filter((w) => !w.startsWith(last));
+      for (const variant of [...vocabulary.known(transpositions(last)), ...near]) {
         exact.add(variant);
         alternatives.push(quote(variant));
       }

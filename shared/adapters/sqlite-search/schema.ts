@@ -26,7 +26,8 @@ CREATE TABLE documents (
   date_of_birth TEXT,
   mrn TEXT,
   date_of_service TEXT,
-  facility TEXT
+  facility TEXT,
+  facility_key TEXT
 );
 CREATE INDEX documents_by_date_of_service ON documents (date_of_service, id);
 CREATE TABLE document_texts (seq INTEGER PRIMARY KEY, text TEXT NOT NULL);

@@ -1,5 +1,5 @@
 import type { Database, Statement } from "better-sqlite3";
-import { countFacets } from "../../search/facets";
+import { countFacility, emptyFacetCounts, facetsFromCounts } from "../../search/facets";
 import { highlight } from "../../search/highlight";
 import { decodeCursor, encodeCursor, InvalidCursorError } from "../../search/search-cursor";
 import {
@@ -13,11 +13,11 @@ import type { DocumentType } from "../../domain/document-types";
 import type { DocumentStatus } from "../../domain/status";
 import { filterTerms } from "./filter-tokens";
 import type { FuzzyVocabulary } from "./fuzzy-terms";
-import { buildTextMatch, quote, type TextMatch } from "./match-expression";
+import { buildTextMatch, quote, type TextMatch, type Vocabulary } from "./match-expression";
 
 /**
- * Queries over the SQLite index. Every query first reads its *window*: the newest `window` + 1 matching
- * rows (rowid order is update order), from FTS5 when there is text or an equality filter, else from the
+ * Queries over the SQLite index. Every query first takes its *window*: the newest `window` matching rows
+ * (rowid order is update order), from FTS5 when there is text or an equality filter, else from the
  * documents table (by the date-of-service index when dates are given). The window bounds the work of a
  * query whatever the archive's size:
  * - within it, total and facets are exact; past it, total is the window's size with `totalRelation: "gte"`
@@ -26,17 +26,20 @@ import { buildTextMatch, quote, type TextMatch } from "./match-expression";
  * - newest-first lists page past the window with keyset cursors (any depth, each page one index range);
  * - a date-of-service order over more matches than the window is sorted in SQL, exact, at a cost that
  *   grows with the matches.
+ * Counting, grouping and ranking the window happen in one SQL statement: only the counts and the page's
+ * row numbers come back to JavaScript.
  */
 export const DEFAULT_WINDOW = 10_000;
 
-interface WindowRow {
-  seq: number;
-  id: string;
-  rank: number | null;
-  document_type: string | null;
-  status: string;
-  facility: string | null;
-  date_of_service: string | null;
+interface WindowAnswer {
+  total: number;
+  more: number;
+  types: string;
+  statuses: string;
+  years: string;
+  facilities: string;
+  /** JSON [[seq, rank], …] of the requested page, or null when the page is read separately. */
+  page: string | null;
 }
 
 interface HitRow {
@@ -51,20 +54,43 @@ interface HitRow {
   text: string | null;
 }
 
+interface PageRow {
+  seq: number;
+  rank: number | null;
+}
+
 const NAME_WEIGHT = TEXT_SEARCH_FIELDS.find((f) => f.field === "patientName")!.boost;
 /** bm25 column weights: name, body (every other text field; their boosts are 1), filters (never scored). */
 const BM25 = `bm25(search_text, ${NAME_WEIGHT}, 1.0, 0.0)`;
-const WINDOW_COLUMNS = "d.seq, d.id, d.document_type, d.status, d.facility, d.date_of_service";
+const WINDOW_COLUMNS = "d.seq, d.id, d.document_type, d.status, d.facility, d.facility_key, d.date_of_service";
+
+type PageOrder = "rank" | "newest" | "dateOfService" | "-dateOfService" | "none";
+const ORDER_BY: Record<Exclude<PageOrder, "none">, string> = {
+  rank: "rank, seq DESC",
+  newest: "seq DESC",
+  dateOfService: "date_of_service IS NULL, date_of_service, id",
+  "-dateOfService": "date_of_service IS NULL, date_of_service DESC, id",
+};
 
 export class SearchReader {
   private readonly hitRow: Statement<[number], HitRow>;
   private readonly statements = new Map<string, Statement>();
+  private readonly words: Vocabulary;
 
   constructor(
     private readonly db: Database,
-    private readonly vocabulary: FuzzyVocabulary,
+    vocabulary: FuzzyVocabulary,
     private readonly window: number,
   ) {
+    const holders = db.prepare<{ match: string; window: number }, { n: number }>(
+      "SELECT count(*) AS n FROM (SELECT 1 FROM search_text WHERE search_text MATCH @match LIMIT @window)",
+    );
+    this.words = {
+      near: (term) => vocabulary.near(term),
+      known: (terms) => vocabulary.known(terms),
+      isCommon: (term) =>
+        holders.get({ match: `{name body} : ${quote(term)}`, window })!.n >= window,
+    };
     this.hitRow = db.prepare(
       `SELECT d.seq, d.id, d.status, d.document_type, d.patient_name, d.date_of_birth, d.mrn,
               d.date_of_service, t.text
@@ -76,88 +102,86 @@ export class SearchReader {
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && cursor === undefined) throw new InvalidCursorError();
 
-    const text = query.q ? buildTextMatch(query.q, (term) => this.vocabulary.near(term)) : undefined;
+    const text = query.q ? buildTextMatch(query.q, this.words) : undefined;
     const filters = filterTerms(query);
     const parts = [
       ...(text ? [`(${text.expression})`] : []),
       ...(filters.length > 0 ? [`filters : (${filters.map(quote).join(" AND ")})`] : []),
     ];
-    const match = parts.length > 0 ? parts.join(" AND ") : undefined;
-    const dates = dateRange(query);
-
-    const rows = this.windowRows(match, dates, text !== undefined);
-    const complete = rows.length <= this.window;
-    if (!complete) rows.length = this.window;
-    const result: SearchResult = {
-      total: rows.length,
-      hits: [],
-      facets: countFacets(rows.map(facetSource)),
-    };
-    if (!complete) result.totalRelation = "gte";
+    const source: Source = { match: parts.length > 0 ? parts.join(" AND ") : undefined, dates: dateRange(query) };
 
     const sort = query.sort ?? "relevance";
-    let page: Array<{ seq: number; rank: number | null }>;
-    if (sort === "relevance" && !text) {
-      // Newest first: keyset pages, to any depth.
-      if (cursor !== undefined && cursor.k !== "ks") throw new InvalidCursorError();
-      const after = cursor?.a;
-      const more =
-        after === undefined
-          ? rows.slice(0, query.limit + 1)
-          : this.newestAfter(match, dates, after, query.limit + 1);
-      page = more.slice(0, query.limit);
-      if (more.length > query.limit) result.nextCursor = encodeCursor({ k: "ks", a: page.at(-1)!.seq });
-    } else {
-      if (cursor !== undefined && cursor.k !== "o") throw new InvalidCursorError();
-      const offset = cursor?.o ?? 0;
-      let ordered: Array<{ seq: number; rank: number | null }>;
-      let available: number;
-      if (sort === "relevance") {
-        ordered = [...rows]
-          .sort((a, b) => a.rank! - b.rank! || b.seq - a.seq)
-          .slice(offset, offset + query.limit);
-        available = rows.length;
-      } else if (complete) {
-        ordered = [...rows]
-          .sort(byDateOfService(sort === "dateOfService" ? 1 : -1))
-          .slice(offset, offset + query.limit);
-        available = rows.length;
-      } else {
-        const fetched = this.byDateOfService(match, dates, sort === "dateOfService", offset, query.limit + 1);
-        ordered = fetched.slice(0, query.limit);
-        available = offset + fetched.length;
-      }
-      page = ordered;
-      if (offset + page.length < available)
-        result.nextCursor = encodeCursor({ k: "o", o: offset + page.length });
-    }
+    const keyset = sort === "relevance" && !text;
+    if (cursor !== undefined && cursor.k !== (keyset ? "ks" : "o")) throw new InvalidCursorError();
+    const offset = cursor?.k === "o" ? cursor.o : 0;
+    const order: PageOrder =
+      sort === "relevance" ? (text ? "rank" : cursor ? "none" : "newest") : sort;
 
+    const answer = this.windowAnswer(source, text !== undefined, order, offset, query.limit + 1);
+    const complete = answer.more === 0;
+    const result: SearchResult = { total: answer.total, hits: [], facets: facetsOf(answer) };
+    if (!complete) result.totalRelation = "gte";
+
+    let rows: PageRow[];
+    if (keyset && cursor?.k === "ks") rows = this.newestAfter(source, cursor.a, query.limit + 1);
+    else if (order.endsWith("dateOfService") && !complete)
+      rows = this.byDateOfService(source, order === "dateOfService", offset, query.limit + 1);
+    else rows = (JSON.parse(answer.page ?? "[]") as Array<[number, number | null]>).map(([seq, rank]) => ({ seq, rank }));
+
+    const page = rows.slice(0, query.limit);
+    if (rows.length > query.limit)
+      result.nextCursor = encodeCursor(keyset ? { k: "ks", a: page.at(-1)!.seq } : { k: "o", o: offset + page.length });
     result.hits = page.map((row) => this.hit(row, text));
     return result;
   }
 
-  private windowRows(match: string | undefined, dates: DateRange, scored: boolean): WindowRow[] {
-    const limit = this.window + 1;
-    if (match !== undefined) {
-      const sql = `SELECT ${WINDOW_COLUMNS}, ${scored ? BM25 : "NULL"} AS rank
-        FROM search_text JOIN documents d ON d.seq = search_text.rowid
-        WHERE search_text MATCH @match ${dates.sql}
-        ORDER BY search_text.rowid DESC LIMIT @limit`;
-      return this.statement<WindowRow>(sql).all({ match, limit, ...dates.params });
-    }
-    // With dates: the range from its index, then newest first (a year of a million charts is ~40,000 rows).
-    const sql = `SELECT ${WINDOW_COLUMNS}, NULL AS rank FROM documents d
-      ${dates.given ? "INDEXED BY documents_by_date_of_service WHERE 1 " + dates.sql : ""}
-      ORDER BY d.seq DESC LIMIT @limit`;
-    return this.statement<WindowRow>(sql).all({ limit, ...dates.params });
+  /** The window's total, whether more rows match, its facet counts and (unless "none") a page of it. */
+  private windowAnswer(source: Source, scored: boolean, order: PageOrder, offset: number, limit: number): WindowAnswer {
+    const { match, dates } = source;
+    const window =
+      match !== undefined
+        ? `SELECT ${WINDOW_COLUMNS}, ${scored ? BM25 : "NULL"} AS rank
+           FROM search_text JOIN documents d ON d.seq = search_text.rowid
+           WHERE search_text MATCH @match ${dates.sql}
+           ORDER BY search_text.rowid DESC LIMIT @window`
+        : // With dates: the range from its index, then newest first (a month of a million charts is ~3,000 rows).
+          `SELECT ${WINDOW_COLUMNS}, NULL AS rank FROM documents d
+           ${dates.given ? "INDEXED BY documents_by_date_of_service WHERE 1 " + dates.sql : ""}
+           ORDER BY d.seq DESC LIMIT @window`;
+    const beyond =
+      match !== undefined
+        ? `SELECT 1 FROM search_text ${dates.given ? "JOIN documents d ON d.seq = search_text.rowid" : ""}
+           WHERE search_text MATCH @match AND search_text.rowid < (SELECT min(seq) FROM w) ${dates.sql} LIMIT 1`
+        : `SELECT 1 FROM documents d ${dates.given ? "INDEXED BY documents_by_date_of_service" : ""}
+           WHERE d.seq < (SELECT min(seq) FROM w) ${dates.sql} LIMIT 1`;
+    const page =
+      order === "none"
+        ? "NULL"
+        : `(SELECT json_group_array(json_array(seq, rank)) FROM
+             (SELECT seq, rank FROM w ORDER BY ${ORDER_BY[order]} LIMIT @limit OFFSET @offset))`;
+    const sql = `WITH w AS MATERIALIZED (${window})
+      SELECT
+        (SELECT count(*) FROM w) AS total,
+        CASE WHEN (SELECT count(*) FROM w) < @window THEN 0 ELSE (SELECT count(*) FROM (${beyond})) END AS more,
+        (SELECT json_group_array(json_array(document_type, n)) FROM
+          (SELECT document_type, count(*) AS n FROM w WHERE document_type IS NOT NULL GROUP BY 1)) AS types,
+        (SELECT json_group_array(json_array(status, n)) FROM (SELECT status, count(*) AS n FROM w GROUP BY 1)) AS statuses,
+        (SELECT json_group_array(json_array(year, n)) FROM
+          (SELECT substr(date_of_service, 1, 4) AS year, count(*) AS n FROM w
+           WHERE date_of_service GLOB '[0-9][0-9][0-9][0-9]-*' GROUP BY 1)) AS years,
+        (SELECT json_group_array(json_array(facility_key, facility, n)) FROM
+          (SELECT facility_key, facility, count(*) AS n FROM w WHERE facility_key <> '' GROUP BY 1, 2)) AS facilities,
+        ${page} AS page`;
+    return this.statement<WindowAnswer>(sql).get({
+      ...(match !== undefined ? { match } : {}),
+      ...dates.params,
+      window: this.window,
+      ...(order === "none" ? {} : { limit, offset }),
+    })!;
   }
 
-  private newestAfter(
-    match: string | undefined,
-    dates: DateRange,
-    after: number,
-    limit: number,
-  ): Array<{ seq: number; rank: null }> {
+  private newestAfter(source: Source, after: number, limit: number): PageRow[] {
+    const { match, dates } = source;
     const sql =
       match !== undefined
         ? `SELECT search_text.rowid AS seq, NULL AS rank FROM search_text
@@ -166,7 +190,7 @@ export class SearchReader {
            ORDER BY search_text.rowid DESC LIMIT @limit`
         : `SELECT d.seq, NULL AS rank FROM documents d WHERE d.seq < @after ${dates.sql}
            ORDER BY d.seq DESC LIMIT @limit`;
-    return this.statement<{ seq: number; rank: null }>(sql).all({
+    return this.statement<PageRow>(sql).all({
       ...(match !== undefined ? { match } : {}),
       ...dates.params,
       after,
@@ -175,19 +199,14 @@ export class SearchReader {
   }
 
   /** Every match ordered by date of service (undated last), then id: exact, for orders past the window. */
-  private byDateOfService(
-    match: string | undefined,
-    dates: DateRange,
-    ascending: boolean,
-    offset: number,
-    limit: number,
-  ): Array<{ seq: number; rank: null }> {
+  private byDateOfService(source: Source, ascending: boolean, offset: number, limit: number): PageRow[] {
+    const { match, dates } = source;
     const sql = `SELECT d.seq, NULL AS rank FROM documents d
       WHERE ${match !== undefined ? "d.seq IN (SELECT rowid FROM search_text WHERE search_text MATCH @match)" : "1"}
       ${dates.sql}
-      ORDER BY d.date_of_service IS NULL, d.date_of_service ${ascending ? "ASC" : "DESC"}, d.id
+      ORDER BY ${ORDER_BY[ascending ? "dateOfService" : "-dateOfService"]}
       LIMIT @limit OFFSET @offset`;
-    return this.statement<{ seq: number; rank: null }>(sql).all({
+    return this.statement<PageRow>(sql).all({
       ...(match !== undefined ? { match } : {}),
       ...dates.params,
       limit,
@@ -195,7 +214,7 @@ export class SearchReader {
     });
   }
 
-  private hit(row: { seq: number; rank: number | null }, text: TextMatch | undefined): SearchHit {
+  private hit(row: PageRow, text: TextMatch | undefined): SearchHit {
     const found = this.hitRow.get(row.seq)!;
     const hit: SearchHit = {
       id: found.id,
@@ -213,7 +232,7 @@ export class SearchReader {
     return hit;
   }
 
-  /** Prepared once per SQL text (a handful of shapes: which of text, filters and dates a query has). */
+  /** Prepared once per SQL text (a handful of shapes: which of text, filters, dates and order a query has). */
   private statement<Row>(sql: string): Statement<unknown[], Row> {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -222,6 +241,18 @@ export class SearchReader {
     }
     return statement as Statement<unknown[], Row>;
   }
+}
+
+/** Where a query's rows come from: an FTS5 expression (text and equality filters) and a date range. */
+interface Source {
+  match: string | undefined;
+  dates: DateRange;
+}
+
+interface DateRange {
+  sql: string;
+  params: Record<string, string>;
+  given: boolean;
 }
 
 /**
@@ -242,30 +273,12 @@ function dateRange(query: SearchQuery): DateRange {
   return { sql: sql.join(" "), params, given: sql.length > 0 };
 }
 
-interface DateRange {
-  sql: string;
-  params: Record<string, string>;
-  given: boolean;
-}
-
-function facetSource(row: WindowRow) {
-  return {
-    status: row.status as DocumentStatus,
-    ...(row.document_type !== null ? { documentType: row.document_type as DocumentType } : {}),
-    ...(row.facility !== null ? { facility: row.facility } : {}),
-    ...(row.date_of_service !== null ? { dateOfService: row.date_of_service } : {}),
-  };
-}
-
-function byDateOfService(direction: 1 | -1) {
-  return (a: WindowRow, b: WindowRow): number => {
-    const x = a.date_of_service;
-    const y = b.date_of_service;
-    if (x !== y) {
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return x < y ? -direction : direction;
-    }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  };
+function facetsOf(answer: WindowAnswer) {
+  const counts = emptyFacetCounts();
+  for (const [value, n] of JSON.parse(answer.types) as Array<[string, number]>) counts.types.set(value, n);
+  for (const [value, n] of JSON.parse(answer.statuses) as Array<[string, number]>) counts.statuses.set(value, n);
+  for (const [value, n] of JSON.parse(answer.years) as Array<[string, number]>) counts.years.set(value, n);
+  for (const [key, spelling, n] of JSON.parse(answer.facilities) as Array<[string, string, number]>)
+    countFacility(counts, spelling, n, key);
+  return facetsFromCounts(counts);
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3, { type Database, type Statement } from "better-sqlite3";
 import type { SearchDocument, SearchIndex, SearchQuery, SearchResult } from "../../search/search-index";
+import { facilityKey } from "../../search/facets";
 import { filterColumn } from "./filter-tokens";
 import { FuzzyVocabulary } from "./fuzzy-terms";
 import { firstSeqAt, SEQS_PER_MILLISECOND } from "./row-order";
@@ -26,6 +27,11 @@ export interface SqliteSearchIndexOptions {
    */
   cacheMiB?: number;
 }
+
+/** Documents per transaction when rebuilding. */
+const REBUILD_CHUNK = 2000;
+/** Meta key present while a rebuild runs. */
+const REBUILDING = "rebuilding";
 
 interface StoredVersion {
   version: number;
@@ -61,6 +67,8 @@ export class SqliteSearchIndex implements SearchIndex {
     setTombstone: Statement<[string, number]>;
     clearTombstone: Statement<[string]>;
     count: Statement<[], { n: number }>;
+    setMeta: Statement<[string, string]>;
+    deleteMeta: Statement<[string]>;
   };
   private closed = false;
 
@@ -84,9 +92,9 @@ export class SqliteSearchIndex implements SearchIndex {
       deleteSearchText: db.prepare("DELETE FROM search_text WHERE rowid = ?"),
       insertDocument: db.prepare(
         `INSERT INTO documents (seq, id, version, status, document_type, patient_name, date_of_birth, mrn,
-           date_of_service, facility)
+           date_of_service, facility, facility_key)
          VALUES (@seq, @id, @version, @status, @documentType, @patientName, @dateOfBirth, @mrn,
-           @dateOfService, @facility)`,
+           @dateOfService, @facility, @facilityKey)`,
       ),
       insertText: db.prepare("INSERT INTO document_texts (seq, text) VALUES (?, ?)"),
       insertSearchText: db.prepare(
@@ -97,6 +105,10 @@ export class SqliteSearchIndex implements SearchIndex {
       ),
       clearTombstone: db.prepare("DELETE FROM tombstones WHERE id = ?"),
       count: db.prepare("SELECT count(*) AS n FROM documents"),
+      setMeta: db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
+      deleteMeta: db.prepare("DELETE FROM meta WHERE key = ?"),
     };
   }
 
@@ -153,25 +165,35 @@ export class SqliteSearchIndex implements SearchIndex {
   }
 
   /**
-   * Replaces the whole index with `docs` (e.g. every record streamed from DynamoDB), in one transaction.
-   * Tombstones are dropped: the source is authoritative. If an id appears twice the highest version wins.
-   * Returns the number of documents indexed.
+   * Replaces the whole index with `docs` (e.g. every record streamed from DynamoDB), read as a stream and
+   * written in transactions of REBUILD_CHUNK documents. Tombstones are dropped: the source is
+   * authoritative. If an id appears twice the highest version wins. Until the last chunk is written the
+   * file is marked as being rebuilt, so a crash midway leaves an index that `open` reports as corrupt (and
+   * the caller rebuilds again), never one that looks complete. Returns the number of documents indexed.
    */
   async rebuild(docs: AsyncIterable<SearchDocument> | Iterable<SearchDocument>): Promise<number> {
     this.assertOpen();
-    const latest = new Map<string, SearchDocument>();
-    for await (const doc of docs) {
-      const seen = latest.get(doc.id);
-      if (!seen || doc.version > seen.version) latest.set(doc.id, doc);
-    }
     this.db.transaction(() => {
+      this.sql.setMeta.run(REBUILDING, "1");
       this.db.exec(
         `DELETE FROM documents; DELETE FROM document_texts; DELETE FROM tombstones;
          DELETE FROM search_text; DELETE FROM terms; DELETE FROM term_trigrams;`,
       );
-      for (const doc of latest.values()) this.write(doc);
     })();
-    return latest.size;
+    const writeChunk = this.db.transaction((chunk: SearchDocument[]) => {
+      for (const doc of chunk) this.write(doc);
+    });
+    let chunk: SearchDocument[] = [];
+    for await (const doc of docs) {
+      chunk.push(doc);
+      if (chunk.length >= REBUILD_CHUNK) {
+        writeChunk(chunk);
+        chunk = [];
+      }
+    }
+    writeChunk(chunk);
+    this.sql.deleteMeta.run(REBUILDING);
+    return this.size;
   }
 
   /** The version of the live document the index holds for `id` (consistency checks), if any. */
@@ -216,6 +238,7 @@ export class SqliteSearchIndex implements SearchIndex {
       mrn: doc.mrn ?? null,
       dateOfService: doc.dateOfService ?? null,
       facility: doc.facility ?? null,
+      facilityKey: doc.facility ? facilityKey(doc.facility) : null,
     });
     this.sql.insertText.run(seq, doc.text);
     const name = indexableText(doc.patientName ?? "");
@@ -291,6 +314,7 @@ function openExisting(file: string, cacheMiB: number): Database | undefined {
     );
     if (meta.get("format") !== SCHEMA_FORMAT || meta.get("schemaVersion") !== String(SCHEMA_VERSION))
       throw new Error("not an index of this version");
+    if (meta.has(REBUILDING)) throw new Error("a rebuild did not finish");
     db.prepare("SELECT count(*) FROM search_text WHERE search_text MATCH 'x'").get();
     return db;
   } catch {

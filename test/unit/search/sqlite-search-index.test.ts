@@ -520,6 +520,21 @@ describe("SqliteSearchIndex file", () => {
     await fromOther.close();
   });
 
+  it("reports a rebuild that did not finish as corrupt, so it is run again", async () => {
+    const file = join(dir, "index.sqlite");
+    const index = SqliteSearchIndex.open({ file });
+    async function* failsMidway(): AsyncIterable<SearchDocument> {
+      for (let i = 0; i < 4500; i++) yield doc({ id: `r${i}`, patientName: "Lee Park" });
+      throw new Error("records table read failed");
+    }
+    await expect(index.rebuild(failsMidway())).rejects.toThrow(/read failed/);
+    await index.close();
+    const reopened = SqliteSearchIndex.open({ file });
+    expect(reopened.fileState).toBe("corrupt");
+    expect(reopened.size).toBe(0);
+    await reopened.close();
+  });
+
   it("rebuild replaces previous contents and drops tombstones", async () => {
     const index = await indexWith([doc({ id: "old", patientName: "Old Person" })]);
     await index.remove("gone", 9);

@@ -36,8 +36,25 @@ const log = (line: string) => {
 };
 
 /** Clinical words of middling frequency, for text + type queries. */
-const CLINICAL_WORDS = ["hypertension", "diabetes", "metformin", "nausea", "fracture", "biopsy", "asthma", "hemoglobin", "ultrasound", "infection"];
-const TYPES = ["discharge_summary", "progress_note", "lab_report", "consult_note", "radiology_report"] as const;
+const CLINICAL_WORDS = [
+  "hypertension",
+  "diabetes",
+  "metformin",
+  "nausea",
+  "fracture",
+  "biopsy",
+  "asthma",
+  "hemoglobin",
+  "ultrasound",
+  "infection",
+];
+const TYPES = [
+  "discharge_summary",
+  "progress_note",
+  "lab_report",
+  "consult_note",
+  "radiology_report",
+] as const;
 
 async function main() {
   const dir = values.dir ?? mkdtempSync(join(tmpdir(), "chartbridge-bench-search-"));
@@ -92,20 +109,32 @@ async function main() {
     exactName: () => ({ q: pick().name, limit: 20 }),
     nameWithTypo: () => ({ q: typo(faker, pick().name), limit: 20 }),
     mrn: () => ({ mrn: pick().mrn, limit: 20 }),
-    textAndType: () => ({ q: faker.helpers.arrayElement(CLINICAL_WORDS), type: faker.helpers.arrayElement(TYPES), limit: 20 }),
+    textAndType: () => ({
+      q: faker.helpers.arrayElement(CLINICAL_WORDS),
+      type: faker.helpers.arrayElement(TYPES),
+      limit: 20,
+    }),
     dateRange: () => {
       const from = new Date(Date.parse("2015-01-01") + faker.number.int(RECORDS / 1440) * 86_400_000);
       const to = new Date(from.getTime() + 30 * 86_400_000);
       return { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), limit: 20 };
     },
-    commonWord: () => ({ q: faker.helpers.arrayElement(["patient", "history", "pain", "normal"]), limit: 20 }),
+    commonWord: () => ({
+      q: faker.helpers.arrayElement(["patient", "history", "pain", "normal"]),
+      limit: 20,
+    }),
   };
-  const queries: Record<string, { p50: number; p95: number; max: number; meanTotal: number; lowerBound: number }> = {};
+  const queries: Record<
+    string,
+    { p50: number; p95: number; max: number; meanTotal: number; lowerBound: number }
+  > = {};
   for (const [kind, make] of Object.entries(kinds)) queries[kind] = await timeQueries(index, make);
   queries.deepPage = await timeDeepPages(index);
   if (!values.json)
     for (const [kind, q] of Object.entries(queries))
-      log(`${kind.padEnd(14)} p50 ${q.p50} ms  p95 ${q.p95} ms  max ${q.max} ms  (mean total ${q.meanTotal}, ${q.lowerBound} of ${QUERIES} past the window)`);
+      log(
+        `${kind.padEnd(14)} p50 ${q.p50} ms  p95 ${q.p95} ms  max ${q.max} ms  (mean total ${q.meanTotal}, ${q.lowerBound} of ${QUERIES} past the window)`,
+      );
 
   const upsert = await timeUpserts(index, faker);
   log(`upsert until search finds it: p50 ${upsert.p50} ms, p95 ${upsert.p95} ms, max ${upsert.max} ms`);
@@ -118,7 +147,17 @@ async function main() {
   const fileMB = Math.round((statSync(file).size + sizeOr0(`${file}-wal`)) / 1e6);
   log(`memory: RSS ${memory.rssMB} MB, peak ${memory.peakRssMB} MB; index file ${fileMB} MB`);
   if (values.json)
-    console.log(JSON.stringify({ records: RECORDS, load, queries, upsert, restart: { firstAnswerMs: restartMs }, memory, file: { MB: fileMB } }));
+    console.log(
+      JSON.stringify({
+        records: RECORDS,
+        load,
+        queries,
+        upsert,
+        restart: { firstAnswerMs: restartMs },
+        memory,
+        file: { MB: fileMB },
+      }),
+    );
   if (!values.keep && !values.dir) rmSync(dir, { recursive: true, force: true });
 }
 
@@ -178,7 +217,8 @@ async function timeUpserts(index: SqliteSearchIndex, faker: Faker) {
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     });
-    while ((await index.search({ q: marker, limit: 1 })).total === 0) await new Promise((r) => setTimeout(r, 1));
+    while ((await index.search({ q: marker, limit: 1 })).total === 0)
+      await new Promise((r) => setTimeout(r, 1));
     times.push(performance.now() - started);
   }
   return percentiles(times);

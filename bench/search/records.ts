@@ -28,8 +28,15 @@ export function recordGenerator(count: number, seed = 1): RecordGenerator {
   const faker = new Faker({ locale: [en] });
   faker.seed(seed);
   const sentences = clinicalSentences();
-  const facilities = Array.from({ length: 300 }, () => `${faker.location.city()} ${faker.helpers.arrayElement(["Hospital", "Medical Center", "Clinic", "Health"])}`);
-  const providers = Array.from({ length: 2000 }, () => `Dr. ${faker.person.firstName()} ${faker.person.lastName()}, MD`);
+  const facilities = Array.from(
+    { length: 300 },
+    () =>
+      `${faker.location.city()} ${faker.helpers.arrayElement(["Hospital", "Medical Center", "Clinic", "Health"])}`,
+  );
+  const providers = Array.from(
+    { length: 2000 },
+    () => `Dr. ${faker.person.firstName()} ${faker.person.lastName()}, MD`,
+  );
   const { patients: synthea } = sampleData();
   const types = (Object.keys(DOCUMENT_TYPES) as DocumentType[]).filter((t) => t !== "other");
   const patients: GeneratedPatient[] = [];
@@ -51,7 +58,9 @@ export function recordGenerator(count: number, seed = 1): RecordGenerator {
       for (let c = 0; c < charts; c++, made++) {
         const type: DocumentType = faker.helpers.arrayElement(types);
         const updated = START + made * 60_000 + faker.number.int(59_999);
-        const dateOfService = new Date(updated - faker.number.int(400) * 86_400_000).toISOString().slice(0, 10);
+        const dateOfService = new Date(updated - faker.number.int(400) * 86_400_000)
+          .toISOString()
+          .slice(0, 10);
         const facility = faker.helpers.arrayElement(facilities);
         const provider = faker.helpers.arrayElement(providers);
         const text = chartText(faker, sentences, patient, type, dateOfService, facility, provider);
@@ -106,7 +115,17 @@ function chartText(
   return lines.join("\n");
 }
 
-const MISREADS: Record<string, string> = { l: "1", o: "0", e: "c", m: "rn", i: "l", a: "o", s: "5", n: "h", t: "f" };
+const MISREADS: Record<string, string> = {
+  l: "1",
+  o: "0",
+  e: "c",
+  m: "rn",
+  i: "l",
+  a: "o",
+  s: "5",
+  n: "h",
+  t: "f",
+};
 
 function ocrNoise(faker: Faker, sentence: string): string {
   return sentence.replace(/\p{L}{4,}/gu, (word) => {

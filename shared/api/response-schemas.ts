@@ -126,6 +126,10 @@ const FacetBucket = z.object({ value: z.string(), count: z.number().int() });
 export const SearchResultBody = z
   .object({
     total: z.number().int(),
+    totalRelation: z.literal("gte").optional().meta({
+      description:
+        "Present when more charts match than one search counts (the local index counts the newest 10,000): total is then a lower bound, and facets and relevance order cover those charts",
+    }),
     hits: z.array(
       z.object({
         id: z.string(),

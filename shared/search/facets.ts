@@ -36,7 +36,12 @@ export function emptyFacetCounts(): FacetCounts {
 }
 
 /** Adds `count` records printed with `facility` (its key computed by the caller or here). */
-export function countFacility(counts: FacetCounts, facility: string, count = 1, key = facilityKey(facility)): void {
+export function countFacility(
+  counts: FacetCounts,
+  facility: string,
+  count = 1,
+  key = facilityKey(facility),
+): void {
   if (!key) return;
   const entry = counts.facilities.get(key) ?? { count: 0, spellings: new Map<string, number>() };
   entry.count += count;

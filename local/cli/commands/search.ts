@@ -33,7 +33,7 @@ export async function searchCommand(text: string | undefined, opts: SearchOption
     console.log(JSON.stringify(res.body, null, 2));
     return 0;
   }
-  console.log(`${res.body.total} match(es)`);
+  console.log(`${res.body.total}${res.body.totalRelation === "gte" ? "+" : ""} match(es)`);
   const { documentType, status, facility, yearOfService } = res.body.facets;
   for (const [label, buckets] of [
     ["type", documentType],

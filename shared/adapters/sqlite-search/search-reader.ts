@@ -62,7 +62,8 @@ interface PageRow {
 const NAME_WEIGHT = TEXT_SEARCH_FIELDS.find((f) => f.field === "patientName")!.boost;
 /** bm25 column weights: name, body (every other text field; their boosts are 1), filters (never scored). */
 const BM25 = `bm25(search_text, ${NAME_WEIGHT}, 1.0, 0.0)`;
-const WINDOW_COLUMNS = "d.seq, d.id, d.document_type, d.status, d.facility, d.facility_key, d.date_of_service";
+const WINDOW_COLUMNS =
+  "d.seq, d.id, d.document_type, d.status, d.facility, d.facility_key, d.date_of_service";
 
 type PageOrder = "rank" | "newest" | "dateOfService" | "-dateOfService" | "none";
 const ORDER_BY: Record<Exclude<PageOrder, "none">, string> = {
@@ -88,8 +89,7 @@ export class SearchReader {
     this.words = {
       near: (term) => vocabulary.near(term),
       known: (terms) => vocabulary.known(terms),
-      isCommon: (term) =>
-        holders.get({ match: `{name body} : ${quote(term)}`, window })!.n >= window,
+      isCommon: (term) => holders.get({ match: `{name body} : ${quote(term)}`, window })!.n >= window,
     };
     this.hitRow = db.prepare(
       `SELECT d.seq, d.id, d.status, d.document_type, d.patient_name, d.date_of_birth, d.mrn,
@@ -108,14 +108,16 @@ export class SearchReader {
       ...(text ? [`(${text.expression})`] : []),
       ...(filters.length > 0 ? [`filters : (${filters.map(quote).join(" AND ")})`] : []),
     ];
-    const source: Source = { match: parts.length > 0 ? parts.join(" AND ") : undefined, dates: dateRange(query) };
+    const source: Source = {
+      match: parts.length > 0 ? parts.join(" AND ") : undefined,
+      dates: dateRange(query),
+    };
 
     const sort = query.sort ?? "relevance";
     const keyset = sort === "relevance" && !text;
     if (cursor !== undefined && cursor.k !== (keyset ? "ks" : "o")) throw new InvalidCursorError();
     const offset = cursor?.k === "o" ? cursor.o : 0;
-    const order: PageOrder =
-      sort === "relevance" ? (text ? "rank" : cursor ? "none" : "newest") : sort;
+    const order: PageOrder = sort === "relevance" ? (text ? "rank" : cursor ? "none" : "newest") : sort;
 
     const answer = this.windowAnswer(source, text !== undefined, order, offset, query.limit + 1);
     const complete = answer.more === 0;
@@ -126,17 +128,29 @@ export class SearchReader {
     if (keyset && cursor?.k === "ks") rows = this.newestAfter(source, cursor.a, query.limit + 1);
     else if (order.endsWith("dateOfService") && !complete)
       rows = this.byDateOfService(source, order === "dateOfService", offset, query.limit + 1);
-    else rows = (JSON.parse(answer.page ?? "[]") as Array<[number, number | null]>).map(([seq, rank]) => ({ seq, rank }));
+    else
+      rows = (JSON.parse(answer.page ?? "[]") as Array<[number, number | null]>).map(([seq, rank]) => ({
+        seq,
+        rank,
+      }));
 
     const page = rows.slice(0, query.limit);
     if (rows.length > query.limit)
-      result.nextCursor = encodeCursor(keyset ? { k: "ks", a: page.at(-1)!.seq } : { k: "o", o: offset + page.length });
+      result.nextCursor = encodeCursor(
+        keyset ? { k: "ks", a: page.at(-1)!.seq } : { k: "o", o: offset + page.length },
+      );
     result.hits = page.map((row) => this.hit(row, text));
     return result;
   }
 
   /** The window's total, whether more rows match, its facet counts and (unless "none") a page of it. */
-  private windowAnswer(source: Source, scored: boolean, order: PageOrder, offset: number, limit: number): WindowAnswer {
+  private windowAnswer(
+    source: Source,
+    scored: boolean,
+    order: PageOrder,
+    offset: number,
+    limit: number,
+  ): WindowAnswer {
     const { match, dates } = source;
     const window =
       match !== undefined
@@ -276,7 +290,8 @@ function dateRange(query: SearchQuery): DateRange {
 function facetsOf(answer: WindowAnswer) {
   const counts = emptyFacetCounts();
   for (const [value, n] of JSON.parse(answer.types) as Array<[string, number]>) counts.types.set(value, n);
-  for (const [value, n] of JSON.parse(answer.statuses) as Array<[string, number]>) counts.statuses.set(value, n);
+  for (const [value, n] of JSON.parse(answer.statuses) as Array<[string, number]>)
+    counts.statuses.set(value, n);
   for (const [value, n] of JSON.parse(answer.years) as Array<[string, number]>) counts.years.set(value, n);
   for (const [key, spelling, n] of JSON.parse(answer.facilities) as Array<[string, string, number]>)
     countFacility(counts, spelling, n, key);

@@ -603,6 +603,11 @@ export interface components {
     };
     SearchResult: {
       total: number;
+      /**
+       * @description Present when more charts match than one search counts (the local index counts the newest 10,000): total is then a lower bound, and facets and relevance order cover those charts
+       * @constant
+       */
+      totalRelation?: "gte";
       hits: {
         id: string;
         documentType?: components["schemas"]["DocumentType"];

@@ -185,7 +185,9 @@ export function SearchPage() {
             <h2 id="results-heading" aria-live="polite">
               {first!.total === 0
                 ? "No charts match"
-                : `${first!.total} chart${first!.total === 1 ? "" : "s"} found`}
+                : first!.totalRelation === "gte"
+                  ? `${first!.total.toLocaleString("en-US")}+ charts found (the newest counted; narrow the search to see them all)`
+                  : `${first!.total.toLocaleString("en-US")} chart${first!.total === 1 ? "" : "s"} found`}
             </h2>
             {hits.length === 0 ? (
               <Empty>Nothing matches this search. Check the spelling, or remove a filter.</Empty>

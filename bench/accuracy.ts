@@ -5,7 +5,8 @@
  * a 100-page Textract response.
  *
  *   npx tsx bench/accuracy.ts [--count 24] [--seed 1] [--sets clean,degraded,textract,images] [--workers N]
- *                             [--stacks N (default count/4)] [--variation wide|fixed] [--json] [--verbose]
+ *                             [--stacks N (default count/4)] [--variation wide|fixed] [--engine native|wasm|auto]
+ *                             [--json] [--verbose]
  *
  * Sets: clean / degraded = synthetic charts (local OCR), by default varied beyond the layouts (paper size,
  * print position, type, and a declared resolution that is right, missing, 72, 96 or wrong: figures also per
@@ -20,7 +21,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
-import { TesseractPool } from "../shared/adapters/local-ocr/tesseract-pool";
+import { createOcrPool, parseOcrEngine, type OcrPool } from "../shared/adapters/local-ocr/recognizer-pools";
 import { isDocumentType, type DocumentType } from "../shared/domain/document-types";
 import { FIELD_NAMES, type FieldName } from "../shared/domain/fields";
 import { extractDocument, extractWithReview } from "../test/support/extraction";
@@ -75,6 +76,7 @@ const { values } = parseArgs({
     variation: { type: "string", default: "wide" },
     json: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
+    engine: { type: "string", default: "auto" },
   },
 });
 const count = Number(values.count);
@@ -294,7 +296,7 @@ function reportsByGroup(
 
 // ---------- sources ----------
 
-function syntheticFiles(items: CorpusItem[], pool: TesseractPool): LabeledFile[] {
+function syntheticFiles(items: CorpusItem[], pool: OcrPool): LabeledFile[] {
   const mime = { pdf: "application/pdf", tiff: "image/tiff", png: "image/png", jpeg: "image/jpeg" } as const;
   return items.map((item) => ({
     id: `${item.id}(${item.format},${item.layout})`,
@@ -356,7 +358,7 @@ function textractFiles(skipped: string[]): LabeledFile[] {
   return out;
 }
 
-function imageFiles(pool: TesseractPool, skipped: string[]): LabeledFile[] {
+function imageFiles(pool: OcrPool, skipped: string[]): LabeledFile[] {
   const out: LabeledFile[] = [];
   for (const { name, label } of readLabels(path.join(FIXTURES, "labels/images"))) {
     if (!label.image) continue;
@@ -488,12 +490,13 @@ function speed(sources: TextractDocument[]): { ms: number; runs: number[]; sourc
 
 const splitter = loadSplitter();
 const needsOcr = sets.some((s) => s !== "textract");
-const pool = needsOcr ? new TesseractPool({ size: workers }) : undefined;
+// The engine the local stack runs: native Tesseract when installed (`--engine native|wasm|auto`).
+const pool = needsOcr ? createOcrPool({ size: workers, engine: parseOcrEngine(values.engine) }) : undefined;
 const results: SetResult[] = [];
 try {
   if (!values.json) {
     console.log(
-      `accuracy benchmark: sets ${sets.join(",")}, count ${count}, seed ${seed}, workers ${workers}`,
+      `accuracy benchmark: sets ${sets.join(",")}, count ${count}, seed ${seed}, workers ${workers}, OCR ${pool?.engine ?? "none"}`,
     );
     console.log(`splitter: ${splitter ? splitter.source : "none (one document per file)"}`);
   }
@@ -507,13 +510,13 @@ try {
           `${set}: ${items.length} synthetic item(s) (${stacks} stack(s), ${variation} variation) from samples/generator/corpus.ts`,
         );
       results.push(
-        await runSet(set, syntheticFiles(items, pool as TesseractPool), skipped, splitter, true, concurrency),
+        await runSet(set, syntheticFiles(items, pool as OcrPool), skipped, splitter, true, concurrency),
       );
     } else if (set === "textract") {
       results.push(await runSet(set, textractFiles(skipped), skipped, splitter, false, 1));
     } else {
       results.push(
-        await runSet(set, imageFiles(pool as TesseractPool, skipped), skipped, splitter, false, concurrency),
+        await runSet(set, imageFiles(pool as OcrPool, skipped), skipped, splitter, false, concurrency),
       );
     }
     const last = results[results.length - 1];

@@ -9,6 +9,7 @@
  * leaves the index in place for that). `--json` prints one object: records, load, queries (per kind p50 and
  * p95 in ms), upsert, restart, memory, file.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -95,15 +96,27 @@ async function main() {
     log(`loaded in ${load.seconds} s (${load.perSecond}/s)`);
   }
 
-  // Restart: open the file and answer the first query.
-  const restartStarted = performance.now();
-  const index = SqliteSearchIndex.open({ file });
   const faker = new Faker({ locale: [en] });
   faker.seed(SEED + 1);
   const pick = () => faker.helpers.arrayElement(patients);
+  // Restart: a new process opens the file and answers a name search (its time since process start), then
+  // the same in this process (open + first answer, without module loading).
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "search/first-answer.ts"), file, pick().name],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (child.status !== 0) throw new Error(`first-answer process failed: ${child.stderr}`);
+  const processMs = (JSON.parse(child.stdout) as { ms: number }).ms;
+  const restartStarted = performance.now();
+  const index = SqliteSearchIndex.open({ file });
   await index.search({ q: pick().name, limit: 20 });
   const restartMs = round(performance.now() - restartStarted, 1);
-  log(`restart to first answer: ${restartMs} ms`);
+  log(
+    `restart to first answer: new process ${processMs} ms from its start (module loading included); reopen in process ${restartMs} ms`,
+  );
 
   const kinds: Record<string, () => SearchQuery> = {
     exactName: () => ({ q: pick().name, limit: 20 }),
@@ -153,7 +166,7 @@ async function main() {
         load,
         queries,
         upsert,
-        restart: { firstAnswerMs: restartMs },
+        restart: { processFirstAnswerMs: processMs, reopenFirstAnswerMs: restartMs },
         memory,
         file: { MB: fileMB },
       }),

@@ -35,8 +35,7 @@ CREATE TABLE tombstones (id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT 
 CREATE VIRTUAL TABLE search_text USING fts5(
   name, body, filters,
   content = '', contentless_delete = 1,
-  tokenize = 'unicode61 remove_diacritics 0',
-  prefix = '3'
+  tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE TABLE terms (
   rowid INTEGER PRIMARY KEY,

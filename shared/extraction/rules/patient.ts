@@ -1,4 +1,5 @@
 /** Patient identity words: full name, name parts (composed into a full name), sex. */
+import { FORM_CAPTION_WORDS } from "../label-words";
 import type { LabelDef } from "../labels";
 import { normalizePatientName } from "../normalize/names";
 import { misreadSex, normalizeSex } from "../normalize/sex";
@@ -32,7 +33,14 @@ function nameTokens(tokens: readonly Token[]): Token[] {
 function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
   const used = nameTokens(tokens);
   const value = normalizePatientName(used.map((t) => t.text).join(" "));
-  return value ? { value, tokens: used } : undefined;
+  if (!value) return undefined;
+  // Printed form text after an empty name box: not a name when every word is a caption word, doubtful
+  // (reviewed, never filed on its own) when one is.
+  const captions = value
+    .split(/[\s,]+/)
+    .filter((w) => FORM_CAPTION_WORDS.has(w.toLowerCase().replace(/[.'’]/g, "")));
+  if (captions.length === value.split(/[\s,]+/).filter(Boolean).length) return undefined;
+  return captions.length > 0 ? { value, tokens: used, repaired: true } : { value, tokens: used };
 }
 
 export const patientNameRule: FieldRule = {

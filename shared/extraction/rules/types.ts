@@ -17,7 +17,10 @@ export interface RuleContext {
 export interface ParsedValue {
   value: string;
   tokens: Token[];
-  /** The value was read through an OCR repair ("O3/l4/1962", "37406B46"): less certain. */
+  /**
+   * The value was read through an OCR repair ("O3/l4/1962", "37406B46"), or holds a form's caption word
+   * ("Grace Code"): less certain, so an identity value is reviewed.
+   */
   repaired?: boolean;
 }
 

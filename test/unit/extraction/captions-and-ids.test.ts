@@ -59,3 +59,27 @@ describe("remittance / explanation of payment pages", () => {
     expect(extractDocument(doc, { referenceDate: REF_DATE }).documentType).toBe("insurance_claim");
   });
 });
+
+describe("a blank form's printed captions after a name box", () => {
+  it("are not a patient name (a UB-04 read 'REASON DX CODE' at 0.86)", () => {
+    const doc = buildDoc({
+      lines: ["UB-04 CLAIM", { text: "Patient Name: REASON DX CODE", conf: 96 }, "DOB: 03/04/1961"],
+    });
+    const { fields } = extractDocument(doc, { referenceDate: REF_DATE });
+    expect(fields.patientName).toBeUndefined();
+    expect(
+      values(buildDoc({ lines: ["Patient Name: GROUP NUMBER POLICY OR GROUP"] })).patientName,
+    ).toBeUndefined();
+  });
+
+  it("make a name holding one of them doubtful: below the review threshold, not filed on its own", () => {
+    const doc = buildDoc({ lines: [{ text: "Patient Name: Grace Code", conf: 98 }, "DOB: 03/04/1961"] });
+    const name = extractDocument(doc, { referenceDate: REF_DATE }).fields.patientName;
+    expect(name?.value).toBe("Grace Code");
+    expect(name!.confidence).toBeLessThan(0.8);
+    const plain = buildDoc({ lines: [{ text: "Patient Name: Grace Cole", conf: 98 }, "DOB: 03/04/1961"] });
+    expect(
+      extractDocument(plain, { referenceDate: REF_DATE }).fields.patientName!.confidence,
+    ).toBeGreaterThan(0.8);
+  });
+});

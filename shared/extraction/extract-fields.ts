@@ -100,10 +100,14 @@ function composeNames(candidates: readonly Candidate[]): Candidate[] {
   const given = candidates.filter((c) => c.target === "givenName");
   const family = candidates.filter((c) => c.target === "familyName");
   const middle = candidates.filter((c) => c.target === "middleName");
+  // The part on the same row; of two readings of it (a form field and the caption under it), the surer.
   const near = (a: Candidate, pool: readonly Candidate[]) =>
     pool
       .filter((b) => b.page === a.page && Math.abs(b.box.top - a.box.top) < 0.06)
-      .sort((x, y) => distance(a.box, x.box) - distance(a.box, y.box))[0];
+      .sort(
+        (x, y) =>
+          y.certainty * y.ocr - x.certainty * x.ocr || distance(a.box, x.box) - distance(a.box, y.box),
+      )[0];
   const out: Candidate[] = [];
   for (const g of given) {
     const f = near(g, family);

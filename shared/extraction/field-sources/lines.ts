@@ -25,7 +25,9 @@ export function lineCandidates(
     if (!rule) return;
     if (m.label.def.headerOnly && (page !== firstPage || line.box.top > 0.4)) return;
     const weight = (m.label.def.weight ?? 1) * (m.fuzzy ? CERTAINTY.fuzzyFactor : 1);
-    const sameLine = withNameOrderHint(valueTokens(line, matches, k), m);
+    // All that follows is an explanation in parentheses: the caption has no value on its line.
+    const after = valueTokens(line, matches, k);
+    const sameLine = isParenthetical(after) ? [] : withNameOrderHint(after, m);
     if (sameLine.length) {
       const parsed = rule.parse(sameLine, ctx);
       const certainty = (m.colon ? CERTAINTY.lineWithColon : CERTAINTY.lineNoColon) * weight;
@@ -46,11 +48,53 @@ export function lineCandidates(
       const parsed = rule.parse(below, ctx);
       if (parsed) {
         out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
-        break;
+        return;
       }
     }
+    if (m.colon || sameLine.length > 0) return;
+    const above = valueAbove(line, m, page, ctx.labels);
+    const aboveParsed = above.length ? rule.parse(above, ctx) : undefined;
+    if (aboveParsed) out.push(candidate(rule, aboveParsed, CERTAINTY.captionBelow * weight, "caption-below"));
   });
   return out;
+}
+
+/** "(medical record or IIS record number)": a caption's explanation, not a value. */
+function isParenthetical(tokens: readonly Token[]): boolean {
+  return /^\(/.test(tokens[0]?.text ?? "") && /\)$/.test(tokens.at(-1)?.text ?? "");
+}
+
+/**
+ * A caption printed under its fill line ("Last Name" under "Mary", "Date of Birth" under "1/6/58"), with
+ * nothing after it and no colon: its value is the line just above, starting within the caption's column
+ * and not itself a caption. Only the nearest line, at most two and a half caption heights above (fill lines
+ * leave room for handwriting).
+ */
+function valueAbove(
+  line: OcrLine,
+  m: LabelMatch,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): Token[] {
+  const label = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  const h = label.height || line.box.height;
+  let nearest: { line: OcrLine; tokens: Token[]; gap: number } | undefined;
+  for (const other of page.lines) {
+    if (other === line) continue;
+    const gap = label.top - bottom(other.box);
+    if (gap < -h * 0.3 || gap > h * 2.5) continue;
+    const inColumn = other.tokens.filter(
+      (t) => centerX(t.box) >= label.left - h && centerX(t.box) < right(label) + h * 4,
+    );
+    if (!inColumn.length || Math.abs(inColumn[0]!.box.left - label.left) > h * 2) continue;
+    if (!nearest || gap < nearest.gap) nearest = { line: other, tokens: inColumn, gap };
+  }
+  if (!nearest) return [];
+  const labelStarts = findLabels(nearest.line, labels).map((lm) => lm.start);
+  const first = nearest.line.tokens.indexOf(nearest.tokens[0] as Token);
+  if (labelStarts.some((st) => st <= first)) return [];
+  const stopAt = labelStarts.find((st) => st > first);
+  return nearest.tokens.filter((t) => stopAt === undefined || nearest.line.tokens.indexOf(t) < stopAt);
 }
 
 /**

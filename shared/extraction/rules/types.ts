@@ -39,6 +39,7 @@ export type CandidateSource =
   | "line"
   | "next-cell"
   | "next-line"
+  | "caption-below"
   | "key-value"
   | "table"
   | "query"
@@ -75,6 +76,12 @@ export const CERTAINTY = {
   /** Value in its own line to the right on the same row (a table cell, or OCR splitting label and value). */
   nextCell: 0.93,
   nextLine: 0.9,
+  /**
+   * Value on the line just above a caption printed under its fill line ("Mary" over "Last Name" on a
+   * vaccination card). Below the default review threshold (0.8) whatever the OCR confidence: found, but a
+   * person confirms it, since a blank box's caption can sit under the previous field's value.
+   */
+  captionBelow: 0.78,
   /** Multiplier when the label was read with one OCR error ("Patlent Name:"): 0.98 × 0.87 ≈ 0.85. */
   fuzzyFactor: 0.87,
   letterhead: 0.85,

@@ -83,3 +83,42 @@ describe("a blank form's printed captions after a name box", () => {
     ).toBeGreaterThan(0.8);
   });
 });
+
+describe("captions printed under their fill lines (a vaccination record card)", () => {
+  const card = () =>
+    buildDoc({
+      lines: [
+        { text: "Mary", x: 0.04, y: 0.145, height: 0.03 },
+        { text: "Major M", x: 0.29, y: 0.141, height: 0.03 },
+        { text: "Last Name", x: 0.03, y: 0.213, height: 0.019 },
+        { text: "First Name MI", x: 0.29, y: 0.213, height: 0.019 },
+        { text: "1/6/58", x: 0.04, y: 0.269, height: 0.03 },
+        { text: "012345abcd67", x: 0.474, y: 0.271, height: 0.027 },
+        { text: "Date of Birth", x: 0.03, y: 0.335, height: 0.021 },
+        { text: "Patient number (medical record or IIS record number)", x: 0.463, y: 0.333, height: 0.028 },
+      ],
+    });
+
+  it("reads each value from the line above its caption, for a person to confirm", () => {
+    const { fields } = extractDocument(card(), { referenceDate: REF_DATE });
+    expect(fields.patientName?.value).toBe("Major M Mary");
+    expect(fields.dateOfBirth?.value).toBe("1958-01-06");
+    expect(fields.mrn?.value).toBe("012345abcd67");
+    for (const f of [fields.patientName, fields.dateOfBirth, fields.mrn])
+      expect(f!.confidence).toBeLessThan(0.8);
+  });
+
+  it("never takes a value from above a caption that has a colon or a value of its own", () => {
+    const doc = buildDoc({
+      lines: [
+        { text: "Referring: Ann Lee", x: 0.04, y: 0.15 },
+        { text: "Patient Name:", x: 0.04, y: 0.17 },
+        { text: "Jane Roe", x: 0.5, y: 0.3 },
+        { text: "Date of Birth 03/04/1961", x: 0.04, y: 0.19 },
+      ],
+    });
+    const { fields } = extractDocument(doc, { referenceDate: REF_DATE });
+    expect(fields.patientName).toBeUndefined();
+    expect(fields.dateOfBirth?.value).toBe("1961-03-04");
+  });
+});

@@ -124,6 +124,12 @@ interface SetResult {
   ocrDocs: TextractDocument[];
 }
 
+const confidences = (fields: Partial<Record<FieldName, { confidence: number }>>) => {
+  const out: Partial<Record<FieldName, number>> = {};
+  for (const f of FIELD_NAMES) if (fields[f]) out[f] = fields[f].confidence;
+  return out;
+};
+
 const toValues = (fields: TruthFields | Partial<Record<FieldName, { value: string }>>): FieldValues => {
   const out: FieldValues = {};
   for (const f of FIELD_NAMES) {
@@ -178,6 +184,7 @@ function evaluateFile(
     predictedType: p?.result.documentType ?? "(none)",
     ...(t?.documentType ? { truthType: t.documentType } : {}),
     needsReview: p ? p.review !== undefined : true,
+    ...(p ? { confidence: confidences(p.result.fields) } : {}),
   });
   const documents: EvaluatedDocument[] = [];
   const label = (r: [number, number]) => (truth.length > 1 ? `${file.id}[p${r[0]}-${r[1]}]` : file.id);
@@ -391,6 +398,7 @@ const summarize = (reports: Record<string, Report>) =>
         f1: rep.overall.f1,
         documentType: rep.documentType.accuracy,
         wrongPatient: rep.wrongPatient,
+        wrongIdentityAboveThreshold: rep.wrongIdentityAboveThreshold.length,
       },
     ]),
   );
@@ -425,6 +433,10 @@ function printReport(r: SetResult): void {
   );
   console.log(
     `wrong-patient (auto-accepted with a wrong identity field): ${rep.wrongPatient}${rep.wrongPatient ? ` [${rep.wrongPatientIds.join(", ")}]` : ""}`,
+  );
+  const wrongShown = rep.wrongIdentityAboveThreshold;
+  console.log(
+    `wrong identity value at or above the review threshold (shown in search as confident): ${wrongShown.length}${wrongShown.length ? ` [${wrongShown.join(", ")}]` : ""}`,
   );
   const lolo = r.leaveOneLayoutOut;
   if (lolo) {

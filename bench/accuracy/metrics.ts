@@ -120,6 +120,8 @@ export interface EvaluatedDocument {
   truthType?: string;
   /** True when the extractor's review rule sent the record to review (NEEDS_REVIEW). */
   needsReview: boolean;
+  /** The extractor's confidence per predicted field. */
+  confidence?: Partial<Record<FieldName, number>>;
   /**
    * A predicted document whose page range matches no truth document (a split error, counted in split
    * accuracy). `truth` is then the most-overlapping truth document; such documents only count towards the
@@ -158,6 +160,11 @@ export interface Report {
   /** Auto-accepted documents whose patientName, dateOfBirth or mrn is present and wrong. */
   wrongPatient: number;
   wrongPatientIds: string[];
+  /**
+   * Identity values (patientName, dateOfBirth, mrn) present and wrong at or above the review threshold,
+   * whether or not the record was filed: what search shows as a confident identity. "id:field" each.
+   */
+  wrongIdentityAboveThreshold: string[];
   mismatches: Mismatch[];
   /** Documents whose predicted type differs from the truth. */
   typeMismatches: { id: string; expected: string; got: string }[];
@@ -181,6 +188,10 @@ export function splitMatches(
     predicted.every((r, i) => r[0] === truth[i]?.[0] && r[1] === truth[i]?.[1])
   );
 }
+
+const IDENTITY = ["patientName", "dateOfBirth", "mrn"] as const;
+/** The pipeline's default REVIEW_THRESHOLD. */
+export const REVIEW_THRESHOLD = 0.8;
 
 /** A record is filed under the wrong patient when it is auto-accepted and an identity field it carries is wrong. */
 export function isWrongPatient(doc: EvaluatedDocument): boolean {
@@ -208,6 +219,7 @@ export function evaluate(
   let typeTotal = 0;
   let autoAccepted = 0;
   const wrongPatientIds: string[] = [];
+  const wrongIdentityAboveThreshold: string[] = [];
 
   for (const doc of documents) {
     if (doc.splitOnly) {
@@ -234,6 +246,11 @@ export function evaluate(
     }
     if (!doc.needsReview) autoAccepted++;
     if (isWrongPatient(doc)) wrongPatientIds.push(doc.id);
+    for (const field of IDENTITY) {
+      const o = classifyField(field, doc.predicted[field], doc.truth[field]);
+      if ((o === "fp" || o === "fp+fn") && (doc.confidence?.[field] ?? 0) >= REVIEW_THRESHOLD)
+        wrongIdentityAboveThreshold.push(`${doc.id}:${field}`);
+    }
   }
 
   const perField = Object.fromEntries(FIELD_NAMES.map((f) => [f, scores(perFieldCounts[f])])) as Record<
@@ -261,6 +278,7 @@ export function evaluate(
     autoAccept: { mrn: scores(auto.mrn), dateOfBirth: scores(auto.dateOfBirth) },
     wrongPatient: wrongPatientIds.length,
     wrongPatientIds,
+    wrongIdentityAboveThreshold,
     mismatches,
     typeMismatches,
   };

@@ -220,6 +220,33 @@ describe("aggregates", () => {
 
 type Ranges = [number, number][];
 
+describe("wrong identity values above the review threshold", () => {
+  it("counts a wrong identity value shown as confident, filed or not, and nothing below the threshold", () => {
+    const truth = { patientName: "Jane Doe", dateOfBirth: "1970-01-02" };
+    const report = evaluate([
+      // A form caption read as the name at 0.86 on a record sent to review for another reason.
+      doc({
+        id: "ub04",
+        predicted: { patientName: "REASON DX CODE" },
+        truth: {},
+        needsReview: true,
+        confidence: { patientName: 0.86 },
+      }),
+      // The wrong person's name, below the threshold: reviewed, not counted.
+      doc({
+        id: "claim",
+        predicted: { patientName: "John Doe" },
+        truth,
+        needsReview: true,
+        confidence: { patientName: 0.75 },
+      }),
+      // Right values at high confidence: not counted.
+      doc({ id: "ok", predicted: truth, truth, confidence: { patientName: 0.97, dateOfBirth: 0.97 } }),
+    ]);
+    expect(report.wrongIdentityAboveThreshold).toEqual(["ub04:patientName"]);
+  });
+});
+
 describe("withDroppedSeparators", () => {
   // [predicted ranges, pages the splitter dropped as separators, ranges after giving them back]
   // prettier-ignore

@@ -7,8 +7,9 @@ import { isFuzzyTerm, MIN_FUZZY_LENGTH, queryWords } from "./text-terms";
  *
  * Every query word must match (AND), in any of the two columns. A word matches exactly; from 3 characters
  * also as a prefix ("smith" finds "Smithers"), with two adjacent letters swapped ("Jonh" finds "John"), or
- * as a known word within a few edits (fuzzy-terms.ts); a word that more records hold than a query
- * counts matches only itself. In bm25 an exact match also counts as a prefix match, so exact matches rank
+ * as a known word within a few edits (fuzzy-terms.ts) no more common than it; a word that more records
+ * hold than a query counts matches only itself (prefix and typo alternatives could only add records past
+ * what it counts and ranks, and they are what costs: FTS5 merges a prefix's posting lists in full). In bm25 an exact match also counts as a prefix match, so exact matches rank
  * first. A word FTS5 splits further ("100°F") is a phrase.
  */
 export interface TextMatch {
@@ -17,18 +18,16 @@ export interface TextMatch {
   matchedWords(text: string): string[];
 }
 
-/** The words the index knows (fuzzy-terms.ts). */
+/** The words the index knows (fuzzy-terms.ts) and how many records hold them. */
 export interface Vocabulary {
   /** Known words within a few edits of `term`. */
   near(term: string): string[];
   /** Those of `terms` the index knows. */
   known(terms: string[]): string[];
-  /**
-   * Whether at least a query window of records hold `term` itself: then it matches only itself. Prefix and
-   * typo alternatives could only add records past what a query counts and ranks, and they are what costs:
-   * FTS5 merges a prefix's posting lists in full, and bm25 scores each alternative for every record.
-   */
-  isCommon(term: string): boolean;
+  /** Records holding `term` itself, counted up to `atMost`. */
+  holders(term: string, atMost: number): number;
+  /** Records a query counts (the window): a word at least this many hold is common. */
+  readonly common: number;
 }
 
 export function buildTextMatch(q: string, vocabulary: Vocabulary): TextMatch | undefined {
@@ -42,16 +41,14 @@ export function buildTextMatch(q: string, vocabulary: Vocabulary): TextMatch | u
     const phrase = quote(terms.join(" "));
     const last = terms[terms.length - 1]!;
     const alternatives = [phrase];
-    if (terms.length === 1 && vocabulary.isCommon(last)) return phrase;
+    const held = terms.length === 1 ? vocabulary.holders(last, vocabulary.common) : 0;
+    if (held >= vocabulary.common) return phrase;
     if (last.length >= MIN_FUZZY_LENGTH) {
       alternatives.push(`${phrase}*`);
       prefixes.push(word);
     }
     if (terms.length === 1 && isFuzzyTerm(last)) {
-      // Only words the index holds: every alternative costs FTS5 a posting list and bm25 a phrase.
-      // Near words the prefix already matches ("patients" for "patient") are left to it.
-      const near = vocabulary.near(last).filter((w) => !w.startsWith(last));
-      for (const variant of [...vocabulary.known(transpositions(last)), ...near]) {
+      for (const variant of typoAlternatives(last, held, vocabulary)) {
         exact.add(variant);
         alternatives.push(quote(variant));
       }
@@ -70,6 +67,22 @@ export function buildTextMatch(q: string, vocabulary: Vocabulary): TextMatch | u
       return [...matched];
     },
   };
+}
+
+/**
+ * Known words one typo away from `term`. Only words the index holds: every alternative costs FTS5 a posting
+ * list and bm25 a phrase; near words the prefix already matches ("patients" for "patient") are left to it.
+ * When the index holds `term` itself (`held` records), only words no more common than it: a misreading is
+ * rarer than what it misreads ("Fav" for "Fay"), while "day" is another word ("Linda Fay" must not find
+ * every chart that mentions a day). A word the index does not hold is a typo of any of them ("Smyth").
+ */
+function typoAlternatives(term: string, held: number, vocabulary: Vocabulary): string[] {
+  const candidates = [
+    ...vocabulary.known(transpositions(term)),
+    ...vocabulary.near(term).filter((w) => !w.startsWith(term)),
+  ];
+  if (held === 0) return candidates;
+  return candidates.filter((w) => vocabulary.holders(w, held + 1) <= held);
 }
 
 /** An FTS5 string literal (a term or phrase; keywords such as AND or NEAR inside it are plain words). */

@@ -29,7 +29,10 @@ CREATE TABLE documents (
   facility TEXT,
   facility_key TEXT
 );
-CREATE INDEX documents_by_date_of_service ON documents (date_of_service, id);
+-- Covers what a date-range query reads (its window's facets and order), so a month of a million charts is one
+-- index range, not a row lookup per chart.
+CREATE INDEX documents_by_date_of_service
+  ON documents (date_of_service, id, document_type, status, facility_key, facility);
 CREATE TABLE document_texts (seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE tombstones (id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE search_text USING fts5(

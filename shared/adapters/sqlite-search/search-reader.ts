@@ -22,7 +22,8 @@ import { buildTextMatch, quote, type TextMatch, type Vocabulary } from "./match-
  * query whatever the archive's size:
  * - within it, total and facets are exact; past it, total is the window's size with `totalRelation: "gte"`
  *   and facets count the window (OpenSearch also stops counting at 10,000 by default);
- * - relevance (bm25; name ×3) orders the window, so with more matches it ranks the newest `window` of them;
+ * - relevance (bm25; name ×3) orders a window that holds every match; with more matches than that, the
+ *   newest come first (with keyset cursors, like a list without text);
  * - newest-first lists page past the window with keyset cursors (any depth, each page one index range);
  * - a date-of-service order over more matches than the window is sorted in SQL, exact, at a cost that
  *   grows with the matches.
@@ -83,13 +84,14 @@ export class SearchReader {
     vocabulary: FuzzyVocabulary,
     private readonly window: number,
   ) {
-    const holders = db.prepare<{ match: string; window: number }, { n: number }>(
-      "SELECT count(*) AS n FROM (SELECT 1 FROM search_text WHERE search_text MATCH @match LIMIT @window)",
+    const holders = db.prepare<{ match: string; atMost: number }, { n: number }>(
+      "SELECT count(*) AS n FROM (SELECT 1 FROM search_text WHERE search_text MATCH @match LIMIT @atMost)",
     );
     this.words = {
       near: (term) => vocabulary.near(term),
       known: (terms) => vocabulary.known(terms),
-      isCommon: (term) => holders.get({ match: `{name body} : ${quote(term)}`, window })!.n >= window,
+      holders: (term, atMost) => holders.get({ match: `{name body} : ${quote(term)}`, atMost })!.n,
+      common: window,
     };
     this.hitRow = db.prepare(
       `SELECT d.seq, d.id, d.status, d.document_type, d.patient_name, d.date_of_birth, d.mrn,
@@ -114,17 +116,21 @@ export class SearchReader {
     };
 
     const sort = query.sort ?? "relevance";
-    const keyset = sort === "relevance" && !text;
+    // Relevance ranks a window that holds every match; past that, the newest matches come first (scoring
+    // the window would cost bm25's statistics over every match, and rank only the newest of them anyway).
+    const ranked = text !== undefined && sort === "relevance" && !this.overflows(source);
+    const keyset = sort === "relevance" && !ranked;
     if (cursor !== undefined && cursor.k !== (keyset ? "ks" : "o")) throw new InvalidCursorError();
     const offset = cursor?.k === "o" ? cursor.o : 0;
-    const order: PageOrder = sort === "relevance" ? (text ? "rank" : cursor ? "none" : "newest") : sort;
+    const order: PageOrder = sort === "relevance" ? (ranked ? "rank" : cursor ? "none" : "newest") : sort;
 
-    const answer = this.windowAnswer(source, text !== undefined, order, offset, query.limit + 1);
+    const answer = this.windowAnswer(source, ranked, order, offset, query.limit + 1);
     const complete = answer.more === 0;
     const result: SearchResult = { total: answer.total, hits: [], facets: facetsOf(answer) };
     if (!complete) result.totalRelation = "gte";
 
     let rows: PageRow[];
+    // A keyset page past the first; the first is the window's top (the newest matches).
     if (keyset && cursor?.k === "ks") rows = this.newestAfter(source, cursor.a, query.limit + 1);
     else if (order.endsWith("dateOfService") && !complete)
       rows = this.byDateOfService(source, order === "dateOfService", offset, query.limit + 1);
@@ -141,6 +147,20 @@ export class SearchReader {
       );
     result.hits = page.map((row) => this.hit(row, text));
     return result;
+  }
+
+  /** Whether more rows match than the window holds (FTS5 rowids only: no row is read). */
+  private overflows({ match, dates }: Source): boolean {
+    if (match === undefined) return true;
+    const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM search_text
+      ${dates.given ? "JOIN documents d ON d.seq = search_text.rowid" : ""}
+      WHERE search_text MATCH @match ${dates.sql} LIMIT @atMost)`;
+    const counted = this.statement<{ n: number }>(sql).get({
+      match,
+      ...dates.params,
+      atMost: this.window + 1,
+    })!;
+    return counted.n > this.window;
   }
 
   /** The window's total, whether more rows match, its facet counts and (unless "none") a page of it. */
@@ -202,8 +222,9 @@ export class SearchReader {
            ${dates.given ? "JOIN documents d ON d.seq = search_text.rowid" : ""}
            WHERE search_text MATCH @match AND search_text.rowid < @after ${dates.sql}
            ORDER BY search_text.rowid DESC LIMIT @limit`
-        : `SELECT d.seq, NULL AS rank FROM documents d WHERE d.seq < @after ${dates.sql}
-           ORDER BY d.seq DESC LIMIT @limit`;
+        : `SELECT d.seq, NULL AS rank FROM documents d
+           ${dates.given ? "INDEXED BY documents_by_date_of_service" : ""}
+           WHERE d.seq < @after ${dates.sql} ORDER BY d.seq DESC LIMIT @limit`;
     return this.statement<PageRow>(sql).all({
       ...(match !== undefined ? { match } : {}),
       ...dates.params,
@@ -242,7 +263,7 @@ export class SearchReader {
       highlights: text && found.text ? highlight(found.text, text.matchedWords(found.text)) : [],
     };
     if (found.document_type !== null) hit.documentType = found.document_type as DocumentType;
-    if (text && row.rank !== null) hit.score = -row.rank;
+    if (row.rank !== null) hit.score = -row.rank;
     return hit;
   }
 

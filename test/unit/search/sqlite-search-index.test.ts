@@ -363,17 +363,29 @@ describe("SqliteSearchIndex window", () => {
     for (const d of corpus5) await index.upsert(d);
   });
 
-  it("counts at most the window and says the total is a lower bound", async () => {
-    const r = await index.search({ q: "pain", limit: 10 });
+  it("counts at most the window, says the total is a lower bound, and lists the newest matches first", async () => {
+    const r = await index.search({ q: "pain", limit: 2 });
     expect(r.total).toBe(3);
     expect(r.totalRelation).toBe("gte");
     expect(r.facets.status).toEqual([{ value: "INDEXED", count: 3 }]);
-    // Relevance ranks the newest three; e1 (oldest, most mentions) is past the window.
-    expect(ids(r).sort()).toEqual(["e3", "e4", "e5"]);
-    expect(r.nextCursor).toBeUndefined();
+    // More matches than the window: newest first, unscored, and every match reachable page by page.
+    expect(ids(r)).toEqual(["e5", "e4"]);
+    expect(r.hits.every((h) => h.score === undefined)).toBe(true);
+    const seen = [...ids(r)];
+    let cursor = r.nextCursor;
+    while (cursor) {
+      const next = await index.search({ q: "pain", limit: 2, cursor });
+      seen.push(...ids(next));
+      cursor = next.nextCursor;
+    }
+    expect(seen).toEqual(["e5", "e4", "e3", "e2", "e1"]);
 
-    const small = await index.search({ q: "pain", type: "lab_report", limit: 10 });
-    expect(small.totalRelation).toBeUndefined();
+    // Matches that fit the window are ranked: e1, the oldest, says "pain" three times.
+    const fits = await index.search({ q: "pain", from: "2022-01-01", limit: 10 });
+    expect(fits.totalRelation).toBeUndefined();
+    expect(ids(fits)[0]).toBe("e1");
+    expect(ids(fits).sort()).toEqual(["e1", "e4", "e5"]);
+    expect(fits.hits.every((h) => h.score !== undefined)).toBe(true);
   });
 
   it("pages a newest-first list past the window", async () => {

@@ -128,7 +128,7 @@ export const SearchResultBody = z
     total: z.number().int(),
     totalRelation: z.literal("gte").optional().meta({
       description:
-        "Present when more charts match than one search counts (the local index counts the newest 10,000): total is then a lower bound, and facets and relevance order cover those charts",
+        "Present when more charts match than one search counts (the local index counts the newest 5,000): total is then a lower bound, facets count those charts, and results come newest first",
     }),
     hits: z.array(
       z.object({

@@ -123,8 +123,8 @@ export interface SearchResult {
   total: number;
   /**
    * "gte" when more records match than the engine counts for one query (the embedded index counts the
-   * newest 10,000): `total` is then a lower bound, and facets and relevance order cover those records.
-   * Absent: the total is exact.
+   * newest 5,000): `total` is then a lower bound, facets count those records, and results come newest
+   * first. Absent: the total is exact.
    */
   totalRelation?: "gte";
   hits: SearchHit[];

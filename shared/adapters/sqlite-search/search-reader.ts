@@ -21,7 +21,7 @@ import { buildTextMatch, quote, type TextMatch, type Vocabulary } from "./match-
  * documents table (by the date-of-service index when dates are given). The window bounds the work of a
  * query whatever the archive's size:
  * - within it, total and facets are exact; past it, total is the window's size with `totalRelation: "gte"`
- *   and facets count the window (OpenSearch also stops counting at 10,000 by default);
+ *   and facets count the window (as OpenSearch stops counting hits at 10,000 by default);
  * - relevance (bm25; name ×3) orders a window that holds every match; with more matches than that, the
  *   newest come first (with keyset cursors, like a list without text);
  * - newest-first lists page past the window with keyset cursors (any depth, each page one index range);
@@ -30,7 +30,7 @@ import { buildTextMatch, quote, type TextMatch, type Vocabulary } from "./match-
  * Counting, grouping and ranking the window happen in one SQL statement: only the counts and the page's
  * row numbers come back to JavaScript.
  */
-export const DEFAULT_WINDOW = 10_000;
+export const DEFAULT_WINDOW = 5_000;
 
 interface WindowAnswer {
   total: number;

@@ -18,7 +18,7 @@ export interface SqliteSearchIndexOptions {
   file?: string;
   /**
    * Matches a query counts, ranks and facets (search-reader.ts).
-   * @default 10000
+   * @default 5000
    */
   window?: number;
   /**

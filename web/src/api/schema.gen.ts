@@ -604,7 +604,7 @@ export interface components {
     SearchResult: {
       total: number;
       /**
-       * @description Present when more charts match than one search counts (the local index counts the newest 10,000): total is then a lower bound, and facets and relevance order cover those charts
+       * @description Present when more charts match than one search counts (the local index counts the newest 5,000): total is then a lower bound, facets count those charts, and results come newest first
        * @constant
        */
       totalRelation?: "gte";

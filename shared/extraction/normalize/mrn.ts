@@ -7,7 +7,8 @@
  * OCR repairs (reported as `repaired`, so the value gets a lower confidence and goes to review):
  *  - digit look-alikes inside the digit run of a word ("37406B46" → "37406846", "MRN-36l588" → "MRN-361588");
  *  - specks before the number ("MR#: “0 11 MRN-361588" → "MRN-361588"): short words, the first with stray
- *    punctuation, ahead of a full-length identifier.
+ *    punctuation, ahead of a full-length identifier;
+ *  - a number split by OCR ("MRN-28461 4" → "MRN-284614"): one or two digits after a full-length identifier.
  */
 export function normalizeMrn(
   pieces: readonly string[],
@@ -36,13 +37,21 @@ export function normalizeMrn(
   if (!taken.length) return undefined;
   if (speckRun) {
     // Drop the short specks before the first full-length identifier, if there is one.
-    const full = taken.findIndex((p) => p.length >= 5 && (p.match(/\d/g) ?? []).length >= 4);
+    const full = taken.findIndex(isFullLength);
     if (full > 0 && taken.slice(0, full).every((p) => p.length <= 2)) {
       return { value: taken.slice(full).join(" "), count, repaired: true };
     }
   }
+  // "MRN-28461 4": a digit or two after a full-length identifier is the identifier split by OCR, not
+  // another number: joined, and reviewed (which it is, a person can see on the scan).
+  const last = taken.at(-1) as string;
+  if (taken.length >= 2 && /^\d{1,2}$/.test(last) && isFullLength(taken.at(-2) as string)) {
+    return { value: [...taken.slice(0, -2), `${taken.at(-2)}${last}`].join(" "), count, repaired: true };
+  }
   return repaired ? { value: taken.join(" "), count, repaired } : { value: taken.join(" "), count };
 }
+
+const isFullLength = (p: string) => p.length >= 5 && (p.match(/\d/g) ?? []).length >= 4;
 
 const DIGIT_CONFUSIONS: Record<string, string> = {
   O: "0",

@@ -182,6 +182,13 @@ describe("normalizeMrn", () => {
     expect(normalizeMrn(["[00123]"])).toEqual({ value: "00123", count: 1 });
   });
 
+  it("joins a digit OCR split off a full-length number, for review", () => {
+    expect(normalizeMrn(["MRN-28461", "4"])).toEqual({ value: "MRN-284614", count: 2, repaired: true });
+    expect(normalizeMrn(["284614", "07"])).toEqual({ value: "28461407", count: 2, repaired: true });
+    // Groups of a number printed with spaces are kept as printed.
+    expect(normalizeMrn(["123", "456", "789"])).toEqual({ value: "123 456 789", count: 3 });
+  });
+
   it("requires a digit", () => {
     expect(normalizeMrn(["pending"])).toBeUndefined();
     expect(normalizeMrn([])).toBeUndefined();

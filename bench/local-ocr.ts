@@ -1,6 +1,6 @@
 /**
- * Local OCR benchmark, both engines side by side on the same rendered pages: native Tesseract (when
- * installed) and tesseract.js — seconds per page with one worker and with the pool (render + recognize
+ * Local OCR benchmark, the engines side by side on the same rendered pages: native Tesseract (when
+ * installed) with the bundled best_int model and with the installed (fast) model, and tesseract.js — seconds per page with one worker and with the pool (render + recognize
  * overlapped, wall-clock), and the share of the known words each found; then Textract-block conversion and
  * field extraction over the OCR output.
  *
@@ -16,7 +16,11 @@ import { parseArgs } from "node:util";
 import { recognizeDocument } from "../shared/adapters/local-ocr/local-ocr";
 import { PageRenderer, type RenderedPage } from "../shared/adapters/local-ocr/render-pages";
 import { makeSampleChartPdf, SAMPLE_CHART_BODY, SAMPLE_CHART_HEADER } from "../test/support/sample-chart";
-import { createOcrPool, type LocalOcrEngineName } from "../shared/adapters/local-ocr/recognizer-pools";
+import {
+  createOcrPool,
+  type LocalOcrEngineName,
+  type NativeModel,
+} from "../shared/adapters/local-ocr/recognizer-pools";
 import { nativeTesseractAvailable } from "../shared/adapters/local-ocr/native-tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
 import { extractDocument } from "../test/support/extraction";
@@ -104,7 +108,15 @@ log(
     .join(" ")}`,
 );
 
+/** An engine and, for native Tesseract, the model it reads. */
+interface Variant {
+  name: string;
+  engine: LocalOcrEngineName;
+  nativeModel?: NativeModel;
+}
+
 interface EngineFigures {
+  name: string;
   engine: LocalOcrEngineName;
   /** One worker, pages in sequence, warm. */
   oneWorkerSecondsPerPage: number;
@@ -117,9 +129,10 @@ interface EngineFigures {
   documents: TextractDocument[];
 }
 
-async function measure(engine: LocalOcrEngineName): Promise<EngineFigures> {
+async function measure({ name, engine, nativeModel }: Variant): Promise<EngineFigures> {
+  const model = nativeModel ? { nativeModel } : {};
   // 2. One worker, pages in sequence: the per-worker cost (start-up excluded, reported separately).
-  const single = createOcrPool({ size: 1, engine });
+  const single = createOcrPool({ size: 1, engine, ...model });
   const ocrPages: OcrPage[] = [];
   let singleMs = 0;
   let coldMs = 0;
@@ -155,7 +168,7 @@ async function measure(engine: LocalOcrEngineName): Promise<EngineFigures> {
   }
 
   // 4. The real pipeline: render + recognize overlapped across a warm pool, wall-clock.
-  const pool = createOcrPool({ size: workers, engine });
+  const pool = createOcrPool({ size: workers, engine, ...model });
   let wallMs = 0;
   const documents: TextractDocument[] = [];
   try {
@@ -169,6 +182,7 @@ async function measure(engine: LocalOcrEngineName): Promise<EngineFigures> {
     await pool.terminate();
   }
   return {
+    name,
     engine,
     oneWorkerSecondsPerPage: secs(singleMs) / ocrPages.length,
     startupSeconds: Math.max(0, secs(coldMs)),
@@ -179,11 +193,18 @@ async function measure(engine: LocalOcrEngineName): Promise<EngineFigures> {
   };
 }
 
-const engines: LocalOcrEngineName[] = nativeTesseractAvailable() ? ["native", "wasm"] : ["wasm"];
-if (engines.length === 1)
+const WASM: Variant = { name: "tesseract.js (best_int)", engine: "wasm" };
+const variants: Variant[] = nativeTesseractAvailable()
+  ? [
+      { name: "native Tesseract, bundled best_int model", engine: "native", nativeModel: "best" },
+      { name: "native Tesseract, installed fast model", engine: "native", nativeModel: "fast" },
+      WASM,
+    ]
+  : [WASM];
+if (variants.length === 1)
   log("native Tesseract is not installed (apt-get install tesseract-ocr): tesseract.js only");
 const figures: EngineFigures[] = [];
-for (const engine of engines) figures.push(await measure(engine));
+for (const variant of variants) figures.push(await measure(variant));
 const first = figures[0]!;
 
 // 3. Conversion to Textract blocks (pure JS), over the first engine's pages.
@@ -198,27 +219,30 @@ const [, extractMs] = await time(() => {
   for (let r = 0; r < rounds; r++) for (const doc of first.documents) extractDocument(doc);
 });
 
-const native = figures.find((f) => f.engine === "native");
 const wasm = figures.find((f) => f.engine === "wasm")!;
 const report = {
   pages: totalPages,
   workers,
   renderSecondsPerPage: secs(renderMs) / totalPages,
   engines: figures.map(({ ocrPages: _p, documents: _d, ...f }) => f),
-  ...(native ? { wasmOverNative: wasm.oneWorkerSecondsPerPage / native.oneWorkerSecondsPerPage } : {}),
+  /** tesseract.js time / each native variant's time, one worker. */
+  wasmOver: Object.fromEntries(
+    figures
+      .filter((f) => f.engine === "native")
+      .map((f) => [f.name, wasm.oneWorkerSecondsPerPage / f.oneWorkerSecondsPerPage]),
+  ),
   toBlocksSecondsPerPage: secs(convertMs) / first.ocrPages.length,
   extractionSecondsPerPage: secs(extractMs) / rounds / totalPages,
 };
 if (values.json) {
   console.log(JSON.stringify(report));
 } else {
-  const name = { native: "native Tesseract", wasm: "tesseract.js" } as const;
   const rows: [string, string][] = [
     ["render (rasterize + PNG), s/page", report.renderSecondsPerPage.toFixed(3)],
   ];
   for (const f of figures) {
     rows.push(
-      [`${name[f.engine]}: OCR, one worker, s/page`, f.oneWorkerSecondsPerPage.toFixed(3)],
+      [`${f.name}: OCR, one worker, s/page`, f.oneWorkerSecondsPerPage.toFixed(3)],
       [`  worker start-up, s`, f.startupSeconds.toFixed(3)],
       [`  recognizeDocument, ${workers} worker(s), s/page`, f.poolSecondsPerPage.toFixed(3)],
       [`  pages/minute, pool`, (60 / f.poolSecondsPerPage).toFixed(1)],
@@ -227,8 +251,8 @@ if (values.json) {
         : ([[`  words found`, f.wordAccuracy.toFixed(3)]] as [string, string][])),
     );
   }
-  if (report.wasmOverNative !== undefined)
-    rows.push(["tesseract.js time / native time, one worker", report.wasmOverNative.toFixed(2)]);
+  for (const [name, ratio] of Object.entries(report.wasmOver))
+    rows.push([`tesseract.js time / ${name} time, one worker`, ratio.toFixed(2)]);
   rows.push(
     [
       `to Textract blocks, s/page (${Math.round(blockCount / first.ocrPages.length)} blocks/page)`,

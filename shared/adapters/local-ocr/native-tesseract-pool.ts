@@ -18,6 +18,8 @@ export interface NativeTesseractOptions {
   lang?: string;
   /** A page taking longer than this is abandoned: its process is killed and the page fails. */
   jobTimeoutMs?: number;
+  /** Directory holding `<lang>.traineddata` (another model than the installed one). Default: the installed. */
+  tessdataDir?: string;
 }
 
 /** Whether `binary` runs and has the language installed (checked once per binary and language). */
@@ -39,6 +41,7 @@ export class NativeTesseractPool implements RecognizerPool {
   private readonly binary: string;
   private readonly lang: string;
   private readonly jobTimeoutMs: number;
+  private readonly tessdataDir: string | undefined;
   private readonly waiting: (() => void)[] = [];
   private readonly running = new Set<ChildProcess>();
   /** Slots taken: pages running or about to. */
@@ -50,6 +53,7 @@ export class NativeTesseractPool implements RecognizerPool {
     this.binary = options.binary ?? "tesseract";
     this.lang = options.lang ?? "eng";
     this.jobTimeoutMs = options.jobTimeoutMs ?? 120_000;
+    this.tessdataDir = options.tessdataDir;
   }
 
   /** Recognizes one encoded image (PNG, JPEG, TIFF…). Resolves to its lines and words with pixel boxes. */
@@ -78,7 +82,20 @@ export class NativeTesseractPool implements RecognizerPool {
   private run(image: Uint8Array): Promise<string> {
     return new Promise((resolve, reject) => {
       // PSM 3 (automatic layout), as the tesseract.js pool: centred titles in larger type are kept.
-      const child = spawn(this.binary, ["stdin", "stdout", "--psm", "3", "-l", this.lang, "tsv"], {
+      const model = this.tessdataDir ? ["--tessdata-dir", this.tessdataDir] : [];
+      // TSV output by its setting, not the "tsv" config file: a model directory of our own has no configs.
+      const args = [
+        "stdin",
+        "stdout",
+        ...model,
+        "--psm",
+        "3",
+        "-l",
+        this.lang,
+        "-c",
+        "tessedit_create_tsv=1",
+      ];
+      const child = spawn(this.binary, args, {
         // One thread per process: pages run side by side, `size` of them, instead of competing for cores.
         env: { ...process.env, OMP_THREAD_LIMIT: "1" },
         stdio: ["pipe", "pipe", "ignore"],

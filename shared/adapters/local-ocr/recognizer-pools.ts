@@ -1,3 +1,4 @@
+import { bundledModelDir } from "./bundled-model";
 import { NativeTesseractPool, nativeTesseractAvailable } from "./native-tesseract-pool";
 import { TesseractPool, type RecognizerPool } from "./tesseract-pool";
 
@@ -16,7 +17,15 @@ export interface OcrPoolOptions {
   size?: number;
   /** "auto" (the default): native when the `tesseract` command and its English model are installed. */
   engine?: LocalOcrEngineName | "auto";
+  /**
+   * The model native Tesseract reads: "best" (the bundled best_int model, the one tesseract.js reads) or
+   * "fast" (the installed one; Debian's is tessdata_fast). Default from CHARTBRIDGE_OCR_MODEL, else "best".
+   */
+  nativeModel?: NativeModel;
 }
+
+export const NATIVE_MODELS = ["best", "fast"] as const;
+export type NativeModel = (typeof NATIVE_MODELS)[number];
 
 /** The native engine was asked for and is not installed. */
 export class NativeOcrUnavailableError extends Error {
@@ -30,9 +39,22 @@ export function createOcrPool(options: OcrPoolOptions = {}): OcrPool {
   const engine = options.engine ?? "auto";
   const size = options.size === undefined ? {} : { size: options.size };
   if (engine === "wasm") return new TesseractPool(size);
-  if (nativeTesseractAvailable()) return new NativeTesseractPool(size);
+  if (nativeTesseractAvailable()) {
+    const model = options.nativeModel ?? parseNativeModel(process.env.CHARTBRIDGE_OCR_MODEL);
+    return new NativeTesseractPool({
+      ...size,
+      ...(model === "best" ? { tessdataDir: bundledModelDir() } : {}),
+    });
+  }
   if (engine === "native") throw new NativeOcrUnavailableError();
   return new TesseractPool(size);
+}
+
+/** Parses a native model setting; undefined or empty means "best". */
+export function parseNativeModel(value: string | undefined): NativeModel {
+  if (value === undefined || value === "") return "best";
+  if ((NATIVE_MODELS as readonly string[]).includes(value)) return value as NativeModel;
+  throw new Error(`unknown OCR model "${value}": use best or fast`);
 }
 
 /** Parses an engine setting (a CLI flag or CHARTBRIDGE_OCR_ENGINE); undefined means "auto". */

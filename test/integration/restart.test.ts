@@ -54,7 +54,8 @@ describe("local stack restart", () => {
     expect(isAlive(first.dynamoDbPid!)).toBe(false);
     expect(existsSync(join(dataDir, "runtime.json"))).toBe(false);
 
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(join(dataDir, SEARCH_INDEX_FILE + suffix), { force: true });
+    for (const suffix of ["", "-wal", "-shm"])
+      rmSync(join(dataDir, SEARCH_INDEX_FILE + suffix), { force: true });
     const second = await LocalStack.start({ dataDir, apiPort: 0, ocrWorkers: 1 });
     try {
       expect(second.tableCreated).toBe(false);

@@ -8,7 +8,12 @@ import {
   nativeTesseractAvailable,
   parseTsv,
 } from "../../../shared/adapters/local-ocr/native-tesseract-pool";
-import { createOcrPool, parseOcrEngine } from "../../../shared/adapters/local-ocr/recognizer-pools";
+import { bundledModelDir } from "../../../shared/adapters/local-ocr/bundled-model";
+import {
+  createOcrPool,
+  parseNativeModel,
+  parseOcrEngine,
+} from "../../../shared/adapters/local-ocr/recognizer-pools";
 import { renderPage } from "../../../shared/adapters/local-ocr/render-pages";
 import { makeSampleChartPdf } from "../../support/sample-chart";
 
@@ -74,6 +79,27 @@ describe("native Tesseract", () => {
       await pool.terminate();
     }
   });
+
+  it(
+    "reads the bundled best_int model by default, the installed fast one when asked",
+    { timeout: 30_000 },
+    async () => {
+      const dir = bundledModelDir();
+      expect(readdirSync(dir)).toContain("eng.traineddata");
+      expect(bundledModelDir()).toBe(dir); // unpacked once
+      const best = new NativeTesseractPool({ size: 1, tessdataDir: dir });
+      try {
+        const page = await best.recognize(renderPage(makeSampleChartPdf(), 1).png);
+        const text = page.lines.map((l) => l.words.map((w) => w.text).join(" ")).join("\n");
+        expect(text).toContain("Patient Name: Jane Q Sample");
+      } finally {
+        await best.terminate();
+      }
+      expect(parseNativeModel(undefined)).toBe("best");
+      expect(parseNativeModel("fast")).toBe("fast");
+      expect(() => parseNativeModel("tiny")).toThrow(/best or fast/);
+    },
+  );
 
   it("fails a page whose process fails or hangs, and runs no more than `size` at once", async () => {
     const failing = new NativeTesseractPool({ binary: fakeTesseract("cat > /dev/null; exit 3") });

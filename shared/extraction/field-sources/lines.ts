@@ -4,6 +4,7 @@
  */
 import { findLabels, gapBefore, lineHeight, valueTokens, type LabelMatch } from "../labels";
 import { bottom, centerX, right, unionBoxes } from "../model/geometry";
+import type { BoundingBox } from "../../domain/fields";
 import { evidence, type OcrLine, type PageModel } from "../model/document-model";
 import type { Token } from "../model/tokens";
 import { normalizePatientName } from "../normalize/names";
@@ -76,8 +77,7 @@ function valueAbove(
   page: PageModel,
   labels: readonly CompiledLabel[],
 ): Token[] {
-  const label = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
-  const h = label.height || line.box.height;
+  const { box: label, h } = labelBox(line, m);
   let nearest: { line: OcrLine; tokens: Token[]; gap: number } | undefined;
   for (const other of page.lines) {
     if (other === line) continue;
@@ -89,12 +89,25 @@ function valueAbove(
     if (!inColumn.length || Math.abs(inColumn[0]!.box.left - label.left) > h * 2) continue;
     if (!nearest || gap < nearest.gap) nearest = { line: other, tokens: inColumn, gap };
   }
-  if (!nearest) return [];
-  const labelStarts = findLabels(nearest.line, labels).map((lm) => lm.start);
-  const first = nearest.line.tokens.indexOf(nearest.tokens[0] as Token);
+  return nearest ? beforeNextLabel(nearest.line, nearest.tokens, labels) : [];
+}
+
+/** The label's own words' box, not the whole line's: on a skewed scan a long line's box spans two rows. */
+function labelBox(line: OcrLine, m: LabelMatch): { box: BoundingBox; h: number } {
+  const box = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  return { box, h: box.height || line.box.height };
+}
+
+/**
+ * `tokens` (a run of `line`'s) up to the next label on that line; none when a label starts the run: then
+ * the run is another field.
+ */
+function beforeNextLabel(line: OcrLine, tokens: readonly Token[], labels: readonly CompiledLabel[]): Token[] {
+  const first = line.tokens.indexOf(tokens[0] as Token);
+  const labelStarts = findLabels(line, labels).map((lm) => lm.start);
   if (labelStarts.some((st) => st <= first)) return [];
   const stopAt = labelStarts.find((st) => st > first);
-  return nearest.tokens.filter((t) => stopAt === undefined || nearest.line.tokens.indexOf(t) < stopAt);
+  return tokens.filter((t) => stopAt === undefined || line.tokens.indexOf(t) < stopAt);
 }
 
 /**
@@ -158,9 +171,7 @@ function valueRight(
   page: PageModel,
   labels: readonly CompiledLabel[],
 ): Token[] {
-  // The label's own words, not the whole line: on a skewed scan a long line's box spans two rows.
-  const label = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
-  const h = label.height || line.box.height;
+  const { box: label, h } = labelBox(line, m);
   let best: OcrLine | undefined;
   for (const other of page.lines) {
     if (other === line || other.box.left < right(label) - h * 0.2) continue;
@@ -169,11 +180,7 @@ function valueRight(
     if (overlap < Math.min(h, other.box.height) * 0.5) continue;
     if (!best || other.box.left < best.box.left) best = other;
   }
-  if (!best) return [];
-  const labelStarts = findLabels(best, labels).map((lm) => lm.start);
-  if (labelStarts.includes(0)) return [];
-  const stopAt = labelStarts[0];
-  return best.tokens.filter((_, i) => stopAt === undefined || i < stopAt);
+  return best ? beforeNextLabel(best, best.tokens, labels) : [];
 }
 
 /**
@@ -191,22 +198,21 @@ function valuesBelow(
 ): Token[][] {
   const m = matches[k];
   if (!m) return [];
-  const labelBox = unionBoxes(line.tokens.slice(m.start, m.end).map((t) => t.box));
+  const { box: label, h } = labelBox(line, m);
   const next = matches[k + 1] ? line.tokens[(matches[k + 1] as LabelMatch).start] : undefined;
-  const regionLeft = labelBox.left - Math.max(0.02, labelBox.width * 0.25);
-  const regionRight = next ? next.box.left : right(labelBox) + 0.35;
-  const h = labelBox.height || line.box.height;
+  const regionLeft = label.left - Math.max(0.02, label.width * 0.25);
+  const regionRight = next ? next.box.left : right(label) + 0.35;
 
   // Positions are compared word by word, not by line box: on a skewed scan a long line's box starts well
   // above (or below) the words in this column.
   const found: { line: OcrLine; tokens: Token[]; top: number }[] = [];
   for (const other of page.lines) {
-    if (other === line || bottom(other.box) < labelBox.top) continue;
-    if (other.box.top - bottom(labelBox) > h * 3.5) continue;
+    if (other === line || bottom(other.box) < label.top) continue;
+    if (other.box.top - bottom(label) > h * 3.5) continue;
     const inRegion = other.tokens.filter((t) => centerX(t.box) >= regionLeft && centerX(t.box) < regionRight);
     if (!inRegion.length) continue;
     const top = Math.min(...inRegion.map((t) => t.box.top));
-    if (top < labelBox.top + h * 0.5 || top - bottom(labelBox) > h * 3) continue;
+    if (top < label.top + h * 0.5 || top - bottom(label) > h * 3) continue;
     found.push({ line: other, tokens: inRegion, top });
   }
   found.sort((a, b) => a.top - b.top);

@@ -268,7 +268,8 @@ describe("the web app, in a real browser", () => {
     await page.getByRole("row").filter({ hasText: reviewId }).waitFor();
     await expectAccessible(page, "uploads");
     expect((await page.locator("main").textContent()) ?? "").not.toMatch(
-      /Featherstone|Quartermaine|1958|77120458/,
+      // Word-bounded: record ids are hex, and "…21958c…" is not a birth year.
+      /Featherstone|Quartermaine|\b1958\b|\b77120458\b/,
     );
 
     // One upload's history; a record URL of the staff app shows nothing.
@@ -276,7 +277,8 @@ describe("the web app, in a real browser", () => {
     await page.getByRole("heading", { name: /chart\.pdf$/ }).waitFor();
     await expectAccessible(page, "upload detail");
     expect((await page.locator("main").textContent()) ?? "").not.toMatch(
-      /Featherstone|Quartermaine|1958|77120458/,
+      // Word-bounded: record ids are hex, and "…21958c…" is not a birth year.
+      /Featherstone|Quartermaine|\b1958\b|\b77120458\b/,
     );
     await page.goto(`${app}#/records/${recordId}`);
     await page.getByRole("alert").filter({ hasText: "not allowed" }).waitFor();

@@ -18,8 +18,19 @@ import { providerRule, signatureBlockProviders } from "./rules/provider";
 import { CERTAINTY, type Candidate, type RuleContext } from "./rules/types";
 import { selectFields } from "./select-fields";
 
-export function extractFields(ctx: RuleContext): ExtractedFields {
-  return selectFields(collectCandidates(ctx));
+export interface ExtractFieldsOptions {
+  /**
+   * The paper shows no sign of being a chart (classified `other`): a name composed from bare "First Name" /
+   * "Last Name" captions (a résumé's, a job application's) is someone's, not known to be a patient's, and
+   * is reviewed unless the document names the patient that way elsewhere too.
+   */
+  notAChart?: boolean;
+}
+
+export function extractFields(ctx: RuleContext, options: ExtractFieldsOptions = {}): ExtractedFields {
+  const candidates = collectCandidates(ctx);
+  if (!options.notAChart) return selectFields(candidates);
+  return selectFields(candidates.map((c) => (c.source === "composite" ? { ...c, repaired: true } : c)));
 }
 
 /** All candidates, after dropping non-patient ones and composing names (the splitter reads page headers with it). */

@@ -41,10 +41,11 @@ function extractModel(model: DocModel, opts: ExtractOptions): ExtractionResult {
     : ALL_LABELS;
   const ctx = { model, referenceDate: opts.referenceDate ?? new Date(), labels };
   const sections = findSections(model, (line) => isFieldLine(line, labels));
+  const documentType = classifyModel(model);
   return {
-    documentType: classifyModel(model),
+    documentType,
     pageCount: model.pageCount,
-    fields: fieldsOnScan(extractFields(ctx), model),
+    fields: fieldsOnScan(extractFields(ctx, { notAChart: documentType === "other" }), model),
     diagnoses: extractDiagnoses(model, sections),
     medications: extractMedications(model, sections),
     allergies: extractAllergies(model, sections),

@@ -122,3 +122,31 @@ describe("captions printed under their fill lines (a vaccination record card)", 
     expect(fields.dateOfBirth?.value).toBe("1961-03-04");
   });
 });
+
+describe("a name composed from bare first/last name captions", () => {
+  const lines = [
+    { text: "Resume", x: 0.4, y: 0.05 },
+    { text: "Last Name: Doe", x: 0.05, y: 0.1 },
+    { text: "First Name: John", x: 0.5, y: 0.1 },
+    { text: "Previous jobs: Private Detective, Pastry Chef", x: 0.05, y: 0.2 },
+  ];
+
+  it("on a paper that is not a chart names someone, not a patient: reviewed", () => {
+    const result = extractDocument(buildDoc({ lines }), { referenceDate: REF_DATE });
+    expect(result.documentType).toBe("other");
+    expect(result.fields.patientName?.value).toBe("John Doe");
+    expect(result.fields.patientName!.confidence).toBeLessThan(0.8);
+  });
+
+  it("on a chart is the patient's name", () => {
+    const chart = [
+      { text: "DISCHARGE SUMMARY", x: 0.3, y: 0.03 },
+      ...lines.slice(1, 3),
+      { text: "Hospital course: admitted for pneumonia, discharged home.", x: 0.05, y: 0.3 },
+      { text: "Discharge diagnosis: community acquired pneumonia", x: 0.05, y: 0.35 },
+    ];
+    const result = extractDocument(buildDoc({ lines: chart }), { referenceDate: REF_DATE });
+    expect(result.documentType).toBe("discharge_summary");
+    expect(result.fields.patientName!.confidence).toBeGreaterThan(0.8);
+  });
+});

@@ -31,6 +31,7 @@ import type { OcrCompletionNotification, OcrEngine } from "../../shared/ocr/ocr-
 import { createPipelineDeps, type LocalPipelineDeps } from "./pipeline-deps";
 import { indexRecordChange } from "../../shared/pipeline/index-record";
 import { toSearchDocument } from "../../shared/search/to-search-document";
+import type { SearchDocument } from "../../shared/search/search-index";
 import { createApiHandler } from "../../functions/api/handler";
 import { ROUTES } from "../../shared/api/route-table";
 import { ensureSigningKey, localTokenVerifier } from "../auth/local-tokens";
@@ -514,18 +515,18 @@ export class LocalStack {
     await this.records.backfillReviewKeys();
     const rebuild = this.search.needsRebuild;
     const batchStatus = new Map<string, string | undefined>();
-    const docs = [];
     const known = new Set<string>();
     for await (const record of this.records.scanAll()) {
       known.add(record.id);
       if (record.status === "RECEIVED" && !queued.has(record.id)) requeue(record.source);
       else if (record.status === "OCR_PENDING") await this.restartOcr(record);
       else if (record.status === "EXTRACTED") await indexRecordChange({ kind: "upsert", record }, this.deps);
-      if (rebuild) docs.push(toSearchDocument(record, await this.textOf(record)));
       await this.catchUpBatchFile(record, batchStatus);
     }
     await this.announceCompletedBatches();
-    if (rebuild) await this.search.rebuild(docs);
+    // A second read of the table, streamed into the index: holding every chart's text at once would not
+    // fit a large archive, and this read sees what the loop above filed.
+    if (rebuild) await this.search.rebuild(this.searchDocuments());
 
     const bucket = this.config.UPLOAD_BUCKET;
     for await (const object of listObjectVersions(this.s3, bucket)) {
@@ -583,6 +584,12 @@ export class LocalStack {
       .catch((err: unknown) => this.logger.error("Stuck-record sweep failed", safeError(err)))
       .finally(() => (this.sweeping = undefined));
     return this.sweeping;
+  }
+
+  /** Every record as a search document, read from the table one page at a time. */
+  private async *searchDocuments(): AsyncIterable<SearchDocument> {
+    for await (const record of this.records.scanAll())
+      yield toSearchDocument(record, await this.textOf(record));
   }
 
   private async textOf(record: ChartRecord): Promise<string> {

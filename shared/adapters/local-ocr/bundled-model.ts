@@ -11,6 +11,18 @@ import { defaultLangPath } from "./tesseract-pool";
  * atomically (concurrent starts each write a temp file and rename it over the same name).
  */
 export function bundledModelDir(lang = "eng"): string {
+  // Once per process: every OCR pool asks, and the packed model is 3 MB to read and hash.
+  let dir = unpacked.get(lang);
+  if (!dir) {
+    dir = unpack(lang);
+    unpacked.set(lang, dir);
+  }
+  return dir;
+}
+
+const unpacked = new Map<string, string>();
+
+function unpack(lang: string): string {
   const packed = readFileSync(path.join(defaultLangPath(), `${lang}.traineddata.gz`));
   const digest = createHash("sha256").update(packed).digest("hex").slice(0, 16);
   const dir = path.join(tmpdir(), `chartbridge-tessdata-${digest}`);

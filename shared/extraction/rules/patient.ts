@@ -36,11 +36,10 @@ function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
   if (!value) return undefined;
   // Printed form text after an empty name box: not a name when every word is a caption word, doubtful
   // (reviewed, never filed on its own) when one is.
-  const captions = value
-    .split(/[\s,]+/)
-    .filter((w) => FORM_CAPTION_WORDS.has(w.toLowerCase().replace(/[.'’]/g, "")));
-  if (captions.length === value.split(/[\s,]+/).filter(Boolean).length) return undefined;
-  return captions.length > 0 ? { value, tokens: used, repaired: true } : { value, tokens: used };
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  const captions = words.filter((w) => FORM_CAPTION_WORDS.has(w.toLowerCase().replace(/[.'’]/g, ""))).length;
+  if (captions === words.length) return undefined;
+  return captions > 0 ? { value, tokens: used, repaired: true } : { value, tokens: used };
 }
 
 export const patientNameRule: FieldRule = {

@@ -4,11 +4,13 @@
  * precision for mrn/dateOfBirth, review rate, wrong-patient count and pages/second; then the time to extract
  * a 100-page Textract response.
  *
- *   npx tsx bench/accuracy.ts [--count 24] [--seed 1] [--sets clean,degraded,textract,images] [--workers N]
+ *   npx tsx bench/accuracy.ts [--count 24] [--seed 1] [--sets clean,degraded,photo,textract,images] [--workers N]
  *                             [--stacks N (default count/4)] [--variation wide|fixed] [--engine native|wasm|auto]
  *                             [--json] [--verbose]
  *
- * Sets: clean / degraded = synthetic charts (local OCR), by default varied beyond the layouts (paper size,
+ * Sets: clean / degraded = synthetic charts (local OCR); photo = the same charts photographed with a phone
+ * (uneven light, keystone, JPEG) or carbon copies (faint ink on tinted paper), figures also per capture kind;
+ * all by default varied beyond the layouts (paper size,
  * print position, type, and a declared resolution that is right, missing, 72, 96 or wrong: figures also per
  * declared resolution and per paper; `--variation fixed` builds the corpus of before); textract = saved
  * real Textract responses with labels in test/fixtures/labels/*.json; images = real medical sample images/PDFs (local OCR) labeled in
@@ -63,7 +65,7 @@ const FIXTURES = path.join(ROOT, "test/fixtures");
  * the checkout (`../shared/corpus`, or CHARTBRIDGE_CORPUS), they are read from there, else skipped.
  */
 const CORPUS = process.env.CHARTBRIDGE_CORPUS ?? path.resolve(import.meta.dirname, "../../shared/corpus");
-const ALL_SETS = ["clean", "degraded", "textract", "images"] as const;
+const ALL_SETS = ["clean", "degraded", "photo", "textract", "images"] as const;
 type SetName = (typeof ALL_SETS)[number];
 
 const { values } = parseArgs({
@@ -95,12 +97,19 @@ const sets = values.sets
 /** A labeled file: its Textract-shaped OCR (or a way to get it) and its truth documents. */
 interface LabeledFile {
   id: string;
-  truth: TruthDocument[] | { documentType?: DocumentType; fields: TruthFields; pages?: undefined }[];
+  truth:
+    | TruthDocument[]
+    | {
+        documentType?: DocumentType;
+        fields: TruthFields;
+        pages?: undefined;
+        handwritten?: readonly FieldName[];
+      }[];
   load: () => Promise<TextractDocument>;
   /** Blank or separator sheets (synthetic stacks): truth counts them at the end of the preceding document. */
   separatorPages?: readonly number[];
   /** How a wide corpus's file departs from its layout: its figures are also reported by these. */
-  groups?: { declared: string; paper: string };
+  groups?: { declared: string; paper: string; capture: string };
   /** Synthetic files: the layout, for the leave-one-layout-out figures. */
   layout?: string;
 }
@@ -120,7 +129,11 @@ interface SetResult {
    */
   leaveOneLayoutOut?: { overall: Report; heldOut: Report; heldOutWithLabels: Report; layouts: string[] };
   /** Wide synthetic sets: reports of the files by declared resolution and by paper. */
-  byGroup?: { declared: Record<string, Report>; paper: Record<string, Report> };
+  byGroup?: {
+    declared: Record<string, Report>;
+    paper: Record<string, Report>;
+    capture: Record<string, Report>;
+  };
   ocrDocs: TextractDocument[];
 }
 
@@ -184,6 +197,7 @@ function evaluateFile(
     predictedType: p?.result.documentType ?? "(none)",
     ...(t?.documentType ? { truthType: t.documentType } : {}),
     needsReview: p ? p.review !== undefined : true,
+    ...(t && "handwritten" in t && t.handwritten ? { handwritten: t.handwritten } : {}),
     ...(p ? { confidence: confidences(p.result.fields) } : {}),
   });
   const documents: EvaluatedDocument[] = [];
@@ -286,7 +300,7 @@ function reportsByGroup(
   documents: EvaluatedDocument[],
   groupOf: Map<EvaluatedDocument, NonNullable<LabeledFile["groups"]>>,
 ): NonNullable<SetResult["byGroup"]> {
-  const by = (key: "declared" | "paper") => {
+  const by = (key: "declared" | "paper" | "capture") => {
     const names = [...new Set([...groupOf.values()].map((g) => g[key]))].sort();
     return Object.fromEntries(
       names.map((name) => [
@@ -298,7 +312,7 @@ function reportsByGroup(
       ]),
     );
   };
-  return { declared: by("declared"), paper: by("paper") };
+  return { declared: by("declared"), paper: by("paper"), capture: by("capture") };
 }
 
 // ---------- sources ----------
@@ -310,7 +324,15 @@ function syntheticFiles(items: CorpusItem[], pool: OcrPool): LabeledFile[] {
     truth: item.documents,
     ...(item.separatorPages ? { separatorPages: item.separatorPages } : {}),
     layout: item.layout,
-    ...(item.variation ? { groups: { declared: item.variation.declared, paper: item.variation.paper } } : {}),
+    ...(item.variation
+      ? {
+          groups: {
+            declared: item.variation.declared,
+            paper: item.variation.paper,
+            capture: item.profile?.kind ?? "clean",
+          },
+        }
+      : {}),
     load: () => recognizeDocument(item.file, { pool, mimeType: mime[item.format] }),
   }));
 }
@@ -321,6 +343,8 @@ interface LabelFile {
   documentType?: string;
   fields?: TruthFields;
   documents?: { pages: [number, number]; documentType: string; fields: TruthFields }[];
+  /** Fields whose value is written by hand on the paper (tesseract does not read handwriting). */
+  handwritten?: string[];
 }
 
 function truthFromLabel(label: LabelFile): LabeledFile["truth"] {
@@ -333,7 +357,16 @@ function truthFromLabel(label: LabelFile): LabeledFile["truth"] {
     }));
   }
   const documentType = type(label.documentType);
-  return [{ ...(documentType ? { documentType } : {}), fields: label.fields ?? {} }];
+  const handwritten = (label.handwritten ?? []).filter((f): f is FieldName =>
+    (FIELD_NAMES as readonly string[]).includes(f),
+  );
+  return [
+    {
+      ...(documentType ? { documentType } : {}),
+      fields: label.fields ?? {},
+      ...(handwritten.length ? { handwritten } : {}),
+    },
+  ];
 }
 
 function readLabels(dir: string): { name: string; label: LabelFile }[] {
@@ -404,7 +437,11 @@ const summarize = (reports: Record<string, Report>) =>
   );
 
 function summarizeGroups(byGroup: NonNullable<SetResult["byGroup"]>) {
-  return { declared: summarize(byGroup.declared), paper: summarize(byGroup.paper) };
+  return {
+    declared: summarize(byGroup.declared),
+    paper: summarize(byGroup.paper),
+    capture: summarize(byGroup.capture),
+  };
 }
 
 function printReport(r: SetResult): void {
@@ -426,6 +463,12 @@ function printReport(r: SetResult): void {
   console.log(
     `document type accuracy: ${pct(rep.documentType.accuracy)} (${rep.documentType.correct}/${rep.documentType.total})`,
   );
+  if (!r.synthetic) {
+    const cells = Object.entries(rep.typedIdentityRecall).map(
+      ([f, t]) => `${f} ${pct(t.recall)} (${t.found}/${t.total})`,
+    );
+    console.log(`typed identity recall (values printed, not handwritten): ${cells.join(", ")}`);
+  }
   console.log(`split accuracy:         ${pct(rep.split.accuracy)} (${rep.split.correct}/${rep.split.total})`);
   const a = rep.autoAccept;
   console.log(
@@ -451,6 +494,7 @@ function printReport(r: SetResult): void {
     for (const [title, reports] of [
       ["by declared resolution", r.byGroup.declared],
       ["by paper", r.byGroup.paper],
+      ["by capture", r.byGroup.capture],
     ] as const) {
       const cells = Object.entries(summarize(reports)).map(
         ([name, g]) =>
@@ -515,8 +559,9 @@ try {
   const concurrency = Math.max(2, workers);
   for (const set of sets) {
     const skipped: string[] = [];
-    if (set === "clean" || set === "degraded") {
-      const items = buildCorpus({ seed, count, degraded: set === "degraded", stacks, variation });
+    if (set === "clean" || set === "degraded" || set === "photo") {
+      const capture = set === "photo" ? "photo" : "scan";
+      const items = buildCorpus({ seed, count, degraded: set !== "clean", stacks, variation, capture });
       if (!values.json)
         console.log(
           `${set}: ${items.length} synthetic item(s) (${stacks} stack(s), ${variation} variation) from samples/generator/corpus.ts`,

@@ -128,6 +128,8 @@ export interface EvaluatedDocument {
    * wrong-patient number, not towards field, type or review figures.
    */
   splitOnly?: boolean;
+  /** Truth values written by hand (real forms filled in by hand): not counted in the typed-identity recall. */
+  handwritten?: readonly FieldName[];
 }
 
 /** One evaluated file: predicted vs true document boundaries (1-based inclusive page ranges). */
@@ -166,6 +168,11 @@ export interface Report {
    */
   wrongIdentityAboveThreshold: string[];
   mismatches: Mismatch[];
+  /**
+   * Per identity field, the printed (not handwritten) truth values found with the right value, whatever the
+   * confidence: "typed patient name, date of birth and MRN found wherever printed".
+   */
+  typedIdentityRecall: Record<(typeof IDENTITY)[number], { found: number; total: number; recall: number }>;
   /** Documents whose predicted type differs from the truth. */
   typeMismatches: { id: string; expected: string; got: string }[];
 }
@@ -220,6 +227,10 @@ export function evaluate(
   let autoAccepted = 0;
   const wrongPatientIds: string[] = [];
   const wrongIdentityAboveThreshold: string[] = [];
+  const typed = Object.fromEntries(IDENTITY.map((f) => [f, { found: 0, total: 0 }])) as Record<
+    (typeof IDENTITY)[number],
+    { found: number; total: number }
+  >;
 
   for (const doc of documents) {
     if (doc.splitOnly) {
@@ -250,6 +261,10 @@ export function evaluate(
       const o = classifyField(field, doc.predicted[field], doc.truth[field]);
       if ((o === "fp" || o === "fp+fn") && (doc.confidence?.[field] ?? 0) >= REVIEW_THRESHOLD)
         wrongIdentityAboveThreshold.push(`${doc.id}:${field}`);
+      if (doc.truth[field] !== undefined && !doc.handwritten?.includes(field)) {
+        typed[field].total++;
+        if (o === "tp") typed[field].found++;
+      }
     }
   }
 
@@ -280,6 +295,9 @@ export function evaluate(
     wrongPatientIds,
     wrongIdentityAboveThreshold,
     mismatches,
+    typedIdentityRecall: Object.fromEntries(
+      IDENTITY.map((f) => [f, { ...typed[f], recall: ratio(typed[f].found, typed[f].total) }]),
+    ) as Report["typedIdentityRecall"],
     typeMismatches,
   };
 }

@@ -1,6 +1,12 @@
 import type { DocumentType } from "../../shared/domain/document-types";
 import { buildChartSpec, mulberry32, type ChartSpec } from "./chart-spec";
-import { applyDegradation, degradeProfile, type DegradeProfile, type GrayImage } from "./degrade";
+import {
+  applyDegradation,
+  degradeProfile,
+  photoProfile,
+  type DegradeProfile,
+  type GrayImage,
+} from "./degrade";
 import { CORPUS_DOCUMENT_TYPES, LAYOUTS, layoutByName, type Layout } from "./layouts";
 import { encodeImagePdf, encodePage } from "./render-chart";
 import { renderLayoutDocument, renderSeparatorPage } from "./render-layout";
@@ -81,6 +87,11 @@ export interface BuildCorpusOptions {
    * a Letter sheet in the layout's type, every file declaring its true resolution.
    */
   variation?: "fixed" | "wide";
+  /**
+   * With `degraded`: "scan" (default) draws scanner, copier, fax and JPEG profiles; "photo" draws phone
+   * photos (uneven light, keystone) and carbon copies (photoProfile).
+   */
+  capture?: "scan" | "photo";
 }
 
 function hash(...xs: number[]): number {
@@ -222,7 +233,7 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
     let profile: DegradeProfile | undefined;
     let finalPages: GrayImage[] = sheets;
     if (degraded) {
-      profile = degradeProfile(rng);
+      profile = opts.capture === "photo" ? photoProfile(rng) : degradeProfile(rng);
       const p = profile;
       finalPages = sheets.map((page, n) => {
         const pageRng = mulberry32(hash(seed, i, n, 0xde));
@@ -260,7 +271,7 @@ export function buildCorpus(opts: BuildCorpusOptions): CorpusItem[] {
 
     const types = documents.map((d) => d.documentType.replaceAll("_", "-")).join("+");
     items.push({
-      id: `s${seed}-${String(i).padStart(3, "0")}-${layout.name}-${types}${degraded ? "-degraded" : ""}`,
+      id: `s${seed}-${String(i).padStart(3, "0")}-${layout.name}-${types}${!degraded ? "" : opts.capture === "photo" ? `-${profile?.kind}` : "-degraded"}`,
       file,
       format,
       degraded,

@@ -354,10 +354,65 @@ export function bleedThrough(img: GrayImage, back: GrayImage, opacity = 0.08): G
   return out;
 }
 
+/**
+ * Light falling unevenly on a photographed page: brightest at (`cx`, `cy`) (fractions of the page), `falloff`
+ * darker at the farthest corner (a lamp or window on one side, the phone's shadow), times a `ramp` from the
+ * left edge to the right. Ink and paper darken alike (the light multiplies what the page reflects).
+ */
+export function unevenLight(
+  img: GrayImage,
+  light: { cx: number; cy: number; falloff: number; ramp: number },
+): GrayImage {
+  const { width: w, height: h } = img;
+  const out = { ...img, pixels: new Uint8Array(img.pixels.length) };
+  const px = light.cx * w;
+  const py = light.cy * h;
+  const far = Math.max(
+    Math.hypot(px, py),
+    Math.hypot(w - px, py),
+    Math.hypot(px, h - py),
+    Math.hypot(w - px, h - py),
+  );
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const d = Math.hypot(x - px, y - py) / far;
+      const illum = (1 - light.falloff * d * d) * (1 - light.ramp * (x / w));
+      const i = y * w + x;
+      out.pixels[i] = ((img.pixels[i] as number) * illum + 0.5) | 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * A page photographed from below its top edge: the top `amount` narrower than the bottom (keystone), on a
+ * desk of grey `surface` showing at the top corners. Rows keep their height (a phone held at a slant
+ * foreshortens little); bilinear across each row.
+ */
+export function keystone(img: GrayImage, amount: number, surface = 110): GrayImage {
+  const { width: w, height: h, pixels: src } = img;
+  const out = blank(w, h, img.dpi, surface);
+  const cx = w / 2;
+  for (let y = 0; y < h; y++) {
+    const scale = 1 - amount * (1 - y / (h - 1));
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      const sx = cx + (x + 0.5 - cx) / scale - 0.5;
+      if (sx < 0 || sx > w - 1) continue;
+      const x0 = Math.floor(sx);
+      const f = sx - x0;
+      const a = src[row + x0] as number;
+      const b = (x0 + 1 < w ? src[row + x0 + 1] : a) as number;
+      out.pixels[row + x] = (a + (b - a) * f + 0.5) | 0;
+    }
+  }
+  return out;
+}
+
 /** What a scan went through; `degradeProfile` draws a realistic combination. */
 export interface DegradeProfile {
   /** Which kind of device/workflow this emulates. */
-  kind: "office-scanner" | "old-copier" | "fax" | "low-quality-jpeg";
+  kind: "office-scanner" | "old-copier" | "fax" | "low-quality-jpeg" | "phone-photo" | "carbon-copy";
   /** Skew, degrees (|x| ≤ 3). */
   rotation: number;
   /** White and black levels after scanning. */
@@ -377,6 +432,45 @@ export interface DegradeProfile {
   jpegQuality?: number;
   /** Bleed-through opacity when a back page is available. */
   bleed?: number;
+  /** A photo's uneven light (see unevenLight). */
+  light?: { cx: number; cy: number; falloff: number; ramp: number };
+  /** A photo's keystone: the top edge this much narrower than the bottom (see keystone). */
+  keystone?: number;
+}
+
+/**
+ * Draws what a page goes through when it is not scanned: a phone photo (uneven light, a slant, the phone's
+ * JPEG) or a carbon copy scanned as it is (faint grey ink on tinted paper, soft strokes). Kept apart from
+ * `degradeProfile` so the degraded corpus stays the corpus of before.
+ */
+export function photoProfile(rng: () => number): DegradeProfile {
+  const between = (a: number, b: number) => a + (b - a) * rng();
+  const sign = rng() < 0.5 ? -1 : 1;
+  if (rng() < 0.6) {
+    return {
+      kind: "phone-photo",
+      rotation: sign * between(0.5, 3),
+      paper: Math.round(between(225, 248)),
+      ink: Math.round(between(25, 60)),
+      blur: between(0.4, 1),
+      speckles: 0,
+      grain: Math.round(between(4, 10)),
+      jpegQuality: Math.round(between(60, 85)),
+      light: { cx: between(0, 1), cy: between(0, 0.5), falloff: between(0.25, 0.5), ramp: between(0, 0.2) },
+      keystone: between(0.02, 0.06),
+    };
+  }
+  return {
+    kind: "carbon-copy",
+    rotation: sign * between(0.2, 1.5),
+    paper: Math.round(between(205, 232)),
+    ink: Math.round(between(110, 150)),
+    blur: between(0.7, 1.3),
+    dpi: 200,
+    speckles: between(0.5, 2),
+    grain: Math.round(between(6, 12)),
+    ...(rng() < 0.5 ? { jpegQuality: Math.round(between(60, 80)) } : {}),
+  };
 }
 
 /** Draws a realistic combination of degradations. */
@@ -455,7 +549,9 @@ export function applyDegradation(
   if (profile.dpi && profile.dpi < out.dpi) out = downsample(out, profile.dpi);
   if (profile.bleed && back) out = bleedThrough(out, back, profile.bleed);
   out = levels(out, profile.paper, profile.ink);
+  if (profile.keystone) out = keystone(out, profile.keystone);
   if (profile.rotation !== 0) out = rotate(out, profile.rotation, { background: profile.paper });
+  if (profile.light) out = unevenLight(out, profile.light);
   if (profile.blur > 0.05) out = blur(out, profile.blur * (out.dpi / 200));
   if (profile.grain > 0) out = grain(out, rng, profile.grain);
   if (profile.fax) {

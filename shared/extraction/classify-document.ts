@@ -9,6 +9,8 @@ interface TypeRule {
   type: DocumentType;
   title: RegExp;
   keywords: readonly RegExp[];
+  /** Keywords only vote for this type on a page that also says this (a health word, for generic forms). */
+  requires?: RegExp;
 }
 
 /** Checked in this order for each title line, so the more specific titles win ("RADIOLOGY CONSULTATION"). */
@@ -18,8 +20,16 @@ const TYPE_RULES: readonly TypeRule[] = [
     // employment application. Said first, so their "First Name"/"Address" boxes do not vote for intake form.
     type: "other",
     title:
-      /\b(?:vaccination|vaccine|immuni[sz]ation) (?:record|card|history)\b|\bemployment application\b|\bapplication for employment\b|\bjob application\b|\bcurriculum vitae\b|^r[eé]sum[eé]$/i,
-    keywords: [],
+      /\b(?:vaccination|vaccine|immuni[sz]ation) (?:record|card|history)\b|\bemployment application\b|\bapplication for employment\b|\bjob application\b|\bverification of employment\b|\bemployment verification\b|\bcurriculum vitae\b|^r[eé]sum[eé]$|\bearnings statement\b|\bpay ?(?:stub|slip|statement)\b/i,
+    // A pay stub's words: its "Marital Status" and address must not make it an intake form.
+    keywords: [
+      /\bgross pay\b/i,
+      /\bnet pay\b/i,
+      /\bearnings\b/i,
+      /\bdeductions\b/i,
+      /\byear to date\b|\bytd\b/i,
+      /\bpay (?:period|date)\b/i,
+    ],
   },
   {
     type: "insurance_claim",
@@ -118,7 +128,7 @@ const TYPE_RULES: readonly TypeRule[] = [
   {
     type: "progress_note",
     title:
-      /\bprogress note\b|\bsoap note\b|^soap\b|\bfollow[- ]up (?:note|visit)\b|\bclinic note\b|\boffice (?:note|visit)\b/i,
+      /\bprogress notes?\b|\bsoap note\b|^soap\b|\bfollow[- ]up (?:note|visit)\b|\bclinic note\b|\boffice (?:note|visit)\b|\bvisit notes?\b|\b(?:medical|patient) progress\b/i,
     keywords: [
       /\bsubjective\b/i,
       /\bobjective\b/i,
@@ -158,7 +168,7 @@ const TYPE_RULES: readonly TypeRule[] = [
   {
     type: "patient_intake_form",
     title:
-      /\bpatient intake\b|\bpatient information\b|\bnew patient\b|\bintake form\b|\b(?:patient )?registration form\b|\bpatient demographics\b/i,
+      /\bpatient intake\b|\bpatient information\b|\bnew patient\b|\bintake form\b|\b(?:patient )?registration form\b|\bpatient demographics\b|\b(?:medical|health|patient) history (?:form|questionnaire)\b/i,
     keywords: [
       /\bemergency contact\b/i,
       /\bmarital status\b/i,
@@ -168,6 +178,10 @@ const TYPE_RULES: readonly TypeRule[] = [
       /\baddress\b/i,
       /\bphone\b/i,
     ],
+    // Names, address and phone boxes are on every application form (energy assistance, employment
+    // verification): an intake form is one that is about care.
+    requires:
+      /\bpatient\b|\bmedical\b|\bphysician\b|\bdoctor\b|\ballerg|\bmedications?\b|\bsymptoms?\b|\bpharmacy\b|\bclinic\b|\bhospital\b/i,
   },
 ];
 
@@ -198,6 +212,7 @@ export function classifyModel(model: DocModel): DocumentType {
   const text = page.lines.map((l) => l.text).join("\n");
   let best: { type: DocumentType; hits: number } = { type: "other", hits: 0 };
   for (const rule of TYPE_RULES) {
+    if (rule.requires && !rule.requires.test(text)) continue;
     const hits = rule.keywords.filter((k) => k.test(text)).length;
     if (hits > best.hits) best = { type: rule.type, hits };
   }

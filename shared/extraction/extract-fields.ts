@@ -88,8 +88,19 @@ function demoteReorderedQueryNames(candidates: Candidate[], composed: readonly C
 }
 
 const NON_PATIENT_SECTION =
-  /^(?:emergency\b|in case of emergency|next of kin|guarantor|responsible party|insured|subscriber|policy ?holder|spouse|guardian|parent|mother|father|employer|person to notify|contact person|referring|primary care|applicant|employee\b|employment\b)/i;
-const PATIENT_SECTION = /^patient\b/i;
+  /^(?:emergency\b|in case of emergency|next of kin|guarantor|responsible party|insured|subscriber|policy ?holder|policy ?owner|spouse|guardian|parent|mother|father|employer|person to notify|contact person|referring|primary care|applicant|employee\b|employment\b)/i;
+/** "Patient information"; a claim form's "Who is this claim for?" heads the patient's own section too. */
+const PATIENT_SECTION =
+  /^(?:patient\b|who is (?:this|the) claim for\b|person receiving (?:the )?(?:treatment|care|services)\b)/i;
+
+const MAX_HEADING_WORDS = 8;
+
+/** A heading without its section number or a mark OCR made of one: "(2) Policy owner details", "© Who is…". */
+const sectionHeading = (line: OcrLine) =>
+  line.text
+    .trim()
+    .replace(/^[^\p{L}\d(]+/u, "")
+    .replace(/^(?:\(\d{1,2}\)|\d{1,2}[.)])\s*/, "");
 
 /** Is the candidate under an "Emergency Contact"/"Guarantor"/… heading (nearest section marker above it)? */
 function inNonPatientContext(c: Candidate, model: DocModel): boolean {
@@ -99,11 +110,13 @@ function inNonPatientContext(c: Candidate, model: DocModel): boolean {
   for (const line of page.lines) {
     if (line.box.top >= c.box.top - line.box.height * 0.3) continue;
     if (c.box.left < line.box.left - 0.1) continue;
-    const text = line.text.trim();
+    const text = sectionHeading(line);
+    // A heading is short: "Policy owner (go straight to step 4) policy - please complete below" is an answer.
+    if (text.split(/\s+/).length > MAX_HEADING_WORDS) continue;
     if (!NON_PATIENT_SECTION.test(text) && !PATIENT_SECTION.test(text)) continue;
     if (!nearest || line.box.top > nearest.box.top) nearest = line;
   }
-  return nearest ? NON_PATIENT_SECTION.test(nearest.text.trim()) : false;
+  return nearest ? NON_PATIENT_SECTION.test(sectionHeading(nearest)) : false;
 }
 
 /** "First Name: Jane" + "Last Name: Doe" (+ middle) on the same page and rows → patientName "Jane Doe". */

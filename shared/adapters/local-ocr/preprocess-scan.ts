@@ -1,4 +1,5 @@
 import { detectSkew, rotateGray } from "./deskew";
+import { flattenIllumination } from "./flatten-illumination";
 import type { GrayImage } from "./remove-rule-lines";
 
 /**
@@ -46,7 +47,16 @@ export interface PageLevels {
   paper: number;
   /** Ink grey of stroke cores: the darkest 5% of the pixels below Otsu's split (the rest is blurred stroke edges). */
   ink: number;
+  /**
+   * The darkest grey the paper itself takes: `paper` on flat paper, lower on grainy paper (a carbon copy, a
+   * copier's toner haze, JPEG noise). Stretched to white with the paper, so that grain does not become the
+   * salt-and-pepper that made tesseract's layout analysis drop a whole line of a carbon copy.
+   */
+  white: number;
 }
+
+/** Paper grain: greys below the peak still holding this share of the peak's pixel count. */
+const PAPER_GRAIN_SHARE = 0.05;
 
 /**
  * Estimates paper and ink greys of a text page. Undefined when the page does not look like dark text on light
@@ -83,7 +93,12 @@ export function estimateLevels(hist: ArrayLike<number>): PageLevels | undefined 
       break;
     }
   }
-  return paper - ink < 48 ? undefined : { paper, ink };
+  if (paper - ink < 48) return undefined;
+  // The paper's own spread: walk down from the peak while the greys are still common paper pixels. Stroke
+  // edges spread thinly over many greys and stop the walk; a grainy paper's greys do not.
+  let white = paper;
+  while (white > t + 1 && hist[white - 1]! >= hist[paper]! * PAPER_GRAIN_SHARE) white--;
+  return { paper, ink, white: white - ink < 48 ? paper : white };
 }
 
 /**
@@ -126,9 +141,10 @@ const MIN_DESKEW_GAIN = 1.02;
  * and a 3×3 median despeckle (no gain; lost punctuation and digits, dates found 97% → 92%).
  */
 export function cleanUpScan(image: GrayImage, dpi: number): ScanCleanUp {
+  flattenIllumination(image, dpi);
   const levels = estimateLevels(grayHistogram(image));
   if (!levels) return { rotation: 0 };
-  if (levels.ink > 0 || levels.paper < 255) stretchLevels(image, levels.ink, levels.paper);
+  if (levels.ink > 0 || levels.white < 255) stretchLevels(image, levels.ink, levels.white);
   const skew = detectSkew(image, { dpi, threshold: 128 });
   if (Math.abs(skew.degrees) <= MIN_DESKEW_DEGREES || skew.gain < MIN_DESKEW_GAIN)
     return { levels, rotation: 0 };

@@ -151,10 +151,13 @@ export class PageRenderer {
 /**
  * The scale to render a page at (pixels per point) and the true resolution that gives. A page of text and
  * drawings renders at `target`. A scan (an image document's page, or a PDF page that is one image) renders
- * at its own pixels, never upscaled (upscaling a 200 DPI fax only costs OCR time: measured, word recall on
+ * at its own pixels from 150 DPI up (upscaling a 200 DPI fax only costs OCR time: measured, word recall on
  * degraded 200 DPI scans is unchanged once deskewed, for ~2.2x the pixels), and downscaled to `target` when
- * its true resolution is higher (600 DPI gives tesseract nothing 300 does not). Its true resolution comes
- * from its pixels (scanResolution), not from the size the file gives the page.
+ * its true resolution is higher (600 DPI gives tesseract nothing 300 does not). Below 150 DPI (screenshots
+ * of forms, low-resolution phone pictures) it is upscaled toward `target`, at most threefold: tesseract
+ * misread a form screenshot's 6-point captions ("PATIENT NAME", "DATE OF BIRTH") at 5 pixels tall and read
+ * them at three times the pixels. Its true resolution comes from its pixels (scanResolution), not from the
+ * size the file gives the page.
  */
 function renderScale(page: mupdf.Page, isPdf: boolean, target: number): { scale: number; dpi: number } {
   const scan = scanImage(page, isPdf);
@@ -169,9 +172,14 @@ function renderScale(page: mupdf.Page, isPdf: boolean, target: number): { scale:
     declaredDpi: scan.pixelsPerPoint * POINTS_PER_INCH,
     textLineHeight: () => textLineHeightOf(page, scan.pixelsPerPoint, Math.max(width, height)),
   });
-  const dpi = Math.min(target, scanDpi);
+  const dpi =
+    scanDpi < UPSCALE_BELOW_DPI ? Math.min(target, scanDpi * MAX_UPSCALE) : Math.min(target, scanDpi);
   return { scale: (scan.pixelsPerPoint * dpi) / scanDpi, dpi };
 }
+
+/** Scans under this resolution are upscaled (toward the target), by at most MAX_UPSCALE. */
+const UPSCALE_BELOW_DPI = 150;
+const MAX_UPSCALE = 3;
 
 /** Text lines are measured on a copy of at most this many pixels a side: enough for 6-point type. */
 const MEASURE_SIDE = 2000;

@@ -28,7 +28,7 @@ export function lineCandidates(
     const weight = (m.label.def.weight ?? 1) * (m.fuzzy ? CERTAINTY.fuzzyFactor : 1);
     // All that follows is an explanation in parentheses: the caption has no value on its line.
     const after = valueTokens(line, matches, k);
-    const sameLine = isParenthetical(after) ? [] : withNameOrderHint(after, m);
+    const sameLine = isParenthetical(after) || continuesCaption(after) ? [] : withNameOrderHint(after, m);
     if (sameLine.length) {
       const parsed = rule.parse(sameLine, ctx);
       const certainty = (m.colon ? CERTAINTY.lineWithColon : CERTAINTY.lineNoColon) * weight;
@@ -39,14 +39,20 @@ export function lineCandidates(
       if (!isGridCaption(line, m, sameLine)) return;
     }
     // Only the last label on a line can have its value in the next cell: others end at the next label.
-    const right = k === matches.length - 1 ? valueRight(line, m, page, ctx.labels) : [];
-    const rightParsed = right.length ? rule.parse(right, ctx) : undefined;
-    if (rightParsed) {
+    const right = k === matches.length - 1 ? valueRight(line, m, page, ctx.labels) : undefined;
+    const rightParsed = right?.tokens.length ? rule.parse(right.tokens, ctx) : undefined;
+    const belows = valuesBelow(line, matches, k, page, ctx.labels);
+    // A caption stacked over its fill box (no colon: "Provider:" is tab-aligned with its value): a line far
+    // to its right on the same row is another column (a progress table's first row beside "DATE OF
+    // BIRTH"), not its value.
+    const stacked =
+      !m.colon && right?.far && belows[0]?.aligned ? rule.parse(belows[0].tokens, ctx) : undefined;
+    if (rightParsed && !stacked) {
       out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
       return;
     }
-    for (const below of valuesBelow(line, matches, k, page, ctx.labels)) {
-      const parsed = rule.parse(below, ctx);
+    for (const below of belows) {
+      const parsed = rule.parse(below.tokens, ctx);
       if (parsed) {
         out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
         return;
@@ -58,6 +64,14 @@ export function lineCandidates(
     if (aboveParsed) out.push(candidate(rule, aboveParsed, CERTAINTY.captionBelow * weight, "caption-below"));
   });
   return out;
+}
+
+/**
+ * "Printed name of patient or personal representative and his or her relationship to patient": the caption
+ * goes on in lower case; its value is elsewhere (above it, on a signature page).
+ */
+function continuesCaption(tokens: readonly Token[]): boolean {
+  return tokens.length >= 2 && /^(?:or|and|of|as|if)$/.test(tokens[0]?.text ?? "");
 }
 
 /** "(medical record or IIS record number)": a caption's explanation, not a value. */
@@ -170,7 +184,7 @@ function valueRight(
   m: LabelMatch,
   page: PageModel,
   labels: readonly CompiledLabel[],
-): Token[] {
+): { tokens: Token[]; far: boolean } | undefined {
   const { box: label, h } = labelBox(line, m);
   let best: OcrLine | undefined;
   for (const other of page.lines) {
@@ -180,7 +194,36 @@ function valueRight(
     if (overlap < Math.min(h, other.box.height) * 0.5) continue;
     if (!best || other.box.left < best.box.left) best = other;
   }
-  return best ? beforeNextLabel(best, best.tokens, labels) : [];
+  if (!best) return undefined;
+  return {
+    tokens: beforeNextLabel(best, best.tokens, labels),
+    far: best.box.left - right(label) > h * FAR_CELL_HEIGHTS,
+  };
+}
+
+/** A next cell farther right than this many caption heights is a stacked caption's neighbouring column. */
+const FAR_CELL_HEIGHTS = 4;
+
+/**
+ * Where the next caption on the label's row begins when OCR made it a line of its own ("Patient Name" and
+ * "Date of Birth" as two lines): the label's column ends there, so "November 29, 1978" under the next
+ * caption is not read as the name under this one. 1 when there is none.
+ */
+function nextCaptionOnRow(
+  line: OcrLine,
+  label: BoundingBox,
+  h: number,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): number {
+  let edge = 1;
+  for (const other of page.lines) {
+    if (other === line || other.box.left <= right(label) || other.box.left >= edge) continue;
+    const overlap = Math.min(bottom(label), bottom(other.box)) - Math.max(label.top, other.box.top);
+    if (overlap < Math.min(h, other.box.height) * 0.5) continue;
+    if (findLabels(other, labels)[0]?.start === 0) edge = other.box.left;
+  }
+  return edge;
 }
 
 /**
@@ -195,13 +238,15 @@ function valuesBelow(
   k: number,
   page: PageModel,
   labels: readonly CompiledLabel[],
-): Token[][] {
+): { tokens: Token[]; aligned: boolean }[] {
   const m = matches[k];
   if (!m) return [];
   const { box: label, h } = labelBox(line, m);
   const next = matches[k + 1] ? line.tokens[(matches[k + 1] as LabelMatch).start] : undefined;
   const regionLeft = label.left - Math.max(0.02, label.width * 0.25);
-  const regionRight = next ? next.box.left : right(label) + 0.35;
+  const regionRight = next
+    ? next.box.left
+    : Math.min(right(label) + 0.35, nextCaptionOnRow(line, label, h, page, labels));
 
   // Positions are compared word by word, not by line box: on a skewed scan a long line's box starts well
   // above (or below) the words in this column.
@@ -216,7 +261,7 @@ function valuesBelow(
     found.push({ line: other, tokens: inRegion, top });
   }
   found.sort((a, b) => a.top - b.top);
-  const out: Token[][] = [];
+  const out: { tokens: Token[]; aligned: boolean }[] = [];
   for (const below of found) {
     // Stop at a label on that line; if the region starts with one, that line is another field, and so is
     // everything under it.
@@ -224,7 +269,10 @@ function valuesBelow(
     const labelStarts = findLabels(below.line, labels).map((lm) => lm.start);
     if (labelStarts.includes(firstIndex)) break;
     const stopAt = labelStarts.find((st) => st > firstIndex);
-    out.push(below.tokens.filter((t) => stopAt === undefined || below.line.tokens.indexOf(t) < stopAt));
+    const tokens = below.tokens.filter((t) => stopAt === undefined || below.line.tokens.indexOf(t) < stopAt);
+    // Starting at the caption's left edge: the fill box of a caption printed over it.
+    const aligned = Math.abs((tokens[0] as Token).box.left - label.left) < h * 1.5;
+    out.push({ tokens, aligned });
   }
   return out;
 }

@@ -29,6 +29,8 @@ export function normalizeMrn(
     }
     if (!taken.length && piece !== stripped && piece.length <= 2) speckRun = true;
     if (taken.length >= 3 || !/\d/.test(piece) || !/^[A-Za-z0-9][A-Za-z0-9\-/.]*$/.test(piece)) break;
+    // "02/14/20": a date in the next cell or row, never a record number.
+    if (!taken.length && SLASHED_DATE.test(piece)) return undefined;
     const fixed = repairDigits(piece);
     if (fixed !== piece) repaired = true;
     taken.push(fixed);
@@ -50,6 +52,8 @@ export function normalizeMrn(
   }
   return repaired ? { value: taken.join(" "), count, repaired } : { value: taken.join(" "), count };
 }
+
+const SLASHED_DATE = /^\d{1,2}\/\d{1,2}\/(?:\d{2}|\d{4})$/;
 
 const isFullLength = (p: string) => p.length >= 5 && (p.match(/\d/g) ?? []).length >= 4;
 

@@ -48,6 +48,9 @@ export const dateOfBirthRule = dateRule(
     { text: "D.O.B." },
     { text: "D O B" },
     { text: "Patient DOB" },
+    // The CMS-1500's box 3 ("3. PATIENT'S BIRTH DATE"): "patient's" before a label is otherwise prose.
+    { text: "Patient's Birth Date" },
+    { text: "Patient's Date of Birth" },
     { text: "Born", generic: true, weight: 0.9 },
   ],
   {

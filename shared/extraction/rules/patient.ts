@@ -11,6 +11,8 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
   { text: "Patient's Name" },
   { text: "Patient Full Name" },
   { text: "Name of Patient" },
+  // Under a signature line: the patient's or a representative's name, so weaker.
+  { text: "Printed Name of Patient", weight: 0.9 },
   { text: "Pt Name" },
   { text: "Pt. Name" },
   { text: "Patient", generic: true },

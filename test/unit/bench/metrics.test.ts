@@ -245,6 +245,31 @@ describe("wrong identity values above the review threshold", () => {
     ]);
     expect(report.wrongIdentityAboveThreshold).toEqual(["ub04:patientName"]);
   });
+
+  it("typed identity recall counts printed values found at any confidence, not handwritten ones", () => {
+    const report = evaluate([
+      // Found but reviewed (low confidence): still found.
+      doc({
+        id: "card",
+        predicted: { patientName: "Jane Doe", dateOfBirth: "1970-01-02" },
+        truth: { patientName: "Jane Doe", dateOfBirth: "1970-01-02", mrn: "A1234" },
+        needsReview: true,
+        confidence: { patientName: 0.6, dateOfBirth: 0.5 },
+      }),
+      // Handwritten name and birth date: out of the typed figure; the wrong printed MRN counts as missed.
+      doc({
+        id: "intake",
+        predicted: { mrn: "B9999" },
+        truth: { patientName: "Alejandro Rosalez", dateOfBirth: "1982-10-10", mrn: "A5555" },
+        handwritten: ["patientName", "dateOfBirth"],
+      }),
+    ]);
+    expect(report.typedIdentityRecall).toEqual({
+      patientName: { found: 1, total: 1, recall: 1 },
+      dateOfBirth: { found: 1, total: 1, recall: 1 },
+      mrn: { found: 0, total: 2, recall: 0 },
+    });
+  });
 });
 
 describe("withDroppedSeparators", () => {

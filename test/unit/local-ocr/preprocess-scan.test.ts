@@ -101,8 +101,36 @@ describe("preprocess-scan", () => {
   it("cleanUpScan leaves a clean, straight page byte-identical", () => {
     const page = textPage();
     const before = page.pixels.slice();
-    expect(cleanUpScan(page, 100)).toEqual({ levels: { paper: 255, ink: 0 }, rotation: 0 });
+    expect(cleanUpScan(page, 100)).toEqual({ levels: { paper: 255, ink: 0, white: 255 }, rotation: 0 });
     expect(Buffer.compare(Buffer.from(page.pixels), Buffer.from(before))).toBe(0);
+  });
+
+  it("cleanUpScan turns grainy paper (a carbon copy) pure white and keeps its faint strokes", () => {
+    // Faint ink on tinted paper with grain over the whole sheet: stretched to the paper peak only, the grain
+    // became salt-and-pepper that made tesseract drop whole lines.
+    const page = textPage({ paper: 220, ink: 130 });
+    const rand = prng(5);
+    for (let i = 0; i < page.pixels.length; i++)
+      page.pixels[i] = Math.max(0, Math.min(255, Math.round(page.pixels[i]! + (rand() - 0.5) * 20)));
+    const inked = textPage({ paper: 255, ink: 0 }).pixels;
+    const levels = estimateLevels(grayHistogram(page))!;
+    expect(levels.white).toBeLessThan(levels.paper - 5);
+    cleanUpScan(page, 100);
+    let paperWhite = 0;
+    let paperTotal = 0;
+    let strokeDark = 0;
+    let strokeTotal = 0;
+    for (let i = 0; i < page.pixels.length; i++) {
+      if (inked[i] === 255) {
+        paperTotal++;
+        if (page.pixels[i] === 255) paperWhite++;
+      } else {
+        strokeTotal++;
+        if (page.pixels[i]! < 96) strokeDark++;
+      }
+    }
+    expect(paperWhite / paperTotal).toBeGreaterThan(0.97);
+    expect(strokeDark / strokeTotal).toBeGreaterThan(0.97);
   });
 
   it("cleanUpScan does not rotate for a skew under 0.3°", () => {

@@ -47,8 +47,8 @@ describe("render-pages", () => {
     expect(pngInfo(rgb.png)).toMatchObject({ width: 1275, height: 1650, components: 3 });
   });
 
-  it("renders every page of a multi-page TIFF at its own resolution, never upscaled", () => {
-    const page = pdfToGrayPage(pdf, 100);
+  it("renders every page of a multi-page TIFF at its own resolution when that is 150 DPI or more", () => {
+    const page = pdfToGrayPage(pdf, 200);
     const tiff = makeGrayTiff([page, page, page]);
     expect(detectMimeType(tiff)).toBe("image/tiff");
     const doc = new PageRenderer(tiff);
@@ -56,18 +56,25 @@ describe("render-pages", () => {
       expect(doc.pageCount).toBe(3);
       const third = doc.render(3);
       expect(third).toMatchObject({ width: page.width, height: page.height });
-      expect(third.dpi).toBeCloseTo(100, 5);
-      // A 100 DPI scan asked for 50 DPI is downscaled.
-      expect(doc.render(1, { dpi: 50 }).width).toBe(Math.round(page.width / 2));
+      expect(third.dpi).toBeCloseTo(200, 5);
+      // A 200 DPI scan asked for 100 DPI is downscaled.
+      expect(doc.render(1, { dpi: 100 }).width).toBe(Math.round(page.width / 2));
     } finally {
       doc.close();
     }
   });
 
-  it("renders PNG images at their native size", () => {
+  it("upscales a low-resolution image (a screenshot, a 100 DPI fax) to the target, at most threefold", () => {
+    // Tesseract misreads 6-point captions at 5 pixels tall; at three times the pixels it reads them.
     const png = renderPage(pdf, 1, { dpi: 120 }).png;
     expect(detectMimeType(png)).toBe("image/png");
-    expect(renderPage(png, 1)).toMatchObject({ width: 1020, height: 1320 });
+    expect(renderPage(png, 1)).toMatchObject({ width: 2550, height: 3300, dpi: 300 });
+    const fax = makeGrayTiff([pdfToGrayPage(pdf, 72)]);
+    const rendered = renderPage(fax, 1);
+    expect(rendered).toMatchObject({ width: 1836, height: 2376 });
+    // Its resolution comes from the text: near 72, so three times that.
+    expect(rendered.dpi).toBeGreaterThan(190);
+    expect(rendered.dpi).toBeLessThan(260);
   });
 
   it("rejects garbage and out-of-range pages", () => {

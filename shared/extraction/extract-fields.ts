@@ -7,7 +7,7 @@
 import type { BoundingBox, ExtractedFields } from "../domain/fields";
 import { candidate } from "./field-sources/candidate";
 import { keyValueCandidates, tableCandidates } from "./field-sources/forms";
-import { lineCandidates, runningHeaderName } from "./field-sources/lines";
+import { lineCandidates, memberCardName, runningHeaderName } from "./field-sources/lines";
 import { queryCandidates } from "./field-sources/queries";
 import { unionBoxes } from "./model/geometry";
 import type { DocModel, OcrLine } from "./model/document-model";
@@ -43,6 +43,8 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
       raw.push(...lineCandidates(line, page, firstPage, ctx));
       const headerName = runningHeaderName(line, ctx.labels);
       if (headerName) raw.push(headerName);
+      const memberName = memberCardName(line, page);
+      if (memberName) raw.push(memberName);
     }
     raw.push(...keyValueCandidates(page, ctx));
     raw.push(...tableCandidates(page, ctx));

@@ -174,6 +174,40 @@ export function runningHeaderName(line: OcrLine, labels: readonly CompiledLabel[
   };
 }
 
+/** Captions of a member id on an insurance card: the name printed just above them is the member's. */
+const MEMBER_ID_CAPTION = /^(?:member|subscriber|insured)\s*(?:id|#|number|no\.?)\b/i;
+
+/**
+ * An insurance card prints the member's name without a caption, on the line above "Member ID": that line, two
+ * to four capitalized words in the caption's column, is a name to confirm (below the review threshold: the
+ * member may be the subscriber rather than the patient).
+ */
+export function memberCardName(line: OcrLine, page: PageModel): Candidate | undefined {
+  if (!MEMBER_ID_CAPTION.test(line.text.trim())) return undefined;
+  const h = lineHeight(line);
+  let above: OcrLine | undefined;
+  for (const other of page.lines) {
+    const gap = line.box.top - bottom(other.box);
+    if (other === line || gap < -h * 0.3 || gap > h * 3) continue;
+    if (Math.abs(other.box.left - line.box.left) > h * 1.5) continue;
+    if (!above || bottom(other.box) > bottom(above.box)) above = other;
+  }
+  if (!above || above.tokens.length < 2 || above.tokens.length > 4) return undefined;
+  if (!above.tokens.every((t) => /^\p{Lu}[\p{L}'’-]*,?$/u.test(t.text))) return undefined;
+  const value = normalizePatientName(above.text);
+  if (!value) return undefined;
+  const ev = evidence(above.tokens);
+  return {
+    target: "patientName",
+    value,
+    certainty: CERTAINTY.memberCardName,
+    ocr: ev.ocr,
+    page: ev.page ?? 1,
+    box: ev.box,
+    source: "line",
+  };
+}
+
 /**
  * A label ending its line with nothing after it, and another line starting just to its right on the same
  * row: the value sits in the next cell (bordered header tables; Textract and tesseract both emit one LINE

@@ -23,6 +23,12 @@ export const mrnRule: FieldRule = {
     { text: "Chart No" },
     { text: "Chart Number" },
     { text: "Patient ID", weight: 0.85 },
+    // "Provider's Pt ID: 00988277891" on a discharge summary: the practice's own id for the patient (a
+    // provider's name or phone is someone else's: "providers" before other labels stays a foreign qualifier).
+    { text: "Pt ID", weight: 0.85 },
+    { text: "Pt. ID", weight: 0.85 },
+    { text: "Provider's Pt ID", weight: 0.9 },
+    { text: "Provider's Patient ID", weight: 0.9 },
     { text: "Patient #", weight: 0.85 },
     // "Patient number (medical record or IIS record number)" on immunization cards: an MRN-like id, weaker.
     { text: "Patient Number", weight: 0.85 },

@@ -95,6 +95,8 @@ export const CERTAINTY = {
   signatureDate: 0.7,
   /** The typed name under a letter's closing or above its NPI / "Signed" line, as the provider. */
   signatureBlock: 0.8,
+  /** The uncaptioned name above an insurance card's "Member ID" (memberCardName): found, always reviewed. */
+  memberCardName: 0.7,
   /** An unlabeled name starting a running-header line ("Jane Doe   MRN: 00123"); check-only. */
   runningHeaderName: 0.75,
   /**

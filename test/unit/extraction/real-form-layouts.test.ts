@@ -130,6 +130,39 @@ describe("a signature page's printed name under its line", () => {
   });
 });
 
+describe("an insurance member card", () => {
+  it("the uncaptioned name over 'Member id' is found, for a person to confirm", () => {
+    const name = extract([
+      { text: "AnyInsurance Co.", x: 0.1, y: 0.08 },
+      { text: "Jacob Michael", x: 0.06, y: 0.23, height: 0.04 },
+      { text: "Member id", x: 0.07, y: 0.3, height: 0.03 },
+      { text: "XZ 9147589652", x: 0.07, y: 0.37, height: 0.04 },
+    ]).fields.patientName;
+    expect(name?.value).toBe("Jacob Michael");
+    expect(name!.confidence).toBeLessThan(0.8);
+  });
+
+  it("a company or plan name over it is not a name", () => {
+    const { fields } = extract([
+      { text: "AnyInsurance Co.", x: 0.07, y: 0.26, height: 0.03 },
+      { text: "Member ID: XZ 9147589652", x: 0.07, y: 0.3, height: 0.03 },
+    ]);
+    expect(fields.patientName).toBeUndefined();
+  });
+});
+
+describe("a discharge summary's ids", () => {
+  it("the provider's patient id is the record number, ahead of another id further down", () => {
+    const { fields } = extract([
+      "Physician Hospital Discharge Summary",
+      "Patient: John Doe    Provider's Pt ID: 00988277891    Patient Gender: Male",
+      { text: "Patient ID: NARH-36640", y: 0.54 },
+    ]);
+    expect(fields.mrn?.value).toBe("00988277891");
+    expect(fields.sex?.value).toBe("male");
+  });
+});
+
 describe("document types of real papers", () => {
   const typeOf = (lines: string[]) => extract(lines).documentType;
 

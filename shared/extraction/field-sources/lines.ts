@@ -159,18 +159,23 @@ export function runningHeaderName(line: OcrLine, labels: readonly CompiledLabel[
   if (first.label.target !== "mrn" && first.label.target !== "dateOfBirth") return undefined;
   const words = line.tokens.slice(0, first.start);
   if (!words.every((t) => /^[A-Za-z][A-Za-z'’-]*,?$/.test(t.text))) return undefined;
+  const found = uncaptionedName(words, CERTAINTY.runningHeaderName);
+  return found && { ...found, checkOnly: true };
+}
+
+/** A patient name read from words no caption names (a running header, a card), at `certainty`. */
+function uncaptionedName(words: readonly Token[], certainty: number): Candidate | undefined {
   const value = normalizePatientName(words.map((t) => t.text).join(" "));
   if (!value) return undefined;
   const ev = evidence(words);
   return {
     target: "patientName",
     value,
-    certainty: CERTAINTY.runningHeaderName,
+    certainty,
     ocr: ev.ocr,
     page: ev.page ?? 1,
     box: ev.box,
     source: "line",
-    checkOnly: true,
   };
 }
 
@@ -194,18 +199,7 @@ export function memberCardName(line: OcrLine, page: PageModel): Candidate | unde
   }
   if (!above || above.tokens.length < 2 || above.tokens.length > 4) return undefined;
   if (!above.tokens.every((t) => /^\p{Lu}[\p{L}'’-]*,?$/u.test(t.text))) return undefined;
-  const value = normalizePatientName(above.text);
-  if (!value) return undefined;
-  const ev = evidence(above.tokens);
-  return {
-    target: "patientName",
-    value,
-    certainty: CERTAINTY.memberCardName,
-    ocr: ev.ocr,
-    page: ev.page ?? 1,
-    box: ev.box,
-    source: "line",
-  };
+  return uncaptionedName(above.tokens, CERTAINTY.memberCardName);
 }
 
 /**

@@ -37,6 +37,8 @@ export function normalizeMrn(
     count = i + 1;
   }
   if (!taken.length) return undefined;
+  // "Medical Record No. 0": a record number has more than a digit or two; less is a speck or a box's tick.
+  if ((taken.join("").match(/\d/g) ?? []).length < MIN_MRN_DIGITS) return undefined;
   if (speckRun) {
     // Drop the short specks before the first full-length identifier, if there is one.
     const full = taken.findIndex(isFullLength);
@@ -52,6 +54,8 @@ export function normalizeMrn(
   }
   return repaired ? { value: taken.join(" "), count, repaired } : { value: taken.join(" "), count };
 }
+
+const MIN_MRN_DIGITS = 3;
 
 const SLASHED_DATE = /^\d{1,2}\/\d{1,2}\/(?:\d{2}|\d{4})$/;
 

@@ -24,11 +24,27 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
   { text: "Regarding", generic: true, weight: 0.85 },
 ];
 
+/** OCR confidence (0–100) under which a one- or two-letter word before a name is a scan mark. */
+const UNSURE_MARK_CONFIDENCE = 50;
+
+const isNameWord = (t: Token | undefined) => t !== undefined && /^\p{Lu}[\p{L}'’-]+,?$/u.test(t.text);
+
 /** A name is letters: stop at the first word with a digit or bracket ("Jane Doe (62 y/o)", "Jane Doe 62F"). */
 function nameTokens(tokens: readonly Token[]): Token[] {
   // Scan specks between the label and the name ("Patient: : Dolores Salazar ~~") are not part of it.
-  const start = tokens.findIndex((t) => /[A-Za-z0-9]/.test(t.text));
-  const rest = start > 0 && start <= 2 ? tokens.slice(start) : tokens;
+  let start = tokens.findIndex((t) => /[A-Za-z0-9]/.test(t.text));
+  // A one- or two-letter mark OCR was unsure of before a full name ("Name: CN Bryant Daugherty", read at 38
+  // from a speck): a scan mark, not an initial.
+  const lead = tokens[Math.max(0, start)];
+  if (
+    lead &&
+    lead.text.length <= 2 &&
+    lead.confidence < UNSURE_MARK_CONFIDENCE &&
+    isNameWord(tokens[start + 1]) &&
+    isNameWord(tokens[start + 2])
+  )
+    start++;
+  const rest = start > 0 && start <= 3 ? tokens.slice(start) : tokens;
   return takeWhile(rest, (t, i) => i < 7 && /[A-Za-z]/.test(t.text) && !/[\d()[\]{}<>@/\\|]/.test(t.text));
 }
 

@@ -163,6 +163,25 @@ describe("a discharge summary's ids", () => {
   });
 });
 
+describe("scan marks read as characters (degraded synthetic scans)", () => {
+  it("an unsure one- or two-letter mark before a name is not part of it; a sure initial is", () => {
+    const name = (conf: number) =>
+      extract([
+        {
+          text: "Name: CN Bryant Daugherty    Birth Date: July 13, 1995",
+          conf: [97, conf, 96, 95, 97, 97, 96, 96, 96],
+        },
+      ]).fields.patientName?.value;
+    expect(name(38)).toBe("Bryant Daugherty");
+    expect(name(93)).toBe("CN Bryant Daugherty");
+  });
+
+  it("a digit after a record-number caption is not a record number", () => {
+    expect(extract(["Medical Record No. 0    Date of Exam: 03/04/2024"]).fields.mrn).toBeUndefined();
+    expect(extract(["Medical Record No. 00451"]).fields.mrn?.value).toBe("00451");
+  });
+});
+
 describe("document types of real papers", () => {
   const typeOf = (lines: string[]) => extract(lines).documentType;
 

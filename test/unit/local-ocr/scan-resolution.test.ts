@@ -141,3 +141,23 @@ describe("OCR of a real scan whose resolution tag is wrong (real mupdf + tessera
     },
   );
 });
+
+describe("OCR of a low-resolution form screenshot (real mupdf + local OCR)", () => {
+  it(
+    "reads its small captions once upscaled: the patient's name and date of birth are found",
+    { timeout: 60_000 },
+    async () => {
+      // 902 × 598 pixels; the 6-point captions ("PATIENT NAME", "DATE OF BIRTH") are 5 pixels tall, which
+      // tesseract read as "bat PATIENT PRO" and "owe oF sie" at the image's own size.
+      const png = readFileSync(
+        new URL("../../fixtures/images/Medical Progress Tracker.png", import.meta.url),
+      );
+      const result = extractPart(buildModel(await recognizeDocument(new Uint8Array(png))));
+      expect(result.documentType).toBe("progress_note");
+      expect(result.fields.patientName?.value).toBe("Jane Doe");
+      expect(result.fields.dateOfBirth?.value).toBe("2000-01-01");
+      // A template's "XX-XX-XXXX" and the table's dates are no record number.
+      expect(result.fields.mrn).toBeUndefined();
+    },
+  );
+});

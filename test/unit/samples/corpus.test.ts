@@ -13,8 +13,11 @@ import {
   downsample,
   faxLines,
   jpegRoundTrip,
+  keystone,
+  photoProfile,
   rotate,
   speckle,
+  unevenLight,
   type GrayImage,
 } from "../../../samples/generator/degrade";
 import { CORPUS_DOCUMENT_TYPES, LAYOUTS, formatDate, formatName } from "../../../samples/generator/layouts";
@@ -148,6 +151,34 @@ describe("degradations", () => {
     // Mirrored: the grey square at x 60–100 shows through at x 100–140.
     expect(bled.pixels[220 * img.width + 120]).toBeLessThan(255);
     expect(bled.pixels[220 * img.width + 70]).toBe(255);
+  });
+
+  it("photographs a page: darker away from the light, narrower at the top, on a grey desk", () => {
+    const white: GrayImage = { ...img, pixels: new Uint8Array(img.pixels.length).fill(255) };
+    const lit = unevenLight(white, { cx: 0, cy: 0, falloff: 0.4, ramp: 0 });
+    expect(lit.pixels[0]).toBe(255);
+    // The far corner gets 40 % less light.
+    expect(Math.abs(lit.pixels[lit.pixels.length - 1]! - 255 * 0.6)).toBeLessThanOrEqual(2);
+    const slanted = keystone(white, 0.1, 110);
+    // The top row's page is 10 % narrower, the desk showing at both ends; the bottom row is all page.
+    const top = slanted.pixels.subarray(0, img.width);
+    const desk = top.filter((v) => v === 110).length;
+    expect(desk / img.width).toBeGreaterThan(0.08);
+    expect(desk / img.width).toBeLessThan(0.12);
+    expect(top[0]).toBe(110);
+    expect(top[img.width - 1]).toBe(110);
+    expect(slanted.pixels.subarray((img.height - 1) * img.width).every((v) => v === 255)).toBe(true);
+  });
+
+  it("draws phone photos and carbon copies for the photo corpus, apart from the scan profiles", () => {
+    const kinds = new Set<string>();
+    for (let s = 1; s <= 100; s++) {
+      const p = photoProfile(mulberry32(s));
+      kinds.add(p.kind);
+      if (p.kind === "phone-photo") expect(p.light && p.keystone).toBeTruthy();
+      else expect(p.paper - p.ink).toBeLessThan(125);
+    }
+    expect([...kinds].sort()).toEqual(["carbon-copy", "phone-photo"]);
   });
 
   it("draws realistic profiles (|skew| ≤ 3°) and applies them deterministically", () => {

@@ -186,7 +186,7 @@ export function SearchPage() {
               {first!.total === 0
                 ? "No charts match"
                 : first!.totalRelation === "gte"
-                  ? `${first!.total.toLocaleString("en-US")}+ charts found (the newest counted; narrow the search to see them all)`
+                  ? `${first!.total.toLocaleString("en-US")}+ charts found, newest first (the counts cover the newest ${first!.total.toLocaleString("en-US")})`
                   : `${first!.total.toLocaleString("en-US")} chart${first!.total === 1 ? "" : "s"} found`}
             </h2>
             {hits.length === 0 ? (

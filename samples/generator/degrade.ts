@@ -436,6 +436,8 @@ export interface DegradeProfile {
   light?: { cx: number; cy: number; falloff: number; ramp: number };
   /** A photo's keystone: the top edge this much narrower than the bottom (see keystone). */
   keystone?: number;
+  /** A photo's desk grey, around the slanted and skewed page (a scan's glass is the paper's grey). */
+  desk?: number;
 }
 
 /**
@@ -457,7 +459,8 @@ export function photoProfile(rng: () => number): DegradeProfile {
       grain: Math.round(between(4, 10)),
       jpegQuality: Math.round(between(60, 85)),
       light: { cx: between(0, 1), cy: between(0, 0.5), falloff: between(0.25, 0.5), ramp: between(0, 0.2) },
-      keystone: between(0.02, 0.06),
+      keystone: between(0.02, 0.15),
+      desk: Math.round(between(70, 130)),
     };
   }
   return {
@@ -549,8 +552,9 @@ export function applyDegradation(
   if (profile.dpi && profile.dpi < out.dpi) out = downsample(out, profile.dpi);
   if (profile.bleed && back) out = bleedThrough(out, back, profile.bleed);
   out = levels(out, profile.paper, profile.ink);
-  if (profile.keystone) out = keystone(out, profile.keystone);
-  if (profile.rotation !== 0) out = rotate(out, profile.rotation, { background: profile.paper });
+  if (profile.keystone) out = keystone(out, profile.keystone, profile.desk);
+  if (profile.rotation !== 0)
+    out = rotate(out, profile.rotation, { background: profile.desk ?? profile.paper });
   if (profile.light) out = unevenLight(out, profile.light);
   if (profile.blur > 0.05) out = blur(out, profile.blur * (out.dpi / 200));
   if (profile.grain > 0) out = grain(out, rng, profile.grain);

@@ -1,4 +1,5 @@
 import { detectSkew, rotateGray } from "./deskew";
+import { correctKeystone } from "./correct-keystone";
 import { flattenIllumination } from "./flatten-illumination";
 import type { GrayImage } from "./remove-rule-lines";
 
@@ -141,6 +142,8 @@ const MIN_DESKEW_GAIN = 1.02;
  * and a 3×3 median despeckle (no gain; lost punctuation and digits, dates found 97% → 92%).
  */
 export function cleanUpScan(image: GrayImage, dpi: number): ScanCleanUp {
+  // A photo's slant first: its edges are found against the desk, which flattening the light would brighten.
+  correctKeystone(image);
   flattenIllumination(image, dpi);
   const levels = estimateLevels(grayHistogram(image));
   if (!levels) return { rotation: 0 };

@@ -99,25 +99,31 @@ function divideByPaper(
   target: number,
 ): void {
   const { pixels, width, height, stride } = image;
-  const at = (x: number, y: number) => Math.max(1, paper[y * cols + x]!);
-  const rowLevels = new Float32Array(width);
+  // Each column's two neighbouring block columns and its weight: the same for every row.
+  const colX0 = new Int32Array(width);
+  const colX1 = new Int32Array(width);
+  const colF = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const gx = Math.min(cols - 1, Math.max(0, (x + 0.5) / block - 0.5));
+    colX0[x] = Math.floor(gx);
+    colX1[x] = Math.min(cols - 1, colX0[x]! + 1);
+    colF[x] = gx - colX0[x]!;
+  }
+  const rowBlocks = new Float32Array(cols);
   for (let y = 0; y < height; y++) {
     const gy = Math.min(rows - 1, Math.max(0, (y + 0.5) / block - 0.5));
     const y0 = Math.floor(gy);
     const y1 = Math.min(rows - 1, y0 + 1);
     const fy = gy - y0;
-    for (let x = 0; x < width; x++) {
-      const gx = Math.min(cols - 1, Math.max(0, (x + 0.5) / block - 0.5));
-      const x0 = Math.floor(gx);
-      const x1 = Math.min(cols - 1, x0 + 1);
-      const fx = gx - x0;
-      const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
-      const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
-      rowLevels[x] = top + (bottom - top) * fy;
+    for (let bx = 0; bx < cols; bx++) {
+      const top = paper[y0 * cols + bx]!;
+      rowBlocks[bx] = Math.max(1, top + (paper[y1 * cols + bx]! - top) * fy);
     }
     const row = y * stride;
     for (let x = 0; x < width; x++) {
-      const v = (pixels[row + x]! * target) / rowLevels[x]!;
+      const a = rowBlocks[colX0[x]!]!;
+      const level = a + (rowBlocks[colX1[x]!]! - a) * colF[x]!;
+      const v = (pixels[row + x]! * target) / level;
       pixels[row + x] = v >= 255 ? 255 : (v + 0.5) | 0;
     }
   }

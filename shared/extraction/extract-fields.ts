@@ -43,7 +43,7 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
       raw.push(...lineCandidates(line, page, firstPage, ctx));
       const headerName = runningHeaderName(line, ctx.labels);
       if (headerName) raw.push(headerName);
-      const memberName = memberCardName(line, page);
+      const memberName = memberCardName(line, page, ctx.labels);
       if (memberName) raw.push(memberName);
     }
     raw.push(...keyValueCandidates(page, ctx));

@@ -173,13 +173,26 @@ function renderScale(page: mupdf.Page, isPdf: boolean, target: number): { scale:
     textLineHeight: () => textLineHeightOf(page, scan.pixelsPerPoint, Math.max(width, height)),
   });
   const dpi =
-    scanDpi < UPSCALE_BELOW_DPI ? Math.min(target, scanDpi * MAX_UPSCALE) : Math.min(target, scanDpi);
+    scanDpi < UPSCALE_BELOW_DPI
+      ? upscaledDpi(scanDpi, target, (width * height) / (scanDpi * scanDpi))
+      : Math.min(target, scanDpi);
   return { scale: (scan.pixelsPerPoint * dpi) / scanDpi, dpi };
 }
 
 /** Scans under this resolution are upscaled (toward the target), by at most MAX_UPSCALE. */
 const UPSCALE_BELOW_DPI = 150;
 const MAX_UPSCALE = 3;
+/**
+ * An upscaled page stays within the pixels of a Legal sheet at 300 DPI: a large low-resolution image (a
+ * spreadsheet printout, a poster) is read at its own size rather than grown past what a page may render at.
+ */
+const MAX_UPSCALED_PIXELS = 2550 * 4200;
+
+/** The resolution to upscale a low-resolution scan of `squareInches` to: toward `target`, within the caps. */
+export function upscaledDpi(scanDpi: number, target: number, squareInches: number): number {
+  const withinPixels = Math.sqrt(MAX_UPSCALED_PIXELS / squareInches);
+  return Math.max(scanDpi, Math.min(target, scanDpi * MAX_UPSCALE, withinPixels));
+}
 
 /** Text lines are measured on a copy of at most this many pixels a side: enough for 6-point type. */
 const MEASURE_SIDE = 2000;

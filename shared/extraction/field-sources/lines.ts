@@ -9,6 +9,7 @@ import { evidence, type OcrLine, type PageModel } from "../model/document-model"
 import type { Token } from "../model/tokens";
 import { normalizePatientName } from "../normalize/names";
 import { RULES_BY_TARGET } from "../rules";
+import { MEMBER_ID_LABELS } from "../rules/delimiters";
 import type { CompiledLabel } from "../labels";
 import { CERTAINTY, type Candidate, type RuleContext } from "../rules/types";
 import { candidate } from "./candidate";
@@ -41,17 +42,19 @@ export function lineCandidates(
     // Only the last label on a line can have its value in the next cell: others end at the next label.
     const right = k === matches.length - 1 ? valueRight(line, m, page, ctx.labels) : undefined;
     const rightParsed = right?.tokens.length ? rule.parse(right.tokens, ctx) : undefined;
-    const belows = valuesBelow(line, matches, k, page, ctx.labels);
+    // Read only when asked: most captions have their value beside them.
+    let belowsRead: ReturnType<typeof valuesBelow> | undefined;
+    const belows = () => (belowsRead ??= valuesBelow(line, matches, k, page, ctx.labels));
     // A caption stacked over its fill box (no colon: "Provider:" is tab-aligned with its value): a line far
     // to its right on the same row is another column (a progress table's first row beside "DATE OF
     // BIRTH"), not its value.
     const stacked =
-      !m.colon && right?.far && belows[0]?.aligned ? rule.parse(belows[0].tokens, ctx) : undefined;
+      !m.colon && right?.far && belows()[0]?.aligned ? rule.parse(belows()[0]!.tokens, ctx) : undefined;
     if (rightParsed && !stacked) {
       out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
       return;
     }
-    for (const below of belows) {
+    for (const below of belows()) {
       const parsed = rule.parse(below.tokens, ctx);
       if (parsed) {
         out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
@@ -179,16 +182,18 @@ function uncaptionedName(words: readonly Token[], certainty: number): Candidate 
   };
 }
 
-/** Captions of a member id on an insurance card: the name printed just above them is the member's. */
-const MEMBER_ID_CAPTION = /^(?:member|subscriber|insured)\s*(?:id|#|number|no\.?)\b/i;
-
 /**
  * An insurance card prints the member's name without a caption, on the line above "Member ID": that line, two
  * to four capitalized words in the caption's column, is a name to confirm (below the review threshold: the
  * member may be the subscriber rather than the patient).
  */
-export function memberCardName(line: OcrLine, page: PageModel): Candidate | undefined {
-  if (!MEMBER_ID_CAPTION.test(line.text.trim())) return undefined;
+export function memberCardName(
+  line: OcrLine,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): Candidate | undefined {
+  const first = findLabels(line, labels)[0];
+  if (first?.start !== 0 || !MEMBER_ID_LABELS.has(first.label.def.text)) return undefined;
   const h = lineHeight(line);
   let above: OcrLine | undefined;
   for (const other of page.lines) {

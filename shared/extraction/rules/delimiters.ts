@@ -5,6 +5,14 @@ import type { LabelDef } from "../labels";
  * ("MRN: 00123   Account #: 998877" → MRN "00123"), and so they are never mistaken for a field
  * ("Account #" is not an MRN; "Relationship to Patient:" is not a patient-name label).
  */
+/** Captions of an insurance card's member id: the uncaptioned name above them is the member's. */
+export const MEMBER_ID_LABELS: ReadonlySet<string> = new Set([
+  "Member ID",
+  "Member #",
+  "Member Number",
+  "Subscriber ID",
+]);
+
 export const DELIMITER_LABELS: readonly LabelDef[] = [
   "Account #",
   "Account Number",
@@ -29,6 +37,8 @@ export const DELIMITER_LABELS: readonly LabelDef[] = [
   "Group #",
   "Group Number",
   "Member ID",
+  "Member #",
+  "Member Number",
   "Subscriber ID",
   "Insurance ID",
   "SSN",

@@ -35,7 +35,7 @@ function nameTokens(tokens: readonly Token[]): Token[] {
   let start = tokens.findIndex((t) => /[A-Za-z0-9]/.test(t.text));
   // A one- or two-letter mark OCR was unsure of before a full name ("Name: CN Bryant Daugherty", read at 38
   // from a speck): a scan mark, not an initial.
-  const lead = tokens[Math.max(0, start)];
+  const lead = start >= 0 ? tokens[start] : undefined;
   if (
     lead &&
     lead.text.length <= 2 &&

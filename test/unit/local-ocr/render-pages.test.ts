@@ -6,6 +6,7 @@ import {
   countPages,
   detectMimeType,
   renderPage,
+  upscaledDpi,
 } from "../../../shared/adapters/local-ocr/render-pages";
 import { makeSampleChartPdf } from "../../support/sample-chart";
 import { makeGrayTiff, pdfToGrayPage } from "./fixtures";
@@ -62,6 +63,14 @@ describe("render-pages", () => {
     } finally {
       doc.close();
     }
+  });
+
+  it("upscales a large low-resolution image only within a Legal sheet's pixels at 300 DPI", () => {
+    // A Letter screenshot at 100 DPI goes to 300; a 50 × 70 inch poster at 100 DPI stays at its own pixels
+    // (tripled it would be 15,000 × 21,000, past what a page may render at).
+    expect(upscaledDpi(100, 300, 8.5 * 11)).toBe(300);
+    expect(upscaledDpi(100, 300, 50 * 70)).toBe(100);
+    expect(upscaledDpi(100, 300, 20 * 26)).toBeCloseTo(Math.sqrt((2550 * 4200) / (20 * 26)), 5);
   });
 
   it("upscales a low-resolution image (a screenshot, a 100 DPI fax) to the target, at most threefold", () => {

@@ -6,7 +6,7 @@
  */
 import type { OcrLine } from "./model/document-model";
 import { right } from "./model/geometry";
-import { endsWithColon, isSeparator, labelKeys, type Token } from "./model/tokens";
+import { endsWithColon, isSeparator, isUnsureMark, labelKeys, type Token } from "./model/tokens";
 import { FOREIGN_QUALIFIERS, PROSE_WORDS } from "./label-words";
 import { withinOneEdit } from "./normalize/edit-distance";
 
@@ -226,6 +226,8 @@ function matchAt(
       if ((tokens[end] as Token).text.includes(":")) colon = true;
       end++;
     }
+    // "CC" read at confidence 0 from a smudge before a name is a scan mark, not the "CC:" caption.
+    if (n === 1 && !colon && isUnsureMark(tokens[i] as Token)) continue;
     // Scan specks (".", "!", "~") between columns are not words: measure gaps to the nearest real word.
     const prevIndex = previousWordIndex(tokens, i);
     const prev = prevIndex >= 0 ? tokens[prevIndex] : undefined;
@@ -315,10 +317,11 @@ const SPECK_TOLERANT = new Set<LabelTarget>([
 
 /**
  * A scan speck OCR read between a label and its tab-aligned value ("DOB: . ©.      09/28/1992"): only
- * punctuation, or for dates, MRNs and sex (whose parsers skip a few leading words) one or two characters.
+ * punctuation, a mark OCR was unsure of, or for dates, MRNs and sex (whose parsers skip a few leading words)
+ * one or two characters.
  */
 function isSpeck(t: Token, m: LabelMatch): boolean {
-  if (!/[A-Za-z0-9]/.test(t.text)) return true;
+  if (!/[A-Za-z0-9]/.test(t.text) || isUnsureMark(t)) return true;
   return SPECK_TOLERANT.has(m.label.target) && t.text.length <= 2;
 }
 

@@ -101,3 +101,14 @@ export function meanConfidence(tokens: readonly Token[]): number {
 export function joinTokens(tokens: readonly Token[]): string {
   return tokens.map((t) => t.text).join(" ");
 }
+
+/** OCR confidence (0–100) under which a one- or two-character word is taken for a scan mark. */
+const UNSURE_MARK_CONFIDENCE = 50;
+
+/**
+ * A one- or two-character word OCR was unsure of: a speck or smudge read as letters ("Name: y Doreen
+ * O'Conner", "y" at 0), not an initial, which OCR reads as surely as any other letter.
+ */
+export function isUnsureMark(token: Token): boolean {
+  return token.text.length <= 2 && token.confidence < UNSURE_MARK_CONFIDENCE;
+}

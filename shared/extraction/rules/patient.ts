@@ -3,7 +3,8 @@ import { FORM_CAPTION_WORDS } from "../label-words";
 import type { LabelDef } from "../labels";
 import { normalizePatientName } from "../normalize/names";
 import { misreadSex, normalizeSex } from "../normalize/sex";
-import type { Token } from "../model/tokens";
+import { right, unionBoxes } from "../model/geometry";
+import { isUnsureMark, type Token } from "../model/tokens";
 import { takeWhile, type FieldRule, type ParsedValue } from "./types";
 
 const PATIENT_NAME_LABELS: readonly LabelDef[] = [
@@ -24,9 +25,6 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
   { text: "Regarding", generic: true, weight: 0.85 },
 ];
 
-/** OCR confidence (0–100) under which a one- or two-letter word before a name is a scan mark. */
-const UNSURE_MARK_CONFIDENCE = 50;
-
 const isNameWord = (t: Token | undefined) => t !== undefined && /^\p{Lu}[\p{L}'’-]+,?$/u.test(t.text);
 
 /** A name is letters: stop at the first word with a digit or bracket ("Jane Doe (62 y/o)", "Jane Doe 62F"). */
@@ -38,8 +36,7 @@ function nameTokens(tokens: readonly Token[]): Token[] {
   const lead = start >= 0 ? tokens[start] : undefined;
   if (
     lead &&
-    lead.text.length <= 2 &&
-    lead.confidence < UNSURE_MARK_CONFIDENCE &&
+    isUnsureMark(lead) &&
     isNameWord(tokens[start + 1]) &&
     isNameWord(tokens[start + 2])
   )
@@ -48,8 +45,39 @@ function nameTokens(tokens: readonly Token[]): Token[] {
   return takeWhile(rest, (t, i) => i < 7 && /[A-Za-z]/.test(t.text) && !/[\d()[\]{}<>@/\\|]/.test(t.text));
 }
 
+/** A gap under this share of the type's height inside a name is not a word space. */
+const SPLIT_WORD_GAP = 0.25;
+
+/**
+ * OCR sometimes splits a word on a faint stroke ("Daug herty"): a lower-case piece set closer to the word
+ * before it than a word space is the rest of that word.
+ */
+function joinSplitWords(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const t of tokens) {
+    const prev = out.at(-1);
+    const height = Math.max(t.box.height, prev?.box.height ?? 0);
+    if (
+      prev &&
+      /^\p{L}+$/u.test(prev.text) &&
+      /^\p{Ll}[\p{L}'’-]*,?$/u.test(t.text) &&
+      t.box.left - right(prev.box) < height * SPLIT_WORD_GAP
+    ) {
+      out[out.length - 1] = {
+        ...prev,
+        text: prev.text + t.text,
+        key: prev.key + t.key,
+        confidence: Math.min(prev.confidence, t.confidence),
+        box: unionBoxes([prev.box, t.box]),
+      };
+    } else out.push(t);
+  }
+  return out;
+}
+
 function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
-  const used = nameTokens(tokens);
+  const joined = joinSplitWords(tokens);
+  const used = nameTokens(joined);
   const value = normalizePatientName(used.map((t) => t.text).join(" "));
   if (!value) return undefined;
   // Printed form text after an empty name box: not a name when every word is a caption word, doubtful
@@ -57,7 +85,9 @@ function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
   const words = value.split(/[\s,]+/).filter(Boolean);
   const captions = words.filter((w) => FORM_CAPTION_WORDS.has(w.toLowerCase().replace(/[.'’]/g, ""))).length;
   if (captions === words.length) return undefined;
-  return captions > 0 ? { value, tokens: used, repaired: true } : { value, tokens: used };
+  // A word put back together from OCR's pieces is a guess: reviewed, never filed on its own.
+  const repaired = captions > 0 || joined.length < tokens.length;
+  return repaired ? { value, tokens: used, repaired: true } : { value, tokens: used };
 }
 
 export const patientNameRule: FieldRule = {

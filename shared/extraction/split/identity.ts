@@ -239,9 +239,28 @@ function nameWords(name: string): string[] {
     .filter((w) => w && !TITLE_WORDS.test(w));
 }
 
+/** Letter pairs OCR reads for one letter ("Wyrnan" for "Wyman", "Dark" for "Clark"). */
+const LOOKALIKES: readonly [string, string][] = [
+  ["RN", "M"],
+  ["CL", "D"],
+  ["VV", "W"],
+];
+
+/** One inserted, deleted or changed letter, or one lookalike pair read for a letter (upper-case words). */
+function withinOneOcrSlip(a: string, b: string): boolean {
+  if (withinOneEdit(a, b)) return true;
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return LOOKALIKES.some(([pair, one]) => {
+    for (let i = long.indexOf(pair); i >= 0; i = long.indexOf(pair, i + 1)) {
+      if (long.slice(0, i) + one + long.slice(i + pair.length) === short) return true;
+    }
+    return false;
+  });
+}
+
 /**
  * Same person's name, allowing word order ("SMITH, JOHN" = "John Smith"), a dropped middle name or initial
- * ("John A. Smith"), and one OCR error per word of four letters or more ("SMlTH"), at most two in all.
+ * ("John A. Smith"), and one OCR error per word of four letters or more ("SMlTH", "Wyrnan"), at most two in all.
  * "John Smith Jr" vs "John Smith Sr" differ (neither word set contains the other).
  */
 export function sameName(a: string, b: string): boolean {
@@ -255,7 +274,7 @@ export function sameName(a: string, b: string): boolean {
     let best = -1;
     let bestD = Number.POSITIVE_INFINITY;
     pool.forEach((p, i) => {
-      const d = w === p ? 0 : w.length >= 4 && p.length >= 4 && withinOneEdit(w, p) ? 1 : 99;
+      const d = w === p ? 0 : w.length >= 4 && p.length >= 4 && withinOneOcrSlip(w, p) ? 1 : 99;
       if (d < bestD) {
         bestD = d;
         best = i;

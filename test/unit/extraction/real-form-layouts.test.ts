@@ -3,7 +3,7 @@
  * with positions: each test is the shape of one real form, not its text.
  */
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../support/extraction";
+import { extractDocument, extractWithReview } from "../../support/extraction";
 import { buildDoc, REF_DATE, type LineSpec } from "./build-blocks";
 
 const extract = (lines: (LineSpec | string)[]) =>
@@ -174,6 +174,33 @@ describe("scan marks read as characters (degraded synthetic scans)", () => {
       ]).fields.patientName?.value;
     expect(name(38)).toBe("Bryant Daugherty");
     expect(name(93)).toBe("CN Bryant Daugherty");
+  });
+
+  it("an unsure mark with a column gap after it does not end the name's cell, nor start a caption of its own", () => {
+    const name = (mark: string) =>
+      extract([
+        {
+          text: `Pt Name: ${mark}     Doreen O'Conner      D.O.B.: 03-05-1942`,
+          conf: [97, 96, 0, 97, 91, 68, 97],
+        },
+      ]).fields.patientName?.value;
+    expect(name("y")).toBe("Doreen O'Conner");
+    // "CC" is also the carbon-copy caption: at confidence 0 it is a smudge.
+    expect(name("CC")).toBe("Doreen O'Conner");
+  });
+
+  it("a name OCR split on a faint stroke ('Daug herty') is put back together, for review", () => {
+    const doc = buildDoc({ lines: ["Name: Bryant Daug herty    Birth Date: July 13, 1995"] });
+    const words = (doc.Blocks ?? []).filter((b) => b.BlockType === "WORD");
+    const piece = words.find((b) => b.Text === "Daug")?.Geometry?.BoundingBox;
+    const rest = words.find((b) => b.Text === "herty")?.Geometry?.BoundingBox;
+    if (!piece || !rest) throw new Error("layout");
+    const split = extractWithReview(doc, { referenceDate: REF_DATE });
+    expect(split.result.fields.patientName).toBeUndefined(); // a word space apart: two words, not a name
+    rest.Left = (piece.Left ?? 0) + (piece.Width ?? 0) + 0.001; // closer than a word space
+    const { result, review } = extractWithReview(doc, { referenceDate: REF_DATE });
+    expect(result.fields.patientName?.value).toBe("Bryant Daugherty");
+    expect(review?.fields).toContain("patientName");
   });
 
   it("a digit after a record-number caption is not a record number", () => {

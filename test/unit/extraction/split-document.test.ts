@@ -109,6 +109,21 @@ describe("splitDocument", () => {
     expect(reasons(twoApart)).toEqual(["start", "new-patient"]);
   });
 
+  it("keeps a chart whose running header reads the name with OCR's lookalike letters (rn for m) as one", () => {
+    const doc = buildDoc([
+      page("Name (Last, First): Wyrnan, Colin      Chart #: MRN-628981", "Consultation report."),
+      page("Wyman, Colin      Chart #: MRN-628981", "Exam."),
+      page("Wyman, Calin      Chart #: MRN-628981", "Comments."),
+    ]);
+    expect(reasons(doc)).toEqual(["start"]);
+    // Another patient with the same record number printed is still another document.
+    const other = buildDoc([
+      page("Patient: Wyman, Colin      MRN: MRN-628981"),
+      page("Patient: Wyatt, Collin      MRN: MRN-628981"),
+    ]);
+    expect(reasons(other)).toEqual(["start", "new-patient"]);
+  });
+
   it("splits the same patient's two document types (new-title)", () => {
     const doc = buildDoc([
       firstPage("DISCHARGE SUMMARY", SMITH, "HOSPITAL COURSE:", "Uneventful."),
@@ -458,6 +473,10 @@ describe("helpers", () => {
     expect(sameName("John Smith", "Jane Smith")).toBe(false);
     expect(sameName("John Smith Jr", "John Smith Sr")).toBe(false);
     expect(sameName("Li Wei", "Lu Wei")).toBe(false);
+    expect(sameName("Wyrnan, Colin", "Colin Wyman")).toBe(true); // rn read for m
+    expect(sameName("Arnold Clark", "Amold Dark")).toBe(true); // one lookalike per word
+    expect(sameName("Wyrnan, Calin", "Colin Wyman")).toBe(true);
+    expect(sameName("Vvyrnan, Calin", "Colin Wyman")).toBe(false); // two slips in one word
   });
 
   it("normalizes MRNs for comparison", () => {

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
+import { encodeGreyTiff, type GreyImage } from "./grey-tiff";
 import type { RecognizedPage, RecognizerPool } from "./tesseract-pool";
 import type { OcrLine } from "./to-textract-blocks";
 
@@ -58,13 +59,26 @@ export class NativeTesseractPool implements RecognizerPool {
 
   /** Recognizes one encoded image (PNG, JPEG, TIFF…). Resolves to its lines and words with pixel boxes. */
   async recognize(image: Uint8Array): Promise<RecognizedPage> {
+    return parseTsv(await this.inSlot(image));
+  }
+
+  /**
+   * Recognizes small grey images (a page's re-read crops) in one process, as the pages of one TIFF: one
+   * start and one model load (about 0.1 s) for all of them instead of one each. One result per image, in order.
+   */
+  async recognizeAll(images: readonly GreyImage[]): Promise<RecognizedPage[]> {
+    if (!images.length) return [];
+    return parseTsvPages(await this.inSlot(encodeGreyTiff(images)), images.length);
+  }
+
+  private async inSlot(input: Uint8Array): Promise<string> {
     if (this.terminated) throw new Error("NativeTesseractPool is terminated");
-    // A finishing page hands its slot straight to the next waiting one, so never more than `size` run.
+    // A finishing job hands its slot straight to the next waiting one, so never more than `size` run.
     if (this.active < this.size) this.active++;
     else await new Promise<void>((go) => this.waiting.push(go));
     try {
       if (this.terminated) throw new Error("NativeTesseractPool is terminated");
-      return parseTsv(await this.run(image));
+      return await this.run(input);
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -153,13 +167,26 @@ export class NativeTesseractError extends ChartbridgeError {
  * of words in reading order. Boxes become tesseract.js's {x0, y0, x1, y1} with exclusive right/bottom edges.
  */
 export function parseTsv(tsv: string): RecognizedPage {
+  return parseTsvPages(tsv, 1)[0] as RecognizedPage;
+}
+
+/** The TSV of a multi-page input (page numbers from 1) as `pageCount` pages; a page with no row is empty. */
+export function parseTsvPages(tsv: string, pageCount: number): RecognizedPage[] {
+  const rows: string[][][] = Array.from({ length: pageCount }, () => []);
+  for (const row of tsv.split("\n").slice(1)) {
+    const cells = row.split("\t");
+    if (cells.length < 12) continue;
+    rows[Number(cells[1]) - 1]?.push(cells);
+  }
+  return rows.map(pageOfRows);
+}
+
+function pageOfRows(rows: readonly string[][]): RecognizedPage {
   const lines: OcrLine[] = [];
   let current: OcrLine | undefined;
   let sum = 0;
   let words = 0;
-  for (const row of tsv.split("\n").slice(1)) {
-    const cells = row.split("\t");
-    if (cells.length < 12) continue;
+  for (const cells of rows) {
     const [level, left, top, width, height, conf] = [0, 6, 7, 8, 9, 10].map((i) => Number(cells[i]));
     const bbox = { x0: left!, y0: top!, x1: left! + width!, y1: top! + height! };
     if (level === 4) {

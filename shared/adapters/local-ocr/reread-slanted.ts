@@ -1,4 +1,5 @@
 import * as mupdf from "mupdf";
+import type { GreyImage } from "./grey-tiff";
 import type { RecognizedPage, RecognizerPool } from "./tesseract-pool";
 import type { OcrBbox, OcrLine, OcrWord } from "./to-textract-blocks";
 
@@ -67,6 +68,31 @@ export function rereadRegion(line: OcrLine, index: number, width: number, height
 
 /** The region of the page, sheared upright (white where the shear leaves no pixels), as a PNG. */
 export function deslantedCrop(page: mupdf.Image, region: OcrBbox, shear: number): Uint8Array {
+  const crop = deslantedPixmap(page, region, shear);
+  try {
+    return crop.asPNG();
+  } finally {
+    crop.destroy();
+  }
+}
+
+/** The same crop as grey pixels (for a recognizer that reads many at once). */
+function deslantedGrey(page: mupdf.Image, region: OcrBbox, shear: number): GreyImage {
+  const crop = deslantedPixmap(page, region, shear);
+  try {
+    const width = crop.getWidth();
+    const height = crop.getHeight();
+    const stride = crop.getStride();
+    const samples = crop.getPixels();
+    const pixels = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) pixels.set(samples.subarray(y * stride, y * stride + width), y * width);
+    return { width, height, pixels, dpi: page.getXResolution() };
+  } finally {
+    crop.destroy();
+  }
+}
+
+function deslantedPixmap(page: mupdf.Image, region: OcrBbox, shear: number): mupdf.Pixmap {
   const W = page.getWidth();
   const H = page.getHeight();
   const w = region.x1 - region.x0;
@@ -80,7 +106,7 @@ export function deslantedCrop(page: mupdf.Image, region: OcrBbox, shear: number)
   // region's top, and the region moved to the origin.
   device.fillImage(page, [W, 0, shear * H, H, -(region.x0 + shear * region.y0), -region.y0], 1);
   device.close();
-  return out.asPNG();
+  return out;
 }
 
 /**
@@ -103,21 +129,21 @@ export async function rereadSlantedWords(
   const page = new mupdf.Image(decoded);
   const out = lines.map((l) => ({ ...l, words: [...l.words] }));
   try {
-    for (const { line, word } of targets) {
-      const original = lines[line] as OcrLine;
-      const first = original.words[word] as OcrWord;
-      const region = rereadRegion(original, word, size.width, size.height);
+    const crops = targets.flatMap(({ line, word }) => {
+      const region = rereadRegion(lines[line] as OcrLine, word, size.width, size.height);
       // Overlapping word boxes can leave no room between the neighbours: nothing to crop.
-      if (region.x1 - region.x0 < 2 || region.y1 - region.y0 < 2) continue;
-      let reread: RecognizedPage;
-      try {
-        reread = await pool.recognize(deslantedCrop(page, region, shear));
-      } catch {
-        // A second look that fails (a worker timing out on a crop) keeps the first reading: the page is
-        // already read, and losing it over an optional re-read would fail the whole document.
-        continue;
-      }
-      const better = singleWord(reread.lines);
+      if (region.x1 - region.x0 < 2 || region.y1 - region.y0 < 2) return [];
+      return [{ line, word, region }];
+    });
+    const reads = await recognizeCrops(
+      pool,
+      crops.map((c) => c.region),
+      page,
+      shear,
+    );
+    crops.forEach(({ line, word, region }, i) => {
+      const first = (lines[line] as OcrLine).words[word] as OcrWord;
+      const better = reads[i] ? singleWord(reads[i].lines) : undefined;
       if (
         better &&
         /\d/.test(better.text) &&
@@ -130,12 +156,34 @@ export async function rereadSlantedWords(
           bbox: region,
         };
       }
-    }
+    });
   } finally {
     page.destroy();
     decoded.destroy();
   }
   return out;
+}
+
+/**
+ * The crops recognized: all at once where the pool can (native Tesseract), else one by one. A second look
+ * that fails (a process or worker timing out) leaves that crop unread (undefined): the page is already
+ * read, and losing it over an optional re-read would fail the whole document.
+ */
+async function recognizeCrops(
+  pool: RecognizerPool,
+  regions: readonly OcrBbox[],
+  page: mupdf.Image,
+  shear: number,
+): Promise<(RecognizedPage | undefined)[]> {
+  if (!regions.length) return [];
+  if (pool.recognizeAll) {
+    const crops = regions.map((r) => deslantedGrey(page, r, shear));
+    return pool.recognizeAll(crops).catch(() => []);
+  }
+  const reads: (RecognizedPage | undefined)[] = [];
+  for (const r of regions)
+    reads.push(await pool.recognize(deslantedCrop(page, r, shear)).catch(() => undefined));
+  return reads;
 }
 
 /** The one word a crop holds (stray punctuation around it ignored), or undefined if it holds more or none. */

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import Tesseract from "tesseract.js";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
+import type { GreyImage } from "./grey-tiff";
 import type { OcrLine } from "./to-textract-blocks";
 
 /**
@@ -33,6 +34,8 @@ export interface RecognizerPool {
   /** Worker count: how many pages may be recognized at once. */
   readonly size: number;
   recognize(image: Uint8Array): Promise<RecognizedPage>;
+  /** Many small images at once, where that saves work per image (native Tesseract: one model load). */
+  recognizeAll?(images: readonly GreyImage[]): Promise<RecognizedPage[]>;
 }
 
 interface Job {

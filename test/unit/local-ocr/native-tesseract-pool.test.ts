@@ -1,7 +1,9 @@
 import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as mupdf from "mupdf";
 import { describe, expect, it } from "vitest";
+import type { GreyImage } from "../../../shared/adapters/local-ocr/grey-tiff";
 import {
   NativeTesseractError,
   NativeTesseractPool,
@@ -98,6 +100,44 @@ describe("native Tesseract", () => {
       expect(parseNativeModel(undefined)).toBe("best");
       expect(parseNativeModel("fast")).toBe("fast");
       expect(() => parseNativeModel("tiny")).toThrow(/best or fast/);
+    },
+  );
+
+  it(
+    "reads many small images in one process, one result per image in order (an empty one for a blank)",
+    { timeout: 30_000 },
+    async () => {
+      const png = renderPage(makeSampleChartPdf(), 1).png;
+      const pool = new NativeTesseractPool({ size: 1, tessdataDir: bundledModelDir() });
+      const page = new mupdf.Image(png).toPixmap().convertToColorSpace(mupdf.ColorSpace.DeviceGray);
+      try {
+        const words = (await pool.recognize(png)).lines.flatMap((l) => l.words);
+        const wanted = ["Sample", "00123456", "Patient"].map((text) => words.find((w) => w.text === text)!);
+        const crop = ({ bbox }: (typeof wanted)[number]): GreyImage => {
+          const [x0, y0] = [bbox.x0 - 12, bbox.y0 - 12];
+          const [width, height] = [bbox.x1 - bbox.x0 + 24, bbox.y1 - bbox.y0 + 24];
+          const pixels = new Uint8Array(width * height);
+          const samples = page.getPixels();
+          for (let y = 0; y < height; y++)
+            pixels.set(
+              samples.subarray((y0 + y) * page.getStride() + x0, (y0 + y) * page.getStride() + x0 + width),
+              y * width,
+            );
+          return { width, height, pixels, dpi: 300 };
+        };
+        const blank: GreyImage = { width: 60, height: 40, pixels: new Uint8Array(2400).fill(255), dpi: 300 };
+        const reads = await pool.recognizeAll([crop(wanted[0]!), blank, crop(wanted[1]!), crop(wanted[2]!)]);
+        expect(reads.map((r) => r.lines.flatMap((l) => l.words.map((w) => w.text)).join(" "))).toEqual([
+          "Sample",
+          "",
+          "00123456",
+          "Patient",
+        ]);
+        expect(await pool.recognizeAll([])).toEqual([]);
+      } finally {
+        page.destroy();
+        await pool.terminate();
+      }
     },
   );
 

@@ -6,6 +6,7 @@ import {
   rereadSlantedWords,
   wordsToReread,
 } from "../../../shared/adapters/local-ocr/reread-slanted";
+import type { GreyImage } from "../../../shared/adapters/local-ocr/grey-tiff";
 import type { RecognizedPage, RecognizerPool } from "../../../shared/adapters/local-ocr/tesseract-pool";
 import type { OcrLine, OcrWord } from "../../../shared/adapters/local-ocr/to-textract-blocks";
 
@@ -103,6 +104,41 @@ describe("reread-slanted", () => {
       );
       expect(kept?.words[1]?.text).toBe("471");
     }
+  });
+
+  it("sends a page's crops at once to a pool that reads many together, with the same outcome", async () => {
+    const png = pagePng();
+    const size = { width: 400, height: 200 };
+    const two: OcrLine = {
+      words: [
+        word("Birth:", 95, 20, 100),
+        word("471", 44, 110, 160),
+        word("Visit:", 95, 200, 260),
+        word("1/2", 50, 270, 320),
+      ],
+    };
+    const batches: GreyImage[][] = [];
+    const batched: RecognizerPool = {
+      size: 1,
+      recognize: () => Promise.reject(new Error("one by one")),
+      recognizeAll: async (crops) => {
+        batches.push([...crops]);
+        return crops.map((_, i) => (i === 0 ? reading(word("5/4/71", 95, 10, 90)) : reading()));
+      },
+    };
+    const [fixed] = await rereadSlantedWords(png, size, [two], batched);
+    expect(batches).toHaveLength(1);
+    // Least confident first: "471" (44), then "1/2" (50); each crop the region's size, at the page's resolution.
+    expect(batches[0]!.map((c) => [c.height, c.dpi])).toEqual([
+      [42, 200],
+      [42, 200],
+    ]);
+    expect(batches[0]!.every((c) => c.pixels.length === c.width * c.height)).toBe(true);
+    expect(fixed?.words.map((w) => w.text)).toEqual(["Birth:", "5/4/71", "Visit:", "1/2"]);
+
+    const failing: RecognizerPool = { ...batched, recognizeAll: () => Promise.reject(new Error("timeout")) };
+    const [kept] = await rereadSlantedWords(png, size, [two], failing);
+    expect(kept?.words.map((w) => w.text)).toEqual(["Birth:", "471", "Visit:", "1/2"]);
   });
 
   it("keeps the first reading when the re-read fails, and skips a word with no room between its neighbours", async () => {

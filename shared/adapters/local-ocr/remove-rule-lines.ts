@@ -4,7 +4,8 @@
  * Tesseract's layout analysis treats a bordered grid as a picture and drops the text inside it, and
  * patient header boxes on charts are exactly such grids; leftovers of a border also read as stray "|" or
  * "i" glued to values. Textract reads such boxes fine, so the local engine must too. A dark run longer
- * than any glyph (a third of an inch) can only be a rule, so it is whitened.
+ * than body type's glyphs (a third of an inch) and thin across (a rule, not the stem or bar of a letter in
+ * a large title, which is as long and many times thicker) is whitened.
  */
 export interface GrayImage {
   /** One byte per pixel, row stride `stride`; modified in place. */
@@ -25,12 +26,35 @@ const FRINGE = 235;
  */
 export function removeRuleLines(image: GrayImage, dpi: number): number {
   const minRun = Math.max(24, Math.round(dpi / 3));
+  // A rule is at most about a millimetre thick; a 36-point title's strokes are several.
+  const maxThickness = Math.max(3, Math.round(dpi / 25));
   const { pixels, width, height, stride } = image;
   const at = (x: number, y: number) =>
     x < 0 || y < 0 || x >= width || y >= height ? 255 : pixels[y * stride + x]!;
   const erase = new Uint8Array(width * height);
   const mark = (x: number, y: number) => {
     if (at(x, y) < FRINGE) erase[y * width + x] = 1;
+  };
+  /** Dark pixels across the run at (x, y), going (dx, dy) both ways; counted up to the limit plus one. */
+  const across = (x: number, y: number, dx: number, dy: number): number => {
+    // The band lets a run pass a pixel beside the dark one: start on the darkest of the three.
+    let [cx, cy] = [x, y];
+    for (const k of [-1, 1]) if (at(x + k * dx, y + k * dy) < at(cx, cy)) [cx, cy] = [x + k * dx, y + k * dy];
+    if (at(cx, cy) >= DARK) return 0;
+    let n = 1;
+    for (const k of [-1, 1])
+      for (let step = 1; n <= maxThickness && at(cx + k * step * dx, cy + k * step * dy) < DARK; step++) n++;
+    return n;
+  };
+  /** A run of `length` starting at (x, y) along (dx, dy) is thin across for most of its length. */
+  const thin = (x: number, y: number, dx: number, dy: number, length: number): boolean => {
+    const samples = 9;
+    let thick = 0;
+    for (let i = 0; i < samples; i++) {
+      const t = Math.floor(((i + 0.5) * length) / samples);
+      if (across(x + t * dx, y + t * dy, dy, dx) > maxThickness) thick++;
+    }
+    return thick * 2 < samples;
   };
 
   // Horizontal rules: a row is dark at x if the pixel or one just above/below it is.
@@ -40,7 +64,7 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = x < width && Math.min(at(x, y - 1), at(x, y), at(x, y + 1)) < DARK;
       if (dark && start < 0) start = x;
       else if (!dark && start >= 0) {
-        if (x - start >= minRun)
+        if (x - start >= minRun && thin(start, y, 1, 0, x - start))
           for (let xx = start; xx < x; xx++) for (let dy = -1; dy <= 1; dy++) mark(xx, y + dy);
         start = -1;
       }
@@ -53,7 +77,7 @@ export function removeRuleLines(image: GrayImage, dpi: number): number {
       const dark = y < height && Math.min(at(x - 1, y), at(x, y), at(x + 1, y)) < DARK;
       if (dark && start < 0) start = y;
       else if (!dark && start >= 0) {
-        if (y - start >= minRun)
+        if (y - start >= minRun && thin(x, start, 0, 1, y - start))
           for (let yy = start; yy < y; yy++) for (let dx = -1; dx <= 1; dx++) mark(x + dx, yy);
         start = -1;
       }

@@ -1,4 +1,7 @@
+import * as mupdf from "mupdf";
 import { describe, expect, it } from "vitest";
+import { renderPage } from "../../../shared/adapters/local-ocr/render-pages";
+import { makeSampleChartPdf } from "../../support/sample-chart";
 import { removeRuleLines, type GrayImage } from "../../../shared/adapters/local-ocr/remove-rule-lines";
 
 const WHITE = 255;
@@ -96,5 +99,33 @@ describe("removeRuleLines", () => {
     fill(img, 0, 14, 300, 1, 220); // fringe below
     expect(removeRuleLines(img, 300)).toBe(300 * 5);
     expect(allWhite([...img.pixels])).toBe(true);
+  });
+
+  it("keeps the stems and bars of a large title's letters, as long as rules but many times thicker", () => {
+    const img = page(500, 400);
+    fill(img, 50, 20, 300, 40, 0); // a "T" at about 100 points: its bar, 300 × 40 px
+    fill(img, 180, 60, 40, 300, 0); // and its stem, 40 × 300 px
+    fill(img, 400, 20, 2, 300, 0); // a 2 px box edge beside it
+    fill(img, 50, 380, 400, 1, 0); // and an underline under it
+    expect(removeRuleLines(img, 300)).toBe(2 * 300 + 400);
+    expect(region(img, 50, 20, 300, 40).every((v) => v === 0)).toBe(true);
+    expect(region(img, 180, 60, 40, 300).every((v) => v === 0)).toBe(true);
+    expect(allWhite(region(img, 400, 20, 2, 300))).toBe(true);
+  });
+
+  it("leaves a rendered 72-point title whole while it erases the page's table rules", () => {
+    const ink = (png: Uint8Array) => {
+      const pix = new mupdf.Image(png).toPixmap();
+      const samples = pix.getPixels();
+      let n = 0;
+      for (let i = 0; i < samples.length; i++) if (samples[i]! < 128) n++;
+      pix.destroy();
+      return n;
+    };
+    const pdf = makeSampleChartPdf({ lines: ["THE TITLE"], fontSize: 72 });
+    const kept = ink(renderPage(pdf, 1).png);
+    const raw = ink(renderPage(pdf, 1, { removeRuleLines: false }).png);
+    expect(kept).toBeGreaterThan(10_000);
+    expect(kept).toBe(raw);
   });
 });

@@ -342,29 +342,31 @@ interface LabelFile {
   image?: string;
   documentType?: string;
   fields?: TruthFields;
-  documents?: { pages: [number, number]; documentType: string; fields: TruthFields }[];
+  documents?: { pages: [number, number]; documentType: string; fields: TruthFields; handwritten?: string[] }[];
   /** Fields whose value is written by hand on the paper (tesseract does not read handwriting). */
   handwritten?: string[];
 }
 
 function truthFromLabel(label: LabelFile): LabeledFile["truth"] {
   const type = (t: string | undefined) => (t !== undefined && isDocumentType(t) ? t : undefined);
+  const byHand = (names: readonly string[] | undefined) => {
+    const fields = (names ?? []).filter((f): f is FieldName => (FIELD_NAMES as readonly string[]).includes(f));
+    return fields.length ? { handwritten: fields } : {};
+  };
   if (label.documents?.length) {
     return label.documents.map((d) => ({
       pages: d.pages,
       documentType: type(d.documentType) ?? "other",
       fields: d.fields,
+      ...byHand(d.handwritten),
     }));
   }
   const documentType = type(label.documentType);
-  const handwritten = (label.handwritten ?? []).filter((f): f is FieldName =>
-    (FIELD_NAMES as readonly string[]).includes(f),
-  );
   return [
     {
       ...(documentType ? { documentType } : {}),
       fields: label.fields ?? {},
-      ...(handwritten.length ? { handwritten } : {}),
+      ...byHand(label.handwritten),
     },
   ];
 }

@@ -20,9 +20,10 @@ import { selectFields } from "./select-fields";
 
 export interface ExtractFieldsOptions {
   /**
-   * The paper shows no sign of being a chart (classified `other`): a name composed from bare "First Name" /
-   * "Last Name" captions (a résumé's, a job application's) is someone's, not known to be a patient's, and
-   * is reviewed unless the document names the patient that way elsewhere too.
+   * The paper shows no sign of being a chart (classified `other`): a name under a caption that does not say
+   * whose it is ("Full Name:", "Name", or composed from bare "First Name" / "Last Name" captions: a résumé's,
+   * a job application's) is someone's, not known to be a patient's, and is reviewed unless the document
+   * names the patient under a patient's caption too.
    */
   notAChart?: boolean;
 }
@@ -30,7 +31,9 @@ export interface ExtractFieldsOptions {
 export function extractFields(ctx: RuleContext, options: ExtractFieldsOptions = {}): ExtractedFields {
   const candidates = collectCandidates(ctx);
   if (!options.notAChart) return selectFields(candidates);
-  return selectFields(candidates.map((c) => (c.source === "composite" ? { ...c, repaired: true } : c)));
+  const whoseUnsaid = (c: Candidate) =>
+    c.source === "composite" || (c.target === "patientName" && c.whoseUnsaid === true);
+  return selectFields(candidates.map((c) => (whoseUnsaid(c) ? { ...c, repaired: true } : c)));
 }
 
 /** All candidates, after dropping non-patient ones and composing names (the splitter reads page headers with it). */

@@ -1,3 +1,4 @@
+import type { CompiledLabel } from "../labels";
 import { evidence } from "../model/document-model";
 import {
   CERTAINTY,
@@ -7,12 +8,16 @@ import {
   type ParsedValue,
 } from "../rules/types";
 
+/** A caption that says its value is the patient's ("Patient Name", "Pt", "Name of Patient"). */
+const PATIENT_CAPTION = /\b(?:patient'?s?|pt\.?)(?:\s|$)/i;
+
 /** A rule's parsed value as a candidate: its source, certainty (lowered for a repaired value) and evidence. */
 export function candidate(
   rule: FieldRule,
   parsed: ParsedValue,
   certainty: number,
   source: CandidateSource,
+  label?: CompiledLabel,
 ): Candidate {
   const ev = evidence(parsed.tokens);
   return {
@@ -24,5 +29,6 @@ export function candidate(
     box: ev.box,
     source,
     ...(parsed.repaired ? { repaired: true } : {}),
+    ...(label && !PATIENT_CAPTION.test(label.def.text) ? { whoseUnsaid: true } : {}),
   };
 }

@@ -93,5 +93,5 @@ function keyedCandidate(
   const parsed = rule.parse(valueTokens, ctx);
   const base = source === "table" ? CERTAINTY.table : CERTAINTY.keyValue;
   const certainty = base * (found.label.def.weight ?? 1) * (found.fuzzy ? CERTAINTY.fuzzyFactor : 1);
-  return parsed ? candidate(rule, parsed, certainty, source) : undefined;
+  return parsed ? candidate(rule, parsed, certainty, source, found.label) : undefined;
 }

@@ -34,7 +34,7 @@ export function lineCandidates(
       const parsed = rule.parse(sameLine, ctx);
       const certainty = (m.colon ? CERTAINTY.lineWithColon : CERTAINTY.lineNoColon) * weight;
       if (parsed) {
-        out.push(candidate(rule, parsed, certainty, "line"));
+        out.push(candidate(rule, parsed, certainty, "line", m.label));
         return;
       }
       if (!isGridCaption(line, m, sameLine)) return;
@@ -51,20 +51,21 @@ export function lineCandidates(
     const stacked =
       !m.colon && right?.far && belows()[0]?.aligned ? rule.parse(belows()[0]!.tokens, ctx) : undefined;
     if (rightParsed && !stacked) {
-      out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell"));
+      out.push(candidate(rule, rightParsed, CERTAINTY.nextCell * weight, "next-cell", m.label));
       return;
     }
     for (const below of belows()) {
       const parsed = rule.parse(below.tokens, ctx);
       if (parsed) {
-        out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line"));
+        out.push(candidate(rule, parsed, CERTAINTY.nextLine * weight, "next-line", m.label));
         return;
       }
     }
     if (m.colon || sameLine.length > 0) return;
     const above = valueAbove(line, m, page, ctx.labels);
     const aboveParsed = above.length ? rule.parse(above, ctx) : undefined;
-    if (aboveParsed) out.push(candidate(rule, aboveParsed, CERTAINTY.captionBelow * weight, "caption-below"));
+    if (aboveParsed)
+      out.push(candidate(rule, aboveParsed, CERTAINTY.captionBelow * weight, "caption-below", m.label));
   });
   return out;
 }

@@ -115,7 +115,7 @@ export function findDate(
   const strict = scanDates(pieces, (text) => normalizeDate(text, opts));
   if (strict || !opts.repair) return strict;
   const repaired = scanDates(pieces, (text) => {
-    const fixed = repairDateText(text);
+    const fixed = repairDateText(text) ?? boxedDate(text);
     return fixed === undefined ? undefined : normalizeDate(fixed, opts);
   });
   return repaired ? { ...repaired, repaired: true } : undefined;
@@ -133,6 +133,20 @@ function scanDates(
     }
   }
   return undefined;
+}
+
+/** A tick mark between date boxes as OCR reads it ("|", "]", "l"), with the space around it. */
+const TICK = String.raw`(?:\s*[|\][Il!]\s*|\s+)`;
+const BOXED_MDY = new RegExp(String.raw`^(\d{2})${TICK}(\d{2})${TICK}(\d{2}|\d{4})[|\][Il!]?$`);
+
+/**
+ * A date printed in boxes under "MM | DD | YY" captions (the CMS-1500's and UB-04's dates): "01 02 1970",
+ * "01] 02 1970" with a tick mark read as a bracket. Two digits, two digits, two or four, split by spaces or
+ * tick marks; read as month/day/year, only as a repair.
+ */
+function boxedDate(text: string): string | undefined {
+  const m = BOXED_MDY.exec(text.trim());
+  return m ? `${m[1]}/${m[2]}/${m[3]}` : undefined;
 }
 
 /** Characters OCR reads in place of a digit (or of a "/" between digits, for l I | 1). */

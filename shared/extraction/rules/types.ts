@@ -61,6 +61,8 @@ export interface Candidate {
   repaired?: boolean;
   /** Only checked against the chosen value (identity consistency), never chosen itself. */
   checkOnly?: boolean;
+  /** Read beside a caption that does not say the value is the patient's ("Name:", "RE:"; not "Patient Name:"). */
+  whoseUnsaid?: boolean;
 }
 
 /**

@@ -32,6 +32,22 @@ describe("papers that are none of the chart types", () => {
     expect(r.fields.patientName).toBeUndefined();
   });
 
+  it("on a paper with no sign of a chart, a name under a caption that does not say whose is reviewed", () => {
+    // No heading says whose the name is (an applicant's, a member's).
+    const r = extract([
+      "Library Card Registration",
+      "Full Name: Jane Doe",
+      "Phone Number: 555-0100",
+    ]);
+    expect(r.documentType).toBe("other");
+    expect(r.fields.patientName?.value).toBe("Jane Doe");
+    expect(r.fields.patientName?.confidence).toBeLessThan(0.8);
+    // A caption that names the patient is the patient's, whatever the paper.
+    const card = extract(["Sample Vaccination Record Card", "Patient Name: Jane Doe"]);
+    expect(card.documentType).toBe("other");
+    expect(card.fields.patientName?.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
   it("an intake form with the same boxes is still an intake form", () => {
     const r = extract([
       "Patient Information",

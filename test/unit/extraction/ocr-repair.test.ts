@@ -31,6 +31,21 @@ describe("repairDateText / findDate with repair", () => {
     expect(repairDateText("03141962")).toBe("03/14/1962");
   });
 
+  it("reads a date printed in MM | DD | YY boxes (CMS-1500), tick marks read as brackets, as a repair", () => {
+    const birth = { kind: "birth" as const, referenceDate: REF_DATE };
+    const boxed = (text: string) => findDate(text.split(" "), { ...birth, repair: true });
+    expect(boxed("01] 02 1970 v[")).toMatchObject({ value: "1970-01-02", repaired: true });
+    expect(boxed("01 | 02 | 1970")).toMatchObject({ value: "1970-01-02", repaired: true });
+    expect(boxed("01 02 70")).toMatchObject({ value: "1970-01-02", repaired: true });
+    expect(findDate("01 02 1970".split(" "), birth)).toBeUndefined(); // only as a repair
+    expect(boxed("1 2 1970")).toBeUndefined(); // boxes hold two digits
+    expect(boxed("13 45 1970")).toBeUndefined();
+    // On the form: the caption, its box captions, and the boxes' digits with a tick read as "]".
+    const doc = buildDoc(page("3. PATIENT'S BIRTH DATE", "MM   DD   YY", "01]   02   1970"));
+    expect(fields(doc).dateOfBirth).toMatchObject({ value: "1970-01-02" });
+    expect(fields(doc).dateOfBirth?.confidence).toBeLessThan(0.8);
+  });
+
   it("leaves month names and words with other letters alone", () => {
     expect(repairDateText("March 14, 1962")).toBeUndefined();
     expect(repairDateText("Room 4B")).toBeUndefined();

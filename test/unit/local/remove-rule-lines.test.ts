@@ -103,14 +103,22 @@ describe("removeRuleLines", () => {
 
   it("keeps the stems and bars of a large title's letters, as long as rules but many times thicker", () => {
     const img = page(500, 400);
-    fill(img, 50, 20, 300, 40, 0); // a "T" at about 100 points: its bar, 300 × 40 px
-    fill(img, 180, 60, 40, 300, 0); // and its stem, 40 × 300 px
+    fill(img, 50, 20, 250, 40, 0); // a "T" at about 100 points: its bar, 250 × 40 px
+    fill(img, 155, 60, 40, 250, 0); // and its stem, 40 × 250 px
     fill(img, 400, 20, 2, 300, 0); // a 2 px box edge beside it
     fill(img, 50, 380, 400, 1, 0); // and an underline under it
     expect(removeRuleLines(img, 300)).toBe(2 * 300 + 400);
-    expect(region(img, 50, 20, 300, 40).every((v) => v === 0)).toBe(true);
-    expect(region(img, 180, 60, 40, 300).every((v) => v === 0)).toBe(true);
+    expect(region(img, 50, 20, 250, 40).every((v) => v === 0)).toBe(true);
+    expect(region(img, 155, 60, 40, 250).every((v) => v === 0)).toBe(true);
     expect(allWhite(region(img, 400, 20, 2, 300))).toBe(true);
+  });
+
+  it("whitens dark areas: a scanner's black border, a filled header bar", () => {
+    const img = page(600, 500);
+    fill(img, 0, 0, 80, 500, 0); // a black border down the page's left side, 80 px wide
+    fill(img, 100, 40, 480, 45, 20); // a filled header bar, 480 × 45 px (longer than any letter's stroke)
+    removeRuleLines(img, 300);
+    expect(allWhite([...img.pixels])).toBe(true);
   });
 
   it("leaves a rendered 72-point title whole while it erases the page's table rules", () => {

@@ -486,7 +486,7 @@ function printReport(r: SetResult): void {
   const lolo = r.leaveOneLayoutOut;
   if (lolo) {
     const line = (rep: Report) =>
-      `F1 ${pct(rep.overall.f1)}, type ${pct(rep.documentType.accuracy)}, wrong-patient ${rep.wrongPatient}, review rate ${pct(rep.reviewRate)} (${rep.documents})`;
+      `F1 ${pct(rep.overall.f1)} (name ${pct(rep.perField.patientName.f1)}, DOB ${pct(rep.perField.dateOfBirth.f1)}, MRN ${pct(rep.perField.mrn.f1)}), type ${pct(rep.documentType.accuracy)}, wrong-patient ${rep.wrongPatient}, review rate ${pct(rep.reviewRate)} (${rep.documents})`;
     console.log(`leave-one-layout-out: ${line(lolo.overall)}`);
     console.log(
       `  layouts with wording of their own (${lolo.layouts.join(", ")}): without it ${line(lolo.heldOut)}; with it ${line(lolo.heldOutWithLabels)}`,

@@ -57,6 +57,13 @@ export const FOREIGN_QUALIFIERS = new Set([
   "doctors",
   "providers",
   "agent",
+  // Someone on a paper of business, not care: "Account name", "Customer Name", "Applicant Name".
+  "account",
+  "bank",
+  "customer",
+  "applicant",
+  "payee",
+  "vendor",
   // Dates of the paperwork, not of care: "Payment Date", "Check Date", "Print Date", "Statement Date".
   "payment",
   "paid",

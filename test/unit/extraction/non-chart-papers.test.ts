@@ -48,6 +48,13 @@ describe("papers that are none of the chart types", () => {
     expect(card.fields.patientName?.confidence).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("an account holder, a customer or an applicant named by the caption is nobody's patient", () => {
+    for (const caption of ["Account name", "Customer Name:", "Applicant Name:"]) {
+      const r = extract(["Savings Account Statement", `${caption} John Doe`, "Statement Date: 02/28/2022"]);
+      expect(r.fields.patientName).toBeUndefined();
+    }
+  });
+
   it("an intake form with the same boxes is still an intake form", () => {
     const r = extract([
       "Patient Information",

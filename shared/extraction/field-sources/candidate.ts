@@ -20,15 +20,16 @@ export function candidate(
   label?: CompiledLabel,
 ): Candidate {
   const ev = evidence(parsed.tokens);
+  const repaired = parsed.repaired === true || rule.doubtedWords?.(parsed.tokens) === true;
   return {
     target: rule.target,
     value: parsed.value,
-    certainty: certainty * (parsed.repaired ? CERTAINTY.repairedFactor : 1),
+    certainty: certainty * (repaired ? CERTAINTY.repairedFactor : 1),
     ocr: ev.ocr,
     page: ev.page ?? 1,
     box: ev.box,
     source,
-    ...(parsed.repaired ? { repaired: true } : {}),
+    ...(repaired ? { repaired: true } : {}),
     ...(label && !PATIENT_CAPTION.test(label.def.text) ? { whoseUnsaid: true } : {}),
   };
 }

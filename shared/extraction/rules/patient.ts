@@ -34,13 +34,7 @@ function nameTokens(tokens: readonly Token[]): Token[] {
   // A one- or two-letter mark OCR was unsure of before a full name ("Name: CN Bryant Daugherty", read at 38
   // from a speck): a scan mark, not an initial.
   const lead = start >= 0 ? tokens[start] : undefined;
-  if (
-    lead &&
-    isUnsureMark(lead) &&
-    isNameWord(tokens[start + 1]) &&
-    isNameWord(tokens[start + 2])
-  )
-    start++;
+  if (lead && isUnsureMark(lead) && isNameWord(tokens[start + 1]) && isNameWord(tokens[start + 2])) start++;
   const rest = start > 0 && start <= 3 ? tokens.slice(start) : tokens;
   return takeWhile(rest, (t, i) => i < 7 && /[A-Za-z]/.test(t.text) && !/[\d()[\]{}<>@/\\|]/.test(t.text));
 }
@@ -75,6 +69,20 @@ function joinSplitWords(tokens: readonly Token[]): Token[] {
   return out;
 }
 
+/** OCR confidence (0–100) under which a name word holding a lookalike letter is doubted. */
+const LOOKALIKE_DOUBT_CONFIDENCE = 90;
+
+/**
+ * A name word OCR was not sure of that holds a letter it confuses with a pair ("Emser" for "Ernser", "Wyrnan"
+ * for "Wyman", "vv" for "w"): no rule can tell the misreading from a real name, so it is reviewed, not filed.
+ */
+function mayBeLookalike(token: Token): boolean {
+  // Not an initial: a lone letter has no pair to be confused with.
+  return (
+    token.confidence < LOOKALIKE_DOUBT_CONFIDENCE && token.text.length >= 3 && /m|rn|w|vv/i.test(token.text)
+  );
+}
+
 function parsePersonName(tokens: readonly Token[]): ParsedValue | undefined {
   const joined = joinSplitWords(tokens);
   const used = nameTokens(joined);
@@ -94,6 +102,7 @@ export const patientNameRule: FieldRule = {
   target: "patientName",
   labels: PATIENT_NAME_LABELS,
   parse: parsePersonName,
+  doubtedWords: (tokens) => tokens.some(mayBeLookalike),
   patientScoped: true,
   query: {
     alias: /^(?:PATIENT_?(?:FULL_?)?NAME|PT_?NAME)$/i,

@@ -33,6 +33,11 @@ export interface FieldRule {
   patientScoped?: boolean;
   /** A Textract QUERIES alias or question asking for this field. */
   query?: { alias?: RegExp; question?: RegExp };
+  /**
+   * Words OCR may have misread in a way no parse can tell from a real value: the value is reviewed (as a
+   * repair). For words OCR read, not a query's answer (its confidence is the answer's, not the words').
+   */
+  doubtedWords?(tokens: readonly Token[]): boolean;
 }
 
 export type CandidateSource =

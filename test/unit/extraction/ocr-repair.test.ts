@@ -179,6 +179,33 @@ describe("identity consistency across the document", () => {
   });
 });
 
+describe("names OCR may have read with a lookalike letter", () => {
+  it("reviews a name whose unsure word holds m, rn, w or vv (Emser for Ernser); a sure one is filed", () => {
+    const read = (confidence: number) =>
+      extractWithReview(
+        buildDoc(
+          page({
+            text: "Patient Name: Carson Emser    DOB: 11/13/1965",
+            conf: [99, 99, 99, confidence, 99, 99],
+          }),
+        ),
+        opts,
+      );
+    const unsure = read(85);
+    expect(unsure.result.fields.patientName?.value).toBe("Carson Emser");
+    expect(unsure.review).toEqual({ reasonCode: "LOW_CONFIDENCE_IDENTITY", fields: ["patientName"] });
+    expect(read(96).review).toBeUndefined();
+    // An unsure word without such a letter is not doubted for it.
+    const plain = extractWithReview(
+      buildDoc(
+        page({ text: "Patient Name: Carson Eliot    DOB: 11/13/1965", conf: [99, 99, 99, 85, 99, 99] }),
+      ),
+      opts,
+    );
+    expect(plain.review).toBeUndefined();
+  });
+});
+
 describe("running headers and specks around names", () => {
   it("catches a misread name when the running header spells it differently", () => {
     const doc = buildDoc([

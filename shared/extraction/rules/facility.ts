@@ -1,4 +1,5 @@
 /** The facility: a "Facility:" label, or the letterhead at the top of page 1. */
+import { withinOneEdit } from "../normalize/edit-distance";
 import { cleanText } from "../normalize/names";
 import type { OcrLine } from "../model/document-model";
 import { evidence } from "../model/document-model";
@@ -8,7 +9,7 @@ import { CERTAINTY, takeWhile, type Candidate, type FieldRule } from "./types";
 export const facilityRule: FieldRule = {
   target: "facility",
   labels: [
-    { text: "Facility" },
+    { text: "Facility", generic: true },
     { text: "Facility Name" },
     { text: "Hospital", generic: true },
     { text: "Hospital Name" },
@@ -22,7 +23,7 @@ export const facilityRule: FieldRule = {
     // Stop where an address starts ("St. Mary's Hospital, 123 Main St").
     const used = takeWhile(tokens, (t, i) => i < 10 && !/^\d/.test(t.text));
     const value = cleanText(used.map((t) => t.text).join(" "));
-    if (NOTICE.test(value)) return undefined;
+    if (NOTICE.test(value) || isCaptionOnly(value)) return undefined;
     return value.length >= 3 && /[A-Za-z]{3}/.test(value) ? { value, tokens: used } : undefined;
   },
   query: {
@@ -36,6 +37,21 @@ export const facilityRule: FieldRule = {
  * INFORMATION" reads as the label "Hospital" followed by the notice.
  */
 const NOTICE = /\b(?:confidential|privileged|information|do not (?:copy|disclose|release))\b/i;
+
+/** Words of the captions around a facility box ("32. SERVICE FACILITY LOCATION INFORMATION"). */
+const CAPTION_WORDS = ["location", "information", "address", "name", "phone", "number", "service", "facility"];
+
+/** Every word a caption word (one OCR slip forgiven in long words: "INFCRMATION"): an empty box's caption. */
+function isCaptionOnly(value: string): boolean {
+  const words = value.toLowerCase().match(/\p{L}+/gu) ?? [];
+  return (
+    words.length > 0 &&
+    words.every((w) => CAPTION_WORDS.some((c) => c === w || (w.length >= 6 && withinOneEdit(w, c))))
+  );
+}
+
+/** A letterhead line ending in a caption ("Clinic Location ____"): a form's caption, not the facility. */
+const ENDS_IN_CAPTION = /\b(?:location|address|name|phone|telephone|fax|information|number)$/i;
 
 const FACILITY_WORDS =
   /\b(?:hospital|hospitals|medical cent(?:er|re)|health ?care|health (?:system|center|centre|services|partners|network|clinic)|clinic|clinics|medical group|medical associates|infirmary|surgery cent(?:er|re)|surgical cent(?:er|re)|imaging cent(?:er|re)|urgent care|physicians group|family (?:practice|medicine)|pediatrics|laboratories|sanatorium|hospice|rehabilitation cent(?:er|re)|nursing (?:home|facility))\b/i;
@@ -77,7 +93,7 @@ export function letterheadCandidates(firstPageLines: readonly OcrLine[]): Candid
     const start = line.tokens.findIndex((t) => !(t.text.length <= 3 && t.confidence < 40));
     const used = takeWhile(line.tokens.slice(Math.max(0, start)), (t) => !/^\d/.test(t.text));
     const value = cleanText(used.map((t) => t.text).join(" "));
-    if (!FACILITY_WORDS.test(value) || !isTitleCased(value)) continue;
+    if (!FACILITY_WORDS.test(value) || !isTitleCased(value) || ENDS_IN_CAPTION.test(value)) continue;
     const prominent = median > 0 && line.box.height >= median * 1.15;
     const ev = evidence(used);
     out.push({

@@ -209,6 +209,25 @@ describe("scan marks read as characters (degraded synthetic scans)", () => {
   });
 });
 
+describe("captions are not facilities (held-out real papers)", () => {
+  it("an empty facility box's caption, a caption line at the top, a word mid-sentence are no facility", () => {
+    expect(extract(["32. SERVICE FACILITY LOCATION INFCRMATION"]).fields.facility).toBeUndefined();
+    expect(
+      extract(["Clinic Location 123 Unknown Clinic", "Reason for Immunization"]).fields.facility,
+    ).toBeUndefined();
+    expect(
+      extract(["Supplementary Financing Facility Subsidy Account 0.9 (0.9)"]).fields.facility,
+    ).toBeUndefined();
+    // A facility caption with its value still reads.
+    expect(extract(["Facility: Saltmarsh Family Health Clinic"]).fields.facility?.value).toBe(
+      "Saltmarsh Family Health Clinic",
+    );
+    expect(extract(["Facility      Saltmarsh Family Health Clinic"]).fields.facility?.value).toBe(
+      "Saltmarsh Family Health Clinic",
+    );
+  });
+});
+
 describe("document types of real papers", () => {
   const typeOf = (lines: string[]) => extract(lines).documentType;
 

@@ -15,7 +15,8 @@ import type { RecognizerPool } from "./tesseract-pool";
 import { pagesToTextractBlocks, pageToTextractBlocks, type OcrPage } from "./to-textract-blocks";
 
 /**
- * The offline OCR adapter: mupdf renders, a tesseract.js pool recognizes, and the result is shaped exactly
+ * The offline OCR adapter: mupdf renders, a recognizer pool reads (native Tesseract when installed, else
+ * tesseract.js; recognizer-pools.ts), and the result is shaped exactly
  * like Textract's DetectDocumentText so the rest of the pipeline cannot tell the engines apart.
  * OCR text is PHI: nothing in this module logs it.
  */

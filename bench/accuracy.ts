@@ -342,7 +342,12 @@ interface LabelFile {
   image?: string;
   documentType?: string;
   fields?: TruthFields;
-  documents?: { pages: [number, number]; documentType: string; fields: TruthFields; handwritten?: string[] }[];
+  documents?: {
+    pages: [number, number];
+    documentType: string;
+    fields: TruthFields;
+    handwritten?: string[];
+  }[];
   /** Fields whose value is written by hand on the paper (tesseract does not read handwriting). */
   handwritten?: string[];
 }
@@ -350,7 +355,9 @@ interface LabelFile {
 function truthFromLabel(label: LabelFile): LabeledFile["truth"] {
   const type = (t: string | undefined) => (t !== undefined && isDocumentType(t) ? t : undefined);
   const byHand = (names: readonly string[] | undefined) => {
-    const fields = (names ?? []).filter((f): f is FieldName => (FIELD_NAMES as readonly string[]).includes(f));
+    const fields = (names ?? []).filter((f): f is FieldName =>
+      (FIELD_NAMES as readonly string[]).includes(f),
+    );
     return fields.length ? { handwritten: fields } : {};
   };
   if (label.documents?.length) {

@@ -39,7 +39,16 @@ export const facilityRule: FieldRule = {
 const NOTICE = /\b(?:confidential|privileged|information|do not (?:copy|disclose|release))\b/i;
 
 /** Words of the captions around a facility box ("32. SERVICE FACILITY LOCATION INFORMATION"). */
-const CAPTION_WORDS = ["location", "information", "address", "name", "phone", "number", "service", "facility"];
+const CAPTION_WORDS = [
+  "location",
+  "information",
+  "address",
+  "name",
+  "phone",
+  "number",
+  "service",
+  "facility",
+];
 
 /** Every word a caption word (one OCR slip forgiven in long words: "INFCRMATION"): an empty box's caption. */
 function isCaptionOnly(value: string): boolean {

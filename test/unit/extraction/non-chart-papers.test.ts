@@ -34,11 +34,7 @@ describe("papers that are none of the chart types", () => {
 
   it("on a paper with no sign of a chart, a name under a caption that does not say whose is reviewed", () => {
     // No heading says whose the name is (an applicant's, a member's).
-    const r = extract([
-      "Library Card Registration",
-      "Full Name: Jane Doe",
-      "Phone Number: 555-0100",
-    ]);
+    const r = extract(["Library Card Registration", "Full Name: Jane Doe", "Phone Number: 555-0100"]);
     expect(r.documentType).toBe("other");
     expect(r.fields.patientName?.value).toBe("Jane Doe");
     expect(r.fields.patientName?.confidence).toBeLessThan(0.8);

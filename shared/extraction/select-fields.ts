@@ -5,6 +5,7 @@
 import type { ExtractedField, ExtractedFields } from "../domain/fields";
 import { FIELD_NAMES } from "../domain/fields";
 import { IDENTITY_FIELDS, type IdentityField } from "./review";
+import { withinOneOcrSlip } from "./normalize/edit-distance";
 import { CERTAINTY, type Candidate } from "./rules/types";
 
 /**
@@ -24,9 +25,41 @@ export function selectFields(candidates: readonly Candidate[]): ExtractedFields 
       .sort((a, b) => a.page - b.page || a.box.top - b.box.top || a.box.left - b.box.left)[0];
     if (!chosen) continue;
     const confidence = isIdentity(name) ? identityConfidence(name, chosen, pool, score) : score(chosen);
-    fields[name] = toField(chosen, confidence);
+    const value = name === "patientName" ? mostReadSpelling(chosen.value, pool) : chosen.value;
+    fields[name] = toField({ ...chosen, value }, confidence);
   }
   return fields;
+}
+
+/**
+ * A name word the document's other readings spell otherwise, one OCR slip away, more often than the chosen
+ * reading does ("Wyrnan" on the labeled line, "Wyman" in two running headers): the most-read spelling, in the
+ * chosen word's case. The readings still disagree, so the name stays below the review threshold; the
+ * reviewer starts from the likelier spelling.
+ */
+function mostReadSpelling(value: string, pool: readonly Candidate[]): string {
+  const readings: string[][] = pool.map((c) => c.value.toUpperCase().match(/\p{L}[\p{L}'’-]*/gu) ?? []);
+  return value.replace(/\p{L}[\p{L}'’-]*/gu, (word) => {
+    const upper = word.toUpperCase();
+    if (upper.length < 4) return word;
+    const votes = new Map<string, number>();
+    for (const words of readings) {
+      const spelling = words.includes(upper)
+        ? upper
+        : words.find((w) => w.length >= 4 && withinOneOcrSlip(w, upper));
+      if (spelling) votes.set(spelling, (votes.get(spelling) ?? 0) + 1);
+    }
+    let best = upper;
+    for (const [spelling, n] of votes) if (n > (votes.get(best) ?? 0)) best = spelling;
+    return best === upper ? word : inCaseOf(word, best);
+  });
+}
+
+/** `spelling` (upper case) written in the case pattern of `word`: "WYMAN", "Wyman" or "wyman". */
+function inCaseOf(word: string, spelling: string): string {
+  if (word === word.toUpperCase()) return spelling;
+  if (word === word.toLowerCase()) return spelling.toLowerCase();
+  return spelling[0] + spelling.slice(1).toLowerCase();
 }
 
 function isIdentity(name: string): name is IdentityField {

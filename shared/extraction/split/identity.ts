@@ -9,7 +9,7 @@ import { findLabels } from "../labels";
 import type { DocModel, KeyValue, OcrLine, PageModel } from "../model/document-model";
 import { bottom } from "../model/geometry";
 import { mrnKey } from "../../domain/mrn";
-import { withinOneEdit } from "../normalize/edit-distance";
+import { withinOneOcrSlip } from "../normalize/edit-distance";
 import { normalizePatientName } from "../normalize/names";
 import { ALL_LABELS } from "../rules";
 
@@ -237,25 +237,6 @@ function nameWords(name: string): string[] {
     .split(/[\s,]+/)
     .map((w) => w.replace(/[^\p{L}'-]/gu, ""))
     .filter((w) => w && !TITLE_WORDS.test(w));
-}
-
-/** Letter pairs OCR reads for one letter ("Wyrnan" for "Wyman", "Dark" for "Clark"). */
-const LOOKALIKES: readonly [string, string][] = [
-  ["RN", "M"],
-  ["CL", "D"],
-  ["VV", "W"],
-];
-
-/** One inserted, deleted or changed letter, or one lookalike pair read for a letter (upper-case words). */
-function withinOneOcrSlip(a: string, b: string): boolean {
-  if (withinOneEdit(a, b)) return true;
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  return LOOKALIKES.some(([pair, one]) => {
-    for (let i = long.indexOf(pair); i >= 0; i = long.indexOf(pair, i + 1)) {
-      if (long.slice(0, i) + one + long.slice(i + pair.length) === short) return true;
-    }
-    return false;
-  });
 }
 
 /**

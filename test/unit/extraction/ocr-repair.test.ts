@@ -149,6 +149,17 @@ describe("identity consistency across the document", () => {
     expect(review).toEqual({ reasonCode: "LOW_CONFIDENCE_IDENTITY", fields: ["patientName"] });
   });
 
+  it("takes the spelling most readings agree on, one OCR slip from the labeled one, still for review", () => {
+    const doc = buildDoc([
+      page("Name (Last, First): Wyrnan, Colin    Chart #: MRN-628981", "CONSULTATION REPORT"),
+      page("Wyman, Colin      Chart #: MRN-628981", "Exam."),
+      page("Wyman, Calin      Chart #: MRN-628981", "Comments."),
+    ]);
+    const { result, review } = extractWithReview(doc, opts);
+    expect(result.fields.patientName?.value).toBe("Wyman, Colin");
+    expect(review).toEqual({ reasonCode: "LOW_CONFIDENCE_IDENTITY", fields: ["patientName"] });
+  });
+
   it("reviews an MRN with one digit different in a running header", () => {
     const doc = buildDoc([
       page("Patient Name: Jane Doe", "DOB: 03/14/1962", "MRN: 00123456"),

@@ -37,6 +37,11 @@ export interface LabelDef {
   generic?: boolean;
   /** Only in the header of page 1 (top 40%): the bare "Date:" of a note header. */
   headerOnly?: boolean;
+  /**
+   * Does not say whose value it is ("Name:", "RE:", unlike "Patient Name:"): on a paper with no sign of being
+   * a chart, the value is someone's, not known to be the patient's (see extract-fields.ts).
+   */
+  whoseUnsaid?: boolean;
 }
 
 export interface CompiledLabel {

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
-import { encodeGreyTiff, type GreyImage } from "./grey-tiff";
+import { encodeGrayTiff, type GrayImageAtDpi } from "./gray-tiff";
 import type { RecognizedPage, RecognizerPool } from "./tesseract-pool";
 import type { OcrLine } from "./to-textract-blocks";
 
@@ -63,12 +63,12 @@ export class NativeTesseractPool implements RecognizerPool {
   }
 
   /**
-   * Recognizes small grey images (a page's re-read crops) in one process, as the pages of one TIFF: one
+   * Recognizes small gray images (a page's re-read crops) in one process, as the pages of one TIFF: one
    * start and one model load (about 0.1 s) for all of them instead of one each. One result per image, in order.
    */
-  async recognizeAll(images: readonly GreyImage[]): Promise<RecognizedPage[]> {
+  async recognizeAll(images: readonly GrayImageAtDpi[]): Promise<RecognizedPage[]> {
     if (!images.length) return [];
-    return parseTsvPages(await this.inSlot(encodeGreyTiff(images)), images.length);
+    return parseTsvPages(await this.inSlot(encodeGrayTiff(images)), images.length);
   }
 
   private async inSlot(input: Uint8Array): Promise<string> {

@@ -1,5 +1,5 @@
 import * as mupdf from "mupdf";
-import type { GreyImage } from "./grey-tiff";
+import type { GrayImageAtDpi } from "./gray-tiff";
 import type { RecognizedPage, RecognizerPool } from "./tesseract-pool";
 import type { OcrBbox, OcrLine, OcrWord } from "./to-textract-blocks";
 
@@ -76,17 +76,12 @@ export function deslantedCrop(page: mupdf.Image, region: OcrBbox, shear: number)
   }
 }
 
-/** The same crop as grey pixels (for a recognizer that reads many at once). */
-function deslantedGrey(page: mupdf.Image, region: OcrBbox, shear: number): GreyImage {
+/** The same crop as gray pixels (for a recognizer that reads many at once), copied out of mupdf's memory. */
+function deslantedGray(page: mupdf.Image, region: OcrBbox, shear: number): GrayImageAtDpi {
   const crop = deslantedPixmap(page, region, shear);
   try {
-    const width = crop.getWidth();
-    const height = crop.getHeight();
-    const stride = crop.getStride();
-    const samples = crop.getPixels();
-    const pixels = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) pixels.set(samples.subarray(y * stride, y * stride + width), y * width);
-    return { width, height, pixels, dpi: page.getXResolution() };
+    const [width, height, stride] = [crop.getWidth(), crop.getHeight(), crop.getStride()];
+    return { pixels: crop.getPixels().slice(), width, height, stride, dpi: page.getXResolution() };
   } finally {
     crop.destroy();
   }
@@ -177,7 +172,7 @@ async function recognizeCrops(
 ): Promise<(RecognizedPage | undefined)[]> {
   if (!regions.length) return [];
   if (pool.recognizeAll) {
-    const crops = regions.map((r) => deslantedGrey(page, r, shear));
+    const crops = regions.map((r) => deslantedGray(page, r, shear));
     return pool.recognizeAll(crops).catch(() => []);
   }
   const reads: (RecognizedPage | undefined)[] = [];

@@ -4,7 +4,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import Tesseract from "tesseract.js";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
-import type { GreyImage } from "./grey-tiff";
+import type { GrayImageAtDpi } from "./gray-tiff";
 import type { OcrLine } from "./to-textract-blocks";
 
 /**
@@ -35,7 +35,7 @@ export interface RecognizerPool {
   readonly size: number;
   recognize(image: Uint8Array): Promise<RecognizedPage>;
   /** Many small images at once, where that saves work per image (native Tesseract: one model load). */
-  recognizeAll?(images: readonly GreyImage[]): Promise<RecognizedPage[]>;
+  recognizeAll?(images: readonly GrayImageAtDpi[]): Promise<RecognizedPage[]>;
 }
 
 interface Job {

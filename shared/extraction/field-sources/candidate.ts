@@ -8,9 +8,6 @@ import {
   type ParsedValue,
 } from "../rules/types";
 
-/** A caption that says its value is the patient's ("Patient Name", "Pt", "Name of Patient"). */
-const PATIENT_CAPTION = /\b(?:patient'?s?|pt\.?)(?:\s|$)/i;
-
 /** A rule's parsed value as a candidate: its source, certainty (lowered for a repaired value) and evidence. */
 export function candidate(
   rule: FieldRule,
@@ -30,6 +27,6 @@ export function candidate(
     box: ev.box,
     source,
     ...(repaired ? { repaired: true } : {}),
-    ...(label && !PATIENT_CAPTION.test(label.def.text) ? { whoseUnsaid: true } : {}),
+    ...(label?.def.whoseUnsaid ? { whoseUnsaid: true } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** The facility: a "Facility:" label, or the letterhead at the top of page 1. */
+import { FORM_CAPTION_WORDS } from "../label-words";
 import { withinOneEdit } from "../normalize/edit-distance";
 import { cleanText } from "../normalize/names";
 import type { OcrLine } from "../model/document-model";
@@ -38,28 +39,25 @@ export const facilityRule: FieldRule = {
  */
 const NOTICE = /\b(?:confidential|privileged|information|do not (?:copy|disclose|release))\b/i;
 
-/** Words of the captions around a facility box ("32. SERVICE FACILITY LOCATION INFORMATION"). */
-const CAPTION_WORDS = [
-  "location",
-  "information",
-  "address",
-  "name",
-  "phone",
-  "number",
-  "service",
-  "facility",
-];
+const LONG_CAPTION_WORDS = [...FORM_CAPTION_WORDS].filter((w) => w.length >= 6);
 
-/** Every word a caption word (one OCR slip forgiven in long words: "INFCRMATION"): an empty box's caption. */
+/**
+ * Every word a form's caption word (one OCR slip forgiven in long words: "INFCRMATION"): an empty box's
+ * caption ("32. SERVICE FACILITY LOCATION INFORMATION"), or a "Facility Name" caption read as its own value.
+ */
 function isCaptionOnly(value: string): boolean {
   const words = value.toLowerCase().match(/\p{L}+/gu) ?? [];
-  return (
-    words.length > 0 &&
-    words.every((w) => CAPTION_WORDS.some((c) => c === w || (w.length >= 6 && withinOneEdit(w, c))))
-  );
+  const isCaption = (w: string) =>
+    w === "name" ||
+    FORM_CAPTION_WORDS.has(w) ||
+    (w.length >= 6 && LONG_CAPTION_WORDS.some((c) => withinOneEdit(w, c)));
+  return words.length > 0 && words.every(isCaption);
 }
 
-/** A letterhead line ending in a caption ("Clinic Location ____"): a form's caption, not the facility. */
+/**
+ * A letterhead line ending in a caption ("Clinic Location ____"): a form's caption, not the facility. Fewer
+ * words than FORM_CAPTION_WORDS: "Riverside Medical Group" and "Health Plan" are facilities.
+ */
 const ENDS_IN_CAPTION = /\b(?:location|address|name|phone|telephone|fax|information|number)$/i;
 
 const FACILITY_WORDS =

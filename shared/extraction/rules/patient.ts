@@ -19,10 +19,10 @@ const PATIENT_NAME_LABELS: readonly LabelDef[] = [
   { text: "Patient", generic: true },
   { text: "Pt", generic: true, weight: 0.95 },
   // Bare "Name:" may be anyone's name (a contact, the provider): weaker than a patient-specific label.
-  { text: "Name", generic: true, weight: 0.85 },
+  { text: "Name", generic: true, weight: 0.85, whoseUnsaid: true },
   // A letter's subject line names the patient it is about ("RE: Carson Ernser"); only with its colon.
-  { text: "RE", generic: true, weight: 0.85 },
-  { text: "Regarding", generic: true, weight: 0.85 },
+  { text: "RE", generic: true, weight: 0.85, whoseUnsaid: true },
+  { text: "Regarding", generic: true, weight: 0.85, whoseUnsaid: true },
 ];
 
 const isNameWord = (t: Token | undefined) => t !== undefined && /^\p{Lu}[\p{L}'’-]+,?$/u.test(t.text);

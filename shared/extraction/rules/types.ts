@@ -66,7 +66,7 @@ export interface Candidate {
   repaired?: boolean;
   /** Only checked against the chosen value (identity consistency), never chosen itself. */
   checkOnly?: boolean;
-  /** Read beside a caption that does not say the value is the patient's ("Name:", "RE:"; not "Patient Name:"). */
+  /** Read beside a caption that does not say whose value it is (LabelDef.whoseUnsaid: "Name:", "RE:"). */
   whoseUnsaid?: boolean;
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as mupdf from "mupdf";
 import { describe, expect, it } from "vitest";
-import type { GreyImage } from "../../../shared/adapters/local-ocr/grey-tiff";
+import type { GrayImageAtDpi } from "../../../shared/adapters/local-ocr/gray-tiff";
 import {
   NativeTesseractError,
   NativeTesseractPool,
@@ -113,7 +113,7 @@ describe("native Tesseract", () => {
       try {
         const words = (await pool.recognize(png)).lines.flatMap((l) => l.words);
         const wanted = ["Sample", "00123456", "Patient"].map((text) => words.find((w) => w.text === text)!);
-        const crop = ({ bbox }: (typeof wanted)[number]): GreyImage => {
+        const crop = ({ bbox }: (typeof wanted)[number]): GrayImageAtDpi => {
           const [x0, y0] = [bbox.x0 - 12, bbox.y0 - 12];
           const [width, height] = [bbox.x1 - bbox.x0 + 24, bbox.y1 - bbox.y0 + 24];
           const pixels = new Uint8Array(width * height);
@@ -123,9 +123,15 @@ describe("native Tesseract", () => {
               samples.subarray((y0 + y) * page.getStride() + x0, (y0 + y) * page.getStride() + x0 + width),
               y * width,
             );
-          return { width, height, pixels, dpi: 300 };
+          return { width, height, stride: width, pixels, dpi: 300 };
         };
-        const blank: GreyImage = { width: 60, height: 40, pixels: new Uint8Array(2400).fill(255), dpi: 300 };
+        const blank: GrayImageAtDpi = {
+          width: 60,
+          height: 40,
+          stride: 60,
+          pixels: new Uint8Array(2400).fill(255),
+          dpi: 300,
+        };
         const reads = await pool.recognizeAll([crop(wanted[0]!), blank, crop(wanted[1]!), crop(wanted[2]!)]);
         expect(reads.map((r) => r.lines.flatMap((l) => l.words.map((w) => w.text)).join(" "))).toEqual([
           "Sample",

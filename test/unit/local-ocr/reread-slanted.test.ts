@@ -6,7 +6,7 @@ import {
   rereadSlantedWords,
   wordsToReread,
 } from "../../../shared/adapters/local-ocr/reread-slanted";
-import type { GreyImage } from "../../../shared/adapters/local-ocr/grey-tiff";
+import type { GrayImageAtDpi } from "../../../shared/adapters/local-ocr/gray-tiff";
 import type { RecognizedPage, RecognizerPool } from "../../../shared/adapters/local-ocr/tesseract-pool";
 import type { OcrLine, OcrWord } from "../../../shared/adapters/local-ocr/to-textract-blocks";
 
@@ -117,7 +117,7 @@ describe("reread-slanted", () => {
         word("1/2", 50, 270, 320),
       ],
     };
-    const batches: GreyImage[][] = [];
+    const batches: GrayImageAtDpi[][] = [];
     const batched: RecognizerPool = {
       size: 1,
       recognize: () => Promise.reject(new Error("one by one")),

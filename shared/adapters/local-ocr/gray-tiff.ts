@@ -1,17 +1,13 @@
 /**
- * Several 8-bit grey images as one multi-page TIFF (uncompressed, baseline), in memory. Native Tesseract reads
+ * Several 8-bit gray images as one multi-page TIFF (uncompressed, baseline), in memory. Native Tesseract reads
  * such a file from stdin as one page per image, so many small images (the re-read crops of a page) cost one
  * process and one model load instead of one each, with nothing written to disk.
  */
 
-export interface GreyImage {
-  width: number;
-  height: number;
-  /** One byte per pixel, row by row (0 black, 255 white). */
-  pixels: Uint8Array;
-  /** Pixels per inch (tesseract sizes the text by it). */
-  dpi: number;
-}
+import type { GrayImage } from "./remove-rule-lines";
+
+/** A gray image (0 black, 255 white) and its resolution in pixels per inch (tesseract sizes the text by it). */
+export type GrayImageAtDpi = GrayImage & { dpi: number };
 
 const SHORT = 3;
 const LONG = 4;
@@ -38,14 +34,15 @@ const IFD_BYTES = 2 + ENTRIES * 12 + 4;
 /** Two RATIONALs (x and y resolution) after each IFD. */
 const RATIONALS_BYTES = 16;
 
-export function encodeGreyTiff(images: readonly GreyImage[]): Uint8Array {
-  if (!images.length) throw new Error("encodeGreyTiff: no image");
-  for (const img of images) {
-    if (img.width < 1 || img.height < 1 || img.pixels.length !== img.width * img.height)
-      throw new Error("encodeGreyTiff: pixels do not match the size");
+export function encodeGrayTiff(images: readonly GrayImageAtDpi[]): Uint8Array {
+  if (!images.length) throw new Error("encodeGrayTiff: no image");
+  for (const { width, height, stride, pixels } of images) {
+    if (width < 1 || height < 1 || stride < width || pixels.length < stride * (height - 1) + width)
+      throw new Error("encodeGrayTiff: pixels do not match the size");
   }
+  const bytes = (img: GrayImageAtDpi) => img.width * img.height;
   // Every IFD starts on a word boundary: odd pixel counts get a pad byte.
-  const padded = (img: GreyImage) => img.pixels.length + (img.pixels.length % 2);
+  const padded = (img: GrayImageAtDpi) => bytes(img) + (bytes(img) % 2);
   const total = images.reduce((n, img) => n + IFD_BYTES + RATIONALS_BYTES + padded(img), 8);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
@@ -78,7 +75,7 @@ export function encodeGreyTiff(images: readonly GreyImage[]): Uint8Array {
     put(TAG.stripOffsets, LONG, data);
     put(TAG.samplesPerPixel, SHORT, 1);
     put(TAG.rowsPerStrip, LONG, img.height);
-    put(TAG.stripByteCounts, LONG, img.pixels.length);
+    put(TAG.stripByteCounts, LONG, bytes(img));
     put(TAG.xResolution, RATIONAL, rationals);
     put(TAG.yResolution, RATIONAL, rationals + 8);
     put(TAG.resolutionUnit, SHORT, 2); // inch
@@ -88,7 +85,8 @@ export function encodeGreyTiff(images: readonly GreyImage[]): Uint8Array {
       view.setUint32(off, dpi, true);
       view.setUint32(off + 4, 1, true);
     }
-    out.set(img.pixels, data);
+    for (let y = 0; y < img.height; y++)
+      out.set(img.pixels.subarray(y * img.stride, y * img.stride + img.width), data + y * img.width);
     at = next;
   });
   return out;

@@ -7,7 +7,7 @@ import { classifyModel } from "./classify-document";
 import { extractFields } from "./extract-fields";
 import { findLabels, type CompiledLabel } from "./labels";
 import type { DocModel, OcrLine } from "./model/document-model";
-import { toImageBox } from "./model/geometry";
+import { boxOnImage, type PageFrame } from "./model/page-frame";
 import { pageRange, type PageRange } from "./model/page-range";
 import { extractAllergies } from "./rules/allergies";
 import { extractDiagnoses } from "./rules/diagnoses";
@@ -73,18 +73,26 @@ function shiftResultPages(result: ExtractionResult, offset: number): ExtractionR
 }
 
 /**
- * The model (and so the rules) works in upright page coordinates; a field's bbox is reported on the stored
- * scan, so a viewer highlights the right spot on a page that was scanned turned.
+ * The model (and so the rules) works in upright, straight page coordinates; a field's bbox is reported on the
+ * stored scan, so a viewer highlights the right spot on a page that was scanned turned, skewed or slanted.
  */
 function fieldsOnScan(fields: ExtractedFields, model: DocModel): ExtractedFields {
-  if (!model.pages.some((p) => p.orientation)) return fields;
-  const orientations = new Map(model.pages.map((p) => [p.number, p.orientation ?? 0]));
+  if (!model.pages.some((p) => p.orientation || p.warp)) return fields;
+  const frames = new Map<number, PageFrame>(
+    model.pages.map((p) => [
+      p.number,
+      { orientation: p.orientation ?? 0, ...(p.warp ? { warp: p.warp } : {}) },
+    ]),
+  );
   const out: ExtractedFields = {};
   for (const name of Object.keys(fields) as (keyof ExtractedFields)[]) {
     const field = fields[name];
     if (!field) continue;
-    const orientation = orientations.get(field.page);
-    out[name] = orientation ? { ...field, bbox: rounded(toImageBox(field.bbox, orientation)) } : field;
+    const frame = frames.get(field.page);
+    out[name] =
+      frame && (frame.orientation || frame.warp)
+        ? { ...field, bbox: rounded(boxOnImage(frame, field.bbox)) }
+        : field;
   }
   return out;
 }

@@ -11,7 +11,7 @@ import {
   orientationOf,
   type PageGroup,
 } from "../../shared/extraction/model/page-reader";
-import type { PageOrientation } from "../../shared/extraction/model/geometry";
+import { pageWarpOf, type PageFrame } from "../../shared/extraction/model/page-frame";
 import {
   fixBlock,
   readStructures,
@@ -53,8 +53,12 @@ export function buildDocModelWithParser(doc: TextractDocument): DocModel {
   const trp = new TrpDocument(response);
   // Orientation comes from the input's polygons (sanitizeBlocks makes up upright ones for blocks without),
   // by the page number sanitizeBlocks gives each PAGE block.
-  const orientations = new Map(
-    groupBlocks(doc.Blocks ?? []).groups.map((g) => [g.key, orientationOf(g.votes)]),
+  const frames = new Map(
+    groupBlocks(doc.Blocks ?? []).groups.map((g) => {
+      const orientation = orientationOf(g.votes);
+      const warp = pageWarpOf(g.page?.Geometry?.Polygon, orientation);
+      return [g.key, warp ? { orientation, warp } : { orientation }];
+    }),
   );
 
   const pages: PageModel[] = [];
@@ -62,8 +66,8 @@ export function buildDocModelWithParser(doc: TextractDocument): DocModel {
   trp.listPages().forEach((trpPage, i) => {
     const pageNumber = pageNumberOf(trpPage, i + 1);
     const key = (trpPage.dict as { Page?: number }).Page;
-    const orientation = (key !== undefined && orientations.get(key)) || 0;
-    const page = readPage(trpPage, pageNumber, lines.length, orientation);
+    const frame: PageFrame = (key !== undefined && frames.get(key)) || { orientation: 0 };
+    const page = readPage(trpPage, pageNumber, lines.length, frame);
     pages.push(page);
     lines.push(...page.lines);
   });
@@ -75,23 +79,25 @@ function pageNumberOf(trpPage: TrpPage, fallback: number): number {
   return typeof n === "number" && n > 0 ? n : fallback;
 }
 
-function readPage(
-  trpPage: TrpPage,
-  pageNumber: number,
-  firstIndex: number,
-  orientation: PageOrientation,
-): PageModel {
+function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number, frame: PageFrame): PageModel {
   const lines: OcrLine[] = trpPage.listLines().map((line, i) => {
-    const box = toBox(line.geometry.boundingBox, orientation);
+    const box = toBox(line.geometry, frame);
     const words = line.listWords();
     const text = (line.dict as { Text?: string }).Text ?? words.map((w) => w.text).join(" ");
     const tokens = words.length
-      ? words.flatMap((w) => wordTokens(w, pageNumber, orientation))
+      ? words.flatMap((w) => wordTokens(w, pageNumber, frame))
       : syntheticTokens(text, line.confidence ?? 100, box, pageNumber);
     return { page: pageNumber, index: firstIndex + i, text, tokens, box };
   });
 
-  return { number: pageNumber, orientation, lines, ...readStructures(trpPage, pageNumber, orientation) };
+  const { orientation, warp } = frame;
+  return {
+    number: pageNumber,
+    orientation,
+    ...(warp ? { warp } : {}),
+    lines,
+    ...readStructures(trpPage, pageNumber, frame),
+  };
 }
 
 /**

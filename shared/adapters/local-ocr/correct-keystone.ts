@@ -1,3 +1,4 @@
+import type { EdgeLine } from "./page-straightening";
 import type { GrayImage } from "./remove-rule-lines";
 
 /**
@@ -22,6 +23,8 @@ export interface KeystoneCorrection {
   /** How much narrower the page was at its top than at its bottom, as a share of the width (0: none). */
   keystone: number;
   corrected: boolean;
+  /** The page's edges on the photo, when it was corrected: each row's span between them now fills the width. */
+  edges?: { left: EdgeLine; right: EdgeLine };
 }
 
 export function correctKeystone(image: GrayImage): KeystoneCorrection {
@@ -44,7 +47,7 @@ export function correctKeystone(image: GrayImage): KeystoneCorrection {
   if (Math.abs(keystone) < MIN_KEYSTONE || top <= width * 0.3 || bottomSpan <= width * 0.3)
     return { keystone, corrected: false };
   stretchRows(image, (y) => [left.at(y), right.at(y)]);
-  return { keystone, corrected: true };
+  return { keystone, corrected: true, edges: { left: left.line, right: right.line } };
 }
 
 /**
@@ -106,7 +109,9 @@ function innerPaper(image: GrayImage, y: number): number {
  * Least-squares line x = a + b·y, refitted once without the points more than twice the median residual off
  * (a row where a dark letterhead or a shadow moved the edge). Undefined for fewer than MIN_EDGE_ROWS points.
  */
-function fitLine(points: readonly [number, number][]): { at: (y: number) => number } | undefined {
+function fitLine(
+  points: readonly [number, number][],
+): { at: (y: number) => number; line: EdgeLine } | undefined {
   const fit = (pts: readonly [number, number][]) => {
     const n = pts.length;
     let sy = 0;
@@ -131,7 +136,7 @@ function fitLine(points: readonly [number, number][]): { at: (y: number) => numb
   const limit = Math.max(2, 2 * sorted[Math.floor(sorted.length / 2)]!);
   const kept = points.filter((p) => residual(p) <= limit);
   const line = kept.length >= MIN_EDGE_ROWS ? fit(kept) : first;
-  return line && { at: (y: number) => line.a + line.b * y };
+  return line && { at: (y: number) => line.a + line.b * y, line };
 }
 
 /** Each row's span [left, right) resampled to the full width (linear between neighbouring pixels). */

@@ -75,11 +75,9 @@ export async function recognizePages(
     for (let n = 1; n <= total && failure === undefined; n++) {
       while (inFlight.size > pool.size && failure === undefined) await Promise.race(inFlight);
       if (failure !== undefined) break;
-      // A skewed scan comes back straightened (same pixel size), and a photo's slant stretched out, so the
-      // normalized boxes below locate text on the straightened page: extraction needs its upright geometry.
-      // On the stored scan a word far from the centre is off by up to sin(4°) of its distance from it (about
-      // 90 px on a 300-dpi Letter page at the ±4° corrected), and on a slanted photo by up to half the slant.
-      const { png, width, height } = doc.render(n, { dpi: opts.dpi });
+      // A skewed scan comes back straightened (same pixel size), and a photo's slant stretched out: the page
+      // keeps how, and its blocks are mapped back onto the scan (to-textract-blocks.ts).
+      const { png, width, height, straightening } = doc.render(n, { dpi: opts.dpi });
       // Tasks never reject (failures are recorded), so an early exit leaves no unhandled rejections behind.
       const task: Promise<void> = pool
         .recognize(png)
@@ -87,7 +85,7 @@ export async function recognizePages(
           opts.rereadSlanted === false ? lines : rereadSlantedWords(png, { width, height }, lines, pool),
         )
         .then((lines) => {
-          pages.push({ pageNumber: n, width, height, lines });
+          pages.push({ pageNumber: n, width, height, lines, ...(straightening ? { straightening } : {}) });
           opts.onPage?.(++done, total);
         })
         .catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { detectSkew, rotateGray } from "./deskew";
 import { correctKeystone } from "./correct-keystone";
+import type { PageStraightening } from "./page-straightening";
 import { flattenIllumination } from "./flatten-illumination";
 import type { GrayImage } from "./remove-rule-lines";
 
@@ -123,6 +124,8 @@ export interface ScanCleanUp {
   levels?: PageLevels;
   /** Degrees the page was rotated by to straighten it (0 when it was not rotated). */
   rotation: number;
+  /** A photo's slanted page edges, when its rows were stretched to straighten it (correct-keystone.ts). */
+  keystone?: PageStraightening["keystone"];
 }
 
 /** Skew below this is left alone: rotating resamples every pixel, which costs more than it gains. */
@@ -143,17 +146,18 @@ const MIN_DESKEW_GAIN = 1.02;
  */
 export function cleanUpScan(image: GrayImage, dpi: number): ScanCleanUp {
   // A photo's slant first: its edges are found against the desk, which flattening the light would brighten.
-  correctKeystone(image);
+  const { edges } = correctKeystone(image);
+  const keystone = edges ? { keystone: edges } : {};
   flattenIllumination(image, dpi);
   const levels = estimateLevels(grayHistogram(image));
-  if (!levels) return { rotation: 0 };
+  if (!levels) return { rotation: 0, ...keystone };
   if (levels.ink > 0 || levels.white < 255) stretchLevels(image, levels.ink, levels.white);
   const skew = detectSkew(image, { dpi, threshold: 128 });
   if (Math.abs(skew.degrees) <= MIN_DESKEW_DEGREES || skew.gain < MIN_DESKEW_GAIN)
-    return { levels, rotation: 0 };
+    return { levels, rotation: 0, ...keystone };
   const rotated = rotateGray(image, -skew.degrees, 255);
   const { width, height, stride } = image;
   for (let y = 0; y < height; y++)
     image.pixels.set(rotated.pixels.subarray(y * width, (y + 1) * width), y * stride);
-  return { levels, rotation: -skew.degrees };
+  return { levels, rotation: -skew.degrees, ...keystone };
 }

@@ -1,6 +1,7 @@
 import * as mupdf from "mupdf";
 import { ChartbridgeError } from "../../errors/chartbridge-error";
 import { forEachDrawnImage } from "../../intake/drawn-images";
+import { isStraightened, type PageStraightening } from "./page-straightening";
 import { cleanUpScan } from "./preprocess-scan";
 import { removeRuleLines } from "./remove-rule-lines";
 import { medianTextLineHeight, scanResolution } from "./scan-resolution";
@@ -43,6 +44,8 @@ export interface RenderedPage {
    * The image, and so every OCR box measured on it, is the straightened page (same pixel size as the scan).
    */
   rotation: number;
+  /** How the page was straightened (rotation, a photo's slant), to map boxes back onto the scan. */
+  straightening?: PageStraightening;
 }
 
 export const DEFAULT_DPI = 300;
@@ -127,15 +130,31 @@ export class PageRenderer {
       // Written into the PNG pHYs chunk, so tesseract knows the resolution instead of guessing it.
       pixmap.setResolution(Math.round(dpi), Math.round(dpi));
       let rotation = 0;
+      let straightening: PageStraightening | undefined;
       if (options.color !== "rgb") {
         const [width, height, stride] = [pixmap.getWidth(), pixmap.getHeight(), pixmap.getStride()];
         const image = { pixels: pixmap.getPixels(), width, height, stride };
         // Before rule removal: its thresholds assume black on white, and it tracks rules in a 3 px band.
-        if (options.cleanUp !== false) rotation = cleanUpScan(image, dpi).rotation;
+        if (options.cleanUp !== false) {
+          const cleaned = cleanUpScan(image, dpi);
+          rotation = cleaned.rotation;
+          straightening = {
+            ...(rotation ? { rotation } : {}),
+            ...(cleaned.keystone ? { keystone: cleaned.keystone } : {}),
+          };
+        }
         if (options.removeRuleLines !== false) removeRuleLines(image, dpi);
       }
       const [width, height] = [pixmap.getWidth(), pixmap.getHeight()];
-      return { pageNumber, png: pixmap.asPNG(), width, height, dpi, rotation };
+      return {
+        pageNumber,
+        png: pixmap.asPNG(),
+        width,
+        height,
+        dpi,
+        rotation,
+        ...(isStraightened(straightening) ? { straightening } : {}),
+      };
     } finally {
       pixmap?.destroy();
       page.destroy();

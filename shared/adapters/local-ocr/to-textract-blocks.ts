@@ -1,4 +1,5 @@
 import type { TextractBlock, TextractBoundingBox } from "../../ocr/textract-blocks";
+import { isStraightened, scanPointMapper, type PageStraightening } from "./page-straightening";
 
 /**
  * Pure conversion of tesseract's line/word output into Textract DetectDocumentText blocks, so the extraction
@@ -34,6 +35,11 @@ export interface OcrPage {
   width: number;
   height: number;
   lines: OcrLine[];
+  /**
+   * How the page was straightened before OCR (its boxes are on the straightened page): blocks then locate
+   * text on the scan, as Textract's do, and the PAGE polygon says where the straightened page's corners are.
+   */
+  straightening?: PageStraightening;
 }
 
 const KIND = { PAGE: "0000", LINE: "0001", WORD: "0002" } as const;
@@ -50,12 +56,17 @@ export function blockId(kind: keyof typeof KIND, page: number, line = 0, word = 
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-function normalize(box: OcrBbox, width: number, height: number): TextractBlock["Geometry"] {
+/** Maps a point of the page tesseract read to the stored scan (pixels); undefined: the same page. */
+type ToScan = ((x: number, y: number) => [number, number]) | undefined;
+
+function normalize(box: OcrBbox, width: number, height: number, toScan: ToScan): TextractBlock["Geometry"] {
   // Clamp in pixels first, then divide once: exact fractions stay exact (200/1000 is 0.2, not 0.2000…04).
   const x0 = clamp(box.x0, 0, width);
   const y0 = clamp(box.y0, 0, height);
   const x1 = clamp(box.x1, x0, width);
   const y1 = clamp(box.y1, y0, height);
+  if (toScan)
+    return scanGeometry([toScan(x0, y0), toScan(x1, y0), toScan(x1, y1), toScan(x0, y1)], width, height);
   const [left, top, right, bottom] = [x0 / width, y0 / height, x1 / width, y1 / height];
   const BoundingBox: TextractBoundingBox = {
     Left: left,
@@ -70,6 +81,25 @@ function normalize(box: OcrBbox, width: number, height: number): TextractBlock["
     { X: right, Y: bottom },
     { X: left, Y: bottom },
   ];
+  return { BoundingBox, Polygon };
+}
+
+/**
+ * A box of the straightened page as Textract would report it on the scan: its four corners mapped back (the
+ * polygon, top-left first in reading order, turned with the text) and their hull within the image. A PAGE's
+ * corners may lie outside the image (a rotated page's do): its polygon says so, its box stays within.
+ */
+function scanGeometry(corners: [number, number][], width: number, height: number): TextractBlock["Geometry"] {
+  const Polygon = corners.map(([x, y]) => ({ X: x / width, Y: y / height }));
+  const xs = Polygon.map((p) => clamp(p.X, 0, 1));
+  const ys = Polygon.map((p) => clamp(p.Y, 0, 1));
+  const [left, top] = [Math.min(...xs), Math.min(...ys)];
+  const BoundingBox: TextractBoundingBox = {
+    Left: left,
+    Top: top,
+    Width: Math.max(...xs) - left,
+    Height: Math.max(...ys) - top,
+  };
   return { BoundingBox, Polygon };
 }
 
@@ -92,6 +122,9 @@ const confidence = (c: number) => (Number.isFinite(c) ? clamp(c, 0, 100) : 0);
 export function pageToTextractBlocks(page: OcrPage): TextractBlock[] {
   const { pageNumber: p, width, height } = page;
   if (!(width > 0 && height > 0)) throw new Error(`page ${p}: invalid pixel size ${width}x${height}`);
+  const toScan = isStraightened(page.straightening)
+    ? scanPointMapper(page.straightening, width, height)
+    : undefined;
 
   const lines: TextractBlock[] = [];
   const words: TextractBlock[] = [];
@@ -108,7 +141,7 @@ export function pageToTextractBlocks(page: OcrPage): TextractBlock[] {
         TextType: "PRINTED",
         Confidence: confidence(w.confidence),
         Page: p,
-        Geometry: normalize(w.bbox, width, height),
+        Geometry: normalize(w.bbox, width, height, toScan),
       });
       return id;
     });
@@ -118,7 +151,7 @@ export function pageToTextractBlocks(page: OcrPage): TextractBlock[] {
       Text: kept.map((w) => w.text).join(" "),
       Confidence: confidence(kept.reduce((s, w) => s + confidence(w.confidence), 0) / kept.length),
       Page: p,
-      Geometry: normalize(union(kept.map((w) => w.bbox)), width, height),
+      Geometry: normalize(union(kept.map((w) => w.bbox)), width, height, toScan),
       Relationships: [{ Type: "CHILD", Ids: wordIds }],
     });
   }
@@ -127,7 +160,7 @@ export function pageToTextractBlocks(page: OcrPage): TextractBlock[] {
     Id: blockId("PAGE", p),
     BlockType: "PAGE",
     Page: p,
-    Geometry: normalize({ x0: 0, y0: 0, x1: width, y1: height }, width, height),
+    Geometry: normalize({ x0: 0, y0: 0, x1: width, y1: height }, width, height, toScan),
   };
   if (lines.length > 0) pageBlock.Relationships = [{ Type: "CHILD", Ids: lines.map((b) => b.Id) }];
   return [pageBlock, ...lines, ...words];

@@ -7,6 +7,7 @@
 import type { BoundingBox } from "../../domain/fields";
 import type { TextractDocument } from "../../ocr/textract-blocks";
 import { unionBoxes, type PageOrientation } from "./geometry";
+import type { PageWarp } from "./page-frame";
 import { DocModelBuilder } from "./model-builder";
 import { meanConfidence, type Token } from "./tokens";
 
@@ -59,10 +60,15 @@ export interface PageModel {
   /**
    * Clockwise rotation (degrees) that turns the scanned page upright, detected from the direction of its
    * words. Every box in the page's model (lines, tokens, key/values, tables, queries) is already in upright
-   * page coordinates; `toImageBox(box, orientation)` gives the box on the stored scan. Missing (pages built
+   * page coordinates; `boxOnImage` (page-frame.ts) gives the box on the stored scan. Missing (pages built
    * by hand) means 0; buildModel always sets it.
    */
   orientation?: PageOrientation;
+  /**
+   * Where the upright page lies on the image when it lies skewed or slanted there (its PAGE polygon; see
+   * page-frame.ts): its boxes are then on the straight page, and `boxOnImage` gives them on the stored scan.
+   */
+  warp?: PageWarp;
   lines: OcrLine[];
   keyValues: KeyValue[];
   tables: TableModel[];
@@ -87,7 +93,9 @@ export interface DocModel {
  *
  * Pages scanned turned (upside down, sideways) keep the image's coordinates in Textract's output; the
  * direction of each page's words is tallied, and every box of a turned page is put in upright page
- * coordinates (PageModel.orientation says by how much). Upright pages are not transformed.
+ * coordinates (PageModel.orientation says by how much). A page lying skewed or slanted on the image (its PAGE
+ * polygon off square) is read through the projective map onto its corners (PageModel.warp, page-frame.ts).
+ * Upright, straight pages are not transformed.
  */
 export function buildModel(doc: TextractDocument): DocModel {
   const version = doc.DetectDocumentTextModelVersion ?? doc.AnalyzeDocumentModelVersion ?? "1.0";

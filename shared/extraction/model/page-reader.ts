@@ -9,7 +9,8 @@ import type { ApiBlock, ApiResponsePage } from "amazon-textract-response-parser"
 import type { BoundingBox } from "../../domain/fields";
 import type { TextractBlock } from "../../ocr/textract-blocks";
 import type { OcrLine, PageModel } from "./document-model";
-import { orientationOfDirection, uprightBoxOf, type PageOrientation } from "./geometry";
+import { orientationOfDirection, type PageOrientation } from "./geometry";
+import { boxInFrame, pageWarpOf, type PageFrame } from "./page-frame";
 import {
   fixBlock,
   GEOMETRY_OPTIONAL,
@@ -86,11 +87,13 @@ export function readPage(
   version: string,
 ): PageModel {
   const orientation = orientationOf(group.votes);
+  const warp = pageWarpOf(group.page?.Geometry?.Polygon, orientation);
+  const frame: PageFrame = warp ? { orientation, warp } : { orientation };
   // A WORD is tokenized once: keys, values and cells (on the same page) reuse the tokens its line got.
   const wordTokensById = group.complex ? new Map<string, Token[]>() : undefined;
   const byId = new Map<string, TextractBlock>();
   for (const b of group.rest) byId.set(b.Id, b);
-  const lines = readLines(group, byId, pageNumber, firstIndex, orientation, wordTokensById);
+  const lines = readLines(group, byId, pageNumber, firstIndex, frame, wordTokensById);
   // One parser document per page that needs it, read and dropped before the next page: the library indexes
   // blocks in one plain object per document, which grows slower to build and query with the page count
   // (README, extraction speed), and its wrappers then die young instead of outliving garbage collections.
@@ -102,9 +105,9 @@ export function readPage(
       } as ApiResponsePage).listPages()[0]
     : undefined;
   const graph: Pick<PageModel, "keyValues" | "tables" | "queries"> = trpPage
-    ? readStructures(trpPage, pageNumber, orientation, wordTokensById)
+    ? readStructures(trpPage, pageNumber, frame, wordTokensById)
     : { keyValues: [], tables: [], queries: [] };
-  return { number: pageNumber, orientation, lines, ...graph };
+  return { number: pageNumber, orientation, ...(warp ? { warp } : {}), lines, ...graph };
 }
 
 /**
@@ -164,10 +167,13 @@ function isSane(b: TextractBlock, ids: IdFilter, page: number): boolean {
 
 const ZERO_BOX = { Left: 0, Top: 0, Width: 0, Height: 0 };
 
-/** A block's box in upright page coordinates. */
-function blockBox(block: TextractBlock, orientation: PageOrientation): BoundingBox {
+/** A block's box in the page's frame (upright, and straight on a warped page). */
+function blockBox(block: TextractBlock, frame: PageFrame): BoundingBox {
   const bb = block.Geometry?.BoundingBox ?? ZERO_BOX;
-  return uprightBoxOf(bb.Left, bb.Top, bb.Width, bb.Height, orientation);
+  const box = { left: bb.Left, top: bb.Top, width: bb.Width, height: bb.Height };
+  if (!frame.warp) return boxInFrame(frame, box);
+  const polygon = block.Geometry?.Polygon?.map((p) => [p.X, p.Y] as const);
+  return boxInFrame(frame, box, polygon);
 }
 
 /**
@@ -179,13 +185,13 @@ function readLines(
   byId: ReadonlyMap<string, TextractBlock>,
   pageNumber: number,
   firstIndex: number,
-  orientation: PageOrientation,
+  frame: PageFrame,
   tokensById?: Map<string, Token[]>,
 ): OcrLine[] {
   const out: OcrLine[] = [];
   for (const block of group.rest) {
     if (block.BlockType !== "LINE") continue;
-    const box = blockBox(block, orientation);
+    const box = blockBox(block, frame);
     let tokens: Token[] = [];
     let wordText: string | undefined; // the words' text, only needed when the LINE has none
     for (const rel of block.Relationships ?? []) {
@@ -193,12 +199,7 @@ function readLines(
       for (const id of rel.Ids ?? []) {
         const w = byId.get(id);
         if (!w || w.BlockType !== "WORD") continue;
-        const wordTokens = makeTokens(
-          w.Text ?? "",
-          w.Confidence ?? 100,
-          blockBox(w, orientation),
-          pageNumber,
-        );
+        const wordTokens = makeTokens(w.Text ?? "", w.Confidence ?? 100, blockBox(w, frame), pageNumber);
         tokensById?.set(w.Id, wordTokens);
         for (const t of wordTokens) tokens.push(t);
         if (block.Text === undefined)

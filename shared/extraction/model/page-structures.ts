@@ -11,7 +11,8 @@ import type {
 import type { BoundingBox } from "../../domain/fields";
 import type { TextractBlock } from "../../ocr/textract-blocks";
 import type { KeyValue, PageModel, QueryAnswer, TableCell, TableModel } from "./document-model";
-import { splitBoxHorizontally, uprightBoxOf, type PageOrientation } from "./geometry";
+import { splitBoxHorizontally } from "./geometry";
+import { boxInFrame, type PageFrame } from "./page-frame";
 import { makeTokens, type Token } from "./tokens";
 
 /** Which relationship ids a block may keep (those the parser can resolve). */
@@ -23,10 +24,10 @@ export interface IdFilter {
 export function readStructures(
   trpPage: TrpPage,
   pageNumber: number,
-  orientation: PageOrientation,
+  frame: PageFrame,
   known?: ReadonlyMap<string, Token[]>,
 ): Pick<PageModel, "keyValues" | "tables" | "queries"> {
-  const tokensOf = (w: TrpWord) => known?.get(w.id) ?? wordTokens(w, pageNumber, orientation);
+  const tokensOf = (w: TrpWord) => known?.get(w.id) ?? wordTokens(w, pageNumber, frame);
   const keyValues: KeyValue[] = trpPage.form.listFields().map((field) => {
     // Each list… call walks the relationships again: ask once and derive text and tokens from the words.
     const keyWords = field.key.listWords();
@@ -46,14 +47,15 @@ export function readStructures(
 
   const tables: TableModel[] = trpPage.listTables().map((table) => ({
     page: pageNumber,
-    box: toBox(table.geometry.boundingBox, orientation),
+    box: toBox(table.geometry, frame),
     rows: [...table.iterRows()].map((row) => row.listCells().map((cell) => readCell(cell, tokensOf))),
   }));
 
   const queries: QueryAnswer[] = trpPage.queries.listQueries().flatMap((q) => {
     const top = q.topResult;
     if (!top || !top.text) return [];
-    const bb = top.geometry?.boundingBox;
+    const geometry = top.geometry;
+    const bb = geometry?.boundingBox;
     return [
       {
         page: pageNumber,
@@ -61,7 +63,7 @@ export function readStructures(
         question: q.text,
         answer: top.text,
         confidence: top.confidence ?? 100,
-        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(bb, orientation) } : {}),
+        ...(bb && bb.width > 0 && bb.height > 0 ? { box: toBox(geometry!, frame) } : {}),
       },
     ];
   });
@@ -80,8 +82,8 @@ function readCell(cell: TrpCell | TrpMergedCell, tokensOf: (w: TrpWord) => Token
 }
 
 /** A word's tokens; the box is turned upright before a glued word ("DOB:03/14/1962") is cut into pieces. */
-export function wordTokens(word: TrpWord, page: number, orientation: PageOrientation): Token[] {
-  const box = toBox(word.geometry.boundingBox, orientation);
+export function wordTokens(word: TrpWord, page: number, frame: PageFrame): Token[] {
+  const box = toBox(word.geometry, frame);
   return makeTokens(word.text ?? "", word.confidence ?? 100, box, page);
 }
 
@@ -95,11 +97,22 @@ export function syntheticTokens(text: string, confidence: number, box: BoundingB
   return words.flatMap((w, i) => makeTokens(w, confidence, boxes[i] ?? box, page));
 }
 
+/** A parsed block's box in the page's frame (its polygon's, on a warped page). */
 export function toBox(
-  bb: { left: number; top: number; width: number; height: number },
-  orientation: PageOrientation,
+  geometry: {
+    boundingBox: { left: number; top: number; width: number; height: number };
+    polygon?: readonly { x: number; y: number }[];
+  },
+  frame: PageFrame,
 ): BoundingBox {
-  return uprightBoxOf(bb.left, bb.top, bb.width, bb.height, orientation);
+  const { left, top, width, height } = geometry.boundingBox;
+  const box = { left, top, width, height };
+  if (!frame.warp) return boxInFrame(frame, box);
+  return boxInFrame(
+    frame,
+    box,
+    geometry.polygon?.map((p) => [p.x, p.y] as const),
+  );
 }
 
 export const GEOMETRY_OPTIONAL = new Set(["QUERY", "QUERY_RESULT"]);

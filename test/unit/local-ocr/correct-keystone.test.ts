@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { correctKeystone } from "../../../shared/adapters/local-ocr/correct-keystone";
+import { scanPointMapper } from "../../../shared/adapters/local-ocr/page-straightening";
 import { keystone, unevenLight } from "../../../samples/generator/degrade";
 import type { GrayImage } from "../../../shared/adapters/local-ocr/remove-rule-lines";
 import { textPage, withStride } from "./synthetic-page";
@@ -31,11 +32,22 @@ describe("correctKeystone", () => {
       );
     };
     expect(drift(image)).toBeGreaterThan(20);
+    const onPhoto = margins(image);
     const result = correctKeystone(image);
     expect(result.corrected).toBe(true);
     expect(result.keystone).toBeGreaterThan(0.1);
     expect(result.keystone).toBeLessThan(0.14);
     expect(drift(image)).toBeLessThanOrEqual(3);
+
+    // The edges it stretched from map each straightened row's margins back onto the photo (OCR boxes go back
+    // to the stored scan this way).
+    const toPhoto = scanPointMapper({ keystone: result.edges! }, image.width, image.height);
+    margins(image).forEach(([l, r], i) => {
+      const y = rows[i]!;
+      expect(Math.abs(toPhoto(l, y)[0] - onPhoto[i]![0])).toBeLessThanOrEqual(3);
+      expect(Math.abs(toPhoto(r, y)[0] - onPhoto[i]![1])).toBeLessThanOrEqual(3);
+      expect(toPhoto(l, y)[1]).toBe(y);
+    });
   });
 
   it("works under uneven light too (the desk is darker than the paper beside it)", () => {
@@ -46,7 +58,8 @@ describe("correctKeystone", () => {
   it("leaves a scan, and a photo whose page fills the frame, byte-identical", () => {
     const scan = withStride(textPage({ width: 850, height: 1100 }), 3);
     const before = scan.pixels.slice();
-    expect(correctKeystone(scan).corrected).toBe(false);
+    expect(correctKeystone(scan)).toMatchObject({ corrected: false });
+    expect(correctKeystone(scan).edges).toBeUndefined();
     expect(Buffer.compare(Buffer.from(scan.pixels), Buffer.from(before))).toBe(0);
   });
 });

@@ -9,6 +9,10 @@ import {
   type LocalOcrJobRecord,
 } from "../../../shared/adapters/local-ocr/local-ocr";
 import { SAMPLE_CHART_HEADER, makeSampleChartPdf } from "../../support/sample-chart";
+import { rotateGray } from "../../../shared/adapters/local-ocr/deskew";
+import { buildModel } from "../../../shared/extraction/model/document-model";
+import type { TextractDocument } from "../../../shared/ocr/textract-blocks";
+import { makeGrayTiff, pdfToGrayPage } from "./fixtures";
 import {
   TesseractPool,
   type RecognizedPage,
@@ -48,6 +52,57 @@ describe("recognizeDocument (real mupdf + tesseract.js)", () => {
     const mrn = words.find((w) => w.Text?.startsWith("MRN"))!;
     expect(mrn.Geometry!.BoundingBox.Left).toBeCloseTo(72 / 612, 2);
   });
+});
+
+describe("a crooked scan (real mupdf + tesseract.js)", () => {
+  /** The sample chart's header scanned at 200 dpi, and the same sheet 3° clockwise on the glass. */
+  const straight = pdfToGrayPage(makeSampleChartPdf({ lines: SAMPLE_CHART_HEADER }), 200);
+  const crooked = {
+    ...straight,
+    pixels: Uint8Array.from(rotateGray({ ...straight, stride: straight.width }, 3).pixels),
+  };
+  const [w, h] = [straight.width, straight.height];
+  /** Where a point of the straight sheet is on the crooked scan (rotateGray's content turns clockwise by 3°). */
+  const onCrooked = ({ X, Y }: { X: number; Y: number }) => {
+    const [c, s] = [Math.cos((3 * Math.PI) / 180), Math.sin((3 * Math.PI) / 180)];
+    const [dx, dy] = [X * w - w / 2, Y * h - h / 2];
+    return { X: (dx * c - dy * s + w / 2) / w, Y: (dx * s + dy * c + h / 2) / h };
+  };
+  const word = (doc: TextractDocument, text: string) =>
+    doc.Blocks.find((b) => b.BlockType === "WORD" && b.Text === text)?.Geometry;
+
+  it(
+    "locates every word on the stored scan, as Textract does, though it read the straightened page",
+    { timeout: 60_000 },
+    async () => {
+      const read = await recognizeDocument(makeGrayTiff([straight]), { pool });
+      const readCrooked = await recognizeDocument(makeGrayTiff([crooked]), { pool });
+      for (const text of ["Patient", "03/14/1962", "00123456"]) {
+        const expected = word(read, text)!.Polygon!.map(onCrooked);
+        const got = word(readCrooked, text)?.Polygon;
+        expect(got, text).toHaveLength(4);
+        got!.forEach((p, i) => {
+          // Within 4 px at 200 dpi: where tesseract draws a word's box differs by a pixel or two between reads.
+          expect(Math.abs(p.X - expected[i]!.X) * w, `${text} corner ${i} x`).toBeLessThan(4);
+          expect(Math.abs(p.Y - expected[i]!.Y) * h, `${text} corner ${i} y`).toBeLessThan(4);
+        });
+      }
+      // The page's corners on the scan: turned the same way, so the read model reads the page straight.
+      const page = readCrooked.Blocks.find((b) => b.BlockType === "PAGE")!.Geometry!;
+      const corners = [
+        { X: 0, Y: 0 },
+        { X: 1, Y: 0 },
+        { X: 1, Y: 1 },
+        { X: 0, Y: 1 },
+      ].map(onCrooked);
+      page.Polygon!.forEach((p, i) =>
+        expect(Math.hypot((p.X - corners[i]!.X) * w, (p.Y - corners[i]!.Y) * h)).toBeLessThan(8),
+      );
+      expect(page.BoundingBox).toEqual({ Left: 0, Top: 0, Width: 1, Height: 1 });
+      expect(buildModel(readCrooked).pages[0]?.warp).toBeDefined();
+      expect(buildModel(read).pages[0]?.warp).toBeUndefined();
+    },
+  );
 });
 
 /** A stub pool: one line of `wordsPerPage` words per page, instantly, so paging is tested without OCR cost. */

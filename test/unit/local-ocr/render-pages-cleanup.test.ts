@@ -35,6 +35,7 @@ describe("render-pages scan clean-up", () => {
       const page = doc.render(1);
       expect(page).toMatchObject({ width: 1275, height: 1650 });
       expect(Math.abs(page.rotation + 2.4)).toBeLessThan(0.3);
+      expect(page.straightening).toEqual({ rotation: page.rotation });
       const image = decode(page.png);
       expect(Math.abs(estimateSkew(image, { dpi: 150 }))).toBeLessThan(0.3);
       // Levels were stretched: the grey paper is white now.
@@ -42,6 +43,7 @@ describe("render-pages scan clean-up", () => {
 
       const raw = doc.render(1, { cleanUp: false });
       expect(raw.rotation).toBe(0);
+      expect(raw).not.toHaveProperty("straightening");
       expect(Math.abs(estimateSkew(decode(raw.png), { dpi: 150, threshold: 144 }) - 2.4)).toBeLessThan(0.3);
     } finally {
       doc.close();

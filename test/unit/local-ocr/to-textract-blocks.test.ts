@@ -124,3 +124,61 @@ describe("pagesToTextractBlocks", () => {
     expect(new Set(blocks.map((b) => b.Id)).size).toBe(blocks.length);
   });
 });
+
+describe("a page straightened before OCR: blocks on the stored scan", () => {
+  const mrn = (straightening: OcrPage["straightening"]) => {
+    const blocks = pageToTextractBlocks({ ...page, straightening });
+    return {
+      word: blocks.find((b) => b.Text === "MRN:")!.Geometry!,
+      page: blocks.find((b) => b.BlockType === "PAGE")!.Geometry!,
+    };
+  };
+  const points = (pts: readonly { X: number; Y: number }[]) => pts.map((p) => [p.X, p.Y]);
+
+  it("a photo's slant: each row was stretched from the page's edges on the photo to the full width", () => {
+    // Edges at x = 100 + 0.1·y and x = 900 − 0.1·y: the page narrows towards the bottom of the photo.
+    const keystone = { left: { a: 100, b: 0.1 }, right: { a: 900, b: -0.1 } };
+    const { word, page: p } = mrn({ keystone });
+    // "MRN:" at x 100–200, y 200–240 of 1000 × 2000: row 200 spans 120–880 on the photo (0.76 of the width).
+    const x = (px: number, y: number) => (100 + 0.1 * y + (px * (800 - 0.2 * y)) / 1000) / 1000;
+    expect(points(word.Polygon!)).toEqual([
+      [x(100, 200), 0.1],
+      [x(200, 200), 0.1],
+      [x(200, 240), 0.12],
+      [x(100, 240), 0.12],
+    ]);
+    expect(word.BoundingBox.Left).toBeCloseTo(Math.min(x(100, 200), x(100, 240)), 12);
+    expect(word.BoundingBox.Width).toBeCloseTo(
+      Math.max(x(200, 200), x(200, 240)) - word.BoundingBox.Left,
+      12,
+    );
+    // The PAGE polygon is the page's outline on the photo (a trapezoid), its box the image.
+    expect(points(p.Polygon!)).toEqual([
+      [0.1, 0],
+      [0.9, 0],
+      [0.7, 1],
+      [0.3, 1],
+    ]);
+    expect(p.BoundingBox).toEqual({ Left: 0.1, Top: 0, Width: 0.8, Height: 1 });
+  });
+
+  it("a rotation about the centre: corners turned back, the page's corners may leave the image", () => {
+    const { word, page: p } = mrn({ rotation: 180 });
+    const rounded = (pts: number[][]) => pts.map((q) => q.map((v) => Number(v.toFixed(9))));
+    // Upside down: the word's top-left corner (reading order) is at the bottom right of its box on the scan.
+    expect(rounded(points(word.Polygon!))).toEqual([
+      [0.9, 0.9],
+      [0.8, 0.9],
+      [0.8, 0.88],
+      [0.9, 0.88],
+    ]);
+    const tilted = mrn({ rotation: 2 }).page;
+    expect(Math.min(...tilted.Polygon!.map((q) => q.X))).toBeLessThan(0);
+    expect(tilted.BoundingBox).toEqual({ Left: 0, Top: 0, Width: 1, Height: 1 });
+    expect(p.BoundingBox).toEqual({ Left: 0, Top: 0, Width: 1, Height: 1 });
+  });
+
+  it("a page that was not straightened keeps its boxes as they were", () => {
+    expect(pageToTextractBlocks({ ...page, straightening: {} })).toEqual(pageToTextractBlocks(page));
+  });
+});

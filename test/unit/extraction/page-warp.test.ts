@@ -1,0 +1,186 @@
+/**
+ * Pages lying skewed or slanted on the image (a sheet crooked on the glass, a phone photo): OCR reports
+ * geometry on the image, with the PAGE polygon giving the page's corners there. The read model reads such a
+ * page straight through the projective map onto those corners, and extraction reports each field's box on
+ * the stored image, where its words are.
+ */
+import { describe, expect, it } from "vitest";
+import type { BoundingBox, ExtractionResult } from "../../../shared/domain/fields";
+import { buildModel, type DocModel } from "../../../shared/extraction/model/document-model";
+import { pageWarpOf } from "../../../shared/extraction/model/page-frame";
+import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
+import { buildDocModelWithParser } from "../../support/parser-model";
+import { extractDocument } from "../../support/extraction";
+import { buildDoc, REF_DATE } from "./build-blocks";
+
+type Point = { X: number; Y: number };
+type PointMap = (p: Point) => Point;
+
+/** Letter paper: height ÷ width, so a rotation is a rotation of the sheet, not of the unit square. */
+const ASPECT = 11 / 8.5;
+
+/** The page rotated `degrees` clockwise about its centre, on an image of the same size (a crooked scan). */
+const rotated =
+  (degrees: number): PointMap =>
+  ({ X, Y }) => {
+    const [c, s] = [Math.cos((degrees * Math.PI) / 180), Math.sin((degrees * Math.PI) / 180)];
+    const [dx, dy] = [X - 0.5, (Y - 0.5) * ASPECT];
+    return { X: 0.5 + dx * c - dy * s, Y: 0.5 + (dx * s + dy * c) / ASPECT };
+  };
+
+/**
+ * A phone photo held below the page's top edge: the page a trapezoid on the desk, 13 % narrower at the top,
+ * its top rows squeezed (a true perspective: straight lines stay straight), a little inside the frame.
+ */
+const photographed: PointMap = ({ X, Y }) => {
+  const w = 1.15 - 0.15 * Y; // farther away at the top
+  return { X: 0.5 + (0.9 * (X - 0.5)) / w, Y: 0.04 + (0.92 * Y) / w };
+};
+
+function corners(b: BoundingBox): Point[] {
+  return [
+    { X: b.left, Y: b.top },
+    { X: b.left + b.width, Y: b.top },
+    { X: b.left + b.width, Y: b.top + b.height },
+    { X: b.left, Y: b.top + b.height },
+  ];
+}
+
+function boxAround(points: readonly Point[]): BoundingBox {
+  const xs = points.map((p) => p.X);
+  const ys = points.map((p) => p.Y);
+  const [left, top] = [Math.min(...xs), Math.min(...ys)];
+  return { left, top, width: Math.max(...xs) - left, height: Math.max(...ys) - top };
+}
+
+/**
+ * `doc` as OCR reports the same page lying on the image as `map` puts it: every polygon point moved,
+ * BoundingBox = the box around the moved polygon (within the image), the PAGE polygon = the page's corners.
+ */
+function onImage(doc: TextractDocument, map: PointMap): TextractDocument {
+  const move = (b: TextractBlock): TextractBlock => {
+    if (!b.Geometry) return b;
+    const bb = b.Geometry.BoundingBox;
+    const box = { left: bb.Left, top: bb.Top, width: bb.Width, height: bb.Height };
+    const polygon = (b.Geometry.Polygon ?? corners(box)).map(map);
+    const hull = boxAround(polygon.map((p) => ({ X: clamp01(p.X), Y: clamp01(p.Y) })));
+    return {
+      ...b,
+      Geometry: {
+        BoundingBox: { Left: hull.left, Top: hull.top, Width: hull.width, Height: hull.height },
+        Polygon: polygon,
+      },
+    };
+  };
+  return { ...doc, Blocks: doc.Blocks.map(move) };
+}
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+function rounded<T>(value: T, digits = 6): T {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" ? Number(v.toFixed(digits)) : v)),
+  ) as T;
+}
+
+const withoutWarp = (model: DocModel): DocModel => ({
+  ...model,
+  pages: model.pages.map(({ warp: _w, ...p }) => p),
+});
+
+const opts = { referenceDate: REF_DATE };
+
+/** A chart page whose label/value pairs sit far apart on their lines (a skew lifts one against the other). */
+const chart = () =>
+  buildDoc({
+    lines: [
+      { text: "PROGRESS NOTE", height: 0.025 },
+      "Patient: Jane Doe                                   DOB: 07/02/1975",
+      "Sex: Female                                          MRN: 00987",
+      "Date of Service: 06/02/2024",
+      "Provider: Dr. Alan Grant",
+      "Assessment: stable, follow up in three months",
+    ],
+  });
+
+const values = (r: ExtractionResult) =>
+  Object.fromEntries(Object.entries(r.fields).map(([k, f]) => [k, f.value]));
+
+describe.each([
+  ["scanned 3° crooked", rotated(3)],
+  ["scanned 2.5° crooked the other way", rotated(-2.5)],
+  ["photographed at a slant", photographed],
+])("a page %s", (_name, map) => {
+  const straight = chart();
+  const lying = onImage(straight, map);
+  const model = buildModel(lying);
+
+  it("is read as the straight page: same lines, same boxes", () => {
+    expect(model.pages[0]?.warp).toBeDefined();
+    expect(rounded(withoutWarp(model))).toEqual(rounded(buildModel(straight)));
+    expect(buildDocModelWithParser(lying)).toEqual(model);
+  });
+
+  it("extracts the same values, and reports each field's box where its words are on the image", () => {
+    const a = extractDocument(straight, opts);
+    const b = extractDocument(lying, opts);
+    expect(Object.keys(a.fields).sort()).toEqual(
+      ["dateOfBirth", "dateOfService", "mrn", "patientName", "provider", "sex"].sort(),
+    );
+    expect(values(b)).toEqual(values(a));
+    for (const [name, field] of Object.entries(a.fields)) {
+      const got = b.fields[name as keyof typeof b.fields]?.bbox;
+      const expected = boxAround(corners(field.bbox).map(map));
+      for (const k of ["left", "top", "width", "height"] as const)
+        expect(got?.[k], `${name}.${k}`).toBeCloseTo(expected[k], 3);
+    }
+  });
+});
+
+describe("pageWarpOf: which PAGE polygons are a page lying crooked", () => {
+  const square = (inset: number) => [
+    { X: inset, Y: inset },
+    { X: 1 - inset, Y: inset },
+    { X: 1 - inset, Y: 1 - inset },
+    { X: inset, Y: 1 - inset },
+  ];
+
+  it("a straight page is read as it is: the image, or the paper a little inside it (Textract's)", () => {
+    expect(pageWarpOf(square(0), 0)).toBeUndefined();
+    expect(pageWarpOf(square(0.012), 0)).toBeUndefined();
+    // A real Textract PAGE polygon (multi_page_example_file.json, page 1): 0.002 off square.
+    const textract = [
+      { X: 0.009016, Y: 0.014471 },
+      { X: 0.987763, Y: 0.013943 },
+      { X: 0.985822, Y: 0.983593 },
+      { X: 0.010447, Y: 0.983234 },
+    ];
+    expect(pageWarpOf(textract, 0)).toBeUndefined();
+    // Upside down (Textract lists the corners from the page's own top-left): straight once turned.
+    expect(pageWarpOf([...square(0)].reverse(), 180)).toBeUndefined();
+  });
+
+  it("no polygon, or one that is not a page, leaves the page unwarped", () => {
+    expect(pageWarpOf(undefined, 0)).toBeUndefined();
+    expect(pageWarpOf(square(0).slice(0, 3), 0)).toBeUndefined();
+    const tiny = [
+      { X: 0.4, Y: 0.4 },
+      { X: 0.6, Y: 0.41 },
+      { X: 0.6, Y: 0.6 },
+      { X: 0.4, Y: 0.6 },
+    ];
+    expect(pageWarpOf(tiny, 0)).toBeUndefined();
+    const dart = [
+      { X: 0, Y: 0 },
+      { X: 1, Y: 0.02 },
+      { X: 0.3, Y: 0.3 },
+      { X: 0, Y: 1 },
+    ];
+    expect(pageWarpOf(dart, 0)).toBeUndefined();
+    expect(pageWarpOf([{ X: Number.NaN, Y: 0 }, ...square(0).slice(1)], 0)).toBeUndefined();
+  });
+
+  it("a page on the image under a clear skew or slant is warped", () => {
+    expect(pageWarpOf(square(0).map(rotated(1)), 0)).toBeDefined();
+    expect(pageWarpOf(square(0).map(photographed), 0)).toBeDefined();
+  });
+});

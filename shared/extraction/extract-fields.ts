@@ -7,7 +7,7 @@
 import type { BoundingBox, ExtractedFields } from "../domain/fields";
 import { candidate } from "./field-sources/candidate";
 import { keyValueCandidates, tableCandidates } from "./field-sources/forms";
-import { lineCandidates, memberCardName, runningHeaderName } from "./field-sources/lines";
+import { identityBlockName, lineCandidates, memberCardName, runningHeaderName } from "./field-sources/lines";
 import { queryCandidates } from "./field-sources/queries";
 import { unionBoxes } from "./model/geometry";
 import type { DocModel, OcrLine } from "./model/document-model";
@@ -44,7 +44,7 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   for (const page of model.pages) {
     for (const line of page.lines) {
       raw.push(...lineCandidates(line, page, firstPage, ctx));
-      const headerName = runningHeaderName(line, ctx.labels);
+      const headerName = runningHeaderName(line, ctx.labels) ?? identityBlockName(line, page, ctx.labels);
       if (headerName) raw.push(headerName);
       const memberName = memberCardName(line, page, ctx.labels);
       if (memberName) raw.push(memberName);

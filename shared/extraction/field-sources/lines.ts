@@ -2,6 +2,7 @@
  * Field candidates from OCR lines: a label with its value on the same line, in the next cell to its right,
  * or on a line below; and the unlabeled name of a running header.
  */
+import { FOREIGN_QUALIFIERS, SUBJECT_WORDS } from "../label-words";
 import { findLabels, gapBefore, lineHeight, valueTokens, type LabelMatch } from "../labels";
 import { bottom, centerX, right, unionBoxes } from "../model/geometry";
 import type { BoundingBox } from "../../domain/fields";
@@ -159,12 +160,56 @@ function withNameOrderHint(tokens: Token[], m: LabelMatch): Token[] {
  */
 export function runningHeaderName(line: OcrLine, labels: readonly CompiledLabel[]): Candidate | undefined {
   const first = findLabels(line, labels)[0];
-  if (!first || first.start < 2 || first.start > 4) return undefined;
-  if (first.label.target !== "mrn" && first.label.target !== "dateOfBirth") return undefined;
-  const words = line.tokens.slice(0, first.start);
-  if (!words.every((t) => /^[A-Za-z][A-Za-z'’-]*,?$/.test(t.text))) return undefined;
-  const found = uncaptionedName(words, CERTAINTY.runningHeaderName);
+  if (!first || first.start < 2 || first.start > 4 || !isIdentityLabel(first)) return undefined;
+  const found = nameOf(line.tokens.slice(0, first.start));
   return found && { ...found, checkOnly: true };
+}
+
+/**
+ * A name after a one-word caption the rules do not know, on the line of a birth date or record number
+ * ("Pt: DOE, JANE  DOB 3/14/62", "Resident: SMITH, JOHN  DOB: …") or right above one (a letter's "RE: Jane
+ * Doe" over "DOB: 03/14/1962"): the identity it belongs to ties it to the patient. Found where no caption
+ * the rules know is printed, and always for review, since the caption does not say whose it is. A caption
+ * naming someone else ("Mother:", "Insured:") is not one.
+ */
+export function identityBlockName(
+  line: OcrLine,
+  page: PageModel,
+  labels: readonly CompiledLabel[],
+): Candidate | undefined {
+  const caption = line.tokens[0];
+  if (!caption || !/^[A-Za-z][A-Za-z.'’]*:$/.test(caption.text) || FOREIGN_QUALIFIERS.has(caption.key))
+    return undefined;
+  const first = findLabels(line, labels)[0];
+  if (first?.start === 0) return undefined; // a caption the rules know: read as a label
+  const end = first?.start ?? line.tokens.length;
+  if (end < 3 || end > 5) return undefined;
+  if (!(first ? isIdentityLabel(first) : startsIdentityLineBelow(line, page, labels))) return undefined;
+  const found = nameOf(line.tokens.slice(1, end));
+  return found && { ...found, whoseUnsaid: true };
+}
+
+const isIdentityLabel = (m: LabelMatch) => m.label.target === "mrn" || m.label.target === "dateOfBirth";
+
+/** The next line down, in the same column, starts with a DOB or MRN label. */
+function startsIdentityLineBelow(line: OcrLine, page: PageModel, labels: readonly CompiledLabel[]): boolean {
+  const h = lineHeight(line);
+  let below: OcrLine | undefined;
+  for (const other of page.lines) {
+    const gap = other.box.top - bottom(line.box);
+    if (other === line || gap < -h * 0.3 || gap > h * 1.5) continue;
+    if (Math.abs(other.box.left - line.box.left) > h * 1.5) continue;
+    if (!below || other.box.top < below.box.top) below = other;
+  }
+  const first = below && findLabels(below, labels)[0];
+  return first?.start === 0 && isIdentityLabel(first);
+}
+
+/** Words shaped like a name ("DOE, JANE", "Carson Ernser"), none a subject's ("Follow Up Visit"), as one. */
+function nameOf(words: readonly Token[]): Candidate | undefined {
+  if (!words.every((t) => /^[A-Za-z][A-Za-z'’-]*,?$/.test(t.text) && !SUBJECT_WORDS.has(t.key)))
+    return undefined;
+  return uncaptionedName(words, CERTAINTY.runningHeaderName);
 }
 
 /** A patient name read from words no caption names (a running header, a card), at `certainty`. */

@@ -150,3 +150,49 @@ describe("a name composed from bare first/last name captions", () => {
     expect(result.fields.patientName!.confidence).toBeGreaterThan(0.8);
   });
 });
+
+describe("a name under a caption the rules do not know, on the line with the birth date", () => {
+  const read = (...lines: string[]) => extractDocument(buildDoc({ lines }), { referenceDate: REF_DATE });
+
+  it("is found, and always goes to review: the caption does not say whose name it is", () => {
+    for (const [line, name] of [
+      ["Resident: SMITH, JOHN   DOB: 03/14/1962", "SMITH, JOHN"],
+      ["Client: Jane Q Doe   DOB 03/14/1962   Chart No 00123", "Jane Q Doe"],
+      ["Child: Mary Major   MRN: 00451234", "Mary Major"],
+    ] as const) {
+      const r = read("OFFICE VISIT", line, "Assessment: stable.");
+      expect(r.fields.patientName?.value, line).toBe(name);
+      expect(r.fields.patientName!.confidence, line).toBeLessThan(0.8);
+    }
+  });
+
+  it("over a birth date in a letter's reference block", () => {
+    const r = read(
+      "Dear Dr. Carver:",
+      "Subject: Carson Ernser",
+      "DOB: 03/14/1962",
+      "Thank you for the referral.",
+    );
+    expect(r.fields.patientName?.value).toBe("Carson Ernser");
+    expect(r.fields.patientName!.confidence).toBeLessThan(0.8);
+    expect(read("Subject: Follow Up Visit", "DOB: 03/14/1962").fields.patientName).toBeUndefined();
+    // Far below, or in another column, is not the identity's block.
+    expect(
+      read("Subject: Carson Ernser", "Seen today.", "DOB: 03/14/1962").fields.patientName,
+    ).toBeUndefined();
+  });
+
+  it("not under a caption naming someone else, and not prose", () => {
+    expect(read("OFFICE VISIT", "Mother: Jane Doe   DOB: 03/14/1962").fields.patientName).toBeUndefined();
+    expect(read("OFFICE VISIT", "Insured: John Doe   DOB: 03/14/1962").fields.patientName).toBeUndefined();
+    expect(read("OFFICE VISIT", "Note: she was seen   DOB: 03/14/1962").fields.patientName?.value).not.toBe(
+      "She Was Seen",
+    );
+  });
+
+  it("a caption the rules know still reads it at its own certainty", () => {
+    const r = read("OFFICE VISIT", "Patient: Jane Doe   DOB: 03/14/1962");
+    expect(r.fields.patientName?.value).toBe("Jane Doe");
+    expect(r.fields.patientName!.confidence).toBeGreaterThan(0.9);
+  });
+});

@@ -193,16 +193,32 @@ const isIdentityLabel = (m: LabelMatch) => m.label.target === "mrn" || m.label.t
 
 /** The next line down, in the same column, starts with a DOB or MRN label. */
 function startsIdentityLineBelow(line: OcrLine, page: PageModel, labels: readonly CompiledLabel[]): boolean {
-  const h = lineHeight(line);
-  let below: OcrLine | undefined;
-  for (const other of page.lines) {
-    const gap = other.box.top - bottom(line.box);
-    if (other === line || gap < -h * 0.3 || gap > h * 1.5) continue;
-    if (Math.abs(other.box.left - line.box.left) > h * 1.5) continue;
-    if (!below || other.box.top < below.box.top) below = other;
-  }
+  const below = lineInColumn(line, page, "below", 1.5);
   const first = below && findLabels(below, labels)[0];
   return first?.start === 0 && isIdentityLabel(first);
+}
+
+/**
+ * The nearest line starting in `line`'s column (within 1.5 line heights of its left edge) just above or below
+ * it, at most `maxGap` line heights away (lines overlapping it by up to 0.3 of a height count: OCR boxes of
+ * tight rows touch).
+ */
+function lineInColumn(
+  line: OcrLine,
+  page: PageModel,
+  side: "above" | "below",
+  maxGap: number,
+): OcrLine | undefined {
+  const h = lineHeight(line);
+  let nearest: OcrLine | undefined;
+  let nearestGap = Infinity;
+  for (const other of page.lines) {
+    const gap = side === "below" ? other.box.top - bottom(line.box) : line.box.top - bottom(other.box);
+    if (other === line || gap < -h * 0.3 || gap > h * maxGap) continue;
+    if (Math.abs(other.box.left - line.box.left) > h * 1.5) continue;
+    if (gap < nearestGap) [nearest, nearestGap] = [other, gap];
+  }
+  return nearest;
 }
 
 /** Words shaped like a name ("DOE, JANE", "Carson Ernser"), none a subject's ("Follow Up Visit"), as one. */
@@ -240,14 +256,7 @@ export function memberCardName(
 ): Candidate | undefined {
   const first = findLabels(line, labels)[0];
   if (first?.start !== 0 || !MEMBER_ID_LABELS.has(first.label.def.text)) return undefined;
-  const h = lineHeight(line);
-  let above: OcrLine | undefined;
-  for (const other of page.lines) {
-    const gap = line.box.top - bottom(other.box);
-    if (other === line || gap < -h * 0.3 || gap > h * 3) continue;
-    if (Math.abs(other.box.left - line.box.left) > h * 1.5) continue;
-    if (!above || bottom(other.box) > bottom(above.box)) above = other;
-  }
+  const above = lineInColumn(line, page, "above", 3);
   if (!above || above.tokens.length < 2 || above.tokens.length > 4) return undefined;
   if (!above.tokens.every((t) => /^\p{Lu}[\p{L}'’-]*,?$/u.test(t.text))) return undefined;
   return uncaptionedName(above.tokens, CERTAINTY.memberCardName);

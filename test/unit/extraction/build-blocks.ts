@@ -4,6 +4,7 @@
  * character width, so runs of spaces in the text become horizontal gaps, as on a scanned form:
  *   "Patient: Jane Doe      DOB: 03/14/1962"  →  two fields separated by a wide gap.
  */
+import type { BoundingBox } from "../../../shared/domain/fields";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 
 export const CHAR_WIDTH = 0.008;
@@ -277,3 +278,25 @@ export function page(...lines: (LineSpec | string)[]): PageSpec {
 
 /** A fixed "now" so two-digit-year tests do not age. */
 export const REF_DATE = new Date("2025-06-01T00:00:00Z");
+
+/** A Textract polygon point (normalized image coordinates). */
+export type Point = { X: number; Y: number };
+
+/** A box's corners, clockwise from its top-left (Textract's polygon order). */
+export function corners(b: BoundingBox): Point[] {
+  return [
+    { X: b.left, Y: b.top },
+    { X: b.left + b.width, Y: b.top },
+    { X: b.left + b.width, Y: b.top + b.height },
+    { X: b.left, Y: b.top + b.height },
+  ];
+}
+
+/** The axis-aligned box around some points (Textract's BoundingBox of a polygon). */
+export function boxAround(points: readonly Point[]): BoundingBox {
+  const xs = points.map((p) => p.X);
+  const ys = points.map((p) => p.Y);
+  const left = Math.min(...xs);
+  const top = Math.min(...ys);
+  return { left, top, width: Math.max(...xs) - left, height: Math.max(...ys) - top };
+}

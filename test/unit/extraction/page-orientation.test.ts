@@ -18,9 +18,7 @@ import {
 } from "../../../shared/extraction/model/geometry";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { parseTextractJson } from "../../../local/cli/commands/extract";
-import { buildDoc, page, REF_DATE, type PageSpec } from "./build-blocks";
-
-type Point = { X: number; Y: number };
+import { boxAround, buildDoc, corners, page, REF_DATE, type PageSpec, type Point } from "./build-blocks";
 
 /**
  * Where a point of the upright page lands on a scan that needs `orientation` (clockwise) to be upright, i.e.
@@ -37,23 +35,6 @@ function onScan(p: Point, orientation: PageOrientation): Point {
     case 270: // turned a quarter clockwise: the upright top edge is now the right edge
       return { X: 1 - p.Y, Y: p.X };
   }
-}
-
-function corners(b: BoundingBox): Point[] {
-  return [
-    { X: b.left, Y: b.top },
-    { X: b.left + b.width, Y: b.top },
-    { X: b.left + b.width, Y: b.top + b.height },
-    { X: b.left, Y: b.top + b.height },
-  ];
-}
-
-function boxAround(points: readonly Point[]): BoundingBox {
-  const xs = points.map((p) => p.X);
-  const ys = points.map((p) => p.Y);
-  const left = Math.min(...xs);
-  const top = Math.min(...ys);
-  return { left, top, width: Math.max(...xs) - left, height: Math.max(...ys) - top };
 }
 
 /** An upright box as it appears on the turned scan (axis-aligned, as Textract's BoundingBox). */

@@ -5,15 +5,14 @@
  * the stored image, where its words are.
  */
 import { describe, expect, it } from "vitest";
-import type { BoundingBox, ExtractionResult } from "../../../shared/domain/fields";
+import type { ExtractionResult } from "../../../shared/domain/fields";
 import { buildModel, type DocModel } from "../../../shared/extraction/model/document-model";
 import { pageWarpOf } from "../../../shared/extraction/model/page-frame";
 import type { TextractBlock, TextractDocument } from "../../../shared/ocr/textract-blocks";
 import { buildDocModelWithParser } from "../../support/parser-model";
 import { extractDocument } from "../../support/extraction";
-import { buildDoc, REF_DATE } from "./build-blocks";
+import { boxAround, buildDoc, corners, REF_DATE, type Point } from "./build-blocks";
 
-type Point = { X: number; Y: number };
 type PointMap = (p: Point) => Point;
 
 /** Letter paper: height ÷ width, so a rotation is a rotation of the sheet, not of the unit square. */
@@ -36,22 +35,6 @@ const photographed: PointMap = ({ X, Y }) => {
   const w = 1.15 - 0.15 * Y; // farther away at the top
   return { X: 0.5 + (0.9 * (X - 0.5)) / w, Y: 0.04 + (0.92 * Y) / w };
 };
-
-function corners(b: BoundingBox): Point[] {
-  return [
-    { X: b.left, Y: b.top },
-    { X: b.left + b.width, Y: b.top },
-    { X: b.left + b.width, Y: b.top + b.height },
-    { X: b.left, Y: b.top + b.height },
-  ];
-}
-
-function boxAround(points: readonly Point[]): BoundingBox {
-  const xs = points.map((p) => p.X);
-  const ys = points.map((p) => p.Y);
-  const [left, top] = [Math.min(...xs), Math.min(...ys)];
-  return { left, top, width: Math.max(...xs) - left, height: Math.max(...ys) - top };
-}
 
 /**
  * `doc` as OCR reports the same page lying on the image as `map` puts it: every polygon point moved,

@@ -17,8 +17,17 @@ describe("leave-one-layout-out", () => {
     const read = (withoutLabels?: Set<string>) =>
       extractDocument(doc, { referenceDate: REF_DATE, ...(withoutLabels ? { withoutLabels } : {}) }).fields;
     expect(read().patientName?.value).toBe("Jane Q Sample");
+    expect(read().patientName!.confidence).toBeGreaterThan(0.9);
     const without = read(new Set(["Pt"]));
-    expect(without.patientName?.value).not.toBe("Jane Q Sample");
+    // Not read through the forgotten label: only as a name on the birth date's line, for review.
+    expect(without.patientName!.confidence).toBeLessThan(0.8);
     expect(without.dateOfBirth?.value).toBe("1962-03-14");
+
+    const alone = buildDoc(page("Pt: Jane Q Sample", "Seen for follow-up today.", "DOB: 03/14/1962"));
+    const opts = { referenceDate: REF_DATE };
+    expect(extractDocument(alone, opts).fields.patientName?.value).toBe("Jane Q Sample");
+    expect(
+      extractDocument(alone, { ...opts, withoutLabels: new Set(["Pt"]) }).fields.patientName,
+    ).toBeUndefined();
   });
 });

@@ -28,10 +28,10 @@ import {
 import { nativeTesseractAvailable } from "../shared/adapters/local-ocr/native-tesseract-pool";
 import { pageToTextractBlocks, type OcrPage } from "../shared/adapters/local-ocr/to-textract-blocks";
 import { extractDocument } from "../test/support/extraction";
-import * as mupdf from "mupdf";
 import { mulberry32 } from "../samples/generator/chart-spec";
 import { applyDegradation, degradeProfile, photoProfile } from "../samples/generator/degrade";
-import { encodeTiff, type GrayPage } from "../samples/generator/tiff";
+import { encodeTiff } from "../samples/generator/tiff";
+import { pdfToGrayPage } from "../test/support/pdf-gray-page";
 import type { TextractDocument } from "../shared/ocr/textract-blocks";
 
 const { values, positionals } = parseArgs({
@@ -245,7 +245,7 @@ if (hardCount > 0) {
       Array.from({ length: hardCount }, (_, i) => {
         const n = (i % totalPages) + 1;
         const rng = mulberry32(1000 * (kind === "photo" ? 2 : 1) + i);
-        return { n, tiff: encodeTiff([applyDegradation(grayPageOf(chart, n, dpi), profileOf(rng), rng)]) };
+        return { n, tiff: encodeTiff([applyDegradation(pdfToGrayPage(chart, dpi, n), profileOf(rng), rng)]) };
       }),
     ]),
   ) as Record<keyof typeof kinds, { n: number; tiff: Uint8Array }[]>;
@@ -273,24 +273,6 @@ if (hardCount > 0) {
     } finally {
       await pool.terminate();
     }
-  }
-}
-
-/** Page `n` of a PDF as the generator's gray page at `dpi` (what degrade.ts works on). */
-function grayPageOf(pdf: Uint8Array, n: number, atDpi: number): GrayPage {
-  const doc = mupdf.Document.openDocument(pdf, "application/pdf");
-  const page = doc.loadPage(n - 1);
-  const pix = page.toPixmap(mupdf.Matrix.scale(atDpi / 72, atDpi / 72), mupdf.ColorSpace.DeviceGray, false);
-  try {
-    const [width, height, stride] = [pix.getWidth(), pix.getHeight(), pix.getStride()];
-    const src = pix.getPixels();
-    const pixels = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) pixels.set(src.subarray(y * stride, y * stride + width), y * width);
-    return { width, height, dpi: atDpi, pixels };
-  } finally {
-    pix.destroy();
-    page.destroy();
-    doc.destroy();
   }
 }
 

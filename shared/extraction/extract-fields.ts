@@ -44,8 +44,8 @@ export function collectCandidates(ctx: RuleContext): Candidate[] {
   for (const page of model.pages) {
     for (const line of page.lines) {
       raw.push(...lineCandidates(line, page, firstPage, ctx));
-      const headerName = runningHeaderName(line, ctx.labels) ?? identityBlockName(line, page, ctx.labels);
-      if (headerName) raw.push(headerName);
+      const unlabeledName = runningHeaderName(line, ctx.labels) ?? identityBlockName(line, page, ctx.labels);
+      if (unlabeledName) raw.push(unlabeledName);
       const memberName = memberCardName(line, page, ctx.labels);
       if (memberName) raw.push(memberName);
     }

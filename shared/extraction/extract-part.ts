@@ -7,7 +7,7 @@ import { classifyModel } from "./classify-document";
 import { extractFields } from "./extract-fields";
 import { findLabels, type CompiledLabel } from "./labels";
 import type { DocModel, OcrLine } from "./model/document-model";
-import { boxOnImage, type PageFrame } from "./model/page-frame";
+import { boxOnImage } from "./model/page-frame";
 import { pageRange, type PageRange } from "./model/page-range";
 import { extractAllergies } from "./rules/allergies";
 import { extractDiagnoses } from "./rules/diagnoses";
@@ -78,20 +78,15 @@ function shiftResultPages(result: ExtractionResult, offset: number): ExtractionR
  */
 function fieldsOnScan(fields: ExtractedFields, model: DocModel): ExtractedFields {
   if (!model.pages.some((p) => p.orientation || p.warp)) return fields;
-  const frames = new Map<number, PageFrame>(
-    model.pages.map((p) => [
-      p.number,
-      { orientation: p.orientation ?? 0, ...(p.warp ? { warp: p.warp } : {}) },
-    ]),
-  );
+  const pages = new Map(model.pages.map((p) => [p.number, p]));
   const out: ExtractedFields = {};
   for (const name of Object.keys(fields) as (keyof ExtractedFields)[]) {
     const field = fields[name];
     if (!field) continue;
-    const frame = frames.get(field.page);
+    const page = pages.get(field.page);
     out[name] =
-      frame && (frame.orientation || frame.warp)
-        ? { ...field, bbox: rounded(boxOnImage(frame, field.bbox)) }
+      page && (page.orientation || page.warp)
+        ? { ...field, bbox: rounded(boxOnImage(page, field.bbox)) }
         : field;
   }
   return out;

@@ -11,7 +11,7 @@ import {
   orientationOf,
   type PageGroup,
 } from "../../shared/extraction/model/page-reader";
-import { pageWarpOf, type PageFrame } from "../../shared/extraction/model/page-frame";
+import { pageFrameOf, type PageFrame } from "../../shared/extraction/model/page-frame";
 import {
   fixBlock,
   readStructures,
@@ -54,11 +54,10 @@ export function buildDocModelWithParser(doc: TextractDocument): DocModel {
   // Orientation comes from the input's polygons (sanitizeBlocks makes up upright ones for blocks without),
   // by the page number sanitizeBlocks gives each PAGE block.
   const frames = new Map(
-    groupBlocks(doc.Blocks ?? []).groups.map((g) => {
-      const orientation = orientationOf(g.votes);
-      const warp = pageWarpOf(g.page?.Geometry?.Polygon, orientation);
-      return [g.key, warp ? { orientation, warp } : { orientation }];
-    }),
+    groupBlocks(doc.Blocks ?? []).groups.map((g) => [
+      g.key,
+      pageFrameOf(g.page?.Geometry?.Polygon, orientationOf(g.votes)),
+    ]),
   );
 
   const pages: PageModel[] = [];
@@ -90,14 +89,7 @@ function readPage(trpPage: TrpPage, pageNumber: number, firstIndex: number, fram
     return { page: pageNumber, index: firstIndex + i, text, tokens, box };
   });
 
-  const { orientation, warp } = frame;
-  return {
-    number: pageNumber,
-    orientation,
-    ...(warp ? { warp } : {}),
-    lines,
-    ...readStructures(trpPage, pageNumber, frame),
-  };
+  return { number: pageNumber, ...frame, lines, ...readStructures(trpPage, pageNumber, frame) };
 }
 
 /**

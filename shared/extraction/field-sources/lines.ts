@@ -1,6 +1,7 @@
 /**
  * Field candidates from OCR lines: a label with its value on the same line, in the next cell to its right,
- * or on a line below; and the unlabeled name of a running header.
+ * or on a line below; and names no known caption gives: a running header's, one beside or over the birth
+ * date under a caption the rules do not know, an insurance card's.
  */
 import { FOREIGN_QUALIFIERS, SUBJECT_WORDS } from "../label-words";
 import { findLabels, gapBefore, lineHeight, valueTokens, type LabelMatch } from "../labels";

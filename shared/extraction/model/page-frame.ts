@@ -20,9 +20,19 @@ export interface PageWarp {
   toPage: Homography;
 }
 
+/** How a page lies on its image: turned (0 when absent) and, when skewed or slanted, warped. A PageModel is one. */
 export interface PageFrame {
-  orientation: PageOrientation;
+  orientation?: PageOrientation;
   warp?: PageWarp;
+}
+
+/** The frame of a page whose words say it is turned by `orientation` and whose PAGE block has `polygon`. */
+export function pageFrameOf(
+  polygon: readonly { X?: number; Y?: number }[] | undefined,
+  orientation: PageOrientation,
+): PageFrame {
+  const warp = pageWarpOf(polygon, orientation);
+  return warp ? { orientation, warp } : { orientation };
 }
 
 type Point = readonly [number, number];
@@ -66,44 +76,41 @@ export function pageWarpOf(
 
 /**
  * A block's box in the page's frame: its polygon's corners (or its box's, without one) turned upright and,
- * on a warped page, mapped onto the straight page; the hull of those.
+ * on a warped page, mapped onto the straight page; the hull of those. Corners the map cannot place (beyond
+ * the horizon of a steep slant: a word outside the page) are left out; with none left, the box is only turned.
  */
 export function boxInFrame(
   frame: PageFrame,
   box: { left: number; top: number; width: number; height: number },
   polygon?: readonly Point[],
 ): BoundingBox {
-  if (!frame.warp) return toUprightBox(box, frame.orientation);
-  const corners =
-    polygon && polygon.length >= 3
-      ? polygon
-      : ([
-          [box.left, box.top],
-          [box.left + box.width, box.top],
-          [box.left + box.width, box.top + box.height],
-          [box.left, box.top + box.height],
-        ] as const);
+  const orientation = frame.orientation ?? 0;
+  if (!frame.warp) return toUprightBox(box, orientation);
+  const corners = polygon && polygon.length >= 3 ? polygon : cornersOf(box);
   const toPage = frame.warp.toPage;
-  return hull(corners.map(([x, y]) => apply(toPage, ...uprightPoint(x, y, frame.orientation))));
+  const mapped = hull(corners.map(([x, y]) => apply(toPage, ...uprightPoint(x, y, orientation))));
+  return mapped ?? toUprightBox(box, orientation);
 }
 
 /** A box in the page's frame → the box it covers on the stored image (within the image). */
 export function boxOnImage(frame: PageFrame, box: BoundingBox): BoundingBox {
-  if (!frame.warp) return toImageBox(box, frame.orientation);
-  const { left, top, width, height } = box;
+  const orientation = frame.orientation ?? 0;
+  if (!frame.warp) return toImageBox(box, orientation);
   const toImage = frame.warp.toImage;
   const onUpright = hull(
-    (
-      [
-        [left, top],
-        [left + width, top],
-        [left + width, top + height],
-        [left, top + height],
-      ] as const
-    ).map(([x, y]) => apply(toImage, x, y)),
+    cornersOf(box).map(([x, y]) => apply(toImage, x, y)),
     true,
   );
-  return toImageBox(onUpright, frame.orientation);
+  return toImageBox(onUpright ?? box, orientation);
+}
+
+function cornersOf({ left, top, width, height }: BoundingBox): Point[] {
+  return [
+    [left, top],
+    [left + width, top],
+    [left + width, top + height],
+    [left, top + height],
+  ];
 }
 
 /** A point of the image on the page turned upright by `orientation` (as toUprightBox turns boxes). */
@@ -182,16 +189,24 @@ function invert(m: Homography): Homography | undefined {
   ];
 }
 
-function apply(m: Homography, x: number, y: number): Point {
+/** The mapped point; undefined beyond the map's horizon (w ≤ 0: no place on the other side) or not finite. */
+function apply(m: Homography, x: number, y: number): Point | undefined {
   const w = m[6] * x + m[7] * y + m[8];
-  return [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
+  if (!(w > 1e-9)) return undefined;
+  const p: Point = [(m[0] * x + m[1] * y + m[2]) / w, (m[3] * x + m[4] * y + m[5]) / w];
+  return Number.isFinite(p[0]) && Number.isFinite(p[1]) ? p : undefined;
 }
 
-/** The axis-aligned box around points; `clip`: within the unit square (a box on the image). */
-function hull(points: readonly Point[], clip = false): BoundingBox {
+/**
+ * The axis-aligned box around the points placed; `clip`: within the unit square (a box on the image).
+ * Undefined when none was placed.
+ */
+function hull(points: readonly (Point | undefined)[], clip = false): BoundingBox | undefined {
+  const placed = points.filter((p): p is Point => p !== undefined);
+  if (!placed.length) return undefined;
   const c = (v: number) => (clip ? Math.min(1, Math.max(0, v)) : v);
-  const xs = points.map((p) => c(p[0]));
-  const ys = points.map((p) => c(p[1]));
+  const xs = placed.map((p) => c(p[0]));
+  const ys = placed.map((p) => c(p[1]));
   const [left, top] = [Math.min(...xs), Math.min(...ys)];
   return { left, top, width: Math.max(...xs) - left, height: Math.max(...ys) - top };
 }

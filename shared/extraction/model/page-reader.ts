@@ -10,7 +10,7 @@ import type { BoundingBox } from "../../domain/fields";
 import type { TextractBlock } from "../../ocr/textract-blocks";
 import type { OcrLine, PageModel } from "./document-model";
 import { orientationOfDirection, type PageOrientation } from "./geometry";
-import { boxInFrame, pageWarpOf, type PageFrame } from "./page-frame";
+import { boxInFrame, pageFrameOf, type PageFrame } from "./page-frame";
 import {
   fixBlock,
   GEOMETRY_OPTIONAL,
@@ -87,8 +87,7 @@ export function readPage(
   version: string,
 ): PageModel {
   const orientation = orientationOf(group.votes);
-  const warp = pageWarpOf(group.page?.Geometry?.Polygon, orientation);
-  const frame: PageFrame = warp ? { orientation, warp } : { orientation };
+  const frame = pageFrameOf(group.page?.Geometry?.Polygon, orientation);
   // A WORD is tokenized once: keys, values and cells (on the same page) reuse the tokens its line got.
   const wordTokensById = group.complex ? new Map<string, Token[]>() : undefined;
   const byId = new Map<string, TextractBlock>();
@@ -107,7 +106,7 @@ export function readPage(
   const graph: Pick<PageModel, "keyValues" | "tables" | "queries"> = trpPage
     ? readStructures(trpPage, pageNumber, frame, wordTokensById)
     : { keyValues: [], tables: [], queries: [] };
-  return { number: pageNumber, orientation, ...(warp ? { warp } : {}), lines, ...graph };
+  return { number: pageNumber, ...frame, lines, ...graph };
 }
 
 /**

@@ -124,6 +124,36 @@ describe.each([
   });
 });
 
+describe("a steeply slanted page with words outside it", () => {
+  it("gives every box a finite place: a word beyond the slant's horizon is only turned, not thrown away", () => {
+    // The page's edges meet at y ≈ 0.44 on the image: the header words above that have no place on the page.
+    const doc = chart();
+    const steep = [
+      { X: 0.45, Y: 0.5 },
+      { X: 0.55, Y: 0.5 },
+      { X: 1, Y: 1 },
+      { X: 0, Y: 1 },
+    ];
+    doc.Blocks = doc.Blocks.map((b) =>
+      b.BlockType === "PAGE" ? { ...b, Geometry: { ...b.Geometry!, Polygon: steep } } : b,
+    );
+    const model = buildModel(doc);
+    expect(model.pages[0]?.warp).toBeDefined();
+    // The title, on the image's top, stays where it is printed (not flipped through the horizon).
+    const title = model.lines.find((l) => l.text === "PROGRESS NOTE")!;
+    const onImage = doc.Blocks.find((b) => b.BlockType === "LINE" && b.Text === "PROGRESS NOTE")!;
+    expect(title.box.top).toBeCloseTo(onImage.Geometry!.BoundingBox.Top, 9);
+    const boxes = model.lines.flatMap((l) => [l.box, ...l.tokens.map((t) => t.box)]);
+    for (const box of boxes) for (const v of Object.values(box)) expect(Number.isFinite(v)).toBe(true);
+    for (const field of Object.values(extractDocument(doc, opts).fields))
+      for (const v of Object.values(field.bbox)) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+  });
+});
+
 describe("pageWarpOf: which PAGE polygons are a page lying crooked", () => {
   const square = (inset: number) => [
     { X: inset, Y: inset },

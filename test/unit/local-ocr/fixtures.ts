@@ -1,5 +1,3 @@
-import * as mupdf from "mupdf";
-
 /** A grayscale page as raw 8-bit pixels, for building TIFF fixtures. */
 export interface GrayPage {
   width: number;
@@ -9,24 +7,7 @@ export interface GrayPage {
 }
 
 /** Rasterizes page 1 of a PDF to raw gray pixels at `dpi` (to feed `makeGrayTiff`). */
-export function pdfToGrayPage(pdf: Uint8Array, dpi: number): GrayPage {
-  const doc = mupdf.Document.openDocument(pdf, "application/pdf");
-  const page = doc.loadPage(0);
-  const pix = page.toPixmap(mupdf.Matrix.scale(dpi / 72, dpi / 72), mupdf.ColorSpace.DeviceGray, false);
-  try {
-    const width = pix.getWidth();
-    const height = pix.getHeight();
-    const stride = pix.getStride();
-    const src = pix.getPixels();
-    const pixels = new Uint8Array(width * height);
-    for (let y = 0; y < height; y++) pixels.set(src.subarray(y * stride, y * stride + width), y * width);
-    return { width, height, pixels, dpi };
-  } finally {
-    pix.destroy();
-    page.destroy();
-    doc.destroy();
-  }
-}
+export { pdfToGrayPage } from "../../support/pdf-gray-page";
 
 /**
  * Writes an uncompressed, little-endian, multi-page 8-bit grayscale TIFF (one IFD per page). mupdf can read
